@@ -1,0 +1,305 @@
+"""Model architecture facts, from the catalog or from any Hugging Face style ``config.json``.
+
+Everything the estimator needs is derived here once: parameter counts (total, active, embeddings),
+the KV cache bytes per token (GQA, MLA, sliding window, hybrid Mamba) and the TP-relevant sizes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from jupyter_optiserve.errors import InvalidInputError
+
+SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["id", "hf_id", "params_b"],
+        "properties": {
+            "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9.\\-]*$"},
+            "hf_id": {"type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$"},
+            "params_b": {"type": "number", "exclusiveMinimum": 0},
+            "active_params_b": {"type": "number", "exclusiveMinimum": 0},
+            "layers": {"type": "integer", "minimum": 1},
+            "hidden_size": {"type": "integer", "minimum": 1},
+            "heads": {"type": "integer", "minimum": 1},
+            "kv_heads": {"type": "integer", "minimum": 1},
+            "head_dim": {"type": "integer", "minimum": 1},
+            "vocab_size": {"type": "integer", "minimum": 1},
+            "max_context": {"type": "integer", "minimum": 1},
+            "dtype": {"enum": ["bf16", "fp16", "fp32", "fp8"]},
+            "attention": {"type": "object", "properties": {"kind": {"enum": ["gqa", "mla", "hybrid"]}}},
+            "moe": {"type": "object", "required": ["experts", "experts_per_token"]},
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class Model:
+    id: str
+    hf_id: str
+    params_b: float
+    active_params_b: float
+    layers: int | None = None
+    hidden_size: int | None = None
+    intermediate_size: int | None = None
+    heads: int | None = None
+    kv_heads: int | None = None
+    head_dim: int | None = None
+    vocab_size: int | None = None
+    max_context: int = 4096
+    tie_word_embeddings: bool = False
+    dtype: str = "bf16"
+    attention: dict = field(default_factory=lambda: {"kind": "gqa"})
+    moe: dict | None = None
+    weights: dict | None = None  # native quantized checkpoint (DeepSeek fp8-block, gpt-oss mxfp4)
+    family: str = ""
+    architecture: str | None = None
+    license: str | None = None
+    multimodal: bool = False
+    verified: bool = True
+    source: str = ""
+    origin: str = "catalog"  # catalog | config.json | hub
+    quantization_config: dict | None = None
+    has_chat_template: bool | None = None
+    trust_remote_code: bool = False
+
+    # -- derived sizes -------------------------------------------------------------------------
+    @property
+    def complete(self) -> bool:
+        return all(v is not None for v in (self.layers, self.hidden_size, self.heads, self.kv_heads, self.head_dim))
+
+    @property
+    def embedding_params(self) -> float:
+        """Embedding (+ untied lm_head) parameters: kept in 16-bit by every quantized scheme."""
+        if not (self.vocab_size and self.hidden_size):
+            return 0.0
+        return self.vocab_size * self.hidden_size * (1 if self.tie_word_embeddings else 2)
+
+    @property
+    def total_params(self) -> float:
+        """Parameters to hold in memory. Uses the architecture when it agrees with the card, since
+        cards round ("8B" is 8.03B); multimodal checkpoints keep the card figure (vision weights)."""
+        stated = self.params_b * 1e9
+        dims = self._params_from_dims()
+        if dims and abs(dims - stated) / stated < 0.2:
+            return max(dims, stated) if self.multimodal else dims
+        return stated
+
+    @property
+    def active_params(self) -> float:
+        if not self.moe:
+            return self.total_params
+        return self.active_params_b * 1e9
+
+    @property
+    def expert_params(self) -> float:
+        """Routed-expert parameters (0 for dense models)."""
+        if not self.moe or not self.complete:
+            return 0.0
+        m = self.moe
+        moe_layers = self.layers - m.get("dense_layers", 0)
+        inter = m.get("moe_intermediate_size") or self.intermediate_size or 0
+        return moe_layers * m["experts"] * 3 * self.hidden_size * inter
+
+    def _params_from_dims(self) -> float | None:
+        if not self.complete or self.attention.get("kind") in ("mla", "hybrid") or not self.intermediate_size:
+            return None
+        h, d = self.hidden_size, self.head_dim
+        attn = h * self.heads * d * 2 + 2 * h * self.kv_heads * d
+        if self.moe:
+            m = self.moe
+            inter = m.get("moe_intermediate_size") or self.intermediate_size
+            mlp = m["experts"] * 3 * h * inter + h * m["experts"]
+        else:
+            mlp = 3 * h * self.intermediate_size
+        return self.layers * (attn + mlp) + self.embedding_params
+
+    def kv_bytes_per_token(self, kv_bytes: float = 2.0, tp: int = 1, context: int | None = None) -> float:
+        """KV cache bytes per token **per GPU** at tensor parallel size ``tp``.
+
+        GQA: 2·L·max(1, n_kv/tp)·d·b (KV heads replicate once tp > n_kv). MLA: L·(rank+rope)·b on
+        every rank (the latent is not split). Sliding-window layers hold at most ``window`` tokens,
+        so at a context length their per-token share shrinks; hybrid models cache attention layers
+        only.
+        """
+        if not self.complete:
+            raise InvalidInputError(f"model '{self.id}' lacks the attention dimensions needed for KV sizing",
+                                    hint="describe it with a config.json (--model PATH)")
+        att = self.attention or {}
+        if att.get("kind") == "mla":
+            return self.layers * (att["kv_lora_rank"] + att["qk_rope_head_dim"]) * kv_bytes
+        layers = att.get("attention_layers", self.layers) if att.get("kind") == "hybrid" else self.layers
+        per_layer = 2 * max(1.0, self.kv_heads / tp) * self.head_dim * kv_bytes
+        window = att.get("sliding_window")
+        if window and context and context > window:
+            frac = att.get("sliding_fraction", 0.5)
+            # sliding layers keep `window` tokens for a `context`-token sequence
+            return layers * per_layer * ((1 - frac) + frac * window / context)
+        return layers * per_layer
+
+    def summary(self) -> dict:
+        out = {
+            "id": self.id, "hf_id": self.hf_id, "family": self.family, "architecture": self.architecture,
+            "params_b": round(self.total_params / 1e9, 2), "active_params_b": round(self.active_params / 1e9, 2),
+            "layers": self.layers, "hidden_size": self.hidden_size, "heads": self.heads, "kv_heads": self.kv_heads,
+            "head_dim": self.head_dim, "vocab_size": self.vocab_size, "max_context": self.max_context,
+            "dtype": self.dtype, "attention": self.attention, "moe": self.moe, "license": self.license,
+            "multimodal": self.multimodal, "origin": self.origin,
+        }
+        if self.complete:
+            out["kv_bytes_per_token_bf16"] = int(self.kv_bytes_per_token(2.0))
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Model":
+        known = {f for f in cls.__dataclass_fields__}
+        kw = {k: v for k, v in d.items() if k in known}
+        kw.setdefault("active_params_b", d["params_b"])
+        return cls(**kw)
+
+    def with_(self, **kw) -> "Model":
+        return replace(self, **kw)
+
+
+# -- Hugging Face config.json -------------------------------------------------------------------
+
+_DTYPES = {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32", "half": "fp16", "float": "fp32"}
+
+
+def from_hf_config(cfg: dict, model_id: str, origin: str = "config.json") -> Model:
+    """Describe any decoder-only model from its ``config.json`` (multimodal: its ``text_config``)."""
+    if not isinstance(cfg, dict):
+        raise InvalidInputError(f"{model_id}: config.json is not a JSON object", hint="point --model at a Hugging Face model folder")
+    text = cfg.get("text_config") if isinstance(cfg.get("text_config"), dict) else cfg
+    get = lambda *keys, default=None: next((text[k] for k in keys if text.get(k) is not None), default)  # noqa: E731
+    layers = get("num_hidden_layers", "n_layer", "num_layers")
+    hidden = get("hidden_size", "n_embd", "d_model")
+    heads = get("num_attention_heads", "n_head")
+    if not (layers and hidden and heads):
+        missing = [k for k, v in (("num_hidden_layers", layers), ("hidden_size", hidden), ("num_attention_heads", heads)) if not v]
+        raise InvalidInputError(f"{model_id}: config.json lacks {', '.join(missing)}",
+                                hint="OptiServe sizes decoder-only transformer LLMs; is this a text-generation model?")
+    kv_heads = get("num_key_value_heads", "num_kv_heads", default=heads)
+    head_dim = get("head_dim", default=hidden // heads)
+    inter = get("intermediate_size", "ffn_dim", "n_inner", default=4 * hidden)
+    vocab = get("vocab_size", default=cfg.get("vocab_size"))
+    attention: dict = {"kind": "gqa"}
+    if get("kv_lora_rank"):
+        attention = {"kind": "mla", "kv_lora_rank": get("kv_lora_rank"), "qk_rope_head_dim": get("qk_rope_head_dim", default=64),
+                     "qk_nope_head_dim": get("qk_nope_head_dim"), "v_head_dim": get("v_head_dim")}
+        kv_heads = 1
+    layer_types = get("layer_types", "layers_block_type")
+    if isinstance(layer_types, list) and any(t in ("mamba", "linear_attention") for t in layer_types):
+        attention = {"kind": "hybrid", "attention_layers": sum(1 for t in layer_types if t in ("attention", "full_attention"))}
+    window = get("sliding_window")
+    if window and get("use_sliding_window", default=True) is not False and attention["kind"] == "gqa":
+        attention["sliding_window"] = int(window)
+        if isinstance(layer_types, list) and layer_types:
+            attention["sliding_fraction"] = sum(1 for t in layer_types if "sliding" in str(t)) / len(layer_types)
+        elif get("sliding_window_pattern"):
+            p = int(get("sliding_window_pattern"))
+            attention["sliding_fraction"] = (p - 1) / p
+        else:
+            attention["sliding_fraction"] = 1.0 if not get("layer_types") else 0.5
+    n_experts = get("num_local_experts", "num_experts", "n_routed_experts")
+    moe = None
+    if n_experts:
+        moe = {"experts": int(n_experts), "experts_per_token": int(get("num_experts_per_tok", "moe_topk", default=2)),
+               "moe_intermediate_size": get("moe_intermediate_size", default=inter),
+               "shared_experts": int(get("n_shared_experts", default=0) or 0)}
+        if get("first_k_dense_replace"):
+            moe["dense_layers"] = int(get("first_k_dense_replace"))
+    dtype = _DTYPES.get(str(cfg.get("torch_dtype") or cfg.get("dtype") or text.get("torch_dtype") or "bfloat16"), "bf16")
+    qc = cfg.get("quantization_config") or text.get("quantization_config")
+    weights = _native_weights(qc)
+    probe = Model(id=model_id, hf_id=model_id, params_b=1.0, active_params_b=1.0, layers=int(layers), hidden_size=int(hidden),
+                  intermediate_size=int(inter), heads=int(heads), kv_heads=int(kv_heads), head_dim=int(head_dim),
+                  vocab_size=int(vocab) if vocab else None, tie_word_embeddings=bool(cfg.get("tie_word_embeddings", text.get("tie_word_embeddings", False))),
+                  attention=attention, moe=moe)
+    total = _estimate_params(probe)
+    active = total if not moe else _active_params(probe, total)
+    arch = (cfg.get("architectures") or [None])[0]
+    return Model(
+        id=model_id, hf_id=model_id, params_b=round(total / 1e9, 3), active_params_b=round(active / 1e9, 3),
+        layers=probe.layers, hidden_size=probe.hidden_size, intermediate_size=probe.intermediate_size, heads=probe.heads,
+        kv_heads=probe.kv_heads, head_dim=probe.head_dim, vocab_size=probe.vocab_size,
+        max_context=int(get("max_position_embeddings", "n_positions", "max_seq_len", default=4096)),
+        tie_word_embeddings=probe.tie_word_embeddings, dtype=dtype, attention=attention, moe=moe, weights=weights,
+        family=str(cfg.get("model_type") or ""), architecture=arch, multimodal=bool(arch and arch.endswith("ForConditionalGeneration")),
+        origin=origin, quantization_config=qc, trust_remote_code=bool(cfg.get("auto_map")),
+    )
+
+
+def _native_weights(qc: dict | None) -> dict | None:
+    if not isinstance(qc, dict):
+        return None
+    method = str(qc.get("quant_method", "")).lower()
+    if method == "mxfp4":
+        return {"scheme": "mxfp4", "quantized_part": "experts"}
+    if method == "fp8":
+        return {"scheme": "fp8-block" if qc.get("weight_block_size") else "fp8"}
+    if method in ("gptq", "awq"):
+        return {"scheme": "w4a16" if int(qc.get("bits", 4)) == 4 else "w8a16", "group_size": qc.get("group_size", 128)}
+    if method == "compressed-tensors":
+        groups = qc.get("config_groups") or {}
+        w = next(iter(groups.values()), {}).get("weights", {}) if groups else {}
+        bits, typ = w.get("num_bits"), w.get("type")
+        if typ == "float" and bits == 8:
+            return {"scheme": "fp8"}
+        if bits == 4:
+            return {"scheme": "w4a16", "group_size": w.get("group_size") or 128}
+        if bits == 8:
+            return {"scheme": "w8a8"}
+    return None
+
+
+def _estimate_params(m: Model) -> float:
+    h, d = m.hidden_size, m.head_dim
+    att = m.attention
+    if att["kind"] == "mla":
+        r, rope = att["kv_lora_rank"], att["qk_rope_head_dim"]
+        qk = (att.get("qk_nope_head_dim") or 128) + rope
+        attn = h * m.heads * qk + h * (r + rope) + r * m.heads * ((att.get("qk_nope_head_dim") or 128) + (att.get("v_head_dim") or 128)) + m.heads * (att.get("v_head_dim") or 128) * h
+    else:
+        attn = h * m.heads * d * 2 + 2 * h * m.kv_heads * d
+    if m.moe:
+        inter = m.moe.get("moe_intermediate_size") or m.intermediate_size
+        dense = m.moe.get("dense_layers", 0)
+        expert = 3 * h * inter
+        moe_mlp = (m.moe["experts"] + m.moe.get("shared_experts", 0)) * expert + h * m.moe["experts"]
+        body = dense * (attn + 3 * h * m.intermediate_size) + (m.layers - dense) * (attn + moe_mlp)
+    else:
+        body = m.layers * (attn + 3 * h * m.intermediate_size)
+    return body + m.embedding_params
+
+
+def _active_params(m: Model, total: float) -> float:
+    inter = m.moe.get("moe_intermediate_size") or m.intermediate_size
+    unused = (m.layers - m.moe.get("dense_layers", 0)) * (m.moe["experts"] - m.moe["experts_per_token"]) * 3 * m.hidden_size * inter
+    return total - unused
+
+
+def load_config_path(path: str | Path) -> Model:
+    """A model from a local folder holding ``config.json``, or the file itself."""
+    p = Path(path).expanduser()
+    cfg_path = p / "config.json" if p.is_dir() else p
+    if not cfg_path.is_file():
+        raise InvalidInputError(f"no config.json at {p}", hint="pass a folder containing config.json, or the file itself")
+    try:
+        cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"{cfg_path} is not valid JSON ({exc})", hint="check the file") from None
+    name = (p if p.is_dir() else p.parent).name or "local-model"
+    model = from_hf_config(cfg, name.lower(), origin="config.json")
+    tok = (p if p.is_dir() else p.parent) / "tokenizer_config.json"
+    if tok.is_file():
+        try:
+            has = "chat_template" in json.loads(tok.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            has = None
+        model = model.with_(has_chat_template=has)
+    return model.with_(source=str(cfg_path))
