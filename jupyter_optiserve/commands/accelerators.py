@@ -1,0 +1,23 @@
+"""``optiserve accelerators``: the accelerator catalog."""
+
+from __future__ import annotations
+
+from jupyter_optiserve.catalog import load_catalog
+from jupyter_optiserve.commands.common import print_json, table
+
+
+def register(sub):
+    p = sub.add_parser("accelerators", help="list known accelerators")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    accs = list(load_catalog().accelerators)
+    if args.json:
+        print_json([a.summary() for a in accs])
+        return 0
+    print(table([[a.id, a.vendor, a.memory_gb, a.memory_bw_gbps, a.tflops.get("bf16") or a.tflops.get("fp16"),
+                  a.tflops.get("fp8", ""), a.compute_capability or a.arch or "", a.interconnect_kind, a.resource_name or "-"]
+                 for a in accs], ["accelerator", "vendor", "GB", "GB/s", "bf16 TF", "fp8 TF", "CC", "link", "resource"]))
+    return 0

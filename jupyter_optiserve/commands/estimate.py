@@ -1,0 +1,61 @@
+"""``optiserve estimate``: memory fit and performance of one configuration."""
+
+from __future__ import annotations
+
+from jupyter_optiserve.catalog import load_catalog
+from jupyter_optiserve.commands.common import positive_int, print_json
+from jupyter_optiserve.estimate import estimate
+
+
+def register(sub):
+    p = sub.add_parser("estimate", help="predict memory fit, TTFT, ITL and throughput of one configuration")
+    p.add_argument("--model", required=True, help="catalog id, Hugging Face id, or folder/config.json")
+    p.add_argument("--accelerator", required=True)
+    p.add_argument("--gpus", type=positive_int("--gpus", 1024), default=None, help="total GPUs (default tp x pp)")
+    p.add_argument("--tp", type=positive_int("--tp", 64), default=1)
+    p.add_argument("--pp", type=positive_int("--pp", 64), default=1)
+    p.add_argument("--precision", default=None, help="bf16 fp16 fp8 int8 int4 (w4a16 w8a8 nvfp4 mxfp4); default: the checkpoint's")
+    p.add_argument("--input-len", type=positive_int("--input-len", 10_000_000), default=1024)
+    p.add_argument("--output-len", type=positive_int("--output-len", 10_000_000), default=256)
+    p.add_argument("--concurrency", type=positive_int("--concurrency", 1_000_000), default=1)
+    p.add_argument("--max-model-len", type=positive_int("--max-model-len", 100_000_000), default=None)
+    p.add_argument("--max-num-seqs", type=positive_int("--max-num-seqs", 100_000), default=None)
+    p.add_argument("--kv-cache-dtype", choices=["auto", "fp8"], default="auto")
+    p.add_argument("--engine-version", default=None, help="vLLM version the constants are taken for (default: runtime's)")
+    p.add_argument("--curve", action="store_true", help="add a latency/throughput curve over concurrency")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    cat = load_catalog()
+    model, variant = cat.resolve_model(args.model)
+    acc = cat.accelerators.get(args.accelerator)
+    precision = args.precision or (variant.scheme if variant and variant.scheme != "none" else None) or \
+        ((model.weights or {}).get("scheme") or model.dtype).replace("fp32", "bf16").replace("fp8-block", "fp8")
+    rt = cat.runtime_for(acc)
+    est = estimate(model, acc, gpus=args.gpus or args.tp * args.pp, tp=args.tp, pp=args.pp, precision=precision,
+                   input_len=args.input_len, output_len=args.output_len, concurrency=args.concurrency,
+                   max_model_len=args.max_model_len, engine_version=args.engine_version or (rt.default_engine_version if rt else None),
+                   kv_cache_dtype=args.kv_cache_dtype, max_num_seqs=args.max_num_seqs)
+    out = est.to_dict()
+    out["model"], out["accelerator"] = model.id, acc.id
+    if args.curve:
+        out["curve"] = est.curve()
+    if args.json:
+        print_json(out)
+        return 0
+    mem = out["memory"]
+    print(f"{model.id} on {out['gpus']}x {acc.name}, {out['precision']} TP{args.tp} PP{args.pp}: "
+          f"{'fits' if out['fits'] else 'does NOT fit'}")
+    print(f"  memory/GPU: weights {mem['weights_gib_per_gpu']} GiB, KV cache {mem['kv_cache_gib_per_gpu']} GiB "
+          f"({mem['kv_capacity_tokens']:,} tokens), max context {mem['max_model_len_fit']:,}, "
+          f"max concurrency {mem['max_concurrency']} at {mem['max_model_len']:,}")
+    if out["fits"]:
+        print(f"  at {args.concurrency} concurrent {args.input_len}->{args.output_len}: TTFT {out['ttft_ms']} ms, "
+              f"ITL {out['itl_ms']} ms, {out['output_tokens_per_s']:,} output tokens/s, request {out['request_latency_ms']} ms (estimated)")
+    for r in out["reasons"]:
+        print(f"  why not: {r}")
+    for w in out["warnings"]:
+        print(f"  warning: {w}")
+    return 0

@@ -1,0 +1,76 @@
+"""``optiserve recommend``: ranked serving profiles for a model and a KPI."""
+
+from __future__ import annotations
+
+from jupyter_optiserve.commands.common import add_cluster_flags, positive_float, positive_int, print_json, table
+from jupyter_optiserve.recommend import recommend
+
+
+def register(sub):
+    p = sub.add_parser("recommend", help="rank serving profiles for a model and a KPI")
+    p.add_argument("--model", required=True, help="catalog id, Hugging Face id, RedHatAI variant id, or folder/config.json")
+    p.add_argument("--kpi", default=None, help="latency | throughput | balanced | cost (default: balanced, or slo with SLO flags)")
+    p.add_argument("--accelerator", help="accelerator to size for (default: the detected hardware)")
+    p.add_argument("--gpus", type=positive_int("--gpus", 1024), help="GPUs available with --accelerator (default 8)")
+    p.add_argument("--ttft-ms", type=positive_float("--ttft-ms"), help="SLO: time to first token")
+    p.add_argument("--itl-ms", type=positive_float("--itl-ms"), help="SLO: inter-token latency")
+    p.add_argument("--concurrency", type=positive_int("--concurrency", 1_000_000), help="concurrent requests to judge at")
+    p.add_argument("--context", type=positive_int("--context", 100_000_000), help="context length (max-model-len) needed")
+    p.add_argument("--input-len", type=positive_int("--input-len", 10_000_000))
+    p.add_argument("--output-len", type=positive_int("--output-len", 10_000_000))
+    p.add_argument("--engine-version", help="vLLM version (default: the runtime's)")
+    p.add_argument("--limit", type=positive_int("--limit", 1000), default=10, help="recommendations to show (default 10)")
+    p.add_argument("--no-detect", action="store_true", help="do not detect hardware; rank on common pools")
+    add_cluster_flags(p, context_flag="--kube-context")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run)
+
+
+def detect_inventory(args):
+    """The hardware inventory (local NVML + cluster), or None when detection is unavailable."""
+    if args.accelerator or args.no_detect:
+        return None
+    try:
+        from jupyter_optiserve.hardware import detect
+    except ImportError:
+        return None
+    return detect(kubeconfig=args.kubeconfig, context=args.kube_context, namespace=args.namespace, timeout=args.timeout)
+
+
+def run(args) -> int:
+    if args.gpus and not args.accelerator:
+        from jupyter_optiserve.errors import InvalidInputError
+
+        raise InvalidInputError("--gpus needs --accelerator", hint="e.g. --accelerator h100 --gpus 4")
+    inventory = detect_inventory(args)
+    result = recommend(args.model, args.kpi, accelerator=args.accelerator, gpus=args.gpus, inventory=inventory,
+                       input_len=args.input_len, output_len=args.output_len, concurrency=args.concurrency,
+                       context=args.context, ttft_ms=args.ttft_ms, itl_ms=args.itl_ms,
+                       engine_version=args.engine_version, limit=args.limit)
+    out = result.to_dict()
+    if inventory is not None and hasattr(inventory, "notes"):
+        out["notes"] = list(getattr(inventory, "notes", []) or []) + out["notes"]
+    if args.json:
+        print_json(out)
+        return 0
+    wl = out["workload"]
+    print(f"{result.model.id} for '{result.kpi}' ({wl['concurrency']} concurrent, {wl['input_len']}->{wl['output_len']} tokens):")
+    rows = [[i + 1, r.profile.name, r.profile.gpus, round(r.estimate.ttft_ms), round(r.estimate.itl_ms, 1),
+             f"{r.estimate.output_tokens_per_s:,.0f}", f"{r.estimate.memory.weights_gib_per_gpu:.1f}+{r.estimate.memory.kv_cache_gib_per_gpu:.1f}",
+             r.profile.max_model_len, r.profile.provenance] for i, r in enumerate(result.recommendations)]
+    if rows:
+        print(table(rows, ["#", "profile", "gpus", "TTFT ms", "ITL ms", "tok/s", "GiB/GPU w+kv", "max len", "source"]))
+        print("\nwhy #1:")
+        for reason in result.best.reasons:
+            print(f"  - {reason}")
+        for w in result.best.warnings:
+            print(f"  ! {w}")
+    if out["rejected"]:
+        print(f"\nrejected ({len(out['rejected'])}):")
+        for r in out["rejected"][:8]:
+            print(f"  - {r['name']}: {r['why']}")
+        if len(out["rejected"]) > 8:
+            print(f"  ... and {len(out['rejected']) - 8} more (--json for all)")
+    for n in out["notes"]:
+        print(f"note: {n}")
+    return 0

@@ -1,0 +1,165 @@
+"""Recommend serving profiles for a model and a KPI on the hardware at hand.
+
+Generate every valid candidate per target (pool), estimate each, drop what cannot run (each with
+why), order the rest for the KPI and explain the winner in plain language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jupyter_optiserve.catalog import Model, Profile, load_catalog, short_accelerator_name
+from jupyter_optiserve.estimate import estimate
+from jupyter_optiserve.recommend import kpi as K
+from jupyter_optiserve.recommend.candidates import generate
+from jupyter_optiserve.recommend.explain import explain
+from jupyter_optiserve.recommend.targets import default_targets, inventory_targets, manual_target
+
+__all__ = ["recommend", "RecommendResult", "Recommendation"]
+
+CONTEXT_CAP = 32768  # default --max-model-len ceiling: long enough for chat/RAG, keeps start-up light
+
+
+@dataclass
+class Recommendation:
+    profile: Profile
+    estimate: object
+    reasons: list[str]
+    target: object
+    score: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def pool(self):
+        return self.target.pool
+
+    def to_dict(self) -> dict:
+        est = self.estimate.to_dict()
+        return {"profile": self.profile.to_dict(), "estimate": est, "reasons": self.reasons,
+                "warnings": self.warnings, "target": {"name": self.target.name, "source": self.target.source}}
+
+
+@dataclass
+class RecommendResult:
+    model: Model
+    kpi: str
+    workload: K.Workload
+    recommendations: list[Recommendation]
+    rejected: list[dict]
+    targets: list
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def best(self) -> Recommendation | None:
+        return self.recommendations[0] if self.recommendations else None
+
+    def to_dict(self, limit: int | None = None) -> dict:
+        recs = self.recommendations[:limit] if limit else self.recommendations
+        return {
+            "model": self.model.summary(),
+            "kpi": self.kpi,
+            "workload": {"input_len": self.workload.input_len, "output_len": self.workload.output_len,
+                         "concurrency": self.workload.concurrency, "context": self.workload.context,
+                         "ttft_ms": self.workload.ttft_ms, "itl_ms": self.workload.itl_ms},
+            "hardware": [{"name": t.name, "accelerator": t.acc.id, "gpus_per_node": t.gpus_per_node, "nodes": t.nodes,
+                          "free_gpus": t.free_gpus, "source": t.source} for t in self.targets],
+            "recommendations": [r.to_dict() for r in recs],
+            "rejected": self.rejected,
+            "notes": self.notes,
+        }
+
+
+def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, gpus: int | None = None,
+              inventory=None, catalog=None, input_len: int | None = None, output_len: int | None = None,
+              concurrency: int | None = None, context: int | None = None, ttft_ms: float | None = None,
+              itl_ms: float | None = None, engine_version: str | None = None, allow_hub: bool = True,
+              limit: int | None = None) -> RecommendResult:
+    cat = catalog or load_catalog()
+    variant = None
+    if isinstance(model, Model):
+        m = model
+    else:
+        m, variant = cat.resolve_model(model, allow_hub=allow_hub)
+    k = K.parse_kpi(kpi, ttft_ms is not None or itl_ms is not None)
+    wl = K.workload(k, input_len, output_len, concurrency, context, ttft_ms, itl_ms)
+    notes = []
+    if accelerator:
+        targets = [manual_target(cat, accelerator, gpus)]
+    else:
+        targets = inventory_targets(inventory) if inventory is not None else []
+        if not targets:
+            targets = default_targets(cat)
+            notes.append("no accelerator given and none detected: ranked on common pools "
+                         "(8x H100, 8x A100 80GB, 4x L40S, 1x L4); pass --accelerator to choose")
+    recs, rejected = [], []
+    for t in targets:
+        _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected)
+    recs.sort(key=lambda r: r.score, reverse=True)
+    recs = _dedupe(recs)
+    for i, r in enumerate(recs):
+        r.reasons = explain(k, wl, r, recs[i + 1] if i + 1 < len(recs) else None, i == 0)
+    if not recs:
+        notes.append("no configuration can serve this model for this KPI on this hardware: see `rejected`")
+    return RecommendResult(m, k, wl, recs[:limit] if limit else recs, rejected, targets, notes)
+
+
+def _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected):
+    rt = cat.runtime_for(t.acc)
+    if rt is None:
+        rejected.append({"name": t.name, "why": f"no serving runtime in the catalog supports {t.acc.vendor} accelerators"})
+        return
+    cands, why_not = generate(cat, m, t, rt, variant)
+    for w in why_not:
+        rejected.append({"name": f"{rt.framework}-{short_accelerator_name(t.acc.id)} ({t.name})", "why": w})
+    curated = {p.key(): p for p in cat.curated_for(m, t.acc)}
+    version = engine_version or rt.default_engine_version
+    mns_default = K.DEFAULTS[k]["max_num_seqs"]
+    for c in cands:
+        replicas = max(1, t.max_gpus // c.gpus_per_replica) if k == "throughput" else 1
+        gpus = c.gpus_per_replica * replicas
+        if gpus > t.max_gpus and c.pp == 1:
+            continue
+        key = (m.id, t.acc.id, rt.id, c.precision, c.tp, c.pp, c.kv_cache_dtype)
+        cur = curated.get(key)
+        want_len = cur.max_model_len if cur else max(wl.context or 0, min(m.max_context, CONTEXT_CAP))
+        mns = cur.max_num_seqs if cur else mns_default
+        common = dict(gpus=gpus, tp=c.tp, pp=c.pp, precision=c.precision, input_len=wl.input_len,
+                      output_len=wl.output_len, engine_version=version, engine=rt.framework,
+                      kv_cache_dtype=c.kv_cache_dtype, max_num_seqs=mns, usable_gib=t.usable_gib)
+        est = estimate(m, t.acc, concurrency=wl.concurrency, max_model_len=min(want_len, m.max_context), **common)
+        fit = est.memory.max_model_len_fit
+        if not est.fits and not wl.context and fit >= wl.input_len + wl.output_len and est.memory.kv_budget_gib > 0 and fit < want_len:
+            want_len = fit  # shorter context, still enough for the workload
+            est = estimate(m, t.acc, concurrency=wl.concurrency, max_model_len=want_len, **common)
+        short = short_accelerator_name(t.acc.id)
+        profile = Profile(model=m.id, accelerator=t.acc.id, runtime=rt.id, precision=c.precision, tp=c.tp, pp=c.pp,
+                          replicas=replicas, max_model_len=want_len, max_num_seqs=mns, kv_cache_dtype=c.kv_cache_dtype,
+                          gpu_memory_utilization=est.memory.utilization, kpi=k if k != "slo" else None,
+                          variant=c.variant.id if c.variant else None, args=cur.args if cur else (),
+                          provenance="curated" if cur else "generated", engine_version=version,
+                          accelerator_short=short, framework=rt.framework)
+        if not est.fits:
+            rejected.append({"name": profile.name, "why": "; ".join(est.reasons), "target": t.name})
+            continue
+        if k == "throughput":  # judge at saturation: every replica's batch full
+            slots = est.memory.kv_capacity_tokens // (wl.input_len + wl.output_len)
+            est = estimate(m, t.acc, concurrency=replicas * max(1, min(mns, slots)), max_model_len=want_len, **common)
+        if wl.has_slo:
+            miss = K.meets_slo(wl, est)
+            if miss:
+                rejected.append({"name": profile.name, "why": miss, "target": t.name})
+                continue
+        recs.append(Recommendation(profile, est, [], t, K.score(k, est, t.acc, profile), list(est.warnings)))
+
+
+def _dedupe(recs):
+    """Keep the best of configurations that only differ in KV dtype when that buys nothing."""
+    seen, out = set(), []
+    for r in recs:
+        p = r.profile
+        key = (p.accelerator, p.precision, p.tp, p.pp, p.replicas, r.target.name)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(r)
+    return out
