@@ -190,7 +190,8 @@ def from_hf_config(cfg: dict, model_id: str, origin: str = "config.json") -> Mod
     attention: dict = {"kind": "gqa"}
     if get("kv_lora_rank"):
         attention = {"kind": "mla", "kv_lora_rank": get("kv_lora_rank"), "qk_rope_head_dim": get("qk_rope_head_dim", default=64),
-                     "qk_nope_head_dim": get("qk_nope_head_dim"), "v_head_dim": get("v_head_dim")}
+                     "qk_nope_head_dim": get("qk_nope_head_dim"), "v_head_dim": get("v_head_dim"),
+                     "q_lora_rank": get("q_lora_rank")}
         kv_heads = 1
     layer_types = get("layer_types", "layers_block_type")
     if isinstance(layer_types, list) and any(t in ("mamba", "linear_attention") for t in layer_types):
@@ -263,7 +264,9 @@ def _estimate_params(m: Model) -> float:
     if att["kind"] == "mla":
         r, rope = att["kv_lora_rank"], att["qk_rope_head_dim"]
         qk = (att.get("qk_nope_head_dim") or 128) + rope
-        attn = h * m.heads * qk + h * (r + rope) + r * m.heads * ((att.get("qk_nope_head_dim") or 128) + (att.get("v_head_dim") or 128)) + m.heads * (att.get("v_head_dim") or 128) * h
+        qr = att.get("q_lora_rank")
+        q_proj = h * qr + qr * m.heads * qk if qr else h * m.heads * qk  # DeepSeek-V3 low-rank queries
+        attn = q_proj + h * (r + rope) + r * m.heads * ((att.get("qk_nope_head_dim") or 128) + (att.get("v_head_dim") or 128)) + m.heads * (att.get("v_head_dim") or 128) * h
     else:
         attn = h * m.heads * d * 2 + 2 * h * m.kv_heads * d
     if m.moe:

@@ -34,7 +34,14 @@ def weight_bytes(model, prec: Precision) -> float:
 
 
 def activation_gib(model, const, tp: int) -> float:
-    """Peak activation of vLLM's profiling run: constant in max-model-len, set by model class."""
+    """Peak activation of vLLM's profiling run: constant in max-model-len, set by model class.
+    The table holds peaks measured with 8192 batched tokens; the profiling run's peak scales
+    with the engine's ``max_num_batched_tokens`` (2048 on older engines)."""
+    scale = const.max_num_batched_tokens / 8192
+    return max(0.5, _activation_class(model, const) * scale)
+
+
+def _activation_class(model, const) -> float:
     act = const.activation_gib
     if model.total_params < 4e9:
         return act["small"]

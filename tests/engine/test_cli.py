@@ -1,0 +1,81 @@
+"""The CLI contract, run as a real process: JSON shapes, exit codes, no tracebacks."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CSV = Path(__file__).resolve().parents[3] / "shared" / "reference" / "calibration" / "published-vllm-measurements.csv"
+
+
+def cli(*args):
+    p = subprocess.run([sys.executable, "-m", "jupyter_optiserve", *args], capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in p.stderr, p.stderr
+    return p
+
+
+def test_estimate_json():
+    p = cli("estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--gpus", "1", "--tp", "1",
+            "--precision", "bf16", "--input-len", "1000", "--output-len", "100", "--concurrency", "4", "--json")
+    assert p.returncode == 0
+    d = json.loads(p.stdout)
+    assert d["fits"] is True and d["memory"]["kv_capacity_tokens"] > 400_000 and d["reasons"] == []
+
+
+def test_estimate_not_fitting_has_reasons():
+    p = cli("estimate", "--model", "llama-3.1-70b-instruct", "--accelerator", "l4", "--gpus", "1", "--tp", "1",
+            "--precision", "bf16", "--input-len", "100", "--output-len", "100", "--concurrency", "1", "--json")
+    d = json.loads(p.stdout)
+    assert p.returncode == 0 and d["fits"] is False and d["reasons"]
+
+
+def test_recommend_json_no_detect():
+    p = cli("recommend", "--model", "granite-3.1-8b-instruct", "--kpi", "latency", "--accelerator", "l40s", "--gpus", "2", "--json")
+    assert p.returncode == 0
+    d = json.loads(p.stdout)
+    assert d["recommendations"][0]["profile"]["accelerator"] == "l40s"
+    assert set(d) >= {"recommendations", "rejected"}
+
+
+def test_recommend_infeasible_exit_0():
+    p = cli("recommend", "--model", "llama-3.1-405b-instruct", "--kpi", "latency", "--accelerator", "l4", "--gpus", "1", "--json")
+    assert p.returncode == 0 and json.loads(p.stdout)["recommendations"] == []
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["estimate", "--model", "llama-3.1-8b", "--accelerator", "h100"], "closest"),
+    (["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "rtx9090"], "unknown accelerator"),
+    (["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--tp", "-2"], "--tp"),
+    (["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--concurrency", "many"], "--concurrency"),
+    (["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--gpus", "3", "--tp", "2"], "multiple"),
+    (["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--precision", "fp3"], "--precision"),
+    (["recommend", "--model", "qwen3-8b", "--kpi", "fast", "--accelerator", "l4"], "--kpi"),
+    (["recommend", "--model", "qwen3-8b", "--gpus", "2"], "--accelerator"),
+    (["validate", "--data", "/nonexistent.csv"], "no such file"),
+])
+def test_bad_input_exit_2(args, needle):
+    p = cli(*args)
+    assert p.returncode == 2, p.stderr
+    assert needle in p.stderr
+
+
+def test_catalog_commands():
+    for cmd in ("models", "accelerators", "profiles"):
+        p = cli(cmd, "--json")
+        assert p.returncode == 0 and json.loads(p.stdout)
+    assert "granite" in cli("models", "granite").stdout
+
+
+def test_validate_report():
+    if not CSV.is_file():
+        pytest.skip("../shared/reference/calibration is absent")
+    p = cli("validate", "--data", str(CSV), "--json")
+    d = json.loads(p.stdout)
+    assert p.returncode == 0
+    for metric in ("itl_ms", "ttft_ms", "throughput"):
+        assert d["metrics"][metric]["rows"] > 0
+    # regression guard on the headline accuracy (bench/README.md records the figures)
+    assert d["metrics"]["itl_ms"]["median_abs_pct"] <= 20
+    assert d["metrics"]["ttft_ms"]["median_abs_pct"] <= 30
