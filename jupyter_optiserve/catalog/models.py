@@ -68,12 +68,23 @@ class Model:
     trust_remote_code: bool = False
 
     # -- derived sizes -------------------------------------------------------------------------
+    def _memo(self, key, compute):
+        """Derived sizes are asked for thousands of times per sweep; the dataclass is frozen, so
+        cache them in the instance dict (never part of equality or the repr)."""
+        cache = self.__dict__.setdefault("_derived", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
     @property
     def complete(self) -> bool:
         return all(v is not None for v in (self.layers, self.hidden_size, self.heads, self.kv_heads, self.head_dim))
 
     @property
     def embedding_params(self) -> float:
+        return self._memo("embedding_params", self._embedding_params)
+
+    def _embedding_params(self) -> float:
         """Embedding (+ untied lm_head) parameters: kept in 16-bit by every quantized scheme."""
         if not (self.vocab_size and self.hidden_size):
             return 0.0
@@ -81,6 +92,9 @@ class Model:
 
     @property
     def total_params(self) -> float:
+        return self._memo("total_params", self._total_params)
+
+    def _total_params(self) -> float:
         """Parameters to hold in memory. Uses the architecture when it agrees with the card, since
         cards round ("8B" is 8.03B); multimodal checkpoints keep the card figure (vision weights)."""
         stated = self.params_b * 1e9
@@ -91,12 +105,18 @@ class Model:
 
     @property
     def active_params(self) -> float:
+        return self._memo("active_params", self._active_params)
+
+    def _active_params(self) -> float:
         if not self.moe:
             return self.total_params
         return self.active_params_b * 1e9
 
     @property
     def expert_params(self) -> float:
+        return self._memo("expert_params", self._expert_params)
+
+    def _expert_params(self) -> float:
         """Routed-expert parameters (0 for dense models)."""
         if not self.moe or not self.complete:
             return 0.0

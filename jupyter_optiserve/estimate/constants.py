@@ -57,6 +57,7 @@ def _table() -> dict:
     return data
 
 
+@functools.lru_cache(maxsize=256)
 def constants_for(engine: str, version: str) -> EngineConstants:
     """The newest constant set whose ``since`` is <= ``version``."""
     rows = _table().get(engine) or _table()["vllm"]

@@ -64,12 +64,13 @@ def precision_options(catalog, model, acc, runtime, variant=None) -> tuple[list[
     return out, rejected
 
 
-def generate(catalog, model, target, runtime, variant=None) -> tuple[list[Candidate], list[str]]:
+def generate(catalog, model, target, runtime, variant=None, kv_fp8: bool = True) -> tuple[list[Candidate], list[str]]:
+    """``kv_fp8=False`` skips fp8-KV twins: they add capacity, not speed (vLLM quantized_kvcache docs)."""
     acc = target.acc
     precs, rejected = precision_options(catalog, model, acc, runtime, variant)
     max_tp = 1 if target.usable_gib is not None and getattr(target.pool, "mig", None) else target.gpus_per_node
     out = []
-    fp8_kv = acc.vendor == "nvidia" and (acc.cc or 0) >= 8.9 or (acc.vendor == "amd" and "fp8" in acc.tflops)
+    fp8_kv = kv_fp8 and ((acc.vendor == "nvidia" and (acc.cc or 0) >= 8.9) or (acc.vendor == "amd" and "fp8" in acc.tflops))
     for prec, var, sup in precs:
         tps = valid_tp_sizes(model, max_tp, prec)
         if not tps:
