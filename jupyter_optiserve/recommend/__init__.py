@@ -108,11 +108,13 @@ def _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected):
     if rt is None:
         rejected.append({"name": t.name, "why": f"no serving runtime in the catalog supports {t.acc.vendor} accelerators"})
         return
-    # fp8 KV buys capacity, not speed: worth a candidate where capacity is what the KPI needs
-    cands, why_not = generate(cat, m, t, rt, variant, kv_fp8=k in ("throughput", "cost", "slo") or bool(wl.context))
+    curated = {p.key(): p for p in cat.curated_for(m, t.acc)}
+    # fp8 KV buys capacity, not speed: a candidate where capacity is what the KPI needs (or a
+    # curated recipe uses it)
+    kv_fp8 = k in ("throughput", "cost", "slo") or bool(wl.context) or any(p.kv_cache_dtype == "fp8" for p in curated.values())
+    cands, why_not = generate(cat, m, t, rt, variant, kv_fp8=kv_fp8)
     for w in why_not:
         rejected.append({"name": f"{rt.framework}-{short_accelerator_name(t.acc.id)} ({t.name})", "why": w})
-    curated = {p.key(): p for p in cat.curated_for(m, t.acc)}
     version = engine_version or rt.default_engine_version
     mns_default = K.DEFAULTS[k]["max_num_seqs"]
     for c in cands:
