@@ -1,0 +1,1 @@
+pytest_plugins = ["jupyter_optiserve.testing.pytest_plugin"]
