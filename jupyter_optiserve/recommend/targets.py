@@ -49,8 +49,17 @@ def inventory_targets(inventory) -> list[Target]:
         if acc is None or not getattr(pool, "gpus_per_node", 0):
             continue
         mem = getattr(pool, "memory_gib", None)
+        # a MIG slice or a shared (time-sliced) GPU offers its own memory, not the card's
         usable = mem * 0.98 if (getattr(pool, "mig", None) or getattr(pool, "sharing", None)) and mem else None
-        out.append(Target(acc, int(pool.gpus_per_node), int(getattr(pool, "nodes", 1) or 1),
+        per_node = int(pool.gpus_per_node)
+        # TP has to fit the GPUs the scheduler can give on one node, not the node's total
+        free_here = getattr(pool, "max_free_gpus_per_node", None)
+        if free_here:
+            per_node = min(per_node, int(free_here))
+        cap = getattr(pool, "max_tensor_parallel", None)
+        if cap:
+            per_node = min(per_node, int(cap))
+        out.append(Target(acc, per_node, int(getattr(pool, "nodes", 1) or 1),
                           getattr(pool, "free_gpus", None), getattr(pool, "source", "nodes"), usable, pool,
                           label=f"{pool.gpus_per_node}x {getattr(pool, 'product', None) or acc.name} ({getattr(pool, 'source', 'nodes')})"))
     return out
