@@ -1,0 +1,25 @@
+"""``optiserve export --output DIR``: manifests + kustomization.yaml + README for GitOps (no cluster needed)."""
+
+from __future__ import annotations
+
+from jupyter_optiserve.deploy.cliargs import add_plan_flags, connect_from_args, plan_from_args
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export", help="write the manifests, a kustomization and a README into a folder")
+    add_plan_flags(p)
+    p.add_argument("--output", "-o", required=True, metavar="DIR", help="folder to write (created if missing)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from jupyter_optiserve.deploy import ensure_valid, export, render, run_preflight
+
+    conn = connect_from_args(args)
+    plan = plan_from_args(args, conn)
+    objs = render(plan)
+    ensure_valid(objs)
+    report = run_preflight(plan, objs, None)  # offline checks only: the folder may be applied elsewhere
+    for path in export(objs, args.output, plan, report):
+        print(path)
+    return 0

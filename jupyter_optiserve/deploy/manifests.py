@@ -1,0 +1,207 @@
+"""Render a Plan as the objects the RHOAI dashboard would create (kserve-rhoai.md §2-§3, §7-§8).
+
+``render(plan)`` returns plain dicts in creation order: ServingRuntime, InferenceService, then the
+token-auth objects (ServiceAccount, Role, RoleBinding, token Secret) when auth is on; or one
+LLMInferenceService for ``target="llmisvc"``. Ownership labels mark everything OptiServe made.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+SERVING = "serving.kserve.io"
+MANAGED_BY = "app.kubernetes.io/managed-by"
+MANAGER = "optiserve"
+DASHBOARD = "opendatahub.io/dashboard"
+PROFILE_ID = "optiserve.io/profile-id"
+# Writable caches for OpenShift's random UID (failure mode #12): one emptyDir for all of them.
+CACHE_DIR = "/cache"
+CACHE_ENV = {"HOME": CACHE_DIR, "HF_HOME": f"{CACHE_DIR}/hf", "VLLM_CACHE_ROOT": f"{CACHE_DIR}/vllm",
+             "XDG_CACHE_HOME": f"{CACHE_DIR}/xdg", "TRITON_CACHE_DIR": f"{CACHE_DIR}/triton"}
+ROUTE_TIMEOUT = "10m"  # OpenShift routes default to 30 s, too short for long generations (#16)
+
+
+def render(plan) -> list[dict]:
+    if plan.target == "llmisvc":
+        return [llm_inference_service(plan)]
+    objs = [serving_runtime(plan), inference_service(plan)]
+    if plan.auth:
+        objs += auth_objects(plan)
+    return objs
+
+
+def _labels(plan, extra: dict | None = None) -> dict:
+    return {DASHBOARD: "true", MANAGED_BY: MANAGER, **(extra or {})}
+
+
+def _optiserve_annotations(plan) -> dict:
+    return {PROFILE_ID: plan.profile.id, "optiserve.io/profile": plan.profile.name,
+            "optiserve.io/model": plan.model.id, "optiserve.io/startup-estimate-s": str(plan.startup.total_s)}
+
+
+def serving_runtime(plan) -> dict:
+    body = plan.body
+    spec = copy.deepcopy(body.spec)
+    container = spec["containers"][0]
+    container["env"] = _merge_env(container.get("env") or [], [{"name": k, "value": v} for k, v in CACHE_ENV.items()])
+    mounts = [m for m in container.get("volumeMounts") or [] if m.get("mountPath") not in ("/dev/shm", CACHE_DIR)]
+    container["volumeMounts"] = mounts + [{"name": "shm", "mountPath": "/dev/shm"},
+                                          {"name": "optiserve-cache", "mountPath": CACHE_DIR}]
+    volumes = [v for v in spec.get("volumes") or [] if v.get("name") not in ("shm", "optiserve-cache")]
+    spec["volumes"] = volumes + [
+        {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": f"{plan.resources.shm_gib}Gi"}},
+        {"name": "optiserve-cache", "emptyDir": {}}]
+    if plan.multinode and spec.get("workerSpec"):
+        for wc in spec["workerSpec"].get("containers") or []:
+            wc["env"] = _merge_env(wc.get("env") or [], [{"name": k, "value": v} for k, v in CACHE_ENV.items()])
+            wc["volumeMounts"] = [{"name": "shm", "mountPath": "/dev/shm"}, {"name": "optiserve-cache", "mountPath": CACHE_DIR}]
+        spec["workerSpec"]["volumes"] = copy.deepcopy(spec["volumes"])
+    annotations = {
+        "openshift.io/display-name": body.display_name,
+        "opendatahub.io/template-name": body.template_name,
+        "opendatahub.io/template-display-name": body.display_name,
+        "opendatahub.io/serving-runtime-scope": "global",
+        "opendatahub.io/apiProtocol": body.api_protocol,
+        "opendatahub.io/recommended-accelerators": json.dumps(body.recommended_accelerators),
+        **_optiserve_annotations(plan),
+    }
+    if body.version:
+        annotations["opendatahub.io/runtime-version"] = body.version
+    return {"apiVersion": f"{SERVING}/v1alpha1", "kind": "ServingRuntime",
+            "metadata": {"name": plan.name, "namespace": plan.namespace, "labels": _labels(plan),
+                         "annotations": annotations},
+            "spec": spec}
+
+
+def _merge_env(base: list, extra: list) -> list:
+    """``extra`` wins by name (the Template's HF_HOME is replaced by the writable cache)."""
+    names = {e["name"] for e in extra}
+    return [e for e in base if e.get("name") not in names] + extra
+
+
+def _placement(plan) -> dict:
+    """Tolerations and node selector of the pool; without one, the accelerator's defaults."""
+    pool, acc = plan.pool, plan.accelerator
+    if acc.vendor == "cpu":
+        return {}
+    tolerations = list(getattr(pool, "tolerations", None) or [])
+    selector = dict(getattr(pool, "node_selector", None) or {})
+    resource = plan.resources.gpu_resource
+    if pool is None:
+        if resource:
+            tolerations = [{"key": resource, "operator": "Exists", "effect": "NoSchedule"}]
+        if acc.vendor == "nvidia" and acc.gfd_product:
+            selector = {"nvidia.com/gpu.product": acc.gfd_product}
+    out = {}
+    if tolerations:
+        out["tolerations"] = tolerations
+    if selector:
+        out["nodeSelector"] = selector
+    return out
+
+
+def _probes() -> dict:
+    return {"httpGet": {"path": "/health", "port": 8080, "scheme": "HTTP"}, "timeoutSeconds": 5}
+
+
+def inference_service(plan) -> dict:
+    p = plan.profile
+    annotations = {
+        "openshift.io/display-name": plan.display_name,
+        "openshift.io/description": f"OptiServe profile {p.name} ({p.kpi or 'balanced'})",
+        "opendatahub.io/model-type": "generative",
+        "security.opendatahub.io/enable-auth": "true" if plan.auth else "false",
+        # Explicit RawDeployment: works on 2.x, becomes Standard on 3.x, and avoids Knative's
+        # 10-minute progress deadline and scale-to-zero during a long download (#7).
+        "serving.kserve.io/deploymentMode": "RawDeployment",
+        **_optiserve_annotations(plan),
+    }
+    labels = _labels(plan)
+    if plan.external:
+        labels["networking.kserve.io/visibility"] = "exposed"
+        annotations["haproxy.router.openshift.io/timeout"] = ROUTE_TIMEOUT
+    if plan.multinode:
+        annotations["serving.kserve.io/autoscalerClass"] = "none"
+    model = {
+        "modelFormat": {"name": plan.runtime.model_format},
+        "runtime": plan.name,
+        **plan.storage.model_fields(),
+        "args": list(plan.engine.args),
+        "resources": plan.resources.to_k8s(),
+        # Only a startup probe gates the slow start; no liveness probe that could kill a long load.
+        "startupProbe": {**_probes(), "periodSeconds": plan.startup.probe_period_s,
+                         "failureThreshold": plan.startup.probe_failure_threshold},
+        "readinessProbe": {**_probes(), "periodSeconds": 10, "failureThreshold": 3},
+    }
+    if plan.storage.env:
+        model["env"] = copy.deepcopy(plan.storage.env)
+    predictor = {"minReplicas": p.replicas, "maxReplicas": p.replicas, **_placement(plan), "model": model}
+    if plan.storage.image_pull_secrets:
+        predictor["imagePullSecrets"] = copy.deepcopy(plan.storage.image_pull_secrets)
+    if plan.multinode:
+        predictor["workerSpec"] = {
+            "pipelineParallelSize": p.pp, "tensorParallelSize": p.tp, **_placement(plan),
+            "containers": [{"name": "worker-container", "resources": plan.resources.to_k8s()}],
+        }
+    return {"apiVersion": f"{SERVING}/v1beta1", "kind": "InferenceService",
+            "metadata": {"name": plan.name, "namespace": plan.namespace, "labels": labels, "annotations": annotations},
+            "spec": {"predictor": predictor}}
+
+
+def auth_objects(plan) -> list[dict]:
+    """Token auth as the dashboard sets it up (DB deployUtils.ts); all owned by the ISVC once it exists."""
+    n, ns = plan.name, plan.namespace
+    labels = _labels(plan)
+    sa = f"{n}-sa"
+    return [
+        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa, "namespace": ns, "labels": labels}},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+         "metadata": {"name": f"{n}-view-role", "namespace": ns, "labels": labels},
+         "rules": [{"apiGroups": [SERVING], "resources": ["inferenceservices"], "resourceNames": [n], "verbs": ["get"]}]},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+         "metadata": {"name": f"{n}-view", "namespace": ns, "labels": labels},
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": f"{n}-view-role"},
+         "subjects": [{"kind": "ServiceAccount", "name": sa, "namespace": ns}]},
+        {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/service-account-token",
+         "metadata": {"name": f"default-{sa}", "namespace": ns, "labels": labels,
+                      "annotations": {"kubernetes.io/service-account.name": sa,
+                                      "openshift.io/display-name": "default"}}},
+    ]
+
+
+def llm_inference_service(plan) -> dict:
+    """The llm-d alternative (kserve-rhoai.md §8): v1alpha1, served by every release that has the CRD."""
+    from jupyter_optiserve.errors import InvalidInputError
+
+    p = plan.profile
+    if not plan.storage.uri:
+        raise InvalidInputError("LLMInferenceService needs a model URI; an S3 data connection (storage.key) is not supported there",
+                                hint="use --target kserve, or pass --storage-uri s3://bucket/folder without --connection")
+    parallel_flags = ("--tensor-parallel-size", "--pipeline-parallel-size")
+    extra = [a for a in plan.engine.args if a.split("=", 1)[0] not in parallel_flags]
+    env = [{"name": "VLLM_ADDITIONAL_ARGS", "value": " ".join(extra)}]
+    env += [{"name": k, "value": v} for k, v in CACHE_ENV.items()] + copy.deepcopy(plan.storage.env)
+    container = {"name": "main", "env": env, "resources": plan.resources.to_k8s(),
+                 "volumeMounts": [{"name": "shm", "mountPath": "/dev/shm"}, {"name": "optiserve-cache", "mountPath": CACHE_DIR}]}
+    template = {**_placement(plan), "containers": [container],
+                "volumes": [{"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": f"{plan.resources.shm_gib}Gi"}},
+                            {"name": "optiserve-cache", "emptyDir": {}}]}
+    if plan.storage.image_pull_secrets:
+        template["imagePullSecrets"] = copy.deepcopy(plan.storage.image_pull_secrets)
+    parallelism = {"tensor": p.tp}
+    if p.pp > 1:
+        parallelism["pipeline"] = p.pp
+    spec = {"model": {"uri": plan.storage.uri, "name": plan.model.hf_id}, "replicas": p.replicas,
+            "parallelism": parallelism, "router": {"route": {}, "gateway": {}, "scheduler": {}}, "template": template}
+    annotations = {"openshift.io/display-name": plan.display_name, "opendatahub.io/model-type": "generative",
+                   **_optiserve_annotations(plan)}
+    return {"apiVersion": f"{SERVING}/v1alpha1", "kind": "LLMInferenceService",
+            "metadata": {"name": plan.name, "namespace": plan.namespace, "labels": _labels(plan), "annotations": annotations},
+            "spec": spec}
+
+
+def to_yaml(objs: list[dict]) -> str:
+    import yaml
+
+    return yaml.safe_dump_all(objs, sort_keys=False, default_flow_style=False, width=120)

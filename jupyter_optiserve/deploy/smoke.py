@@ -1,0 +1,114 @@
+"""After Ready: one real completion, streamed, timing the first token (failure modes #16, #17).
+
+"Serving" means this request succeeded, not that /health answered. The token (auth on) is sent
+but never printed: the snippets use ``$TOKEN``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+import urllib.parse
+from dataclasses import dataclass
+
+PROMPT = "Say hello in one short sentence."
+
+
+@dataclass
+class SmokeResult:
+    ok: bool
+    url: str
+    status: int | None = None
+    ttft_s: float | None = None
+    total_s: float | None = None
+    text: str = ""
+    error: str = ""
+    cause: str = ""
+    fix: str = ""
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "url": self.url, "status": self.status, "ttft_s": self.ttft_s, "total_s": self.total_s,
+                "text": self.text, "error": self.error, "cause": self.cause, "fix": self.fix}
+
+
+def _explain(status: int | None, body: str) -> tuple[str, str]:
+    low = body.lower()
+    if status == 401 or status == 403:
+        return "the endpoint wants a token (auth is on)", "send `Authorization: Bearer $TOKEN` (the <name>-sa token Secret)"
+    if status == 400 and "chat template" in low:
+        return "the model has no chat template", "use /v1/completions or pass --chat-template"
+    if status == 400 and ("maximum context length" in low or "max_tokens" in low):
+        return "the request is longer than --max-model-len", "send fewer tokens or lower max_tokens"
+    if status == 404 and "model" in low:
+        return "the served model name differs", "use the InferenceService name as the model"
+    if status in (502, 503, 504):
+        return "the route or server timed out", "the route timeout (haproxy.router.openshift.io/timeout) or a still-loading engine"
+    return "the first request failed", "see the error"
+
+
+def smoke_test(url: str, model: str, token: str | None = None, *, timeout: float = 60.0, max_tokens: int = 16,
+               prompt: str = PROMPT) -> SmokeResult:
+    """POST ``/v1/completions`` with ``stream=true``; TTFT = time to the first non-empty text chunk."""
+    u = urllib.parse.urlsplit(url.rstrip("/"))
+    conn_cls = http.client.HTTPSConnection if u.scheme == "https" else http.client.HTTPConnection
+    body = json.dumps({"model": model, "prompt": prompt, "max_tokens": max_tokens, "stream": True, "temperature": 0})
+    headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    res = SmokeResult(False, url)
+    start = time.monotonic()
+    try:
+        conn = conn_cls(u.netloc, timeout=timeout)
+        conn.request("POST", f"{u.path}/v1/completions", body=body, headers=headers)
+        resp = conn.getresponse()
+        res.status = resp.status
+        if resp.status != 200:
+            text = resp.read(2000).decode("utf-8", "replace")
+            res.error = f"HTTP {resp.status}: {text[:300]}"
+            res.cause, res.fix = _explain(resp.status, text)
+            return res
+        parts = []
+        while True:
+            line = resp.readline()
+            if not line:
+                break
+            line = line.decode("utf-8", "replace").strip()
+            if not line.startswith("data:"):
+                continue
+            data = line[5:].strip()
+            if data == "[DONE]":
+                break
+            chunk = json.loads(data)
+            piece = "".join(c.get("text") or "" for c in chunk.get("choices") or [])
+            if piece and res.ttft_s is None:
+                res.ttft_s = round(time.monotonic() - start, 3)
+            parts.append(piece)
+        res.text = "".join(parts)
+        res.total_s = round(time.monotonic() - start, 3)
+        res.ok = res.ttft_s is not None
+        if not res.ok:
+            res.error, res.cause, res.fix = "the stream ended without text", "the engine returned nothing", "check the logs"
+    except (OSError, http.client.HTTPException, json.JSONDecodeError) as exc:
+        res.error = f"{type(exc).__name__}: {exc}"
+        res.cause = "the endpoint is not reachable from here" if isinstance(exc, OSError) else "bad response"
+        res.fix = ("an internal *.svc.cluster.local URL works only inside the cluster: run from the workbench, "
+                   "or deploy with --external")
+    finally:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001
+            pass
+    return res
+
+
+def snippets(url: str, model: str, auth: bool) -> dict:
+    """Copyable curl and Python for the endpoint; ``$TOKEN`` stands for the token, never the value."""
+    hdr = ' -H "Authorization: Bearer $TOKEN"' if auth else ""
+    curl = (f"curl -s {url.rstrip('/')}/v1/completions -H 'Content-Type: application/json'{hdr} \\\n"
+            f"  -d '{{\"model\": \"{model}\", \"prompt\": \"Hello\", \"max_tokens\": 32}}'")
+    key = 'os.environ["TOKEN"]' if auth else '"none"'
+    python = ("import os\nfrom openai import OpenAI\n\n"
+              f"client = OpenAI(base_url=\"{url.rstrip('/')}/v1\", api_key={key})\n"
+              f"print(client.completions.create(model=\"{model}\", prompt=\"Hello\", max_tokens=32).choices[0].text)")
+    return {"curl": curl, "python": python}

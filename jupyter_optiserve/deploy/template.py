@@ -1,0 +1,158 @@
+"""The ServingRuntime body: the cluster's runtime Template when readable, else the runtime catalog.
+
+Templates live in the application namespace (``redhat-ods-applications`` on RHOAI, ``opendatahub``
+on ODH) and any authenticated identity may read them (kserve-rhoai.md §1). Their image and runtime
+version are authoritative; the catalog's are upstream placeholders.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+
+from jupyter_optiserve.errors import ClusterUnreachableError, OptiServeError
+
+APP_NAMESPACES = ("redhat-ods-applications", "opendatahub")
+TEMPLATE_GVP = ("template.openshift.io", "v1", "templates")
+MULTINODE_TEMPLATE = "vllm-multinode-runtime-template"
+
+
+@dataclass
+class RuntimeBody:
+    template_name: str
+    runtime_name: str
+    display_name: str
+    image: str
+    version: str | None
+    api_protocol: str
+    recommended_accelerators: list
+    spec: dict                      # ServingRuntime spec, copied
+    source: str                     # "cluster:<namespace>" or "catalog"
+    annotations: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"template": self.template_name, "runtime": self.runtime_name, "image": self.image,
+                "version": self.version, "source": self.source, "notes": self.notes}
+
+
+def from_catalog(runtime, multinode: bool = False) -> RuntimeBody:
+    """The common vLLM runtime body (MC config/runtimes) with the catalog's image and version."""
+    args = ["--port=8080", "--model=/mnt/models", "--served-model-name={{.Name}}"]
+    container = {
+        "name": "kserve-container", "image": runtime.image,
+        "command": ["python", "-m", "vllm.entrypoints.openai.api_server"], "args": args,
+        "env": [{"name": "HF_HOME", "value": "/tmp/hf_home"}],
+        "ports": [{"containerPort": 8080, "protocol": "TCP"}],
+    }
+    spec = {
+        "annotations": {"opendatahub.io/kserve-runtime": "vllm", "prometheus.io/port": "8080",
+                        "prometheus.io/path": "/metrics"},
+        "multiModel": False,
+        "supportedModelFormats": [{"name": runtime.model_format, "autoSelect": True}],
+        "containers": [container],
+    }
+    name, template = runtime.serving_runtime or runtime.id, runtime.template or runtime.id
+    if multinode:
+        name, template = "vllm-multinode-runtime", MULTINODE_TEMPLATE
+        spec["workerSpec"] = {"containers": [{"name": "worker-container", "image": runtime.image,
+                                              "command": ["bash", "-c"], "args": ["ray start --block --address=$(RAY_ADDRESS)"]}]}
+        container["command"], container["args"] = ["bash", "-c"], [
+            "ray start --head --disable-usage-stats && python -m vllm.entrypoints.openai.api_server "
+            "--port=8080 --model=/mnt/models --served-model-name={{.Name}} "
+            "--tensor-parallel-size=${TENSOR_PARALLEL_SIZE} --pipeline-parallel-size=${PIPELINE_PARALLEL_SIZE} "
+            "--distributed-executor-backend=ray $0 $@"]
+    acc = [runtime.resource_name] if runtime.resource_name else []
+    return RuntimeBody(template, name, runtime.name, runtime.image, runtime.default_engine_version,
+                       runtime.api_protocol, acc, spec, "catalog",
+                       notes=["runtime image and version from OptiServe's catalog (upstream default): "
+                              "no runtime Template was readable on the cluster"])
+
+
+def from_template(tpl: dict, namespace: str) -> RuntimeBody | None:
+    """A RuntimeBody from an OpenShift Template whose ``objects[0]`` is a ServingRuntime."""
+    objects = tpl.get("objects") or []
+    if not objects or objects[0].get("kind") != "ServingRuntime":
+        return None
+    params = {p.get("name"): p.get("value") for p in tpl.get("parameters") or [] if p.get("value") is not None}
+    sr = _substitute(copy.deepcopy(objects[0]), params)
+    meta, tmeta = sr.get("metadata") or {}, tpl.get("metadata") or {}
+    ann = meta.get("annotations") or {}
+    tann = tmeta.get("annotations") or {}
+    containers = (sr.get("spec") or {}).get("containers") or [{}]
+    try:
+        rec = json.loads(ann.get("opendatahub.io/recommended-accelerators") or "[]")
+    except ValueError:
+        rec = []
+    return RuntimeBody(
+        template_name=tmeta.get("name", ""), runtime_name=meta.get("name", ""),
+        display_name=ann.get("openshift.io/display-name") or tann.get("openshift.io/display-name") or meta.get("name", ""),
+        image=containers[0].get("image", ""), version=ann.get("opendatahub.io/runtime-version"),
+        api_protocol=tann.get("opendatahub.io/apiProtocol") or ann.get("opendatahub.io/apiProtocol") or "REST",
+        recommended_accelerators=rec, spec=sr.get("spec") or {}, source=f"cluster:{namespace}", annotations=ann)
+
+
+def _substitute(obj, params: dict):
+    """OpenShift ``${PARAM}`` substitution in strings."""
+    if isinstance(obj, dict):
+        return {k: _substitute(v, params) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_substitute(v, params) for v in obj]
+    if isinstance(obj, str):
+        return re.sub(r"\$\{([\w\-]+)\}", lambda m: str(params.get(m.group(1), m.group(0))), obj)
+    return obj
+
+
+def list_templates(conn) -> tuple[list[dict], str | None, list[str]]:
+    """Dashboard Templates from the first app namespace that answers: (templates, namespace, notes)."""
+    notes = []
+    for ns in APP_NAMESPACES:
+        try:
+            body = conn.get_json(conn.custom.list_namespaced_custom_object, *TEMPLATE_GVP[:2], ns, TEMPLATE_GVP[2],
+                                 label_selector="opendatahub.io/dashboard=true")
+        except ClusterUnreachableError as exc:
+            notes.append(f"runtime Templates: {exc.message}")
+            break  # one timeout is enough
+        except OptiServeError as exc:
+            notes.append(f"runtime Templates in {ns}: {exc.message}")
+            continue
+        items = body.get("items") or []
+        if items:
+            return items, ns, notes
+        notes.append(f"no runtime Templates in {ns}")
+    return [], None, notes
+
+
+def pick_template(templates: list[dict], runtime, resource: str | None, multinode: bool = False) -> dict | None:
+    """By name first (the catalog's template), then by recommended accelerator; skip unsupported copies."""
+    wanted = MULTINODE_TEMPLATE if multinode else runtime.template
+    usable = [t for t in templates
+              if (t.get("metadata", {}).get("annotations") or {}).get("opendatahub.io/support-status") != "unsupported"
+              and not re.search(r"-fast-\d+$", t.get("metadata", {}).get("name", ""))]
+    for t in usable:
+        if t.get("metadata", {}).get("name") == wanted:
+            return t
+    if multinode or not resource:
+        return None
+    for t in usable:
+        objs = t.get("objects") or [{}]
+        ann = (objs[0].get("metadata") or {}).get("annotations") or {}
+        if resource in (ann.get("opendatahub.io/recommended-accelerators") or "") and "vllm" in t["metadata"]["name"]:
+            return t
+    return None
+
+
+def resolve_runtime_body(runtime, conn=None, resource: str | None = None, multinode: bool = False) -> RuntimeBody:
+    """The cluster's Template when readable, else the catalog body (with a note saying so)."""
+    if conn is not None:
+        templates, ns, notes = list_templates(conn)
+        chosen = pick_template(templates, runtime, resource, multinode) if templates else None
+        body = from_template(chosen, ns) if chosen else None
+        if body:
+            return body
+        fallback = from_catalog(runtime, multinode)
+        fallback.notes = notes + [f"no usable runtime Template for {runtime.template or runtime.id}"] + fallback.notes
+        return fallback
+    return from_catalog(runtime, multinode)
