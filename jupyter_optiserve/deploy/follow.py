@@ -15,7 +15,7 @@ import time
 from kubernetes.client.rest import ApiException
 from kubernetes.watch.watch import iter_resp_lines
 
-from jupyter_optiserve.deploy.resources import ISVC, KINDS
+from jupyter_optiserve.deploy.resources import ISVC
 from jupyter_optiserve.deploy.timeline import Timeline, Tracker
 from jupyter_optiserve.errors import OptiServeError, PermissionDeniedError
 from jupyter_optiserve.kube import Rule, grant_hint
@@ -179,5 +179,3 @@ def follow(conn, name: str, namespace: str | None = None, *, timeout: float = 18
                         + grant_hint(conn.identity, ns, rules, name="optiserve-follow"))
     return tl
 
-
-__all__ = ["follow", "KINDS"]

@@ -178,6 +178,9 @@ def llm_inference_service(plan) -> dict:
     if not plan.storage.uri:
         raise InvalidInputError("LLMInferenceService needs a model URI; an S3 data connection (storage.key) is not supported there",
                                 hint="use --target kserve, or pass --storage-uri s3://bucket/folder without --connection")
+    if plan.multinode:
+        raise InvalidInputError("multi-node (pipeline parallel across nodes) is rendered for KServe only",
+                                hint="use --target kserve, or a profile that fits one node")
     parallel_flags = ("--tensor-parallel-size", "--pipeline-parallel-size")
     extra = [a for a in plan.engine.args if a.split("=", 1)[0] not in parallel_flags]
     env = [{"name": "VLLM_ADDITIONAL_ARGS", "value": " ".join(extra)}]
