@@ -6,3 +6,26 @@ stays cheap for the CLI.
 """
 
 __version__ = "0.1.0"
+
+
+def _jupyter_labextension_paths():
+    return [{"src": "labextension", "dest": "jupyter-optiserve"}]
+
+
+def _jupyter_server_extension_points():
+    from jupyter_optiserve.server.app import OptiServeApp
+
+    return [{"module": "jupyter_optiserve", "app": OptiServeApp}]
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext jupyter_optiserve`` registers the ``%optiserve`` magic."""
+    from jupyter_optiserve.magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython):
+    from jupyter_optiserve.magics import unload_ipython_extension as unload
+
+    unload(ipython)
