@@ -78,6 +78,9 @@ class Model:
 
     @property
     def complete(self) -> bool:
+        return self._memo("complete", self._complete)
+
+    def _complete(self) -> bool:
         return all(v is not None for v in (self.layers, self.hidden_size, self.heads, self.kv_heads, self.head_dim))
 
     @property
@@ -146,6 +149,12 @@ class Model:
         so at a context length their per-token share shrinks; hybrid models cache attention layers
         only.
         """
+        att = self.attention or {}
+        if not att.get("sliding_window"):  # independent of the context: memoize per (bytes, tp)
+            return self._memo(("kv", kv_bytes, tp), lambda: self._kv_bytes(kv_bytes, tp, None))
+        return self._kv_bytes(kv_bytes, tp, context)
+
+    def _kv_bytes(self, kv_bytes: float, tp: int, context: int | None) -> float:
         if not self.complete:
             raise InvalidInputError(f"model '{self.id}' lacks the attention dimensions needed for KV sizing",
                                     hint="describe it with a config.json (--model PATH)")

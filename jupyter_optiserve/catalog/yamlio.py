@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jsonschema
+import hashlib
+import json
+import os
+
 import yaml
 
 from jupyter_optiserve.errors import CatalogError
@@ -24,8 +27,23 @@ def load_yaml(path: Path):
         raise CatalogError(f"{path}: cannot be read ({exc.strerror})", hint="check the path and permissions") from None
 
 
+def _marker(path: Path, data, schema: dict) -> Path | None:
+    """A per-user cache entry saying this exact content already passed this exact schema.
+    Importing jsonschema costs ~1 s with some optional format plugins installed, which a CLI
+    run should not pay for unchanged catalog files."""
+    root = os.environ.get("OPTISERVE_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "optiserve")
+    blob = json.dumps([data, schema], sort_keys=True, default=str).encode()
+    return Path(root) / "validated" / hashlib.sha256(blob).hexdigest()
+
+
 def validate(path: Path, data, schema: dict) -> None:
     """Validate ``data`` and report the first error as ``file: field.path: problem``."""
+    marker = _marker(path, data, schema)
+    if marker is not None and marker.exists():
+        return
+    import jsonschema
+
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         err = errors[0]
@@ -37,6 +55,11 @@ def validate(path: Path, data, schema: dict) -> None:
             file=str(path),
             field=field,
         )
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass  # read-only home: validate every time
 
 
 def _entry_name(data, path) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from jupyter_optiserve.commands.common import positive_float, print_json
-from jupyter_optiserve.deploy.cliargs import add_plan_flags, connect_from_args, plan_from_args
+from jupyter_optiserve.commands.planflags import add_plan_flags, connect_from_args, plan_from_args
 from jupyter_optiserve.errors import InvalidInputError
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jupyter_optiserve.commands.common import print_json
-from jupyter_optiserve.deploy.cliargs import add_plan_flags, connect_from_args, plan_from_args
+from jupyter_optiserve.commands.planflags import add_plan_flags, connect_from_args, plan_from_args
 
 
 def register(sub) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from jupyter_optiserve.deploy.cliargs import add_plan_flags, connect_from_args, plan_from_args, print_notes
+from jupyter_optiserve.commands.planflags import add_plan_flags, connect_from_args, plan_from_args, print_notes
 
 
 def register(sub) -> None:

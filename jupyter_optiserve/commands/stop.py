@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.deploy.cliargs import add_cluster_flags, connect_from_args
+from jupyter_optiserve.commands.planflags import add_cluster_flags, connect_from_args
 
 
 def register(sub) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 from jupyter_optiserve.catalog.paths import bundled_profiles_dir
 from jupyter_optiserve.catalog.yamlio import load_yaml, validate
@@ -29,17 +28,12 @@ SCHEMA = {
 }
 
 
-@dataclass(frozen=True)
 class EngineConstants:
-    engine: str
-    version: str
-    values: dict
+    """One row of the table, its keys as attributes (read in the estimator's inner loops)."""
 
-    def __getattr__(self, name):
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def __init__(self, engine: str, version: str, values: dict):
+        self.__dict__.update(values)
+        self.engine, self.version, self.values = engine, version, values
 
 
 def version_tuple(v: str) -> tuple:

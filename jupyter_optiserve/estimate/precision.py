@@ -7,6 +7,7 @@ why ``support`` takes the engine version.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from jupyter_optiserve.errors import InvalidInputError
@@ -47,6 +48,7 @@ SCHEME_PRECISION = {"fp8": "fp8", "fp8-dynamic": "fp8", "fp8-block": "fp8", "w8a
                     "nvfp4": "nvfp4", "mxfp4": "mxfp4", "none": None, "sparse-2of4": None}
 
 
+@functools.lru_cache(maxsize=64)
 def parse(name: str) -> Precision:
     key = str(name).strip().lower().replace("_", "-")
     key = ALIASES.get(key, key)

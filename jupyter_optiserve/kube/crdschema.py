@@ -12,7 +12,6 @@ import os
 import threading
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 CRDS_ENV = "OPTISERVE_KSERVE_CRDS"
@@ -29,7 +28,7 @@ FILES = {
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the ISVC CRD is 2 MB
 _lock = threading.Lock()
-_validators: dict[tuple, jsonschema.Draft4Validator | None] = {}
+_validators: dict[tuple, object] = {}  # jsonschema.Draft4Validator or None
 
 
 def crds_dir(explicit: str | os.PathLike | None = None) -> Path | None:
@@ -89,6 +88,8 @@ def validator(group: str, kind: str, version: str, directory: Path | None = None
                     js = to_json_schema(schema)
                     js.get("properties", {}).pop("metadata", None)  # ObjectMeta is checked separately
                     js["additionalProperties"] = True
+                    import jsonschema  # lazily: slow to import, and `optiserve recommend` never validates CRDs
+
                     _validators[vkey] = jsonschema.Draft4Validator(js)
             _validators.setdefault(key, None)
         return _validators[key]

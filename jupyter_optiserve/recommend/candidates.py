@@ -44,7 +44,10 @@ def precision_options(catalog, model, acc, runtime, variant=None) -> tuple[list[
         wanted = ["bf16", "fp8", "int8", "int4", "nvfp4"]
     variants = {v.scheme: v for v in catalog.variants_for(model)} if variant is None else {}
     out = []
+    native_fp8 = P.support(acc, "fp8", moe=bool(model.moe)).mode == "native"
     for prec in wanted:
+        if prec == "int8" and native_fp8 and "fp8" in wanted:
+            continue  # same bytes and peak as FP8 here, and FP8 keeps more accuracy: not a distinct option
         chosen = variant
         if prec in ("int8", "int4", "nvfp4") and variant is None:
             chosen = next((variants[s] for s in _VARIANT_PREF[prec] if s in variants), None)
