@@ -56,6 +56,18 @@ class Estimate:
 
     _max_num_seqs: int = 256
 
+    def at_concurrency(self, concurrency: int) -> "Estimate":
+        """The same configuration judged at another concurrency (memory is unchanged)."""
+        if not (self.fits and self.shape):
+            return self
+        perf = steady_state(self.shape, self.input_len, self.output_len, concurrency, self.replicas,
+                            self.memory.kv_capacity_tokens, self._max_num_seqs)
+        out = Estimate(self.fits, self.memory, perf, list(self.reasons), [w for w in self.warnings if "queue" not in w],
+                       self.precision, self.support_mode, self.engine_version, self.tp, self.pp, self.replicas, self.gpus,
+                       self.input_len, self.output_len, self.shape)
+        out._max_num_seqs = self._max_num_seqs
+        return out
+
     def to_dict(self) -> dict:
         perf = self.perf.to_dict() if self.perf else {}
         out = {

@@ -19,6 +19,10 @@ GIB = 1024**3
 
 def weight_bytes(model, prec: Precision) -> float:
     """Whole-model weight bytes at ``prec``; native quantized checkpoints keep their own format."""
+    return model._memo(("weight_bytes", prec.name), lambda: _weight_bytes(model, prec))
+
+
+def _weight_bytes(model, prec: Precision) -> float:
     total = model.total_params
     native = (model.weights or {}).get("scheme")
     if native == "mxfp4" and prec.name in ("mxfp4", "bf16", "fp16"):

@@ -146,7 +146,7 @@ def _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected):
             continue
         if k == "throughput":  # judge at saturation: every replica's batch full
             slots = est.memory.kv_capacity_tokens // (wl.input_len + wl.output_len)
-            est = estimate(m, t.acc, concurrency=replicas * max(1, min(mns, slots)), max_model_len=want_len, **common)
+            est = est.at_concurrency(replicas * max(1, min(mns, slots)))
         if wl.has_slo:
             miss = K.meets_slo(wl, est)
             if miss:
