@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from jupyter_optiserve.catalog import load_catalog
 from jupyter_optiserve.commands.common import positive_int, print_json
-from jupyter_optiserve.estimate import estimate
 
 
 def register(sub):
@@ -27,26 +26,23 @@ def register(sub):
     p.set_defaults(func=run)
 
 
+FIELDS = ("model", "accelerator", "gpus", "tp", "pp", "precision", "input_len", "output_len", "concurrency",
+          "max_model_len", "max_num_seqs", "kv_cache_dtype", "engine_version", "curve")
+
+
 def run(args) -> int:
-    cat = load_catalog()
-    model, variant = cat.resolve_model(args.model)
-    acc = cat.accelerators.get(args.accelerator)
-    precision = args.precision or (variant.scheme if variant and variant.scheme != "none" else None) or \
-        ((model.weights or {}).get("scheme") or model.dtype).replace("fp32", "bf16").replace("fp8-block", "fp8")
-    rt = cat.runtime_for(acc)
-    est = estimate(model, acc, gpus=args.gpus or args.tp * args.pp, tp=args.tp, pp=args.pp, precision=precision,
-                   input_len=args.input_len, output_len=args.output_len, concurrency=args.concurrency,
-                   max_model_len=args.max_model_len, engine_version=args.engine_version or (rt.default_engine_version if rt else None),
-                   kv_cache_dtype=args.kv_cache_dtype, max_num_seqs=args.max_num_seqs)
-    out = est.to_dict()
-    out["model"], out["accelerator"] = model.id, acc.id
-    if args.curve:
-        out["curve"] = est.curve()
+    """The JSON comes from the service layer, the same function ``POST /optiserve/estimate`` calls."""
+    from jupyter_optiserve.service.engine import estimate_result
+    from jupyter_optiserve.service.settings import Settings
+
+    body = {k: getattr(args, k) for k in FIELDS if getattr(args, k) not in (None, False)}
+    _, out = estimate_result(body, Settings())
+    acc_name = load_catalog().accelerators.get(out["accelerator"]).name
     if args.json:
         print_json(out)
         return 0
     mem = out["memory"]
-    print(f"{model.id} on {out['gpus']}x {acc.name}, {out['precision']} TP{args.tp} PP{args.pp}: "
+    print(f"{out['model']} on {out['gpus']}x {acc_name}, {out['precision']} TP{args.tp} PP{args.pp}: "
           f"{'fits' if out['fits'] else 'does NOT fit'}")
     print(f"  memory/GPU: weights {mem['weights_gib_per_gpu']} GiB, KV cache {mem['kv_cache_gib_per_gpu']} GiB "
           f"({mem['kv_capacity_tokens']:,} tokens), max context {mem['max_model_len_fit']:,}, "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from jupyter_optiserve.commands.common import add_cluster_flags, positive_float, positive_int, print_json, table
-from jupyter_optiserve.recommend import recommend
 
 
 def register(sub):
@@ -26,30 +25,19 @@ def register(sub):
     p.set_defaults(func=run)
 
 
-def detect_inventory(args):
-    """The hardware inventory (local NVML + cluster), or None when detection is unavailable."""
-    if args.accelerator or args.no_detect:
-        return None
-    try:
-        from jupyter_optiserve.hardware import detect
-    except ImportError:
-        return None
-    return detect(kubeconfig=args.kubeconfig, context=args.kube_context, namespace=args.namespace, timeout=args.timeout)
+FIELDS = ("model", "kpi", "accelerator", "gpus", "ttft_ms", "itl_ms", "concurrency", "context", "input_len",
+          "output_len", "engine_version", "limit", "no_detect")
 
 
 def run(args) -> int:
-    if args.gpus and not args.accelerator:
-        from jupyter_optiserve.errors import InvalidInputError
+    """The JSON comes from the service layer, the same function ``POST /optiserve/recommend`` calls."""
+    from jupyter_optiserve.service.engine import recommend_result
+    from jupyter_optiserve.service.settings import Settings
 
-        raise InvalidInputError("--gpus needs --accelerator", hint="e.g. --accelerator h100 --gpus 4")
-    inventory = detect_inventory(args)
-    result = recommend(args.model, args.kpi, accelerator=args.accelerator, gpus=args.gpus, inventory=inventory,
-                       input_len=args.input_len, output_len=args.output_len, concurrency=args.concurrency,
-                       context=args.context, ttft_ms=args.ttft_ms, itl_ms=args.itl_ms,
-                       engine_version=args.engine_version, limit=args.limit)
-    out = result.to_dict()
-    if inventory is not None and hasattr(inventory, "notes"):
-        out["notes"] = list(getattr(inventory, "notes", []) or []) + out["notes"]
+    settings = Settings(kubeconfig=args.kubeconfig, context=args.kube_context, namespace=args.namespace,
+                        request_timeout=args.timeout)
+    body = {k: getattr(args, k) for k in FIELDS if getattr(args, k) not in (None, False)}
+    result, out = recommend_result(body, settings)
     if args.json:
         print_json(out)
         return 0

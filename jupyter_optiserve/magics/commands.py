@@ -1,0 +1,94 @@
+"""One function per ``%optiserve`` sub-command: parsed args + settings in, a returned object out.
+
+Each calls ``jupyter_optiserve.service`` (shared with the CLI and the REST API) with a body that
+uses the CLI's names.
+"""
+
+from __future__ import annotations
+
+from jupyter_optiserve import service
+from jupyter_optiserve.errors import OptiServeError
+from jupyter_optiserve.magics import backend, widgets
+from jupyter_optiserve.magics.objects import (Deployment, Deployments, Exported, Hardware, Models, Plan,
+                                              Recommendations, Status)
+
+RECOMMEND_FIELDS = ("model", "kpi", "accelerator", "gpus", "ttft_ms", "itl_ms", "concurrency", "context", "input_len",
+                    "output_len", "engine_version", "limit", "no_detect")
+PLAN_FIELDS = ("model", "kpi", "accelerator", "gpus", "name", "namespace", "storage_uri", "hf_token_secret",
+               "connection", "pull_secret", "target", "external", "auth", "trust_remote_code", "display_name")
+
+
+def _show(obj) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def _body(args, fields, **extra) -> dict:
+    return backend.body(**{f: getattr(args, f, None) for f in fields}, **extra)
+
+
+def hardware(args, settings):
+    return Hardware(service.hardware(settings, refresh=args.refresh))
+
+
+def models(args, settings):
+    return Models(service.models(args.query, settings), args.query)
+
+
+def recommend(args, settings):
+    return Recommendations(service.recommend(_body(args, RECOMMEND_FIELDS), settings))
+
+
+def deploy(args, settings):
+    req = _body(args, PLAN_FIELDS, timeout=args.timeout, no_follow=args.no_follow, no_smoke=args.no_smoke)
+    d = Deployment(req, settings, backend.preview(req, settings))
+    if d.state == "blocked":
+        _show(d.plan)
+        failed = [c["id"] for c in d.plan.preflight["checks"] if c["status"] == "fail"]
+        raise OptiServeError(f"preflight failed ({', '.join(failed)}): nothing was created",
+                             hint="the plan above names each failing check and its fix")
+    if args.dry_run:
+        return _dry_run(d, settings)
+    if widgets.available():
+        d.view = widgets.DeployView(d, confirm=not args.yes)
+        _show(d.view.widget)
+        if args.yes:
+            d.start()
+        return d
+    print(repr(d.plan))
+    if not args.yes:
+        print("\nipywidgets is not installed, so there is no Deploy button: call .start() on the returned "
+              "Deployment, or re-run with --yes")
+        return d
+    widgets.TextProgress(d).run()
+    return d
+
+
+def _dry_run(d: Deployment, settings) -> Plan:
+    """The server-side dry run (``dryRun=All``) through the same task a real deploy runs."""
+    task = backend.task(service.start_deploy({**d.request, "dry_run": True}, settings), settings)
+    task.done.wait(max(60.0, settings.request_timeout * 6))
+    if task.error:
+        raise OptiServeError(task.error.get("detail") or "dry run failed", hint=task.error.get("hint") or "")
+    return Plan({**d.plan.to_dict(), "preflight": task.preflight or d.plan.preflight, "apply": task.apply},
+                f"Dry run for {d.name} (nothing was created)")
+
+
+def status(args, settings):
+    if args.name:
+        return Status(service.get_deployment(args.name, settings, args.namespace))
+    return Deployments(service.list_deployments(settings, args.namespace))
+
+
+def delete(args, settings):
+    return service.delete_deployment(args.name, settings, args.namespace)
+
+
+def stop(args, settings):
+    return service.stop_deployment(args.name, settings, args.namespace, start=args.start)
+
+
+def export(args, settings):
+    req = _body(args, PLAN_FIELDS, offline=args.offline or None)
+    return Exported(backend.export(req, args.output, settings))

@@ -1,0 +1,156 @@
+"""``%optiserve`` argument parsing: argparse whose errors are ``UsageError`` carrying the help text.
+
+Flag names follow the CLI (``--kpi``, ``--accelerator``, ``--gpus``, ``--ttft-ms``, ...); MODEL is
+positional (``--model`` works too). The per-call cluster timeout is ``--request-timeout`` everywhere
+because ``deploy --timeout`` bounds the whole follow, as in ``optiserve deploy``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+
+from IPython.core.error import UsageError
+
+from jupyter_optiserve.commands.common import positive_float, positive_int
+from jupyter_optiserve.deploy.cliargs import KPIS
+
+PROG = "%optiserve"
+
+
+class HelpShown(Exception):
+    """``-h``/``--help`` printed the help: nothing else to do."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{self.prog}: {message}\n\n{self.format_help()}")
+
+    def parse_intermixed_args(self, args=None, namespace=None):
+        # argparse formats a preset usage with ``%``: the ``%`` of "%optiserve" must be escaped
+        self.usage = self.format_usage()[len("usage: "):].replace("%", "%%")
+        try:
+            return super().parse_intermixed_args(args, namespace)
+        finally:
+            self.usage = None
+
+    def exit(self, status=0, message=None):
+        if status:
+            raise UsageError(f"{self.prog}: {message or 'error'}\n\n{self.format_help()}")
+        raise HelpShown()
+
+
+def _cluster(p, context_flag: str = "--context") -> None:
+    p.add_argument("--kubeconfig", help="kubeconfig file (default: in-cluster, $KUBECONFIG, ~/.kube/config)")
+    p.add_argument(context_flag, dest="kube_context", help="kubeconfig context")
+    p.add_argument("--namespace", "-n", help="namespace (default: the workbench's or the context's)")
+    p.add_argument("--request-timeout", type=positive_float("--request-timeout", 300), help="seconds per cluster call")
+
+
+def _model(p) -> None:
+    p.add_argument("model", nargs="?", help="catalog id, Hugging Face id, variant id or config.json folder")
+    p.add_argument("--model", dest="model_flag", metavar="MODEL", help=argparse.SUPPRESS)
+
+
+def _plan(p) -> None:
+    _model(p)
+    p.add_argument("--kpi", required=True, choices=KPIS, help="what to optimise for")
+    p.add_argument("--accelerator", help="accelerator id (default: the cluster's inventory)")
+    p.add_argument("--gpus", type=positive_int("--gpus", 64), help="GPUs to use (with --accelerator)")
+    p.add_argument("--name", help="deployment name (DNS-1035, <=53 chars; default: derived from the model)")
+    p.add_argument("--storage-uri", help="oci://, hf://, s3://bucket/folder (with --connection), pvc://claim/path")
+    p.add_argument("--hf-token-secret", metavar="NAME[:KEY]", help="Secret holding the Hugging Face token")
+    p.add_argument("--connection", metavar="NAME", help="S3 data connection Secret")
+    p.add_argument("--pull-secret", metavar="NAME", help="pull secret for an oci:// modelcar")
+    p.add_argument("--target", choices=("kserve", "llmisvc"), default="kserve", help="what to create")
+    p.add_argument("--external", action="store_true", help="expose an external route")
+    p.add_argument("--auth", action="store_true", help="require a token")
+    p.add_argument("--trust-remote-code", action="store_true", help="allow models that run repository code")
+    p.add_argument("--display-name", help="name shown in the dashboard")
+    _cluster(p)
+
+
+def build() -> Parser:
+    top = Parser(prog=PROG, description="OptiServe: size and deploy a model on OpenShift AI from a notebook.",
+                 epilog="Run '%optiserve COMMAND -h' for a command's flags.")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+
+    p = sub.add_parser("hardware", help="local GPUs and the cluster's accelerator pools")
+    p.add_argument("--refresh", action="store_true", help="detect again (the inventory is cached for 5 minutes)")
+    p.add_argument("--no-cluster", action="store_true", help="do not contact any cluster")
+    _cluster(p)
+
+    p = sub.add_parser("models", help="the model catalog")
+    p.add_argument("query", nargs="?", help="filter by id, family or Hugging Face id")
+
+    p = sub.add_parser("recommend", help="rank serving profiles for a model and a KPI")
+    _model(p)
+    p.add_argument("--kpi", help="latency | throughput | balanced | cost (default: balanced, or slo with SLO flags)")
+    p.add_argument("--accelerator", help="accelerator to size for (default: the detected hardware)")
+    p.add_argument("--gpus", type=positive_int("--gpus", 1024), help="GPUs available with --accelerator")
+    p.add_argument("--ttft-ms", type=positive_float("--ttft-ms"), help="SLO: time to first token")
+    p.add_argument("--itl-ms", type=positive_float("--itl-ms"), help="SLO: inter-token latency")
+    p.add_argument("--concurrency", type=positive_int("--concurrency", 1_000_000), help="concurrent requests")
+    p.add_argument("--context", type=positive_int("--context", 100_000_000), help="context length needed")
+    p.add_argument("--input-len", type=positive_int("--input-len", 10_000_000))
+    p.add_argument("--output-len", type=positive_int("--output-len", 10_000_000))
+    p.add_argument("--engine-version", help="vLLM version (default: the runtime's)")
+    p.add_argument("--limit", type=positive_int("--limit", 1000), default=10, help="profiles to show (default 10)")
+    p.add_argument("--no-detect", action="store_true", help="do not detect hardware; rank on common pools")
+    _cluster(p, context_flag="--kube-context")
+
+    p = sub.add_parser("deploy", help="plan, confirm, create and follow a deployment to a working endpoint")
+    _plan(p)
+    p.add_argument("--dry-run", action="store_true", help="server-side dry run: show what would be created")
+    p.add_argument("--yes", "-y", action="store_true", help="deploy without asking")
+    p.add_argument("--timeout", type=positive_float("--timeout", 24 * 3600), default=1800.0,
+                   help="seconds to follow the start-up (default 1800)")
+    p.add_argument("--no-follow", action="store_true", help="create and return without watching")
+    p.add_argument("--no-smoke", action="store_true", help="skip the first-request check after Ready")
+
+    p = sub.add_parser("status", help="a deployment's timeline, or all deployments without NAME")
+    p.add_argument("name", nargs="?", help="InferenceService name")
+    _cluster(p)
+
+    p = sub.add_parser("delete", help="delete a deployment OptiServe created (never anyone else's)")
+    p.add_argument("name", help="InferenceService name")
+    _cluster(p)
+
+    p = sub.add_parser("stop", help="stop a deployment (pods go, objects stay); --start resumes")
+    p.add_argument("name", help="InferenceService name")
+    p.add_argument("--start", action="store_true", help="start it again")
+    _cluster(p)
+
+    p = sub.add_parser("export", help="write manifests, a kustomization and a README into DIR")
+    _plan(p)
+    p.add_argument("output", nargs="?", metavar="DIR", help="folder to write (created if missing)")
+    p.add_argument("--output", "-o", dest="output_flag", metavar="DIR", help=argparse.SUPPRESS)
+    p.add_argument("--offline", action="store_true", help="do not contact a cluster")
+    return top
+
+
+def parse(line: str) -> argparse.Namespace:
+    """Parse a magic line; ``UsageError`` (with the help) on bad input, ``HelpShown`` after -h."""
+    parser = build()
+    try:
+        argv = shlex.split(line)
+    except ValueError as exc:
+        raise UsageError(f"{PROG}: {exc}\n\n{parser.format_help()}") from None
+    if not argv:
+        raise UsageError(f"{PROG}: a command is required\n\n{parser.format_help()}")
+    subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices  # noqa: SLF001
+    if argv[0] not in subs:
+        parser.parse_args(argv)  # -h, or the "invalid choice" error with the list of commands
+    sub = subs[argv[0]]
+    args = sub.parse_intermixed_args(argv[1:])  # MODEL ... DIR with flags between them
+    args.command = argv[0]
+    if hasattr(args, "model_flag"):
+        args.model = args.model or args.model_flag
+        if not args.model:
+            sub.error("MODEL is required (e.g. granite-3.1-8b-instruct; list them with %optiserve models)")
+    if hasattr(args, "output_flag"):
+        args.output = args.output or args.output_flag
+        if not args.output:
+            sub.error("DIR is required: the folder to write")
+    return args

@@ -1,0 +1,276 @@
+"""Thin REST handlers over ``jupyter_optiserve.service``: validate, run in the executor, answer JSON.
+
+Every verb is ``@tornado.web.authenticated`` (Jupyter's token or session cookie, XSRF for cookie
+requests as Jupyter Server checks it). Blocking engine, Kubernetes and NVML work runs in the
+extension's thread pool, so the event loop never waits on it. Errors are
+``{"error", "detail", "hint"}`` with the OptiServeError's HTTP status.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from http.client import responses
+
+import tornado.web
+from jupyter_server.base.handlers import APIHandler
+from tornado.ioloop import IOLoop
+
+from jupyter_optiserve import service
+from jupyter_optiserve.errors import OptiServeError
+from jupyter_optiserve.server.validation import check_body, check_params
+from jupyter_optiserve.service.schema import openapi_json
+
+_HINTS = {403: "send the Jupyter token (Authorization: token ...) or the session cookie with X-XSRFToken",
+          404: "see GET /optiserve/openapi.json for the endpoints", 405: "see GET /optiserve/openapi.json"}
+
+
+class OptiServeHandler(APIHandler):
+    """Base: settings, executor, validation and the error shape."""
+
+    api_path = ""  # the path in openapi.yaml
+
+    @property
+    def optiserve(self) -> service.Settings:
+        return self.settings["optiserve"]
+
+    async def blocking(self, fn, *args, **kw):
+        """Run ``fn`` (Kubernetes, NVML, files) in the extension's I/O thread pool, never on the event loop."""
+        return await IOLoop.current().run_in_executor(self.settings["optiserve_executor"],
+                                                      functools.partial(fn, *args, **kw))
+
+    async def compute(self, fn, *args, **kw):
+        """Run pure-Python engine work (catalog, recommend, estimate) off the event loop on the small CPU
+        pool: more threads would not run it faster (the GIL) but would make the loop wait longer for it."""
+        return await IOLoop.current().run_in_executor(self.settings["optiserve_cpu_executor"],
+                                                      functools.partial(fn, *args, **kw))
+
+    def params(self, method: str) -> dict:
+        return check_params(self.api_path, method, self.request.query_arguments, self.path_kwargs or {})
+
+    def body(self, method: str = "post") -> dict | None:
+        return check_body(self.api_path, method, self.request.body)
+
+    def reply(self, data, status: int = 200) -> None:
+        self.set_status(status)
+        self.finish(json.dumps(data, default=str))
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        exc = (kwargs.get("exc_info") or (None, None, None))[1]
+        if isinstance(exc, OptiServeError):
+            status_code, body = exc.status, exc.to_dict()
+        elif isinstance(exc, tornado.web.HTTPError) or exc is None:
+            text = responses.get(status_code, "Error")
+            body = {"error": text.replace(" ", ""), "detail": getattr(exc, "log_message", None) or text,
+                    "hint": _HINTS.get(status_code, "")}
+        else:
+            body = {"error": "InternalError", "detail": f"unexpected {type(exc).__name__}",
+                    "hint": "see the Jupyter server log"}
+        self.set_status(status_code)
+        self.finish(json.dumps(body, default=str))
+
+    def log_exception(self, typ, value, tb) -> None:
+        if isinstance(value, OptiServeError):  # expected: the user's input or the cluster, no traceback
+            self.log.warning("optiserve: %s %s -> %s %s: %s", self.request.method, self.request.path, value.status,
+                             type(value).__name__, value.message)
+            return
+        super().log_exception(typ, value, tb)
+
+
+def _ns(params: dict) -> str | None:
+    return params.get("namespace")
+
+
+# -- catalogs and hardware ----------------------------------------------------------------------------
+class HardwareHandler(OptiServeHandler):
+    api_path = "/optiserve/hardware"
+
+    @tornado.web.authenticated
+    async def get(self):
+        refresh = self.params("get").get("refresh") in ("1", "true")
+        self.reply(await self.blocking(service.hardware, self.optiserve, refresh=refresh))
+
+
+class ModelsHandler(OptiServeHandler):
+    api_path = "/optiserve/models"
+
+    @tornado.web.authenticated
+    async def get(self):
+        self.reply(await self.compute(service.models, self.params("get").get("q"), self.optiserve))
+
+
+class AcceleratorsHandler(OptiServeHandler):
+    api_path = "/optiserve/accelerators"
+
+    @tornado.web.authenticated
+    async def get(self):
+        self.params("get")
+        self.reply(await self.compute(service.accelerators, self.optiserve))
+
+
+class RuntimesHandler(OptiServeHandler):
+    api_path = "/optiserve/runtimes"
+
+    @tornado.web.authenticated
+    async def get(self):
+        self.params("get")
+        self.reply(await self.compute(service.runtimes, self.optiserve))
+
+
+class ProfilesHandler(OptiServeHandler):
+    api_path = "/optiserve/profiles"
+
+    @tornado.web.authenticated
+    async def get(self):
+        p = self.params("get")
+        self.reply(await self.compute(service.profiles, p.get("model"), p.get("accelerator"), self.optiserve))
+
+
+# -- engine and plans ---------------------------------------------------------------------------------
+class _BodyHandler(OptiServeHandler):
+    """POST a JSON body to one service function."""
+
+    operation = None  # a service function (body, settings) -> JSON
+    cpu = False       # pure engine work (no cluster): the CPU pool
+
+    @tornado.web.authenticated
+    async def post(self):
+        body = self.body()
+        run = self.compute if self.cpu and (self.optiserve.offline or body.get("accelerator")
+                                            or body.get("no_detect") or self.api_path.endswith("estimate")) \
+            else self.blocking  # without an accelerator, recommend may detect the hardware (cluster I/O)
+        self.reply(await run(type(self).operation, body, self.optiserve))
+
+
+class RecommendHandler(_BodyHandler):
+    api_path, operation, cpu = "/optiserve/recommend", staticmethod(service.recommend), True
+
+
+class EstimateHandler(_BodyHandler):
+    api_path, operation, cpu = "/optiserve/estimate", staticmethod(service.estimate), True
+
+
+class RenderHandler(_BodyHandler):
+    api_path, operation = "/optiserve/render", staticmethod(service.render)
+
+
+class PreflightHandler(_BodyHandler):
+    api_path, operation = "/optiserve/preflight", staticmethod(service.preflight)
+
+
+class ExportHandler(OptiServeHandler):
+    api_path = "/optiserve/export"
+
+    @tornado.web.authenticated
+    async def post(self):
+        from jupyter_optiserve.service.plans import zip_name
+
+        data = await self.blocking(service.export_zip, self.body(), self.optiserve)
+        self.set_header("Content-Disposition", f'attachment; filename="{zip_name(data)}"')
+        self.finish(data, set_content_type="application/zip")
+
+
+# -- deployments --------------------------------------------------------------------------------------
+class DeploymentsHandler(OptiServeHandler):
+    api_path = "/optiserve/deployments"
+
+    @tornado.web.authenticated
+    async def get(self):
+        p = self.params("get")
+        self.reply(await self.blocking(service.list_deployments, self.optiserve, _ns(p)))
+
+    @tornado.web.authenticated
+    async def post(self):
+        body = self.body()
+        task = await self.blocking(service.start_deploy, body, self.optiserve)
+        self.set_header("Location", self.request.path.rstrip("/") + "/" + task["name"])
+        self.reply(task, status=202)
+
+
+class DeploymentHandler(OptiServeHandler):
+    api_path = "/optiserve/deployments/{name}"
+
+    @tornado.web.authenticated
+    async def get(self, name):
+        p = self.params("get")
+        self.reply(await self.blocking(service.get_deployment, name, self.optiserve, _ns(p)))
+
+    @tornado.web.authenticated
+    async def delete(self, name):
+        p = self.params("delete")
+        self.reply(await self.blocking(service.delete_deployment, name, self.optiserve, _ns(p)))
+
+
+class StopHandler(OptiServeHandler):
+    api_path = "/optiserve/deployments/{name}/stop"
+
+    @tornado.web.authenticated
+    async def post(self, name):
+        p = self.params("post")
+        body = self.body() or {}
+        self.reply(await self.blocking(service.stop_deployment, name, self.optiserve, _ns(p),
+                                       start=bool(body.get("start"))))
+
+
+class CancelHandler(OptiServeHandler):
+    api_path = "/optiserve/deployments/{name}/cancel"
+
+    @tornado.web.authenticated
+    async def post(self, name):
+        p = self.params("post")
+        self.reply(await self.blocking(service.cancel_task, name, self.optiserve, _ns(p)))
+
+
+class PromptHandler(OptiServeHandler):
+    api_path = "/optiserve/deployments/{name}/prompt"
+
+    @tornado.web.authenticated
+    async def post(self, name):
+        p = self.params("post")
+        body = self.body()
+        self.reply(await self.blocking(service.prompt, name, body["text"], body.get("max_tokens", 64),
+                                       self.optiserve, _ns(p)))
+
+
+# -- meta ---------------------------------------------------------------------------------------------
+class ConfigHandler(OptiServeHandler):
+    api_path = "/optiserve/config"
+
+    @tornado.web.authenticated
+    async def get(self):
+        self.reply(self.optiserve.public())
+
+
+class OpenAPIHandler(OptiServeHandler):
+    api_path = "/optiserve/openapi.json"
+
+    @tornado.web.authenticated
+    async def get(self):
+        self.finish(openapi_json())
+
+
+def routes() -> list[tuple[str, type]]:
+    """(pattern relative to base_url, handler); ExtensionApp prefixes base_url."""
+    from jupyter_optiserve.server.sse import EventsHandler
+
+    name = r"(?P<name>[^/]+)"
+    return [
+        ("/optiserve/hardware", HardwareHandler),
+        ("/optiserve/models", ModelsHandler),
+        ("/optiserve/accelerators", AcceleratorsHandler),
+        ("/optiserve/runtimes", RuntimesHandler),
+        ("/optiserve/profiles", ProfilesHandler),
+        ("/optiserve/recommend", RecommendHandler),
+        ("/optiserve/estimate", EstimateHandler),
+        ("/optiserve/render", RenderHandler),
+        ("/optiserve/preflight", PreflightHandler),
+        ("/optiserve/export", ExportHandler),
+        ("/optiserve/deployments", DeploymentsHandler),
+        (f"/optiserve/deployments/{name}", DeploymentHandler),
+        (f"/optiserve/deployments/{name}/stop", StopHandler),
+        (f"/optiserve/deployments/{name}/cancel", CancelHandler),
+        (f"/optiserve/deployments/{name}/events", EventsHandler),
+        (f"/optiserve/deployments/{name}/prompt", PromptHandler),
+        ("/optiserve/config", ConfigHandler),
+        ("/optiserve/openapi.json", OpenAPIHandler),
+    ]

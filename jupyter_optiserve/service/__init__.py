@@ -1,0 +1,21 @@
+"""The request layer shared by the CLI, the REST API (``jupyter_optiserve.server``) and the magic.
+
+One function per operation; each takes a plain dict with the CLI's names (``model``, ``kpi``,
+``accelerator``, ``gpus``, ``ttft_ms``, ``itl_ms``, ``concurrency``, ``context``, ``input_len``,
+``output_len``, ``name``, ``namespace``, ``storage_uri``, ``target``, ...) and returns exactly the JSON
+the CLI prints with ``--json``, so the interfaces cannot drift apart. Bodies are validated against
+the OpenAPI schemas (``server/openapi.yaml``); errors are the project's ``OptiServeError`` subclasses
+(400 bad input, 403 forbidden with the grant, 404 unknown name with the closest matches, 409 conflict,
+502 cluster unreachable). No Jupyter imports.
+"""
+
+from jupyter_optiserve.service.deployments import (cancel_task, delete_deployment, get_deployment, list_deployments,
+                                                   prompt, start_deploy, stop_deployment)
+from jupyter_optiserve.service.engine import (accelerators, estimate, hardware, models, profiles, recommend,
+                                              runtimes)
+from jupyter_optiserve.service.plans import export_zip, preflight, render
+from jupyter_optiserve.service.settings import Settings
+
+__all__ = ["Settings", "recommend", "estimate", "hardware", "models", "accelerators", "runtimes", "profiles",
+           "render", "preflight", "export_zip", "start_deploy", "list_deployments", "get_deployment",
+           "delete_deployment", "stop_deployment", "cancel_task", "prompt"]

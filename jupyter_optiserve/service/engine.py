@@ -1,0 +1,154 @@
+"""Catalogs, hardware, recommend and estimate: plain dict in, exactly the CLI's ``--json`` out."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from collections import OrderedDict
+
+from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.service.schema import validate
+from jupyter_optiserve.service.settings import Settings
+
+
+# -- catalogs -----------------------------------------------------------------------------------------
+def models(query: str | None = None, settings: Settings | None = None) -> list[dict]:
+    """``optiserve models [QUERY] --json``."""
+    from jupyter_optiserve.commands.models import search
+
+    return search((settings or Settings()).catalog(), query)
+
+
+def accelerators(settings: Settings | None = None) -> list[dict]:
+    """``optiserve accelerators --json`` (only the allowed ones when the server restricts them)."""
+    s = settings or Settings()
+    return [a.summary() for a in s.catalog().accelerators if s.accelerator_allowed(a.id)]
+
+
+def runtimes(settings: Settings | None = None) -> list[dict]:
+    """The serving runtimes of the catalog (only the allowed ones when the server restricts them)."""
+    s = settings or Settings()
+    return [r.summary() for r in s.catalog().runtimes.values() if s.runtime_allowed(r.id)]
+
+
+def profiles(model: str | None = None, accelerator: str | None = None, settings: Settings | None = None) -> list[dict]:
+    """``optiserve profiles [--model M] [--accelerator A] --json``."""
+    cat = (settings or Settings()).catalog()
+    out = cat.profiles
+    if model:
+        m, _ = cat.resolve_model(model, allow_hub=False)
+        out = [p for p in out if p.model == m.id]
+    if accelerator:
+        acc = cat.accelerators.get(accelerator)
+        out = [p for p in out if p.accelerator == acc.id]
+    return [p.to_dict() for p in out]
+
+
+# -- hardware -----------------------------------------------------------------------------------------
+def hardware(settings: Settings, refresh: bool = False) -> dict:
+    """``optiserve hardware --json`` for the configured cluster, cached ``settings.hardware_ttl`` seconds."""
+    return settings.cached_inventory(refresh=refresh).to_dict()
+
+
+# -- recommend ----------------------------------------------------------------------------------------
+def recommend(body: dict, settings: Settings) -> dict:
+    """``optiserve recommend --json``: ``body`` uses the CLI's names (model, kpi, accelerator, gpus, ...).
+
+    The engine is deterministic for a body, a catalog, the server's policy and an inventory, so the
+    answer is memoised on exactly those (the inventory by identity: a hardware refresh starts over)."""
+    validate("RecommendRequest", body)
+    inventory = None if (body.get("accelerator") or body.get("no_detect") or settings.offline) \
+        else settings.cached_inventory()
+    key = (json.dumps(body, sort_keys=True), id(settings.catalog()), id(inventory), settings.default_kpi,
+           tuple(settings.allowed_accelerators or ()), tuple(settings.allowed_runtimes or ()))
+    with _memo_lock:
+        hit = _memo.get(key)
+        if hit is not None and hit[0] is inventory:
+            _memo.move_to_end(key)
+            return copy.deepcopy(hit[1])
+    out = recommend_result(body, settings)[1]
+    with _memo_lock:
+        _memo[key] = (inventory, out)
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return copy.deepcopy(out)
+
+
+MEMO_SIZE = 256
+_memo: "OrderedDict[tuple, tuple]" = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def recommend_result(body: dict, settings: Settings):
+    """(RecommendResult, its JSON); the CLI calls this after argparse validated the flags."""
+    from jupyter_optiserve.recommend import recommend as _recommend
+
+    accelerator, gpus = body.get("accelerator"), body.get("gpus")
+    if gpus and not accelerator:
+        raise InvalidInputError("--gpus needs --accelerator", hint="e.g. --accelerator h100 --gpus 4", field="gpus")
+    cat = settings.catalog()
+    if accelerator and settings.allowed_accelerators:
+        settings.check_accelerator(cat.accelerators.get(accelerator).id)
+    inventory = None
+    if not (accelerator or body.get("no_detect") or settings.offline):
+        try:
+            inventory = settings.cached_inventory()
+        except ImportError:  # pragma: no cover - detection extras missing
+            inventory = None
+    result = _recommend(body["model"], body.get("kpi") or settings.default_kpi, accelerator=accelerator, gpus=gpus,
+                        inventory=inventory, catalog=cat, input_len=body.get("input_len"),
+                        output_len=body.get("output_len"), concurrency=body.get("concurrency"),
+                        context=body.get("context"), ttft_ms=body.get("ttft_ms"), itl_ms=body.get("itl_ms"),
+                        engine_version=body.get("engine_version"), limit=body.get("limit", 10))
+    if settings.allowed_accelerators or settings.allowed_runtimes:
+        _apply_policy(result, settings)
+    out = result.to_dict()
+    if inventory is not None and hasattr(inventory, "notes"):
+        out["notes"] = list(getattr(inventory, "notes", []) or []) + out["notes"]
+    return result, out
+
+
+def _apply_policy(result, settings: Settings) -> None:
+    """Drop recommendations on accelerators/runtimes the server does not allow, and say so."""
+    keep = [r for r in result.recommendations
+            if settings.accelerator_allowed(r.profile.accelerator) and settings.runtime_allowed(r.profile.runtime)]
+    dropped = len(result.recommendations) - len(keep)
+    if dropped:
+        result.recommendations = keep
+        result.notes.append(f"{dropped} recommendation(s) left out: their accelerator or runtime is not allowed "
+                            "on this server (c.OptiServeApp.allowed_accelerators / allowed_runtimes)")
+
+
+# -- estimate -----------------------------------------------------------------------------------------
+ESTIMATE_DEFAULTS = {"tp": 1, "pp": 1, "input_len": 1024, "output_len": 256, "concurrency": 1, "kv_cache_dtype": "auto"}
+
+
+def estimate(body: dict, settings: Settings | None = None) -> dict:
+    """``optiserve estimate --json``."""
+    validate("EstimateRequest", body)
+    return estimate_result(body, settings or Settings())[1]
+
+
+def estimate_result(body: dict, settings: Settings):
+    """(Estimate, its JSON)."""
+    from jupyter_optiserve.estimate import estimate as _estimate
+
+    b = {**ESTIMATE_DEFAULTS, **{k: v for k, v in body.items() if v is not None}}
+    cat = settings.catalog()
+    model, variant = cat.resolve_model(b["model"])
+    acc = cat.accelerators.get(b["accelerator"])
+    settings.check_accelerator(acc.id)
+    precision = b.get("precision") or (variant.scheme if variant and variant.scheme != "none" else None) or \
+        ((model.weights or {}).get("scheme") or model.dtype).replace("fp32", "bf16").replace("fp8-block", "fp8")
+    rt = cat.runtime_for(acc)
+    est = _estimate(model, acc, gpus=b.get("gpus") or b["tp"] * b["pp"], tp=b["tp"], pp=b["pp"], precision=precision,
+                    input_len=b["input_len"], output_len=b["output_len"], concurrency=b["concurrency"],
+                    max_model_len=b.get("max_model_len"),
+                    engine_version=b.get("engine_version") or (rt.default_engine_version if rt else None),
+                    kv_cache_dtype=b["kv_cache_dtype"], max_num_seqs=b.get("max_num_seqs"))
+    out = est.to_dict()
+    out["model"], out["accelerator"] = model.id, acc.id
+    if b.get("curve"):
+        out["curve"] = est.curve()
+    return est, out

@@ -1,0 +1,289 @@
+"""Tracked background deploys: preflight -> apply -> follow -> first request, one thread each.
+
+A ``Task`` records every step as a numbered event (``seq``, Unix ``time``, ``type``, ``data``) and
+pushes each one to its subscribers (the server's event stream, a notebook widget). Tasks live in
+the memory of the process that started them (the Jupyter server): they keep running when the
+browser closes, are listed again after a page reload, and can be cancelled. A server restart
+forgets them; the deployments themselves stay in the cluster and are listed from there again.
+
+Event types: ``state`` ({"state"}), ``preflight`` (report), ``apply`` (objects), ``entry`` (one
+timeline line {"t_s", "text"}), ``timeline`` (the whole timeline), ``smoke`` (first request),
+``error`` ({"error", "detail", "hint"}), ``end`` (the task, always last).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import threading
+import time
+import uuid
+from collections import OrderedDict
+
+from jupyter_optiserve.errors import OptiServeError
+
+log = logging.getLogger("jupyter_optiserve.tasks")
+
+STATES = ("queued", "preflight", "applying", "following", "smoke", "ready", "applied", "failed", "timeout", "cancelled")
+TERMINAL = frozenset({"ready", "applied", "failed", "timeout", "cancelled"})
+MAX_EVENTS = 5000
+
+
+class Cancelled(Exception):
+    pass
+
+
+class Task:
+    """One deploy. ``run()`` does the work (in its own thread via ``start()``)."""
+
+    def __init__(self, plan, objs, conn, request: dict, *, dry_run=False, follow_timeout=1800.0, no_follow=False,
+                 no_smoke=False, smoke_timeout=120.0):
+        self.id = uuid.uuid4().hex[:12]
+        self.plan, self.objs, self.conn = plan, objs, conn
+        self.name, self.namespace = plan.name, plan.namespace
+        self.request = dict(request)
+        self.dry_run, self.follow_timeout, self.no_follow, self.no_smoke = dry_run, follow_timeout, no_follow, no_smoke
+        self.smoke_timeout = smoke_timeout
+        self.state = "queued"
+        self.created = self.updated = time.time()
+        self.preflight = self.apply = self.timeline = self.error = None
+        self.events: list[dict] = []
+        self._seq = 0
+        self._lock = threading.RLock()
+        self._subs: list = []
+        self._cancel = threading.Event()
+        self._tl = None
+        self._seen_entries = 0
+        self._last_tl = None
+        self.thread: threading.Thread | None = None
+        self.done = threading.Event()
+
+    # -- events and subscribers -----------------------------------------------------------------------
+    @property
+    def terminal(self) -> bool:
+        return self.state in TERMINAL
+
+    def emit(self, typ: str, data) -> dict:
+        with self._lock:
+            self._seq += 1
+            self.updated = time.time()
+            ev = {"seq": self._seq, "time": round(self.updated, 3), "type": typ, "data": data}
+            self.events.append(ev)
+            if len(self.events) > MAX_EVENTS:  # keep the first (state) and the most recent
+                del self.events[1:len(self.events) - MAX_EVENTS + 1]
+            subs = list(self._subs)
+        for cb in subs:
+            try:
+                cb(ev)
+            except Exception:  # noqa: BLE001 - a broken subscriber must not stop the deploy
+                log.exception("optiserve: task subscriber failed")
+        return ev
+
+    def subscribe(self, callback, after: int = 0):
+        """Register ``callback(event)``; returns (events with seq > ``after`` so far, unsubscribe).
+        Registration and the replay are atomic, so nothing is missed or sent twice."""
+        with self._lock:
+            replay = [e for e in self.events if e["seq"] > after]
+            self._subs.append(callback)
+
+        def unsubscribe():
+            with self._lock:
+                if callback in self._subs:
+                    self._subs.remove(callback)
+        return replay, unsubscribe
+
+    def _set_state(self, state: str) -> None:
+        with self._lock:
+            self.state = state
+        self.emit("state", {"state": state})
+
+    # -- lifecycle ------------------------------------------------------------------------------------
+    def start(self) -> "Task":
+        self.emit("state", {"state": self.state})
+        self.thread = threading.Thread(target=self.run, name=f"optiserve-deploy-{self.name}", daemon=True)
+        self.thread.start()
+        return self
+
+    def cancel(self) -> bool:
+        """Stop at the next step (or the next watch event while following). What was created stays."""
+        if self.terminal:
+            return False
+        self._cancel.set()
+        tl = self._tl
+        if tl is not None and tl.outcome is None:
+            tl.outcome = "cancelled"  # follow() re-checks its loop condition at least every 0.5 s
+        return True
+
+    def _check_cancel(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def run(self) -> None:
+        from jupyter_optiserve.deploy import Deployer, follow, run_preflight
+        from jupyter_optiserve.deploy.resources import KINDS
+
+        final = "failed"
+        try:
+            self._check_cancel()
+            self._set_state("preflight")
+            report = run_preflight(self.plan, self.objs, self.conn, dry_run=True)
+            self.preflight = report.to_dict()
+            self.emit("preflight", self.preflight)
+            if not report.ok:
+                first = report.failures[0]
+                self.error = {"error": "PreflightFailed", "detail": f"preflight: {len(report.failures)} check(s) failed: "
+                              f"{first.id}: {first.message}", "hint": first.fix or "see the preflight checks"}
+                self.emit("error", self.error)
+                return
+            self._check_cancel()
+            self._set_state("applying")
+            result = Deployer(self.conn).apply(self.objs, dry_run=self.dry_run)
+            self.apply = result.to_dict()
+            self.emit("apply", self.apply)
+            if self.dry_run or self.no_follow:
+                final = "applied"
+                return
+            self._check_cancel()
+            self._set_state("following")
+            kind = KINDS["LLMInferenceService" if self.plan.target == "llmisvc" else "InferenceService"]
+            tl = follow(self.conn, self.name, self.namespace, timeout=self.follow_timeout, on_update=self._on_update,
+                        kind=kind)
+            self._on_update(tl)
+            if self._cancel.is_set():
+                tl.outcome = "cancelled"
+                raise Cancelled()
+            if tl.outcome == "ready" and not self.no_smoke:
+                self._set_state("smoke")
+                self._smoke(tl)
+                self._on_update(tl)
+            self.timeline = tl.to_dict()
+            if tl.outcome == "ready":
+                final = "ready" if (tl.smoke or {}).get("ok", True) else "failed"
+            elif tl.outcome == "timeout":
+                final = "timeout"
+            if final == "failed":
+                d = tl.diagnosis
+                self.error = {"error": "DeployFailed",
+                              "detail": (d.cause if d else None) or ((tl.smoke or {}).get("error")) or f"outcome {tl.outcome}",
+                              "hint": (d.fix if d else None) or ((tl.smoke or {}).get("fix")) or "see the timeline"}
+                self.emit("error", self.error)
+        except Cancelled:
+            final = "cancelled"
+        except OptiServeError as exc:
+            self.error = exc.to_dict()
+            self.emit("error", self.error)
+        except Exception as exc:  # noqa: BLE001 - reported on the task, never a traceback to the client
+            log.exception("optiserve: deploy task %s failed", self.id)
+            self.error = {"error": "InternalError", "detail": f"{type(exc).__name__}: {exc}",
+                          "hint": "see the Jupyter server log"}
+            self.emit("error", self.error)
+        finally:
+            if self._tl is not None and self.timeline is None:
+                self.timeline = self._tl.to_dict()
+            try:
+                if self.conn is not None:
+                    self.conn.close()
+            except Exception:  # noqa: BLE001
+                pass
+            self._set_state(final)
+            self.emit("end", self.to_dict(events=False))
+            self.done.set()
+
+    def _on_update(self, tl) -> None:
+        self._tl = tl
+        if self._cancel.is_set() and tl.outcome is None:
+            tl.outcome = "cancelled"
+        for t, text in tl.entries[self._seen_entries:]:
+            self.emit("entry", {"t_s": t, "text": text})
+        self._seen_entries = len(tl.entries)
+        d = tl.to_dict()
+        if d != self._last_tl:
+            self._last_tl = d
+            self.timeline = d
+            self.emit("timeline", d)
+
+    def _smoke(self, tl) -> None:
+        """One streamed completion through the endpoint (as ``optiserve deploy``); the token is used,
+        never stored or shown (snippets say ``$TOKEN``)."""
+        from jupyter_optiserve.deploy import smoke_test, snippets
+
+        plan = self.plan
+        token = read_token(self.conn, plan.name, plan.namespace) if plan.auth else None
+        url = tl.url or tl.internal_url
+        res = smoke_test(url, plan.name, token, timeout=min(self.smoke_timeout, self.follow_timeout))
+        tl.smoke = {**res.to_dict(), "snippets": snippets(url, plan.name, plan.auth)}
+        if res.ok:
+            tl.complete("first-response", f"first token in {res.ttft_s:.2f} s")
+        else:
+            tl.phases["first-response"].state = "failed"
+            tl.phases["first-response"].detail = f"{res.error} ({res.cause}; {res.fix})"
+            tl.note(f"first request failed: {res.error}")
+        self.emit("smoke", tl.smoke)
+
+    # -- views ----------------------------------------------------------------------------------------
+    def to_dict(self, events: bool = True) -> dict:
+        with self._lock:
+            out = {"id": self.id, "name": self.name, "namespace": self.namespace, "state": self.state,
+                   "terminal": self.terminal, "created": round(self.created, 3), "updated": round(self.updated, 3),
+                   "request": self.request, "plan": self.plan.summary() if self.plan is not None else None,
+                   "preflight": self.preflight, "apply": self.apply, "timeline": self.timeline, "error": self.error}
+            if events:
+                out["events"] = list(self.events)
+            return out
+
+
+def read_token(conn, name: str, namespace: str) -> str | None:
+    """The deployment's ServiceAccount token (auth on), or $OPTISERVE_TOKEN; None if unreadable."""
+    token = os.environ.get("OPTISERVE_TOKEN")
+    if token:
+        return token
+    try:
+        sec = conn.get_json(conn.core.read_namespaced_secret, f"default-{name}-sa", namespace)
+        return base64.b64decode((sec.get("data") or {}).get("token", "")).decode() or None
+    except (OptiServeError, ValueError):
+        return None
+
+
+class TaskManager:
+    """The tasks of one server process, newest last; at most ``max_finished`` finished ones are kept."""
+
+    def __init__(self, max_finished: int = 50):
+        self.max_finished = max_finished
+        self._tasks: "OrderedDict[str, Task]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, task: Task) -> Task:
+        from jupyter_optiserve.errors import ConflictError
+
+        with self._lock:
+            running = self._running(task.name, task.namespace)
+            if running is not None:
+                raise ConflictError(f"a deploy of '{task.name}' in {task.namespace} is already running (task {running.id})",
+                                    hint="follow it, or cancel it first", task=running.id)
+            self._tasks[task.id] = task
+            finished = [t for t in self._tasks.values() if t.terminal]
+            for t in finished[:max(0, len(finished) - self.max_finished)]:
+                self._tasks.pop(t.id, None)
+        return task
+
+    def _running(self, name: str, namespace: str):
+        return next((t for t in reversed(self._tasks.values())
+                     if t.name == name and t.namespace == namespace and not t.terminal), None)
+
+    def list(self, namespace: str | None = None) -> list[Task]:
+        with self._lock:
+            return [t for t in self._tasks.values() if namespace is None or t.namespace == namespace]
+
+    def latest(self, name: str, namespace: str | None = None) -> Task | None:
+        with self._lock:
+            return next((t for t in reversed(self._tasks.values())
+                         if t.name == name and (namespace is None or t.namespace == namespace)), None)
+
+    def get(self, task_id: str) -> Task | None:
+        with self._lock:
+            return self._tasks.get(task_id)
+
+    def cancel_all(self) -> None:
+        for t in self.list():
+            t.cancel()
