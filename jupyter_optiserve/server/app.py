@@ -113,6 +113,15 @@ def _warm(settings: Settings) -> None:
                 pass
     except Exception:  # noqa: BLE001 - a broken catalog shows on the first request, with its message
         pass
+    try:
+        # Parsing the 2 MB InferenceService CRD holds the GIL for ~0.5 s: do it now, not in the
+        # first deploy, where it would stall the event loop while the user watches.
+        from jupyter_optiserve.kube.crdschema import validator
+
+        validator("serving.kserve.io", "ServingRuntime", "v1alpha1")
+        validator("serving.kserve.io", "InferenceService", "v1beta1")
+    except Exception:  # noqa: BLE001 - no CRDs on disk: manifests are checked by the server's dry run
+        pass
 
 
 main = launch_new_instance = OptiServeApp.launch_instance
