@@ -1,0 +1,180 @@
+import React, { useEffect, useState } from 'react';
+import { IEnv } from '../env';
+import { useInventory, useRecommend } from '../hooks';
+import { IHardwareChoice, IModelChoice, ISlo, Kpi } from '../types';
+import { ms } from '../format';
+import { ErrorBox, Step } from './common';
+import { requestAPI } from '../request';
+import { DeploymentsView } from './DeploymentsView';
+import { DeployView } from './DeployView';
+import { grantOf, HardwareStep, hardwareSummary, hasCluster } from './HardwareStep';
+import { KpiStep, kpiTitle } from './KpiStep';
+import { ModelStep } from './ModelStep';
+import { PlanRequest, PreviewStep } from './PreviewStep';
+import { ProfilesStep } from './ProfilesStep';
+
+type Tab = 'new' | 'deployments';
+
+/** The whole panel: the guided flow and the deployments list. */
+export function App(props: { env: IEnv }): JSX.Element {
+  const env = props.env;
+  const [tab, setTab] = useState<Tab>('new');
+  const [model, setModel] = useState<IModelChoice | null>(null);
+  const [modelOpen, setModelOpen] = useState(true);
+  const [kpi, setKpi] = useState<Kpi>(env.defaultKpi);
+  const [kpiTouched, setKpiTouched] = useState(false);
+  const [slo, setSlo] = useState<ISlo>({});
+  const [hw, setHw] = useState<IHardwareChoice>({ accelerator: '' });
+  const [hwOpen, setHwOpen] = useState<boolean | null>(null);
+  const inv = useInventory();
+  const [invGen, setInvGen] = useState(0);
+  const rec = useRecommend(model, kpi, slo, hw, invGen);
+  const [selected, setSelected] = useState(0);
+  const [preview, setPreview] = useState<PlanRequest | null>(null);
+  const [deploying, setDeploying] = useState<{ name: string; namespace: string } | null>(null);
+  const [deployError, setDeployError] = useState<unknown>(null);
+
+  useEffect(() => {
+    if (!kpiTouched) {
+      setKpi(env.defaultKpi);
+    }
+  }, [env.defaultKpi]);
+  useEffect(() => {
+    setSelected(0);
+    setPreview(null);
+  }, [rec.data]);
+  useEffect(() => {
+    if (rec.data) {
+      performance.mark('optiserve:profiles-shown');
+    }
+  }, [rec.data]);
+
+  const offline = !!inv.data && !hasCluster(inv.data);
+  const autoHwOpen = !inv.data || offline || !!grantOf(inv.data) || inv.data.pools.length === 0;
+  const chosen = rec.data?.recommendations[selected];
+
+  const startPreview = () => {
+    if (!model || !chosen) {
+      return;
+    }
+    const req: PlanRequest = { model: model.model, kpi, accelerator: chosen.profile.accelerator, gpus: chosen.profile.gpus };
+    if (model.storage_uri) {
+      req.storage_uri = model.storage_uri;
+    }
+    if (model.connection) {
+      req.connection = model.connection;
+    }
+    if (env.namespace) {
+      req.namespace = env.namespace;
+    }
+    if (offline) {
+      req.offline = true;
+    }
+    setDeploying(null);
+    setPreview(req);
+  };
+
+  const deploy = async (req: PlanRequest, name: string, namespace: string) => {
+    setDeployError(null);
+    try {
+      await requestAPI('deployments', { json: req });
+      setDeploying({ name, namespace });
+    } catch (e) {
+      setDeployError(e);
+    }
+  };
+
+  return (
+    <div className="jp-OptiServe-root">
+      <header className="jp-OptiServe-header">
+        <h2>OptiServe</h2>
+        <div className="jp-OptiServe-tabs" role="tablist" aria-label="OptiServe views">
+          <button type="button" role="tab" aria-selected={tab === 'new'} aria-label="New deployment" className={tab === 'new' ? 'jp-mod-selected' : ''} onClick={() => setTab('new')}>
+            New
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'deployments'} aria-label="Deployments" className={tab === 'deployments' ? 'jp-mod-selected' : ''} onClick={() => setTab('deployments')}>
+            Deployments
+          </button>
+        </div>
+      </header>
+      {tab === 'deployments' ? (
+        <DeploymentsView env={env} namespace={env.namespace || undefined} />
+      ) : (
+        <div className="jp-OptiServe-flow">
+          <Step n={1} title="Model" testId="model" open={!model || modelOpen} onToggle={model ? () => setModelOpen(o => !o) : undefined} summary={model?.label}>
+            <ModelStep
+              chosen={model}
+              onChoose={m => {
+                setModel(m);
+                setModelOpen(false);
+                setPreview(null);
+                setDeploying(null);
+              }}
+            />
+          </Step>
+          <Step n={2} title="KPI" testId="kpi" open={true}>
+            <KpiStep
+              kpi={kpi}
+              slo={slo}
+              onKpi={k => {
+                performance.mark('optiserve:kpi-chosen');
+                setKpi(k);
+                setKpiTouched(true);
+              }}
+              onSlo={setSlo}
+            />
+          </Step>
+          <Step n={3} title="Hardware" testId="hardware" open={hwOpen ?? autoHwOpen} onToggle={() => setHwOpen(!(hwOpen ?? autoHwOpen))} summary={hardwareSummary(inv.data, hw)}>
+            <HardwareStep
+              inventory={inv.data}
+              error={inv.error}
+              loading={inv.loading}
+              choice={hw}
+              onChoice={setHw}
+              onRefresh={() => {
+                inv.refresh();
+                setInvGen(g => g + 1);
+              }}
+            />
+          </Step>
+          <Step n={4} title="Profiles" testId="profiles" open={!!model} summary={model ? undefined : 'choose a model first'}>
+            <div data-kpi={rec.data?.kpi} className="jp-OptiServe-profilesWrap">
+              <ProfilesStep
+                result={rec.data}
+                loading={rec.loading}
+                error={rec.error}
+                selected={selected}
+                onSelect={i => {
+                  setSelected(i);
+                  setPreview(null);
+                }}
+                onPreview={startPreview}
+                onRetry={rec.retry}
+              />
+            </div>
+          </Step>
+          {preview ? (
+            <Step n={5} title="Preview" testId="preview" open={true}>
+              <PreviewStep env={env} request={preview} offline={offline} deployed={!!deploying} onDeploy={deploy} />
+            </Step>
+          ) : null}
+          {deployError ? (
+            <Step n={6} title="Deploy" testId="deploy" open={true}>
+              <ErrorBox error={deployError} title="The deployment was not started" />
+            </Step>
+          ) : deploying ? (
+            <Step n={6} title="Deploy" testId="deploy" open={true}>
+              <DeployView env={env} name={deploying.name} namespace={deploying.namespace} />
+            </Step>
+          ) : null}
+          {chosen && !preview ? (
+            <div className="jp-OptiServe-muted jp-OptiServe-footer">
+              {kpiTitle(kpi)}: {chosen.profile.name} · TTFT {ms(chosen.estimate.ttft_ms)} · ITL {ms(chosen.estimate.itl_ms)}
+            </div>
+          ) : null}
+        </div>
+      )}
+    </div>
+  );
+}
+

@@ -1,0 +1,123 @@
+import React, { useState } from 'react';
+import { IRecommendResult, IRecommendation } from '../types';
+import { ms, rate } from '../format';
+import { Badge, Empty, ErrorBox, Loading, Notes } from './common';
+import { LatencyThroughputChart } from './Chart';
+import { MemoryBar } from './MemoryBar';
+
+/** Step 4: ranked profiles, the chosen one's reasons, rejected configurations and the chart. */
+export function ProfilesStep(props: {
+  result: IRecommendResult | null;
+  loading: boolean;
+  error: unknown;
+  selected: number;
+  onSelect: (i: number) => void;
+  onPreview: () => void;
+  onRetry: () => void;
+}): JSX.Element {
+  const r = props.result;
+  const [all, setAll] = useState(false);
+  if (props.error) {
+    return <ErrorBox error={props.error} title="Could not rank profiles" onRetry={props.onRetry} />;
+  }
+  if (!r) {
+    return <Loading label="Ranking profiles…" />;
+  }
+  const recs = r.recommendations;
+  const chosen = recs[props.selected];
+  const shown = all ? recs.length : Math.max(3, props.selected + 1);
+  return (
+    <div className={`jp-OptiServe-profiles${props.loading ? ' jp-mod-stale' : ''}`} aria-busy={props.loading}>
+      {props.loading ? <Loading label="Updating…" /> : null}
+      {recs.length === 0 ? (
+        <div className="jp-OptiServe-error" role="alert" aria-label="Nothing fits">
+          <div>
+            <strong>Nothing fits.</strong> No configuration can serve {r.model.id} for this KPI on this hardware. Nothing will be deployed.
+          </div>
+          <div className="jp-OptiServe-muted">Try a quantized variant, more GPUs, a larger accelerator, or a shorter context.</div>
+        </div>
+      ) : (
+        <>
+          <LatencyThroughputChart items={recs} selected={props.selected} onSelect={props.onSelect} />
+          {chosen ? (
+            <div className="jp-OptiServe-why" aria-label="Why this profile">
+              <strong>{props.selected === 0 ? `Why ${chosen.profile.name} wins` : `About ${chosen.profile.name}`}</strong>
+              <Notes items={chosen.reasons} label="Reasons" />
+              {chosen.warnings.length ? <Notes items={chosen.warnings.map(w => `⚠ ${w}`)} label="Warnings" /> : null}
+            </div>
+          ) : null}
+          <div role="radiogroup" aria-label="Ranked profiles" className="jp-OptiServe-profileList">
+            {recs.slice(0, shown).map((rec, i) => (
+              <ProfileCard key={rec.profile.id + i} rec={rec} rank={i} selected={i === props.selected} onSelect={() => props.onSelect(i)} />
+            ))}
+          </div>
+          {recs.length > shown ? (
+            <button type="button" className="jp-OptiServe-btn jp-OptiServe-linkish" aria-label="Show all ranked profiles" onClick={() => setAll(true)}>
+              Show all {recs.length} profiles
+            </button>
+          ) : null}
+          <button type="button" className="jp-OptiServe-btn jp-mod-accept jp-OptiServe-wide" aria-label="Preview deployment" onClick={props.onPreview} disabled={!chosen}>
+            Preview deployment
+          </button>
+        </>
+      )}
+      {r.rejected.length ? (
+        <details className="jp-OptiServe-rejected" open={recs.length === 0}>
+          <summary aria-label="Rejected configurations">{r.rejected.length} rejected configuration(s)</summary>
+          <ul>
+            {r.rejected.map((x, i) => (
+              <li key={i}>
+                <code>{x.name}</code>: {x.why}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      <Notes items={r.notes} label="Ranking notes" />
+      {recs.length === 0 && !r.rejected.length ? <Empty>No candidates were generated for this model.</Empty> : null}
+    </div>
+  );
+}
+
+function ProfileCard(props: { rec: IRecommendation; rank: number; selected: boolean; onSelect: () => void }): JSX.Element {
+  const { profile: p, estimate: e } = props.rec;
+  const topo = [`TP${p.tp}`, p.pp > 1 ? `PP${p.pp}` : null, (p.replicas ?? 1) > 1 ? `×${p.replicas} replicas` : null].filter(Boolean).join(' ');
+  return (
+    <div
+      role="radio"
+      aria-checked={props.selected}
+      aria-label={`Profile ${p.name}`}
+      tabIndex={props.selected ? 0 : -1}
+      className={`jp-OptiServe-profile${props.selected ? ' jp-mod-selected' : ''}`}
+      onClick={props.onSelect}
+      onKeyDown={ev => {
+        if (ev.key === 'Enter' || ev.key === ' ') {
+          ev.preventDefault();
+          props.onSelect();
+        } else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+          ev.preventDefault();
+          const sib = (ev.key === 'ArrowDown' ? ev.currentTarget.nextElementSibling : ev.currentTarget.previousElementSibling) as HTMLElement | null;
+          sib?.click();
+          sib?.focus();
+        }
+      }}
+    >
+      <div className="jp-OptiServe-profileHead">
+        <span className="jp-OptiServe-rank">#{props.rank + 1}</span>
+        <span className="jp-OptiServe-profileName">{p.name}</span>
+        {props.rank === 0 ? <Badge kind="ok">best</Badge> : null}
+      </div>
+      <dl className="jp-OptiServe-metrics">
+        <div><dt>TTFT</dt><dd>{ms(e.ttft_ms)}</dd></div>
+        <div><dt>ITL</dt><dd>{ms(e.itl_ms)}</dd></div>
+        <div><dt>Output</dt><dd>{rate(e.output_tokens_per_s)}</dd></div>
+        <div><dt>GPUs</dt><dd>{p.gpus}× {p.accelerator}</dd></div>
+      </dl>
+      <div className="jp-OptiServe-muted">
+        {p.precision} · {topo} · max-model-len {p.max_model_len.toLocaleString('en-US')}
+        {e.label ? ` · ${e.label}` : ''}
+      </div>
+      <MemoryBar memory={e.memory} />
+    </div>
+  );
+}

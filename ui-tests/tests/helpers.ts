@@ -1,0 +1,89 @@
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { Locator } from '@playwright/test';
+import { artifact, resetCluster } from './fake';
+
+export const PANEL_ID = 'jupyter-optiserve-panel';
+export const SERVER = 'http://localhost:8888';
+
+/** Reset the fake cluster and make the server detect the hardware again (it caches the inventory). */
+export async function freshCluster(page: IJupyterLabPageFixture, setup?: () => Promise<void>): Promise<void> {
+  await resetCluster();
+  if (setup) {
+    await setup();
+  }
+  const res = await page.request.get(`${SERVER}/optiserve/hardware?refresh=1`);
+  expect(res.ok()).toBeTruthy();
+}
+
+/** Open the sidebar; resolves once the catalog is listed. Returns the panel locator. */
+export async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> {
+  await page.sidebar.openTab(PANEL_ID);
+  const panel = page.locator(`#${PANEL_ID}`);
+  await expect(panel.getByRole('button', { name: /^Choose model / }).first()).toBeVisible();
+  return panel;
+}
+
+export async function chooseModel(panel: Locator, id: string): Promise<void> {
+  await panel.getByLabel('Search models', { exact: true }).fill(id);
+  await panel.getByRole('button', { name: `Choose model ${id}`, exact: true }).click();
+}
+
+export function profiles(panel: Locator): Locator {
+  return panel.getByRole('radiogroup', { name: 'Ranked profiles' }).getByRole('radio');
+}
+
+/** Wait for the ranking of `kpi` to be on screen; return the chosen (first) profile's name. */
+export async function rankedFor(panel: Locator, kpi: string): Promise<string> {
+  const wrap = panel.locator(`.jp-OptiServe-profilesWrap[data-kpi="${kpi}"]`);
+  await expect(wrap.getByRole('radio').first()).toBeVisible();
+  await expect(wrap.locator('[aria-busy="true"]')).toHaveCount(0);
+  return (await wrap.locator('.jp-OptiServe-profileName').first().textContent()) ?? '';
+}
+
+/** Click a KPI card and measure, in the browser, the time until its ranking is rendered. */
+export async function chooseKpiTimed(page: IJupyterLabPageFixture, kpi: string): Promise<number> {
+  return page.evaluate(async k => {
+    const card = document.querySelector(`#jupyter-optiserve-panel .jp-OptiServe-kpi[data-kpi="${k}"]`) as HTMLElement;
+    const t0 = performance.now();
+    card.click();
+    return new Promise<number>((resolve, reject) => {
+      const check = () => {
+        const wrap = document.querySelector(`#jupyter-optiserve-panel .jp-OptiServe-profilesWrap[data-kpi="${k}"]`);
+        if (wrap && wrap.querySelector('[role="radio"]') && !wrap.querySelector('[aria-busy="true"]')) {
+          resolve(performance.now() - t0);
+        } else if (performance.now() - t0 > 15000) {
+          reject(new Error('profiles did not appear'));
+        } else {
+          requestAnimationFrame(check);
+        }
+      };
+      check();
+    });
+  }, kpi);
+}
+
+/** Screenshot of the sidebar into test-results/screenshots/. */
+export async function shot(page: IJupyterLabPageFixture, name: string): Promise<void> {
+  await page.locator(`#${PANEL_ID}`).screenshot({ path: artifact(`${name}.png`) });
+}
+
+/** Console errors collected for the whole test. */
+export function collectConsoleErrors(page: IJupyterLabPageFixture): string[] {
+  const errors: string[] = [];
+  page.on('console', msg => {
+    if (msg.type() === 'error') {
+      errors.push(msg.text());
+      console.log(`[browser error] ${msg.text()}`);
+    }
+  });
+  page.on('response', res => {
+    if (res.status() >= 400) {
+      console.log(`[http ${res.status()}] ${res.request().method()} ${res.url()}`);
+    }
+  });
+  page.on('pageerror', err => {
+    errors.push(String(err));
+    console.log(`[page error] ${err}\n${err.stack}`);
+  });
+  return errors;
+}
