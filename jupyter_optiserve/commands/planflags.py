@@ -26,6 +26,7 @@ def add_plan_flags(p, call_timeout_flag: str = "--timeout") -> None:
     p.add_argument("--kpi", required=True, choices=KPIS, help="what to optimise for")
     p.add_argument("--accelerator", help="accelerator id (default: the cluster's inventory)")
     p.add_argument("--gpus", type=positive_int("--gpus", 64), help="GPUs to use (default: what the KPI needs)")
+    p.add_argument("--profile", help="id or name of a ranked profile from `optiserve recommend` (default: the winner)")
     p.add_argument("--name", help="deployment name (DNS-1035, <=53 chars; default: derived from the model)")
     p.add_argument("--storage-uri", help="oci://, hf://, s3://bucket/folder (with --connection), pvc://claim/path")
     p.add_argument("--hf-token-secret", metavar="NAME[:KEY]", help="Secret holding the Hugging Face token (key HF_TOKEN)")
@@ -68,7 +69,7 @@ def plan_from_args(args, conn):
     if not namespace:
         raise InvalidInputError("no namespace: pass --namespace", hint="the Data Science Project to deploy into")
     validate_namespace(namespace)
-    kw = dict(name=args.name, storage_uri=args.storage_uri, hf_token_secret=args.hf_token_secret,
+    kw = dict(profile=getattr(args, "profile", None), name=args.name, storage_uri=args.storage_uri, hf_token_secret=args.hf_token_secret,
               connection=args.connection, pull_secret=args.pull_secret, target=args.target,
               external=args.external, auth=args.auth, trust_remote_code=args.trust_remote_code,
               display_name=args.display_name)

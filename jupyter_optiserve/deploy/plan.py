@@ -13,7 +13,7 @@ from jupyter_optiserve.deploy import naming, sizing
 from jupyter_optiserve.deploy.args import EngineArgs, build_args
 from jupyter_optiserve.deploy.storage import Storage, resolve_storage
 from jupyter_optiserve.deploy.template import RuntimeBody, resolve_runtime_body
-from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.errors import InvalidInputError, NotFoundError
 
 TARGETS = ("kserve", "llmisvc")
 
@@ -123,9 +123,10 @@ def _estimate(profile, model, acc, engine_version):
 
 
 def build_plan(model_name: str, kpi: str, *, namespace: str, accelerator: str | None = None, gpus: int | None = None,
-               inventory=None, conn=None, catalog=None, **kw) -> Plan:
+               inventory=None, conn=None, catalog=None, profile: str | None = None, **kw) -> Plan:
     """Recommend a profile for ``model_name`` and ``kpi`` (on ``accelerator`` or the cluster's
-    inventory), then plan its deployment."""
+    inventory), then plan its deployment: the winner, or the ranked ``profile`` (id, id prefix or
+    name) the user picked, so a preview never deploys something other than what was chosen."""
     from jupyter_optiserve.catalog import load_catalog
     from jupyter_optiserve.recommend import recommend
 
@@ -138,10 +139,16 @@ def build_plan(model_name: str, kpi: str, *, namespace: str, accelerator: str | 
     result = recommend(model_name, kpi, accelerator=accelerator, gpus=gpus, inventory=inventory, catalog=catalog)
     recs = getattr(result, "recommendations", None) or []
     if not recs:
-        why = "; ".join(getattr(result, "reasons", None) or []) or "no configuration fits"
+        whys = list(dict.fromkeys(r["why"] for r in getattr(result, "rejected", [])))[:3]
+        why = "; ".join(whys) or "no configuration fits"
         raise InvalidInputError(f"nothing to deploy for {model_name} ({kpi}): {why}",
                                 hint="try another --accelerator, more --gpus, or a quantized variant")
     best = recs[0]
+    if profile:
+        best = next((r for r in recs if r.profile.name == profile or (len(profile) >= 8 and r.profile.id.startswith(profile))), None)
+        if best is None:
+            raise NotFoundError(f"profile '{profile}' is not among the {len(recs)} ranked for {model_name} ({kpi}) on this hardware",
+                                hint="pick an id or name from `optiserve recommend` with the same model, KPI and hardware")
     pool = getattr(best, "pool", None)
     if (pool is None or getattr(pool, "source", None) == "manual") and inventory is not None:
         # --accelerator given: still use the cluster's facts (tolerations, free GPUs) for that GPU

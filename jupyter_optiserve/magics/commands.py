@@ -14,7 +14,7 @@ from jupyter_optiserve.magics.objects import (Deployment, Deployments, Exported,
 
 RECOMMEND_FIELDS = ("model", "kpi", "accelerator", "gpus", "ttft_ms", "itl_ms", "concurrency", "context", "input_len",
                     "output_len", "engine_version", "limit", "no_detect")
-PLAN_FIELDS = ("model", "kpi", "accelerator", "gpus", "name", "namespace", "storage_uri", "hf_token_secret",
+PLAN_FIELDS = ("model", "kpi", "accelerator", "gpus", "profile", "name", "namespace", "storage_uri", "hf_token_secret",
                "connection", "pull_secret", "target", "external", "auth", "trust_remote_code", "display_name")
 
 

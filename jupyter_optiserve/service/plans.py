@@ -11,7 +11,7 @@ from jupyter_optiserve.errors import ClusterUnreachableError, InvalidInputError
 from jupyter_optiserve.service.schema import validate
 from jupyter_optiserve.service.settings import Settings
 
-PLAN_FIELDS = ("name", "storage_uri", "hf_token_secret", "connection", "pull_secret", "target", "external", "auth",
+PLAN_FIELDS = ("profile", "name", "storage_uri", "hf_token_secret", "connection", "pull_secret", "target", "external", "auth",
                "trust_remote_code", "display_name")
 
 

@@ -57,7 +57,10 @@ export function App(props: { env: IEnv }): JSX.Element {
     if (!model || !chosen) {
       return;
     }
-    const req: PlanRequest = { model: model.model, kpi, accelerator: chosen.profile.accelerator, gpus: chosen.profile.gpus };
+    const req: PlanRequest = {
+      model: model.model, kpi, accelerator: chosen.profile.accelerator, gpus: chosen.profile.gpus,
+      profile: chosen.profile.id
+    };
     if (model.storage_uri) {
       req.storage_uri = model.storage_uri;
     }
