@@ -279,6 +279,10 @@ async def test_deploy_streams_progress_to_ready_then_lifecycle(api, kube, settin
         end = events[-1]["data"]
         assert end["state"] == "ready" and end["timeline"]["outcome"] == "ready"
         assert end["timeline"]["smoke"]["ok"] is True and "$TOKEN" not in end["timeline"]["smoke"]["snippets"]["curl"]
+        phases = {p["phase"]: p["state"] for p in end["timeline"]["phases"]}
+        assert phases["first-response"] == "done", phases
+        last_tl = [e["data"] for e in events if e["type"] == "timeline"][-1]
+        assert {p["phase"]: p["state"] for p in last_tl["phases"]}["first-response"] == "done"
 
         # a page reload: the task is listed with the cluster's deployments
         code, listed = await api("GET", "deployments")
