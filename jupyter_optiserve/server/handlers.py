@@ -143,7 +143,20 @@ class _BodyHandler(OptiServeHandler):
 
 
 class RecommendHandler(_BodyHandler):
-    api_path, operation, cpu = "/optiserve/recommend", staticmethod(service.recommend), True
+    # the service memoizes the serialized answer: the loop only writes bytes
+    api_path, operation, cpu = "/optiserve/recommend", staticmethod(service.recommend_json), True
+
+    @tornado.web.authenticated
+    async def post(self):
+        cached = service.recommend_json_cached(self.body(), self.optiserve)  # body validated on the way
+        if cached is not None:
+            return self.reply(cached)
+        await super().post()
+
+    def reply(self, data, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(data)
 
 
 class EstimateHandler(_BodyHandler):

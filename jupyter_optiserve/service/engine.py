@@ -53,26 +53,53 @@ def hardware(settings: Settings, refresh: bool = False) -> dict:
 
 # -- recommend ----------------------------------------------------------------------------------------
 def recommend(body: dict, settings: Settings) -> dict:
-    """``optiserve recommend --json``: ``body`` uses the CLI's names (model, kpi, accelerator, gpus, ...).
+    """``optiserve recommend --json``: ``body`` uses the CLI's names (model, kpi, accelerator, gpus, ...)."""
+    return copy.deepcopy(_recommend_memo(body, settings)[0])
 
-    The engine is deterministic for a body, a catalog, the server's policy and an inventory, so the
+
+def recommend_json(body: dict, settings: Settings) -> str:
+    """The same answer already serialized: the REST handler's hot path (no copy, no re-encoding)."""
+    return _recommend_memo(body, settings)[1]
+
+
+def recommend_json_cached(body: dict, settings: Settings) -> str | None:
+    """The memoised answer when it needs no hardware detection and is already known, else None.
+    Cheap enough for the event loop: the handler answers repeats without a thread hop."""
+    if not (body.get("accelerator") or body.get("no_detect") or settings.offline):
+        return None
+    key = _memo_key(body, settings, None)
+    with _memo_lock:
+        hit = _memo.get(key)
+        if hit is not None and hit[0] is None:
+            _memo.move_to_end(key)
+            return hit[2]
+    return None
+
+
+def _memo_key(body: dict, settings: Settings, inventory) -> tuple:
+    return (json.dumps(body, sort_keys=True), id(settings.catalog()), id(inventory), settings.default_kpi,
+            tuple(settings.allowed_accelerators or ()), tuple(settings.allowed_runtimes or ()))
+
+
+def _recommend_memo(body: dict, settings: Settings) -> tuple[dict, str]:
+    """The engine is deterministic for a body, a catalog, the server's policy and an inventory, so the
     answer is memoised on exactly those (the inventory by identity: a hardware refresh starts over)."""
     validate("RecommendRequest", body)
     inventory = None if (body.get("accelerator") or body.get("no_detect") or settings.offline) \
         else settings.cached_inventory()
-    key = (json.dumps(body, sort_keys=True), id(settings.catalog()), id(inventory), settings.default_kpi,
-           tuple(settings.allowed_accelerators or ()), tuple(settings.allowed_runtimes or ()))
+    key = _memo_key(body, settings, inventory)
     with _memo_lock:
         hit = _memo.get(key)
         if hit is not None and hit[0] is inventory:
             _memo.move_to_end(key)
-            return copy.deepcopy(hit[1])
+            return hit[1], hit[2]
     out = recommend_result(body, settings)[1]
+    text = json.dumps(out, default=str)
     with _memo_lock:
-        _memo[key] = (inventory, out)
+        _memo[key] = (inventory, out, text)
         while len(_memo) > MEMO_SIZE:
             _memo.popitem(last=False)
-    return copy.deepcopy(out)
+    return out, text
 
 
 MEMO_SIZE = 256

@@ -357,3 +357,14 @@ async def test_failed_preflight_ends_the_task_with_the_cause(api, kube):
 async def test_openapi_document_is_served(api):
     code, doc = await api("GET", "openapi.json")
     assert code == 200 and doc == openapi()
+
+
+async def test_repeated_recommend_is_served_from_the_memo_unchanged(api, settings):
+    body = {"model": "qwen3-8b", "kpi": "cost", "accelerator": "l4", "gpus": 2}
+    assert service.recommend_json_cached(body, settings) is None  # not computed yet
+    code, first = await api("POST", "recommend", body=body)
+    assert code == 200 and service.recommend_json_cached(body, settings) is not None
+    code, again = await api("POST", "recommend", body=body)
+    assert code == 200 and again == first == service.recommend(body, settings)
+    code, bad = await api("POST", "recommend", body={**body, "gpus": 0})  # validated before the memo
+    assert code == 400
