@@ -9,6 +9,7 @@ import sys
 import time
 
 from jupyter_optiserve.catalog import load_catalog
+from jupyter_optiserve.estimate import memory, performance
 from jupyter_optiserve.recommend import recommend
 from jupyter_optiserve.recommend.targets import Target
 
@@ -27,6 +28,8 @@ def main() -> None:
     times = []
     for i in range(40):
         kpi = ("latency", "throughput", "balanced", "cost")[i % 4]
+        performance._MEMO.clear()  # measure the computation, not the memos
+        memory._MEMO.clear()
         t0 = time.perf_counter()
         recommend("llama-3.1-8b-instruct", kpi, inventory=inv, catalog=cat)
         times.append((time.perf_counter() - t0) * 1000)
@@ -35,19 +38,22 @@ def main() -> None:
           f"p95 {times[int(0.95 * len(times)) - 1]:.1f} ms  [target p50 <= 20 ms]")
 
     accs = [a for a in cat.accelerators]
-    t0 = time.perf_counter()
-    n = best = 0
-    for m in cat.models:
-        if not m.complete:
-            continue
-        for a in accs:
-            for kpi in ("latency", "throughput", "balanced", "cost"):
-                r = recommend(m, kpi, accelerator=a.id, catalog=cat)
-                n += 1
-                best += bool(r.recommendations)
-    dt = time.perf_counter() - t0
-    print(f"sweep: {n} recommendations ({sum(1 for m in cat.models if m.complete)} models x {len(accs)} accelerators x 4 KPIs, "
-          f"{best} with a feasible profile) in {dt:.2f} s  [target <= 2 s]")
+    models = [m for m in cat.models if m.complete]
+    sweeps = []
+    for _ in range(3):  # a shared 2-core machine is noisy: report the best and the median of 3
+        performance._MEMO.clear()
+        memory._MEMO.clear()
+        t0 = time.perf_counter()
+        n = best = 0
+        for m in models:
+            for a in accs:
+                for kpi in ("latency", "throughput", "balanced", "cost"):
+                    r = recommend(m, kpi, accelerator=a.id, catalog=cat)
+                    n += 1
+                    best += bool(r.recommendations)
+        sweeps.append(time.perf_counter() - t0)
+    print(f"sweep: {n} recommendations ({len(models)} models x {len(accs)} accelerators x 4 KPIs, "
+          f"{best} with a feasible profile): best {min(sweeps):.2f} s, median {statistics.median(sweeps):.2f} s  [target <= 2 s]")
 
     runs = []
     for _ in range(5):

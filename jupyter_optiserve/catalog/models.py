@@ -6,6 +6,7 @@ the KV cache bytes per token (GQA, MLA, sliding window, hybrid Mamba) and the TP
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -68,36 +69,27 @@ class Model:
     trust_remote_code: bool = False
 
     # -- derived sizes -------------------------------------------------------------------------
+    # Derived sizes are asked for thousands of times per sweep. cached_property (below) and _memo
+    # keep them in the instance dict, which a frozen dataclass allows; never part of eq or repr.
     def _memo(self, key, compute):
-        """Derived sizes are asked for thousands of times per sweep; the dataclass is frozen, so
-        cache them in the instance dict (never part of equality or the repr)."""
         cache = self.__dict__.setdefault("_derived", {})
         if key not in cache:
             cache[key] = compute()
         return cache[key]
 
-    @property
+    @functools.cached_property
     def complete(self) -> bool:
-        return self._memo("complete", self._complete)
-
-    def _complete(self) -> bool:
         return all(v is not None for v in (self.layers, self.hidden_size, self.heads, self.kv_heads, self.head_dim))
 
-    @property
+    @functools.cached_property
     def embedding_params(self) -> float:
-        return self._memo("embedding_params", self._embedding_params)
-
-    def _embedding_params(self) -> float:
         """Embedding (+ untied lm_head) parameters: kept in 16-bit by every quantized scheme."""
         if not (self.vocab_size and self.hidden_size):
             return 0.0
         return self.vocab_size * self.hidden_size * (1 if self.tie_word_embeddings else 2)
 
-    @property
+    @functools.cached_property
     def total_params(self) -> float:
-        return self._memo("total_params", self._total_params)
-
-    def _total_params(self) -> float:
         """Parameters to hold in memory. Uses the architecture when it agrees with the card, since
         cards round ("8B" is 8.03B); multimodal checkpoints keep the card figure (vision weights)."""
         stated = self.params_b * 1e9
@@ -106,20 +98,14 @@ class Model:
             return max(dims, stated) if self.multimodal else dims
         return stated
 
-    @property
+    @functools.cached_property
     def active_params(self) -> float:
-        return self._memo("active_params", self._active_params)
-
-    def _active_params(self) -> float:
         if not self.moe:
             return self.total_params
         return self.active_params_b * 1e9
 
-    @property
+    @functools.cached_property
     def expert_params(self) -> float:
-        return self._memo("expert_params", self._expert_params)
-
-    def _expert_params(self) -> float:
         """Routed-expert parameters (0 for dense models)."""
         if not self.moe or not self.complete:
             return 0.0

@@ -56,18 +56,6 @@ class Estimate:
 
     _max_num_seqs: int = 256
 
-    def at_concurrency(self, concurrency: int) -> "Estimate":
-        """The same configuration judged at another concurrency (memory is unchanged)."""
-        if not (self.fits and self.shape):
-            return self
-        perf = steady_state(self.shape, self.input_len, self.output_len, concurrency, self.replicas,
-                            self.memory.kv_capacity_tokens, self._max_num_seqs)
-        out = Estimate(self.fits, self.memory, perf, list(self.reasons), [w for w in self.warnings if "queue" not in w],
-                       self.precision, self.support_mode, self.engine_version, self.tp, self.pp, self.replicas, self.gpus,
-                       self.input_len, self.output_len, self.shape)
-        out._max_num_seqs = self._max_num_seqs
-        return out
-
     def to_dict(self) -> dict:
         perf = self.perf.to_dict() if self.perf else {}
         out = {
@@ -100,7 +88,9 @@ def estimate(model, acc, *, gpus: int, tp: int, pp: int = 1, precision: str = "b
              output_len: int = 256, concurrency: int = 1, max_model_len: int | None = None,
              engine_version: str | None = None, engine: str = "vllm", kv_cache_dtype: str = "auto",
              max_num_seqs: int | None = None, gpu_memory_utilization: float | None = None,
-             usable_gib: float | None = None, check_tp: bool = True) -> Estimate:
+             usable_gib: float | None = None, check_tp: bool = True, saturate: bool = False) -> Estimate:
+    """``saturate=True`` judges performance with every replica's batch full (max_num_seqs or what the
+    KV cache holds), instead of at ``concurrency``: what a throughput KPI is about."""
     for flag, v in (("--gpus", gpus), ("--tp", tp), ("--pp", pp), ("--input-len", input_len),
                     ("--output-len", output_len), ("--concurrency", concurrency)):
         if not isinstance(v, int) or v < 1:
@@ -143,6 +133,8 @@ def estimate(model, acc, *, gpus: int, tp: int, pp: int = 1, precision: str = "b
     fits = not reasons
     mns = max_num_seqs or const.default_max_num_seqs
     shape = Shape(model, acc, prec, const, tp, pp, sup.mode, 1.0 if kv_cache_dtype == "fp8" else 2.0)
+    if fits and saturate:
+        concurrency = replicas * max(1, min(mns, mem.kv_capacity_tokens // (input_len + output_len)))
     perf = steady_state(shape, input_len, output_len, concurrency, replicas, mem.kv_capacity_tokens, mns) if fits else None
     if perf and perf.saturated:
         warnings.append(f"{concurrency} concurrent requests exceed what {replicas} replica(s) can run at once "

@@ -10,6 +10,8 @@ Check (§3): Llama-3.1-8B bf16 on H100: 79.18 x 0.9 - 14.96 - 4.8 - 0.13 = 51.3 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from jupyter_optiserve.estimate.precision import Precision
@@ -58,7 +60,7 @@ def _activation_class(model, const) -> float:
     return act["dense"]
 
 
-@dataclass
+@dataclass(frozen=True)  # shared by the memo in plan_memory: never mutated
 class MemoryPlan:
     usable_gib: float
     utilization: float
@@ -120,9 +122,29 @@ def solve_max_model_len(model, kv_bytes: float, tp: int, pp: int, budget_bytes: 
     return lo // block * block
 
 
+_MEMO: "OrderedDict[tuple, tuple]" = OrderedDict()
+_memo_lock = threading.Lock()
+
+
 def plan_memory(model, acc, prec: Precision, const, tp: int, pp: int, max_model_len: int | None,
                 kv_cache_dtype: str = "auto", utilization: float | None = None,
                 usable_gib: float | None = None) -> MemoryPlan:
+    """Memoised like performance.steady_state: one configuration is planned once for all KPIs."""
+    key = (id(model), id(acc), prec.name, id(const), tp, pp, max_model_len, kv_cache_dtype, utilization, usable_gib)
+    with _memo_lock:
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] is model and hit[1] is acc and hit[2] is const:
+            return hit[3]
+    plan = _plan_memory(model, acc, prec, const, tp, pp, max_model_len, kv_cache_dtype, utilization, usable_gib)
+    with _memo_lock:
+        _MEMO[key] = (model, acc, const, plan)
+        if len(_MEMO) > 20_000:
+            _MEMO.popitem(last=False)
+    return plan
+
+
+def _plan_memory(model, acc, prec: Precision, const, tp: int, pp: int, max_model_len: int | None,
+                 kv_cache_dtype: str, utilization: float | None, usable_gib: float | None) -> MemoryPlan:
     util = utilization or const.gpu_memory_utilization
     usable = usable_gib if usable_gib is not None else acc.usable_memory_gib
     weights = weight_bytes(model, prec) / (tp * pp) / GIB

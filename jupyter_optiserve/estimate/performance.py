@@ -13,6 +13,8 @@ sequences decode together; each request costs one prefill plus `osl` shared deco
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from jupyter_optiserve.estimate.memory import GIB, weight_bytes
@@ -111,7 +113,7 @@ def prefill_s(s: Shape, tokens: int) -> float:
     return t + c.prefill_overhead_ms * 1e-3
 
 
-@dataclass
+@dataclass(frozen=True)  # shared by the memo below: never mutated
 class Performance:
     concurrency: int
     batch: float
@@ -133,8 +135,32 @@ class Performance:
         }
 
 
+_MEMO: "OrderedDict[tuple, tuple]" = OrderedDict()
+_MEMO_SIZE = 20_000
+_memo_lock = threading.Lock()
+
+
 def steady_state(s: Shape, isl: int, osl: int, concurrency: int, replicas: int, kv_tokens: int,
                  max_num_seqs: int) -> Performance:
+    """Memoised: KPIs judged at the same workload (balanced and cost both use 16 users) and repeated
+    requests share the same configurations. Keyed by identity of the catalog objects (kept alive
+    in the entry, so an id is never reused while its entry lives) plus every numeric input."""
+    key = (id(s.model), id(s.acc), s.prec.name, id(s.const), s.tp, s.pp, s.mode, s.kv_bytes,
+           isl, osl, concurrency, replicas, kv_tokens, max_num_seqs)
+    with _memo_lock:
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] is s.model and hit[1] is s.acc and hit[2] is s.const:
+            return hit[3]
+    perf = _steady_state(s, isl, osl, concurrency, replicas, kv_tokens, max_num_seqs)
+    with _memo_lock:
+        _MEMO[key] = (s.model, s.acc, s.const, perf)
+        if len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return perf
+
+
+def _steady_state(s: Shape, isl: int, osl: int, concurrency: int, replicas: int, kv_tokens: int,
+                  max_num_seqs: int) -> Performance:
     per_replica = max(1, math.ceil(concurrency / replicas))
     slots = max(1, kv_tokens // max(1, isl + osl)) if kv_tokens else 1
     batch = float(min(per_replica, max_num_seqs, slots))

@@ -6,6 +6,7 @@ why), order the rest for the KPI and explain the winner in plain language.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from jupyter_optiserve.catalog import Model, Profile, load_catalog, short_accelerator_name
@@ -24,10 +25,22 @@ CONTEXT_CAP = 32768  # default --max-model-len ceiling: long enough for chat/RAG
 class Recommendation:
     profile: Profile
     estimate: object
-    reasons: list[str]
+    _reasons: list[str] | None
     target: object
     score: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    _explain: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Plain-language reasons, written when first asked for (a sweep ranks thousands it never shows)."""
+        if self._reasons is None:
+            self._reasons = self._explain() if self._explain else []
+        return self._reasons
+
+    @reasons.setter
+    def reasons(self, value: list[str]) -> None:
+        self._reasons = value
 
     @property
     def pool(self):
@@ -97,7 +110,7 @@ def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, 
     recs.sort(key=lambda r: r.score, reverse=True)
     recs = _dedupe(recs)
     for i, r in enumerate(recs):
-        r.reasons = explain(k, wl, r, recs[i + 1] if i + 1 < len(recs) else None, i == 0)
+        r._explain = functools.partial(explain, k, wl, r, recs[i + 1] if i + 1 < len(recs) else None, i == 0)
     if not recs:
         notes.append("no configuration can serve this model for this KPI on this hardware: see `rejected`")
     return RecommendResult(m, k, wl, recs[:limit] if limit else recs, rejected, targets, notes)
@@ -117,6 +130,7 @@ def _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected):
         rejected.append({"name": f"{rt.framework}-{short_accelerator_name(t.acc.id)} ({t.name})", "why": w})
     version = engine_version or rt.default_engine_version
     mns_default = K.DEFAULTS[k]["max_num_seqs"]
+    short = short_accelerator_name(t.acc.id)
     for c in cands:
         replicas = max(1, t.max_gpus // c.gpus_per_replica) if k == "throughput" else 1
         gpus = c.gpus_per_replica * replicas
@@ -128,13 +142,13 @@ def _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected):
         mns = cur.max_num_seqs if cur else mns_default
         common = dict(gpus=gpus, tp=c.tp, pp=c.pp, precision=c.precision, input_len=wl.input_len,
                       output_len=wl.output_len, engine_version=version, engine=rt.framework,
-                      kv_cache_dtype=c.kv_cache_dtype, max_num_seqs=mns, usable_gib=t.usable_gib)
+                      kv_cache_dtype=c.kv_cache_dtype, max_num_seqs=mns, usable_gib=t.usable_gib,
+                      saturate=k == "throughput")  # judge throughput with every replica's batch full
         est = estimate(m, t.acc, concurrency=wl.concurrency, max_model_len=min(want_len, m.max_context), **common)
         fit = est.memory.max_model_len_fit
         if not est.fits and not wl.context and fit >= wl.input_len + wl.output_len and est.memory.kv_budget_gib > 0 and fit < want_len:
             want_len = fit  # shorter context, still enough for the workload
             est = estimate(m, t.acc, concurrency=wl.concurrency, max_model_len=want_len, **common)
-        short = short_accelerator_name(t.acc.id)
         profile = Profile(model=m.id, accelerator=t.acc.id, runtime=rt.id, precision=c.precision, tp=c.tp, pp=c.pp,
                           replicas=replicas, max_model_len=want_len, max_num_seqs=mns, kv_cache_dtype=c.kv_cache_dtype,
                           gpu_memory_utilization=est.memory.utilization, kpi=k if k != "slo" else None,
@@ -144,15 +158,12 @@ def _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected):
         if not est.fits:
             rejected.append({"name": profile.name, "why": "; ".join(est.reasons), "target": t.name})
             continue
-        if k == "throughput":  # judge at saturation: every replica's batch full
-            slots = est.memory.kv_capacity_tokens // (wl.input_len + wl.output_len)
-            est = est.at_concurrency(replicas * max(1, min(mns, slots)))
         if wl.has_slo:
             miss = K.meets_slo(wl, est)
             if miss:
                 rejected.append({"name": profile.name, "why": miss, "target": t.name})
                 continue
-        recs.append(Recommendation(profile, est, [], t, K.score(k, est, t.acc, profile), list(est.warnings)))
+        recs.append(Recommendation(profile, est, None, t, K.score(k, est, t.acc, profile), list(est.warnings)))
 
 
 def _dedupe(recs):
