@@ -2,7 +2,7 @@ import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fake } from './fake';
+import { fake, readState } from './fake';
 import { chooseModel, collectConsoleErrors, freshCluster, openPanel, profiles, rankedFor, SERVER, shot } from './helpers';
 
 test.describe('OptiServe states', () => {
@@ -104,6 +104,29 @@ test.describe('OptiServe states', () => {
     } finally {
       await fake('faults', undefined, 'DELETE');
     }
+  });
+
+  test('a deployment that crash-loops shows the cause and the fix', async ({ page }) => {
+    test.setTimeout(90000);
+    // The simulated engine dies with vLLM's "max seq len ... larger than ... KV cache" error.
+    await freshCluster(page, async () => {
+      await fake('scenario', { default: 'oom', simulate: true, step_seconds: 0.1, endpoint_url: readState().stub });
+    });
+    const panel = await openPanel(page);
+    await chooseModel(panel, 'granite-3.1-8b-instruct');
+    await rankedFor(panel, 'balanced');
+    await panel.getByRole('button', { name: 'Preview deployment' }).click();
+    await expect(panel.getByLabel('Preflight summary', { exact: true })).toContainText('0 fail');
+    await panel.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await panel.getByRole('button', { name: 'Confirm deploy' }).click();
+    const deployment = panel.getByLabel('Deployment granite-3-1-8b-instruct', { exact: true });
+    await expect(deployment.getByLabel('Deployment state', { exact: true })).toHaveText('failed', { timeout: 45000 });
+    const error = deployment.getByRole('alert', { name: 'Deploy error' });
+    await expect(error).toContainText(/KV cache/i);
+    await expect(error).toContainText(/max-model-len|gpu-memory-utilization|kv-cache-dtype/);
+    await expect(deployment.getByLabel('Endpoint URL', { exact: true })).toHaveCount(0);
+    await error.scrollIntoViewIfNeeded();
+    await shot(page, '13-failed-cause-fix');
   });
 
   test('dark theme', async ({ page }) => {
