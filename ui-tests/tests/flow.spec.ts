@@ -115,7 +115,20 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
     }, nb);
     await expect(page.locator('.jp-NotebookPanel .jp-Cell').first()).toBeVisible();
     await detail.getByRole('button', { name: 'Insert into notebook' }).click();
-    await expect(page.locator('.jp-NotebookPanel .jp-Cell').last()).toContainText('from openai import OpenAI');
+    // Read the notebook model, not the DOM: the notebook renders cells lazily (windowing), so the
+    // new cell's text may not be in the page yet when the model already holds it.
+    const sources = () =>
+      page.evaluate(() => {
+        const app = (window as any).jupyterapp;
+        for (const w of app.shell.widgets('main')) {
+          const cells = (w as any).content?.model?.sharedModel?.cells;
+          if (cells) {
+            return cells.map((c: any) => c.getSource()).join('\n');
+          }
+        }
+        return '';
+      });
+    await expect.poll(sources, { timeout: 10000 }).toContain('from openai import OpenAI');
 
     await again.getByRole('button', { name: 'Back to deployments' }).click();
     await row.getByRole('button', { name: `Stop ${NAME}` }).click();
