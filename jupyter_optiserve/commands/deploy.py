@@ -80,27 +80,8 @@ def run(args) -> int:
 
 
 def _smoke(conn, plan, tl, args) -> None:
-    import base64
-    import os
+    from jupyter_optiserve.deploy.smoke import record_smoke
 
-    from jupyter_optiserve.deploy import smoke_test, snippets
-    from jupyter_optiserve.errors import OptiServeError
-
-    token = os.environ.get("OPTISERVE_TOKEN") if plan.auth else None
-    if plan.auth and not token:
-        try:
-            sec = conn.get_json(conn.core.read_namespaced_secret, f"default-{plan.name}-sa", plan.namespace)
-            token = base64.b64decode((sec.get("data") or {}).get("token", "")).decode() or None
-        except OptiServeError:
-            token = None
-    url = tl.url or tl.internal_url
-    res = smoke_test(url, plan.name, token, timeout=min(120.0, args.timeout))
-    tl.smoke = {**res.to_dict(), "snippets": snippets(url, plan.name, plan.auth)}
-    if res.ok:
-        tl.complete("first-response", f"first token in {res.ttft_s:.2f} s")
-    else:
-        tl.phases["first-response"].state = "failed"
-        tl.phases["first-response"].detail = f"{res.error} ({res.cause}; {res.fix})"
-        tl.note(f"first request failed: {res.error}")
+    record_smoke(conn, plan, tl, timeout=min(120.0, args.timeout))
     snip = tl.smoke["snippets"]
     tl.notes.append("try it:\n" + snip["curl"] + "\n\n" + snip["python"])

@@ -112,3 +112,36 @@ def snippets(url: str, model: str, auth: bool) -> dict:
               f"client = OpenAI(base_url=\"{url.rstrip('/')}/v1\", api_key={key})\n"
               f"print(client.completions.create(model=\"{model}\", prompt=\"Hello\", max_tokens=32).choices[0].text)")
     return {"curl": curl, "python": python}
+
+
+def read_token(conn, name: str, namespace: str) -> str | None:
+    """The deployment's ServiceAccount token (token auth on), or $OPTISERVE_TOKEN; None if unreadable.
+    Used for one request and never stored or shown (snippets say ``$TOKEN``)."""
+    import base64
+    import os
+
+    from jupyter_optiserve.errors import OptiServeError
+
+    token = os.environ.get("OPTISERVE_TOKEN")
+    if token:
+        return token
+    try:
+        sec = conn.get_json(conn.core.read_namespaced_secret, f"default-{name}-sa", namespace)
+        return base64.b64decode((sec.get("data") or {}).get("token", "")).decode() or None
+    except (OptiServeError, ValueError):
+        return None
+
+
+def record_smoke(conn, plan, tl, timeout: float) -> None:
+    """After Ready: one streamed completion through the endpoint, recorded on the timeline
+    (``tl.smoke`` and the first-response phase). Shared by the CLI and the server's deploy tasks."""
+    token = read_token(conn, plan.name, plan.namespace) if plan.auth else None
+    url = tl.url or tl.internal_url
+    res = smoke_test(url, plan.name, token, timeout=timeout)
+    tl.smoke = {**res.to_dict(), "snippets": snippets(url, plan.name, plan.auth)}
+    if res.ok:
+        tl.complete("first-response", f"first token in {res.ttft_s:.2f} s")
+    else:
+        tl.phases["first-response"].state = "failed"
+        tl.phases["first-response"].detail = f"{res.error} ({res.cause}; {res.fix})"
+        tl.note(f"first request failed: {res.error}")

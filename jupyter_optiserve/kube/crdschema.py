@@ -41,8 +41,12 @@ def crds_dir(explicit: str | os.PathLike | None = None) -> Path | None:
     return None
 
 
-def to_json_schema(s):
-    """OpenAPI v3 with Kubernetes extensions -> JSON Schema draft 4."""
+def to_json_schema(s, reject_unknown: bool = True):
+    """OpenAPI v3 with Kubernetes extensions -> JSON Schema draft 4.
+
+    ``reject_unknown``: the API server prunes fields a structural schema does not know; a renderer
+    wants them reported as errors instead (a typo would be dropped silently), the fake API server
+    prunes them like the real one and passes False."""
     if not isinstance(s, dict):
         return s
     out = {}
@@ -50,22 +54,26 @@ def to_json_schema(s):
         if k.startswith("x-kubernetes-") or k in ("nullable", "description", "format", "example"):
             continue
         if k in ("properties", "patternProperties", "definitions"):
-            out[k] = {pk: to_json_schema(pv) for pk, pv in v.items()}
+            out[k] = {pk: to_json_schema(pv, reject_unknown) for pk, pv in v.items()}
         elif k in ("items", "additionalProperties", "not"):
-            out[k] = to_json_schema(v)
+            out[k] = to_json_schema(v, reject_unknown)
         elif k in ("allOf", "anyOf", "oneOf"):
-            out[k] = [to_json_schema(x) for x in v]
+            out[k] = [to_json_schema(x, reject_unknown) for x in v]
         else:
             out[k] = v
-    if s.get("nullable") and "type" in out:
-        out["type"] = [out["type"], "null"]
+    if s.get("nullable"):
+        if "type" in out:
+            out["type"] = [out["type"], "null"]
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
     if s.get("x-kubernetes-int-or-string") and "anyOf" not in out:
         out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
+    if not reject_unknown:
+        return out
     if s.get("x-kubernetes-preserve-unknown-fields"):
         out.pop("additionalProperties", None)
     elif "properties" in out and "additionalProperties" not in out and s.get("type") == "object" \
             and not s.get("x-kubernetes-embedded-resource"):
-        # Structural schemas prune unknown fields; report them instead of silently passing.
         out["additionalProperties"] = False
     return out
 

@@ -142,7 +142,7 @@ def prompt(name: str, text: str, max_tokens: int = 64, settings: Settings | None
     """One completion request to a Ready deployment through its endpoint (the UI's test box)."""
     from jupyter_optiserve.deploy import Deployer, smoke_test
     from jupyter_optiserve.deploy.naming import validate_name
-    from jupyter_optiserve.service.tasks import read_token
+    from jupyter_optiserve.deploy.smoke import read_token
 
     settings = settings or Settings()
     validate("PromptRequest", {"text": text, "max_tokens": max_tokens})

@@ -13,9 +13,7 @@ timeline line {"t_s", "text"}), ``timeline`` (the whole timeline), ``smoke`` (fi
 
 from __future__ import annotations
 
-import base64
 import logging
-import os
 import threading
 import time
 import uuid
@@ -204,21 +202,9 @@ class Task:
             self.emit("timeline", d)
 
     def _smoke(self, tl) -> None:
-        """One streamed completion through the endpoint (as ``optiserve deploy``); the token is used,
-        never stored or shown (snippets say ``$TOKEN``)."""
-        from jupyter_optiserve.deploy import smoke_test, snippets
+        from jupyter_optiserve.deploy.smoke import record_smoke
 
-        plan = self.plan
-        token = read_token(self.conn, plan.name, plan.namespace) if plan.auth else None
-        url = tl.url or tl.internal_url
-        res = smoke_test(url, plan.name, token, timeout=min(self.smoke_timeout, self.follow_timeout))
-        tl.smoke = {**res.to_dict(), "snippets": snippets(url, plan.name, plan.auth)}
-        if res.ok:
-            tl.complete("first-response", f"first token in {res.ttft_s:.2f} s")
-        else:
-            tl.phases["first-response"].state = "failed"
-            tl.phases["first-response"].detail = f"{res.error} ({res.cause}; {res.fix})"
-            tl.note(f"first request failed: {res.error}")
+        record_smoke(self.conn, self.plan, tl, timeout=min(self.smoke_timeout, self.follow_timeout))
         self.emit("smoke", tl.smoke)
 
     # -- views ----------------------------------------------------------------------------------------
@@ -231,18 +217,6 @@ class Task:
             if events:
                 out["events"] = list(self.events)
             return out
-
-
-def read_token(conn, name: str, namespace: str) -> str | None:
-    """The deployment's ServiceAccount token (auth on), or $OPTISERVE_TOKEN; None if unreadable."""
-    token = os.environ.get("OPTISERVE_TOKEN")
-    if token:
-        return token
-    try:
-        sec = conn.get_json(conn.core.read_namespaced_secret, f"default-{name}-sa", namespace)
-        return base64.b64decode((sec.get("data") or {}).get("token", "")).decode() or None
-    except (OptiServeError, ValueError):
-        return None
 
 
 class TaskManager:

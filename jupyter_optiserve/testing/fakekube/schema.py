@@ -20,6 +20,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from jupyter_optiserve.kube.crdschema import to_json_schema as _to_json_schema
+
 from .errors import bad_request, invalid
 
 try:
@@ -42,29 +44,8 @@ def resolve_crds_dir(explicit: str | os.PathLike | None = None) -> Path | None:
 
 
 def to_json_schema(s: Any) -> Any:
-    """OpenAPI v3 (Kubernetes dialect) -> JSON Schema draft 4."""
-    if not isinstance(s, dict):
-        return s
-    out: dict[str, Any] = {}
-    for k, v in s.items():
-        if k.startswith("x-kubernetes-") or k in ("nullable", "description", "format", "example"):
-            continue
-        if k in ("properties", "patternProperties", "definitions"):
-            out[k] = {pk: to_json_schema(pv) for pk, pv in v.items()}
-        elif k in ("items", "additionalProperties", "not"):
-            out[k] = to_json_schema(v)
-        elif k in ("allOf", "anyOf", "oneOf"):
-            out[k] = [to_json_schema(x) for x in v]
-        else:
-            out[k] = v
-    if s.get("nullable"):
-        if "type" in out:
-            out["type"] = [out["type"], "null"]
-        if "enum" in out:
-            out["enum"] = [*out["enum"], None]
-    if s.get("x-kubernetes-int-or-string") and "anyOf" not in out:
-        out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
-    return out
+    """OpenAPI v3 (Kubernetes dialect) -> JSON Schema draft 4; unknown fields are pruned, not errors."""
+    return _to_json_schema(s, reject_unknown=False)
 
 
 @dataclass
