@@ -5,9 +5,8 @@ from __future__ import annotations
 from jupyter_optiserve.commands.common import add_cluster_flags, positive_float, positive_int, print_json, table
 
 
-def register(sub):
-    p = sub.add_parser("recommend", help="rank serving profiles for a model and a KPI")
-    p.add_argument("--model", required=True, help="catalog id, Hugging Face id, RedHatAI variant id, or folder/config.json")
+def add_recommend_flags(p) -> None:
+    """The ranking flags (everything but --model and the cluster flags), shared with the magic."""
     p.add_argument("--kpi", default=None, help="latency | throughput | balanced | cost (default: balanced, or slo with SLO flags)")
     p.add_argument("--accelerator", help="accelerator to size for (default: the detected hardware)")
     p.add_argument("--gpus", type=positive_int("--gpus", 1024), help="GPUs available with --accelerator (default 8)")
@@ -20,6 +19,12 @@ def register(sub):
     p.add_argument("--engine-version", help="vLLM version (default: the runtime's)")
     p.add_argument("--limit", type=positive_int("--limit", 1000), default=10, help="recommendations to show (default 10)")
     p.add_argument("--no-detect", action="store_true", help="do not detect hardware; rank on common pools")
+
+
+def register(sub):
+    p = sub.add_parser("recommend", help="rank serving profiles for a model and a KPI")
+    p.add_argument("--model", required=True, help="catalog id, Hugging Face id, RedHatAI variant id, or folder/config.json")
+    add_recommend_flags(p)
     add_cluster_flags(p, context_flag="--kube-context")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run)

@@ -13,6 +13,8 @@ import shlex
 from IPython.core.error import UsageError
 
 from jupyter_optiserve.commands.common import positive_float, positive_int
+from jupyter_optiserve.commands.deploy import add_deploy_flags
+from jupyter_optiserve.commands.recommend import add_recommend_flags
 from jupyter_optiserve.deploy.cliargs import KPIS
 
 PROG = "%optiserve"
@@ -86,28 +88,12 @@ def build() -> Parser:
 
     p = sub.add_parser("recommend", help="rank serving profiles for a model and a KPI")
     _model(p)
-    p.add_argument("--kpi", help="latency | throughput | balanced | cost (default: balanced, or slo with SLO flags)")
-    p.add_argument("--accelerator", help="accelerator to size for (default: the detected hardware)")
-    p.add_argument("--gpus", type=positive_int("--gpus", 1024), help="GPUs available with --accelerator")
-    p.add_argument("--ttft-ms", type=positive_float("--ttft-ms"), help="SLO: time to first token")
-    p.add_argument("--itl-ms", type=positive_float("--itl-ms"), help="SLO: inter-token latency")
-    p.add_argument("--concurrency", type=positive_int("--concurrency", 1_000_000), help="concurrent requests")
-    p.add_argument("--context", type=positive_int("--context", 100_000_000), help="context length needed")
-    p.add_argument("--input-len", type=positive_int("--input-len", 10_000_000))
-    p.add_argument("--output-len", type=positive_int("--output-len", 10_000_000))
-    p.add_argument("--engine-version", help="vLLM version (default: the runtime's)")
-    p.add_argument("--limit", type=positive_int("--limit", 1000), default=10, help="profiles to show (default 10)")
-    p.add_argument("--no-detect", action="store_true", help="do not detect hardware; rank on common pools")
+    add_recommend_flags(p)
     _cluster(p, context_flag="--kube-context")
 
     p = sub.add_parser("deploy", help="plan, confirm, create and follow a deployment to a working endpoint")
     _plan(p)
-    p.add_argument("--dry-run", action="store_true", help="server-side dry run: show what would be created")
-    p.add_argument("--yes", "-y", action="store_true", help="deploy without asking")
-    p.add_argument("--timeout", type=positive_float("--timeout", 24 * 3600), default=1800.0,
-                   help="seconds to follow the start-up (default 1800)")
-    p.add_argument("--no-follow", action="store_true", help="create and return without watching")
-    p.add_argument("--no-smoke", action="store_true", help="skip the first-request check after Ready")
+    add_deploy_flags(p)
 
     p = sub.add_parser("status", help="a deployment's timeline, or all deployments without NAME")
     p.add_argument("name", nargs="?", help="InferenceService name")

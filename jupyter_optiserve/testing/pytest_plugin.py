@@ -101,3 +101,15 @@ def kube_crds(kube: KubeHandle) -> KubeHandle:
         pytest.skip(f"KServe CRDs not found (set ${CRDS_ENV} or check out ../shared/reference/kserve-crds); "
                     "schema validation tests need them")
     return kube
+
+
+@pytest.fixture
+def no_ambient_cluster(monkeypatch, tmp_path):
+    """No test may pick up the developer's kubeconfig, a workbench's service account or token:
+    request it from an autouse fixture in a test folder's conftest."""
+    from jupyter_optiserve.kube import client
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for var in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "NB_PREFIX", "OPTISERVE_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(client, "SA_DIR", tmp_path / "no-serviceaccount")

@@ -8,11 +8,5 @@ from jupyter_optiserve.testing.pytest_plugin import fake_kube, kube  # noqa: F40
 
 
 @pytest.fixture(autouse=True)
-def no_ambient_cluster(monkeypatch, tmp_path):
-    """No test may pick up the developer's kubeconfig, a workbench's service account or a real GPU."""
-    from jupyter_optiserve.kube import client
-
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    for var in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "NB_PREFIX"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr(client, "SA_DIR", tmp_path / "no-serviceaccount")
+def _isolated(no_ambient_cluster):
+    """Never the developer's kubeconfig, service account or token (the plugin's fixture)."""

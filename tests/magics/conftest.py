@@ -4,13 +4,8 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def no_ambient_cluster(monkeypatch, tmp_path):
-    from jupyter_optiserve.kube import client
-
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    for var in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "NB_PREFIX", "OPTISERVE_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr(client, "SA_DIR", tmp_path / "no-serviceaccount")
+def _isolated(no_ambient_cluster):
+    """Never the developer's kubeconfig, service account or token (the plugin's fixture)."""
 
 
 @pytest.fixture(scope="session")

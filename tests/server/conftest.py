@@ -15,6 +15,7 @@ from jupyter_optiserve.testing.pytest_plugin import fake_kube, kube  # noqa: F40
 
 @pytest.fixture(autouse=True)
 def no_ambient_cluster(monkeypatch, tmp_path):
+    """The plugin's fixture minus HOME, which pytest-jupyter's own fixtures set for the server."""
     from jupyter_optiserve.kube import client
 
     for var in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "NB_PREFIX", "OPTISERVE_TOKEN"):
