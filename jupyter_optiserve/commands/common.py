@@ -7,14 +7,14 @@ import json
 import sys
 
 
-def positive_int(flag: str, maximum: int | None = None):
+def positive_int(flag: str, maximum: int | None = None, minimum: int = 1):
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{flag} must be a whole number, got '{text}'") from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{flag} must be at least 1, got {value}")
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{flag} must be at least {minimum}, got {value}")
         if maximum is not None and value > maximum:
             raise argparse.ArgumentTypeError(f"{flag} must be at most {maximum}, got {value}")
         return value

@@ -58,6 +58,7 @@ def build_args(profile, model, accelerator, runtime=None, variant=None, *, engin
             add("pipeline_parallel", profile.pp)
     add("max_model_len", profile.max_model_len)
     add("max_num_seqs", profile.max_num_seqs)
+    _batched_tokens(out, profile, accelerator, runtime, engine_version)
     if accelerator is None or accelerator.vendor != "cpu":
         add("gpu_memory_utilization", profile.gpu_memory_utilization)
     _dtype(out, add, profile, model, accelerator, variant)
@@ -74,6 +75,23 @@ def build_args(profile, model, accelerator, runtime=None, variant=None, *, engin
     present = {a.split("=", 1)[0] for a in out.args}
     out.args += [a for a in (profile.args or ()) if a.split("=", 1)[0] not in present]
     return out
+
+
+def _batched_tokens(out, profile, accelerator, runtime, engine_version) -> None:
+    """Write the per-step token budget the estimate assumed: vLLM picks it from the GPU's memory
+    and name, which a MIG slice or a renamed device can change under the profile."""
+    flag = (getattr(runtime, "flags", None) or {}).get("max_num_batched_tokens")
+    if not flag or accelerator is None or any(a.startswith(flag) for a in (profile.args or ())):
+        return
+    from jupyter_optiserve.estimate.constants import constants_for
+    from jupyter_optiserve.estimate.engine_defaults import scheduler_defaults
+
+    version = engine_version or profile.engine_version or getattr(runtime, "default_engine_version", None) or "0.21.0"
+    const = constants_for(getattr(runtime, "framework", "vllm") or "vllm", version)
+    if not const.chunked_prefill:
+        return  # V0 sizes its prefill steps from --max-model-len
+    limits = scheduler_defaults(const, accelerator, profile.max_model_len)
+    out.args.append(f"{flag}={limits.max_num_batched_tokens}")
 
 
 def _dtype(out, add, profile, model, accelerator, variant) -> None:

@@ -1,11 +1,11 @@
 """GPU memory: weights, KV cache, vLLM's budget -> KV capacity, concurrency and max context.
 
-Formulas (../shared/docs/estimation.md §1-3):
+Formulas (docs/estimation.md, "Memory"):
   weights/GPU   = (quantized params x bytes/param + 16-bit embeddings) / (tp x pp)
   KV budget     = usable x gpu_memory_utilization - weights - activation peak - non-torch - CUDA graphs
   KV tokens     = floor(budget / (block_size x kv bytes/token/GPU)) x block_size
   concurrency   = KV tokens / max_model_len
-Check (§3): Llama-3.1-8B bf16 on H100: 79.18 x 0.9 - 14.96 - 4.8 - 0.13 = 51.3 GiB -> 420k tokens.
+Check: Llama-3.1-8B bf16 on H100: 79.18 x 0.9 - 14.96 - 4.8 - 0.13 = 51.3 GiB -> 420k tokens.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ def _weight_bytes(model, prec: Precision) -> float:
     return (total - embed) * prec.weight_bytes + embed * 2.0
 
 
-def activation_gib(model, const, tp: int) -> float:
+def activation_gib(model, const, batched_tokens: int) -> float:
     """Peak activation of vLLM's profiling run: constant in max-model-len, set by model class.
-    The table holds peaks measured with 8192 batched tokens; the profiling run's peak scales
-    with the engine's ``max_num_batched_tokens`` (2048 on older engines)."""
-    scale = const.max_num_batched_tokens / 8192
+    The table holds peaks measured at ``activation_reference_tokens`` batched tokens; the
+    profiling run's peak scales with the engine's ``max_num_batched_tokens``."""
+    scale = batched_tokens / const.activation_reference_tokens
     return max(0.5, _activation_class(model, const) * scale)
 
 
@@ -128,14 +128,16 @@ _memo_lock = threading.Lock()
 
 def plan_memory(model, acc, prec: Precision, const, tp: int, pp: int, max_model_len: int | None,
                 kv_cache_dtype: str = "auto", utilization: float | None = None,
-                usable_gib: float | None = None) -> MemoryPlan:
+                usable_gib: float | None = None, batched_tokens: int = 8192) -> MemoryPlan:
     """Memoised like performance.steady_state: one configuration is planned once for all KPIs."""
-    key = (id(model), id(acc), prec.name, id(const), tp, pp, max_model_len, kv_cache_dtype, utilization, usable_gib)
+    key = (id(model), id(acc), prec.name, id(const), tp, pp, max_model_len, kv_cache_dtype, utilization, usable_gib,
+           batched_tokens)
     with _memo_lock:
         hit = _MEMO.get(key)
         if hit is not None and hit[0] is model and hit[1] is acc and hit[2] is const:
             return hit[3]
-    plan = _plan_memory(model, acc, prec, const, tp, pp, max_model_len, kv_cache_dtype, utilization, usable_gib)
+    plan = _plan_memory(model, acc, prec, const, tp, pp, max_model_len, kv_cache_dtype, utilization, usable_gib,
+                        batched_tokens)
     with _memo_lock:
         _MEMO[key] = (model, acc, const, plan)
         if len(_MEMO) > 20_000:
@@ -144,11 +146,12 @@ def plan_memory(model, acc, prec: Precision, const, tp: int, pp: int, max_model_
 
 
 def _plan_memory(model, acc, prec: Precision, const, tp: int, pp: int, max_model_len: int | None,
-                 kv_cache_dtype: str, utilization: float | None, usable_gib: float | None) -> MemoryPlan:
+                 kv_cache_dtype: str, utilization: float | None, usable_gib: float | None,
+                 batched_tokens: int) -> MemoryPlan:
     util = utilization or const.gpu_memory_utilization
     usable = usable_gib if usable_gib is not None else acc.usable_memory_gib
     weights = weight_bytes(model, prec) / (tp * pp) / GIB
-    act = activation_gib(model, const, tp)
+    act = activation_gib(model, const, batched_tokens)
     non_torch = const.non_torch_gib["tp1" if tp * pp == 1 else "tp_multi"]
     graphs = const.cuda_graph_gib
     budget = usable * util - weights - act - non_torch - graphs

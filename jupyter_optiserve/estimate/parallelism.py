@@ -1,4 +1,4 @@
-"""Which tensor/pipeline parallel sizes vLLM accepts for a model (estimation.md §4).
+"""Which tensor/pipeline parallel sizes vLLM accepts for a model (docs/estimation.md, "Parallelism").
 
 1. attention heads % tp == 0                       ("must be divisible by tensor parallel size")
 2. kv_heads % tp == 0 or tp % kv_heads == 0         (QKVParallelLinear; KV heads replicate)

@@ -1,6 +1,6 @@
 """Precisions and quantization schemes: bytes per weight, compute path, and hardware gates.
 
-Rules from ../shared/docs/estimation.md §5 and ../shared/reference/models.md §3 (vLLM docs:
+Rules in docs/estimation.md, "Precision gates" (vLLM docs:
 features/quantization/{fp8,int8,supported_hardware}); they move between vLLM versions, which is
 why ``support`` takes the engine version.
 """

@@ -108,6 +108,7 @@ def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, 
     for t in targets:
         _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected)
     recs.sort(key=lambda r: r.score, reverse=True)
+    recs = _refine(recs, k, wl)
     recs = _dedupe(recs)
     for i, r in enumerate(recs):
         r._explain = functools.partial(explain, k, wl, r, recs[i + 1] if i + 1 < len(recs) else None, i == 0)
@@ -143,7 +144,8 @@ def _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected):
         common = dict(gpus=gpus, tp=c.tp, pp=c.pp, precision=c.precision, input_len=wl.input_len,
                       output_len=wl.output_len, engine_version=version, engine=rt.framework,
                       kv_cache_dtype=c.kv_cache_dtype, max_num_seqs=mns, usable_gib=t.usable_gib,
-                      saturate=k == "throughput")  # judge throughput with every replica's batch full
+                      saturate=k == "throughput",  # judge throughput with every replica's batch full
+                      method="fluid")  # screen fast; the best few are refined by the simulation
         est = estimate(m, t.acc, concurrency=wl.concurrency, max_model_len=min(want_len, m.max_context), **common)
         fit = est.memory.max_model_len_fit
         if not est.fits and not wl.context and fit >= wl.input_len + wl.output_len and est.memory.kv_budget_gib > 0 and fit < want_len:
@@ -166,14 +168,38 @@ def _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected):
         recs.append(Recommendation(profile, est, None, t, K.score(k, est, t.acc, profile), list(est.warnings)))
 
 
+REFINE_TOP = 3  # candidates re-judged by the step-level simulation after the fluid screen
+
+
+def _refine(recs, k, wl):
+    """Re-judge the best few with the scheduler simulation and re-rank them among themselves, so
+    the numbers shown for the winners come from the finer model."""
+    top = recs[:REFINE_TOP]
+    for r in top:
+        r.estimate = r.estimate.refined()
+        if wl.has_slo and K.meets_slo(wl, r.estimate):
+            r.score = float("-inf")  # the finer model says it misses the SLO: rank it last
+        else:
+            r.score = K.score(k, r.estimate, r.target.acc, r.profile)
+        r.warnings = list(r.estimate.warnings)
+    top.sort(key=lambda r: r.score, reverse=True)
+    return top + recs[REFINE_TOP:]
+
+
 def _dedupe(recs):
-    """Keep the best of configurations that only differ in KV dtype when that buys nothing."""
-    seen, out = set(), []
+    """Keep the best of configurations that only differ in KV dtype when that buys nothing; a
+    curated recipe wins over a generated twin whose merit is within 2%."""
+    kept: dict[tuple, int] = {}
+    out = []
     for r in recs:
         p = r.profile
         key = (p.accelerator, p.precision, p.tp, p.pp, p.replicas, r.target.name)
-        if key in seen:
+        if key not in kept:
+            kept[key] = len(out)
+            out.append(r)
             continue
-        seen.add(key)
-        out.append(r)
+        first = out[kept[key]]
+        close = abs(r.score - first.score) <= 0.02 * max(abs(first.score), 1e-9)
+        if p.provenance == "curated" and first.profile.provenance != "curated" and close:
+            out[kept[key]] = r
     return out

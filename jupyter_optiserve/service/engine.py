@@ -148,7 +148,8 @@ def _apply_policy(result, settings: Settings) -> None:
 
 
 # -- estimate -----------------------------------------------------------------------------------------
-ESTIMATE_DEFAULTS = {"tp": 1, "pp": 1, "input_len": 1024, "output_len": 256, "concurrency": 1, "kv_cache_dtype": "auto"}
+ESTIMATE_DEFAULTS = {"tp": 1, "pp": 1, "input_len": 1024, "output_len": 256, "concurrency": 1, "kv_cache_dtype": "auto",
+                     "prefix_len": 0, "backend": "auto"}
 
 
 def estimate(body: dict, settings: Settings | None = None) -> dict:
@@ -173,7 +174,9 @@ def estimate_result(body: dict, settings: Settings):
                     input_len=b["input_len"], output_len=b["output_len"], concurrency=b["concurrency"],
                     max_model_len=b.get("max_model_len"),
                     engine_version=b.get("engine_version") or (rt.default_engine_version if rt else None),
-                    kv_cache_dtype=b["kv_cache_dtype"], max_num_seqs=b.get("max_num_seqs"))
+                    kv_cache_dtype=b["kv_cache_dtype"], max_num_seqs=b.get("max_num_seqs"),
+                    max_num_batched_tokens=b.get("max_num_batched_tokens"), rate=b.get("request_rate"),
+                    prefix_len=b["prefix_len"], backend=b["backend"])
     out = est.to_dict()
     out["model"], out["accelerator"] = model.id, acc.id
     if b.get("curve"):

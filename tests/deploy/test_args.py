@@ -12,8 +12,8 @@ def _args(catalog, model="llama-3.1-8b-instruct", acc="a100-sxm-80gb", **kw):
 
 def test_always_explicit_context_and_parallelism(catalog):
     out = _args(catalog, tp=2, max_model_len=16384, max_num_seqs=64, gpu_memory_utilization=0.85)
-    assert out.args[:4] == ["--tensor-parallel-size=2", "--max-model-len=16384", "--max-num-seqs=64",
-                            "--gpu-memory-utilization=0.85"]
+    assert out.args[:5] == ["--tensor-parallel-size=2", "--max-model-len=16384", "--max-num-seqs=64",
+                            "--max-num-batched-tokens=2048", "--gpu-memory-utilization=0.85"]
     assert not any(a.startswith("--pipeline-parallel-size") for a in out.args)
 
 
@@ -54,3 +54,12 @@ def test_profile_extra_args_do_not_duplicate(catalog):
     out = _args(catalog, args=("--max-model-len=1", "--enforce-eager"))
     assert out.args.count("--enforce-eager") == 1
     assert sum(a.startswith("--max-model-len") for a in out.args) == 1
+
+
+def test_token_budget_is_the_one_the_estimate_assumed(catalog):
+    # vLLM gives >= 70 GiB GPUs other than A100 8192 tokens per step; the rest 2048 (EngineArgs)
+    assert "--max-num-batched-tokens=8192" in _args(catalog, acc="h100").args
+    assert "--max-num-batched-tokens=2048" in _args(catalog, acc="l40s").args
+    own = _args(catalog, acc="h100", args=("--max-num-batched-tokens=4096",)).args
+    assert [a for a in own if a.startswith("--max-num-batched-tokens")] == ["--max-num-batched-tokens=4096"]
+    assert not any(a.startswith("--max-num-batched-tokens") for a in _args(catalog, engine_version="0.5.4").args)
