@@ -134,7 +134,7 @@ def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, 
     if not recs:
         notes.append("no configuration can serve this model for this KPI on this hardware: see `rejected`")
     settings = {"gpu_margin_per_doubling": margin, "quality_floor_bits": Q.FLOOR_BITS if k in Q.FLOOR_KPIS else None,
-                "allow_precision": sorted(allowed), "gpus_per_node": [t.gpus_per_node for t in targets]}
+                "allow_precision": sorted(allowed), "max_tensor_parallel": [t.gpus_per_node for t in targets]}
     return RecommendResult(m, k, wl, recs[:limit] if limit else recs, rejected, targets, notes, settings)
 
 
