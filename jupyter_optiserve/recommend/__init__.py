@@ -211,6 +211,8 @@ def _evaluate_target(ctx, t, recs, rejected):
                 rejected.append({"name": profile.name, "why": miss, "target": t.name})
                 continue
         raw = K.score(k, est, t.acc, profile)
+        # the weight-only kernel note restates the precision reason explain() writes: say it once
+        warnings = [w for w in est.warnings if not (est.support_mode == "weight-only" and w == c.support.note)]
         recs.append(Recommendation(profile, est, None, t, rules.rank_score(raw, profile.gpus, ctx.margin),
-                                   list(est.warnings), raw_score=raw,
+                                   warnings, raw_score=raw,
                                    quality=Q.describe(profile, m, c.variant or variant)))
