@@ -1,7 +1,10 @@
 """Recommend serving profiles for a model and a KPI on the hardware at hand.
 
 Generate every valid candidate per target (pool), estimate each, drop what cannot run (each with
-why), order the rest for the KPI and explain the winner in plain language.
+why), order the rest for the KPI and explain the winner in plain language. The expert's rules on
+top of the estimator live next door: node size and the GPU-count default (targets.py), the quality
+floor (quality.py), diminishing returns, curated-first and no needless PP (rules.py), rejection
+wording (rejections.py); docs/recommendations.md describes them for users.
 """
 
 from __future__ import annotations
@@ -171,13 +174,8 @@ def _evaluate_target(ctx, t, recs, rejected):
         if variant is None and Q.below_floor(k, m, c.precision, ctx.allowed):
             if c.precision not in floored:  # one line per precision, not one per TP size
                 floored.add(c.precision)
-                q = Q.describe(Profile(model=m.id, accelerator=t.acc.id, runtime=rt.id, precision=c.precision),
-                               m, c.variant)
-                rec = f"{q['accuracy_recovery_pct']:g}% accuracy recovery" if q["accuracy_recovery_pct"] else "accuracy recovery not published"
-                rejected.append({"name": f"{rt.framework}-{short}-{c.precision} ({t.name})", "target": t.name,
-                                 "precision": c.precision, "floor": True,
-                                 "why": f"{c.precision} weights ({q['checkpoint']}, {rec}) are below the quality floor for "
-                                        f"'{k}': pass --allow-precision {c.precision} to consider them"})
+                rejected.append(Q.floor_rejection(k, m, c.precision, c.variant, f"{rt.framework}-{short}-{c.precision}",
+                                                  t.name))
             continue
         replicas = max(1, t.max_gpus // c.gpus_per_replica) if k == "throughput" else 1
         gpus = c.gpus_per_replica * replicas
@@ -215,4 +213,4 @@ def _evaluate_target(ctx, t, recs, rejected):
         warnings = [w for w in est.warnings if not (est.support_mode == "weight-only" and w == c.support.note)]
         recs.append(Recommendation(profile, est, None, t, rules.rank_score(raw, profile.gpus, ctx.margin),
                                    warnings, raw_score=raw,
-                                   quality=Q.describe(profile, m, c.variant or variant)))
+                                   quality=Q.describe(profile.precision, profile.kv_cache_dtype, m, c.variant or variant)))

@@ -53,9 +53,8 @@ def below_floor(kpi: str, model, precision: str, allowed: frozenset) -> bool:
             and precision not in allowed)
 
 
-def describe(profile, model, variant) -> dict:
+def describe(prec: str, kv_cache_dtype: str, model, variant) -> dict:
     """The quality facts of one profile, for the table, the API, the sidebar and the reasons."""
-    prec = profile.precision
     rec = getattr(variant, "accuracy_recovery", None) if variant is not None else None
     if is_native(model, prec):
         label, origin = f"{prec} (as published)", "the model's own checkpoint"
@@ -69,9 +68,18 @@ def describe(profile, model, variant) -> dict:
            "accuracy_benchmark": rec.get("benchmark") if rec else None,
            "accuracy_source": rec["source"] if rec else None,
            "published": bool(rec) or is_native(model, prec),
-           "label": label, "kv_cache_dtype": profile.kv_cache_dtype,
-           "kv_note": KV_FP8_NOTE if profile.kv_cache_dtype == "fp8" else None}
+           "label": label, "kv_cache_dtype": kv_cache_dtype,
+           "kv_note": KV_FP8_NOTE if kv_cache_dtype == "fp8" else None}
     return out
+
+
+def floor_rejection(kpi: str, model, precision: str, variant, name: str, target: str) -> dict:
+    """The `rejected` entry for weights below the floor: once per precision, with its published recovery."""
+    q = describe(precision, "auto", model, variant)
+    rec = f"{q['accuracy_recovery_pct']:g}% accuracy recovery" if q["accuracy_recovery_pct"] else "accuracy recovery not published"
+    return {"name": f"{name} ({target})", "target": target, "precision": precision, "floor": True,
+            "why": f"{precision} weights ({q['checkpoint']}, {rec}) are below the quality floor for '{kpi}': "
+                   f"pass --allow-precision {precision} to consider them"}
 
 
 def sentence(q: dict) -> str | None:

@@ -110,6 +110,12 @@ def test_allow_precision_and_cost_open_the_floor(cat):
         recommend("llama-3.1-8b-instruct", "latency", accelerator="h100", gpus=1, catalog=cat, allow_precision="int3")
 
 
+def test_a_named_quantized_checkpoint_is_the_users_choice(cat):
+    r = recommend("RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16", "latency", accelerator="h100", gpus=2, catalog=cat)
+    assert r.best.profile.precision == "int4" and r.best.quality["accuracy_recovery_pct"] == 98.9
+    assert not any(x.get("floor") for x in r.rejected)
+
+
 def test_quality_is_published_with_its_source(cat):
     r = recommend("llama-3.1-8b-instruct", "latency", accelerator="h100", gpus=1, catalog=cat,
                   allow_precision=True, limit=100)
