@@ -106,6 +106,7 @@ def export_zip(body: dict, settings: Settings) -> bytes:
     """The ``optiserve export`` folder (manifests, kustomization.yaml, README.md) as a zip whose entries
     sit under ``<name>/``."""
     from jupyter_optiserve.deploy import ensure_valid, export, render as _render, run_preflight
+    from jupyter_optiserve.deploy.nodefit import ensure_fits_node
 
     validate("PlanRequest", body)
     conn = connect_for(body, settings)
@@ -114,6 +115,7 @@ def export_zip(body: dict, settings: Settings) -> bytes:
     finally:
         if conn is not None:
             conn.close()
+    ensure_fits_node(plan)
     objs = _render(plan)
     ensure_valid(objs)
     report = run_preflight(plan, objs, None)  # offline checks only: the bundle may be applied elsewhere
