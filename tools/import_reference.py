@@ -90,6 +90,9 @@ ACCURACY = {
     "RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16": (
         98.9, "OpenLLM v1 (card also: Arena-Hard 93.0%, OpenLLM v2 96.1%)",
         "https://huggingface.co/RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16"),
+    "RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a8": (
+        100.3, "OpenLLM v1 (card also: Arena-Hard 105.4%, OpenLLM v2 101.5%)",
+        "https://huggingface.co/RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a8"),
     "RedHatAI/Llama-3.3-70B-Instruct-quantized.w8a8": (
         99.4, "OpenLLM v1 (card also: HumanEval and HumanEval+ pass@1 100%)",
         "https://huggingface.co/RedHatAI/Llama-3.3-70B-Instruct-quantized.w8a8"),
