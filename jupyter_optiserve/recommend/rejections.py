@@ -11,11 +11,16 @@ GIB = 1024 ** 3
 
 
 def why_not(est, acc_name: str, max_model_len: int | None) -> str:
+    return "; ".join(reasons(est, acc_name, max_model_len)) or "does not fit"
+
+
+def reasons(est, acc_name: str, max_model_len: int | None) -> list[str]:
+    """The estimator's reasons with its memory ones replaced by the binding limit (see module doc)."""
     mine = memory_limit(est, acc_name, max_model_len)
-    reasons = [r for r in est.reasons if not (mine and _is_memory(r))]
-    if mine and len(reasons) < len(est.reasons):
-        reasons.append(mine)
-    return "; ".join(reasons) or "does not fit"
+    out = [r for r in est.reasons if not (mine and _is_memory(r))]
+    if mine and len(out) < len(est.reasons):
+        out.append(mine)
+    return out
 
 
 def _is_memory(reason: str) -> bool:

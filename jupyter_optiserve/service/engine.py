@@ -192,6 +192,7 @@ def estimate(body: dict, settings: Settings | None = None) -> dict:
 def estimate_result(body: dict, settings: Settings):
     """(Estimate, its JSON)."""
     from jupyter_optiserve.estimate import estimate as _estimate
+    from jupyter_optiserve.recommend.rejections import reasons
 
     b = {**ESTIMATE_DEFAULTS, **{k: v for k, v in body.items() if v is not None}}
     cat = settings.catalog()
@@ -207,6 +208,7 @@ def estimate_result(body: dict, settings: Settings):
                     engine_version=b.get("engine_version") or (rt.default_engine_version if rt else None),
                     kv_cache_dtype=b["kv_cache_dtype"], max_num_seqs=b.get("max_num_seqs"))
     out = est.to_dict()
+    out["reasons"] = reasons(est, acc.name, b.get("max_model_len"))  # the binding limit, never a negative amount
     out["model"], out["accelerator"] = model.id, acc.id
     if b.get("curve"):
         out["curve"] = est.curve()

@@ -188,3 +188,12 @@ def test_kv_rejection_does_not_suggest_fp8_kv_twice(cat):
     assert "use fp8 KV cache" in by["vllm-l4-fp8-tp1-latency"]
     assert "fp8 KV" not in by["vllm-l4-fp8-tp1-kvfp8-latency"]
     assert "room for 96,864 tokens" in by["vllm-l4-fp8-tp1-kvfp8-latency"]
+
+
+def test_estimate_names_the_real_limit_too():
+    from jupyter_optiserve.service.engine import estimate
+
+    out = estimate({"model": "llama-3.3-70b-instruct", "accelerator": "h100", "gpus": 2, "tp": 2, "precision": "bf16",
+                    "max_model_len": 32768, "kv_cache_dtype": "fp8"})
+    assert not out["fits"] and len(out["reasons"]) == 1
+    assert "before any KV cache" in out["reasons"][0] and not re.search(r"(?<![\w.])-\d", out["reasons"][0])
