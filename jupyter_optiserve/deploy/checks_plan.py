@@ -67,10 +67,10 @@ def _node_size(add, plan) -> None:
 
     problem = oversized(plan)
     if problem:
-        add("node-size", "fail", problem[0], problem[1], rows=(4,))
+        add("node-size", "fail", problem[0], problem[1], rows=(6,))
     elif plan.accelerator.is_gpu:
         have, where = node_gpus(plan)
-        add("node-size", "pass", f"one pod asks for {plan.gpus_per_pod} GPU(s); {where} hold {have}", rows=(4,))
+        add("node-size", "pass", f"one pod asks for {plan.gpus_per_pod} GPU(s); {where} hold {have}", rows=(6,))
 
 
 def _engine_version(add, plan) -> None:

@@ -34,7 +34,7 @@ export function ProfilesStep(props: {
           <div>
             <strong>Nothing fits.</strong> No configuration can serve {r.model.id} for this KPI on this hardware. Nothing will be deployed.
           </div>
-          <div className="jp-OptiServe-muted">Try a quantized variant, more GPUs, a larger accelerator, or a shorter context.</div>
+          <div className="jp-OptiServe-muted">Try allowing 4-bit weights, a quantized variant, more GPUs, a larger accelerator, or a shorter context.</div>
         </div>
       ) : (
         <>
