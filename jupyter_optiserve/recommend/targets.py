@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
 from jupyter_optiserve.errors import InvalidInputError
@@ -55,7 +55,8 @@ def manual_target(catalog, accelerator: str, gpus: int | None, gpus_per_node: in
                      f"{f', {free} free' if free is not None else ''}); pass --gpus N to choose")
         detected = inventory_targets(SimpleNamespace(pools=[pool]))
         if detected:
-            return detected[0], notes
+            t = detected[0]
+            return (replace(t, gpus_per_node=min(t.gpus_per_node, gpus_per_node)) if gpus_per_node else t), notes
     if gpus is None:
         gpus = 1
         if acc.is_gpu:
