@@ -20,7 +20,7 @@ from jupyter_optiserve.recommend import rules
 from jupyter_optiserve.recommend.candidates import generate
 from jupyter_optiserve.recommend.explain import explain
 from jupyter_optiserve.recommend.rejections import why_not
-from jupyter_optiserve.recommend.targets import default_targets, inventory_targets, manual_target
+from jupyter_optiserve.recommend.targets import cap_node, default_targets, inventory_targets, manual_target
 
 __all__ = ["recommend", "RecommendResult", "Recommendation"]
 
@@ -121,6 +121,8 @@ def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, 
             targets = default_targets(cat)
             notes.append("no accelerator given and none detected: ranked on common pools "
                          "(8x H100, 8x A100 80GB, 4x L40S, 1x L4); pass --accelerator to choose")
+        if gpus_per_node:
+            targets = [cap_node(t, gpus_per_node) for t in targets]
     recs, rejected = [], []
     ctx = _Context(cat, m, variant, k, wl, engine_version, allowed, margin)
     for t in targets:

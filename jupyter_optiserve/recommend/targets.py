@@ -55,8 +55,7 @@ def manual_target(catalog, accelerator: str, gpus: int | None, gpus_per_node: in
                      f"{f', {free} free' if free is not None else ''}); pass --gpus N to choose")
         detected = inventory_targets(SimpleNamespace(pools=[pool]))
         if detected:
-            t = detected[0]
-            return (replace(t, gpus_per_node=min(t.gpus_per_node, gpus_per_node)) if gpus_per_node else t), notes
+            return cap_node(detected[0], gpus_per_node), notes
     if gpus is None:
         gpus = 1
         if acc.is_gpu:
@@ -68,6 +67,13 @@ def manual_target(catalog, accelerator: str, gpus: int | None, gpus_per_node: in
     notes.append(f"{gpus} GPUs = {nodes} nodes of {node} {acc.name} (--gpus-per-node {node}): tensor parallelism "
                  f"stays within a node; more GPUs serve more replicas, or pipeline stages when one node cannot hold the model")
     return Target(acc, node, nodes, gpus, "manual", label=f"{gpus}x {acc.name} ({nodes} nodes of {node})"), notes
+
+
+def cap_node(t: Target, gpus_per_node: int | None) -> Target:
+    """``--gpus-per-node`` smaller than a target's nodes: the same GPUs, in more, smaller nodes."""
+    if not gpus_per_node or gpus_per_node >= t.gpus_per_node:
+        return t
+    return replace(t, gpus_per_node=gpus_per_node, nodes=t.nodes * -(-t.gpus_per_node // gpus_per_node))
 
 
 def _detected_pool(inventory, acc_id: str):

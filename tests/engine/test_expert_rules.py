@@ -29,6 +29,9 @@ def test_gpus_per_node_flag_caps_tp(cat):
     r = recommend("llama-3.1-8b-instruct", "throughput", accelerator="h100", gpus=8, gpus_per_node=4, catalog=cat)
     assert all(x.profile.tp <= 4 for x in r.recommendations)
     assert r.best.profile.gpus == 8 and r.best.profile.replicas >= 2  # beyond one node: replicas
+    pools = recommend("llama-3.1-8b-instruct", "throughput", gpus_per_node=2, catalog=cat)  # detected/default pools too
+    assert all(x.profile.tp <= 2 for x in pools.recommendations)
+    assert [t.gpus_per_node * t.nodes for t in pools.targets] == [8, 8, 4, 1]  # same GPUs, smaller nodes
 
 
 def test_catalog_states_node_size_per_accelerator(cat):
