@@ -3,7 +3,8 @@
 Each sub-command lives in ``jupyter_optiserve/commands/<name>.py`` with ``register(subparsers)``
 (which sets ``func``); this module only parses, dispatches and turns errors into messages and
 exit codes (2 bad input / unknown names, 3 broken catalog, 4 cluster unreachable, 5 forbidden,
-6 conflict). Never a traceback.
+6 conflict; commands return their own: preflight 1 on a failed check, recommend 7 when nothing
+fits). Never a traceback.
 """
 
 from __future__ import annotations

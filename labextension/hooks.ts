@@ -25,7 +25,9 @@ export function recommendRequest(model: IModelChoice, kpi: Kpi, slo: ISlo, hw: I
   const req: Record<string, unknown> = { model: model.model, kpi, limit: 8, ...slo };
   if (hw.accelerator) {
     req.accelerator = hw.accelerator;
-    req.gpus = hw.gpus ?? 8;
+    if (hw.gpus) {
+      req.gpus = hw.gpus; // else the server sizes for the detected pool of that GPU, or 1 GPU, and says so
+    }
   }
   return req;
 }

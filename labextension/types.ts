@@ -106,12 +106,22 @@ export interface IEstimate {
   label?: string;
 }
 
+export interface IQuality {
+  weights: string;
+  label: string;
+  accuracy_recovery_pct?: number | null;
+  accuracy_source?: string | null;
+  kv_cache_dtype?: string;
+  kv_note?: string | null;
+}
+
 export interface IRecommendation {
   profile: IProfile;
   estimate: IEstimate;
   reasons: string[];
   warnings: string[];
   target?: { name?: string; source?: string };
+  quality?: IQuality;
 }
 
 export interface IRecommendResult {
@@ -260,6 +270,8 @@ export interface ISlo {
   itl_ms?: number;
   concurrency?: number;
   context?: number;
+  /** Let 4-bit weights past the quality floor (latency/throughput/balanced). */
+  allow_precision?: boolean;
 }
 
 export interface IHardwareChoice {

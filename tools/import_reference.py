@@ -72,6 +72,35 @@ FILL = {
     "gaudi3": dict(link=("roce", 600), why="RoCE 1200 GB/s bidirectional"),
 }
 
+# GPUs one server usually holds (tensor parallelism stays inside one node). SXM/OAM baseboards
+# (HGX, DGX, MI300X/Gaudi platforms) carry 8; PCIe cards are sold in up to 8-GPU servers too
+# (e.g. AWS g6e.48xlarge: 8x L40S, g6.48xlarge: 8x L4, g5.48xlarge: 8x A10G). The exceptions:
+NODE_GPUS = {
+    "gh200": (1, "one Hopper GPU per Grace Hopper superchip node (multi-superchip systems join nodes over NVLink-C2C/network)"),
+    "h100-nvl-94gb": (8, "H100 NVL is bridged in pairs; servers hold up to 8 (4 pairs)"),
+    "rtx-6000-ada": (4, "workstation card: typical workstations and 2U servers hold up to 4"),
+    "mi250x": (8, "4 OAM modules x 2 GCDs, each GCD one GPU to the device plugin"),
+}
+NODE_GPUS_DEFAULT = (8, "SXM/OAM baseboards and 8-GPU PCIe servers hold 8")
+
+# Published accuracy recovery of quantized variants: (percent of the unquantized model's score,
+# benchmark, model card). Only figures stated on the RedHatAI model card; every other variant
+# has none recorded ("not published").
+ACCURACY = {
+    "RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16": (
+        98.9, "OpenLLM v1 (card also: Arena-Hard 93.0%, OpenLLM v2 96.1%)",
+        "https://huggingface.co/RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16"),
+    "RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a8": (
+        100.3, "OpenLLM v1 (card also: Arena-Hard 105.4%, OpenLLM v2 101.5%)",
+        "https://huggingface.co/RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a8"),
+    "RedHatAI/Llama-3.3-70B-Instruct-quantized.w8a8": (
+        99.4, "OpenLLM v1 (card also: HumanEval and HumanEval+ pass@1 100%)",
+        "https://huggingface.co/RedHatAI/Llama-3.3-70B-Instruct-quantized.w8a8"),
+    "RedHatAI/granite-3.1-8b-instruct-quantized.w4a16": (
+        99.3, "OpenLLM v1 (card: average 69.81 vs 70.30 unquantized)",
+        "https://huggingface.co/RedHatAI/granite-3.1-8b-instruct-quantized.w4a16"),
+}
+
 VENDOR = {"NVIDIA": "nvidia", "AMD": "amd", "Intel (Habana)": "intel"}
 RESOURCE = {"nvidia": "nvidia.com/gpu", "amd": "amd.com/gpu", "intel": "habana.ai/gaudi"}
 
@@ -131,6 +160,8 @@ def accelerators(shared: Path) -> list[dict]:
             "resource_name": RESOURCE[vendor],
             "names": {"nvml": nvml, "gfd_product": gfd, "pci_device_ids": pci, "aliases": names},
             "relative_cost": cost,
+            "gpus_per_node": NODE_GPUS.get(aid, NODE_GPUS_DEFAULT)[0],
+            "gpus_per_node_note": NODE_GPUS.get(aid, NODE_GPUS_DEFAULT)[1],
             "source": row["source_url"],
         }
         if fill:
@@ -256,6 +287,9 @@ def variants(shared: Path) -> list[dict]:
             "validated_on": row["validated_on"] or None,
             "source": row["source_url"].split(" ; ")[0],
         }
+        if row["variant_id"] in ACCURACY:
+            pct, bench, url = ACCURACY[row["variant_id"]]
+            entry["accuracy_recovery"] = {"percent": pct, "benchmark": bench, "source": url}
         out.append({k: v for k, v in entry.items() if v is not None})
     return out
 

@@ -23,7 +23,7 @@ from jupyter_optiserve.catalog.profiles import Profile
 from jupyter_optiserve.catalog.runtimes import Runtime
 from jupyter_optiserve.catalog.variants import Variant
 from jupyter_optiserve.catalog.yamlio import load_yaml, validate
-from jupyter_optiserve.errors import CatalogError, NotFoundError, closest
+from jupyter_optiserve.errors import CatalogError, InvalidInputError, NotFoundError, closest
 
 __all__ = ["Catalog", "load_catalog", "Accelerator", "Model", "Profile", "Runtime", "Variant"]
 
@@ -111,15 +111,28 @@ class Catalog:
         p = Path(name).expanduser()
         if p.exists() or name.endswith(".json") or name.startswith((".", "/", "~")):
             return load_config_path(p), None
+        near = self.closest_models(name)
         if re.fullmatch(r"[\w.\-]+/[\w.\-]+", name) and allow_hub:
             from jupyter_optiserve.catalog.hub import fetch_config
 
-            return from_hf_config(fetch_config(name, timeout=timeout), name, origin="hub"), None
-        near = closest(name, [m.id for m in self.models] + [m.hf_id for m in self.models])
+            try:
+                return from_hf_config(fetch_config(name, timeout=timeout), name, origin="hub"), None
+            except (NotFoundError, InvalidInputError) as exc:
+                if not near:
+                    raise
+                # a typo in a HF id is far likelier than a new model: name the catalog entries it resembles
+                raise NotFoundError(f"unknown model '{name}': {exc.message}",
+                                    hint="did you mean " + " or ".join(f"'{n}'" for n in near) + "? "
+                                    "(`optiserve models` lists the catalog)", matches=near) from None
         raise NotFoundError(f"unknown model '{name}'",
                             hint=("closest: " + ", ".join(near) + "; " if near else "") +
                             "use a catalog id (`optiserve models`), a Hugging Face id or a folder with config.json",
                             matches=near)
+
+    def closest_models(self, name: str, n: int = 3) -> list[str]:
+        """Catalog ids or HF ids (whichever form ``name`` has) closest to a mistyped name."""
+        ids = [m.hf_id for m in self.models] + [v.id for v in self.variants] if "/" in name else [m.id for m in self.models]
+        return closest(name, ids, n=n)
 
     def runtime_for(self, acc: Accelerator, framework: str = "vllm") -> Runtime | None:
         for rt in self.runtimes.values():

@@ -37,6 +37,8 @@ SCHEMA = {
             "names": {"type": "object"},
             "relative_cost": {"type": "number", "minimum": 0},
             "isa": {"type": "array", "items": {"type": "string"}},
+            "gpus_per_node": {"type": "integer", "minimum": 1},
+            "gpus_per_node_note": {"type": "string"},
         },
     },
 }
@@ -71,6 +73,7 @@ class Accelerator:
     relative_cost: float = 1.0
     isa: tuple = ()
     source: str = ""
+    gpus_per_node: int = 8      # GPUs one server usually holds: the largest TP for a manual choice
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
@@ -88,6 +91,7 @@ class Accelerator:
             gfd_product=names.get("gfd_product"), pci_device_ids=tuple(names.get("pci_device_ids") or ()),
             aliases=tuple(names.get("aliases") or ()), relative_cost=float(d.get("relative_cost", 1.0)),
             isa=tuple(d.get("isa") or ()), source=d.get("source", ""),
+            gpus_per_node=int(d.get("gpus_per_node") or (1 if d["vendor"] == "cpu" else 8)),
         )
 
     @property
@@ -120,6 +124,7 @@ class Accelerator:
             "compute_capability": self.compute_capability, "arch": self.arch, "resource_name": self.resource_name,
             "nvml_name": self.nvml_name, "gfd_product": self.gfd_product, "pci_device_ids": list(self.pci_device_ids),
             "aliases": list(self.aliases), "relative_cost": self.relative_cost,
+            "gpus_per_node": self.gpus_per_node,
         }
 
 

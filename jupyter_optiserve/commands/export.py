@@ -14,9 +14,11 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from jupyter_optiserve.deploy import ensure_valid, export, render, run_preflight
+    from jupyter_optiserve.deploy.nodefit import ensure_fits_node
 
     conn = connect_from_args(args)
     plan = plan_from_args(args, conn)
+    ensure_fits_node(plan)
     objs = render(plan)
     ensure_valid(objs)
     report = run_preflight(plan, objs, None)  # offline checks only: the folder may be applied elsewhere

@@ -80,6 +80,8 @@ def render(inv) -> str:
         out.append(f"Local CPU: {cpu.model or cpu.arch}, {cpu.cores} cores, {mem} GiB, "
                    f"ISA {' '.join(cpu.isa) or '-'} ({cpu.accelerator or 'no catalog CPU entry'})")
     notes = [*inv.notes, *[f"pool {i}: {n}" for i, p in enumerate(inv.pools, 1) for n in p.notes]]
+    shown = "\n".join(out).lower()
+    notes = [n for n in dict.fromkeys(notes) if n.lower() not in shown]  # each fact once (e.g. "local GPUs: none")
     if notes:
         out += ["", "Notes:", *[f"  - {n}" for n in notes]]
     if inv.grant:

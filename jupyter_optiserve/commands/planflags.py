@@ -26,6 +26,12 @@ def add_plan_flags(p, call_timeout_flag: str = "--timeout") -> None:
     p.add_argument("--kpi", required=True, choices=KPIS, help="what to optimise for")
     p.add_argument("--accelerator", help="accelerator id (default: the cluster's inventory)")
     p.add_argument("--gpus", type=positive_int("--gpus", 64), help="GPUs to use (default: what the KPI needs)")
+    p.add_argument("--gpus-per-node", type=positive_int("--gpus-per-node", 64),
+                   help="GPUs in one node (default: the pool's, else the catalog's usual server)")
+    p.add_argument("--allow-precision", nargs="?", const=True, metavar="P[,P]",
+                   help="let 4-bit weights past the quality floor, as `optiserve recommend` does")
+    p.add_argument("--gpu-margin", type=float, metavar="FRACTION",
+                   help="better-per-doubling margin a bigger profile needs (default 0.15), as in recommend")
     p.add_argument("--profile", help="id or name of a ranked profile from `optiserve recommend` (default: the winner)")
     p.add_argument("--name", help="deployment name (DNS-1035, <=53 chars; default: derived from the model)")
     p.add_argument("--storage-uri", help="oci://, hf://, s3://bucket/folder (with --connection), pvc://claim/path")
@@ -72,7 +78,8 @@ def plan_from_args(args, conn):
     kw = dict(profile=getattr(args, "profile", None), name=args.name, storage_uri=args.storage_uri, hf_token_secret=args.hf_token_secret,
               connection=args.connection, pull_secret=args.pull_secret, target=args.target,
               external=args.external, auth=args.auth, trust_remote_code=args.trust_remote_code,
-              display_name=args.display_name)
+              display_name=args.display_name, gpus_per_node=getattr(args, "gpus_per_node", None),
+              allow_precision=getattr(args, "allow_precision", None), gpu_margin=getattr(args, "gpu_margin", None))
     try:
         return build_plan(args.model, args.kpi, namespace=namespace, accelerator=args.accelerator, gpus=args.gpus,
                           conn=conn, **kw)

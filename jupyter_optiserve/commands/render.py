@@ -16,10 +16,12 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from jupyter_optiserve.deploy.manifests import render, to_yaml
+    from jupyter_optiserve.deploy.nodefit import ensure_fits_node
     from jupyter_optiserve.deploy.validate import ensure_valid
 
     conn = connect_from_args(args)
     plan = plan_from_args(args, conn)
+    ensure_fits_node(plan)
     objs = render(plan)
     ensure_valid(objs)
     print_notes(plan)

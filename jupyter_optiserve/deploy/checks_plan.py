@@ -59,6 +59,18 @@ def compatibility(add, plan) -> None:
         add("tensor-parallel", "pass", f"TP={p.tp} divides {plan.model.heads} heads / {plan.model.kv_heads} KV heads",
             rows=(4,))
     _sharing(add, plan)
+    _node_size(add, plan)
+
+
+def _node_size(add, plan) -> None:
+    from jupyter_optiserve.deploy.nodefit import node_gpus, oversized
+
+    problem = oversized(plan)
+    if problem:
+        add("node-size", "fail", problem[0], problem[1], rows=(6,))
+    elif plan.accelerator.is_gpu:
+        have, where = node_gpus(plan)
+        add("node-size", "pass", f"one pod asks for {plan.gpus_per_pod} GPU(s); {where} hold {have}", rows=(6,))
 
 
 def _engine_version(add, plan) -> None:

@@ -123,7 +123,8 @@ def _estimate(profile, model, acc, engine_version):
 
 
 def build_plan(model_name: str, kpi: str, *, namespace: str, accelerator: str | None = None, gpus: int | None = None,
-               inventory=None, conn=None, catalog=None, profile: str | None = None, **kw) -> Plan:
+               inventory=None, conn=None, catalog=None, profile: str | None = None, gpus_per_node: int | None = None,
+               allow_precision=None, gpu_margin: float | None = None, **kw) -> Plan:
     """Recommend a profile for ``model_name`` and ``kpi`` (on ``accelerator`` or the cluster's
     inventory), then plan its deployment: the winner, or the ranked ``profile`` (id, id prefix or
     name) the user picked, so a preview never deploys something other than what was chosen."""
@@ -136,7 +137,8 @@ def build_plan(model_name: str, kpi: str, *, namespace: str, accelerator: str | 
         from jupyter_optiserve.hardware import detect
 
         inventory = detect(connection=conn, catalog=catalog, namespace=namespace)
-    result = recommend(model_name, kpi, accelerator=accelerator, gpus=gpus, inventory=inventory, catalog=catalog)
+    result = recommend(model_name, kpi, accelerator=accelerator, gpus=gpus, inventory=inventory, catalog=catalog,
+                       gpus_per_node=gpus_per_node, allow_precision=allow_precision, gpu_margin=gpu_margin)
     recs = getattr(result, "recommendations", None) or []
     if not recs:
         whys = list(dict.fromkeys(r["why"] for r in getattr(result, "rejected", [])))[:3]

@@ -22,7 +22,7 @@ def manual_pool(catalog, accelerator: str | None, gpus: int | None, detected: li
     match = next((p for p in detected if p.accelerator == acc.id and not p.mig), None)
     notes = [f"chosen by you ({acc.id}{f' x{gpus}' if gpus else ''}): overrides what was detected"]
     if gpus is None:
-        notes.append("no GPU count given: the recommender may pick any count up to what one node holds")
+        notes.append("no GPU count given: the recommender sizes for the detected pool of this GPU, else 1 GPU")
     pool = Pool(accelerator=acc.id, product=acc.name, vendor=acc.vendor, memory_gib=acc.usable_memory_gib,
                 gpus_per_node=gpus, nodes=None, free_gpus=None, tolerations=[], node_selector={},
                 source="manual", resource_name=acc.resource_name, compute_capability=acc.compute_capability,

@@ -12,9 +12,10 @@ from jupyter_optiserve.magics import backend, widgets
 from jupyter_optiserve.magics.objects import (Deployment, Deployments, Exported, Hardware, Models, Plan,
                                               Recommendations, Status)
 
-RECOMMEND_FIELDS = ("model", "kpi", "accelerator", "gpus", "ttft_ms", "itl_ms", "concurrency", "context", "input_len",
-                    "output_len", "engine_version", "limit", "no_detect")
-PLAN_FIELDS = ("model", "kpi", "accelerator", "gpus", "profile", "name", "namespace", "storage_uri", "hf_token_secret",
+RANKING_FIELDS = ("gpus_per_node", "allow_precision", "gpu_margin")
+RECOMMEND_FIELDS = ("model", "kpi", "accelerator", "gpus", *RANKING_FIELDS, "ttft_ms", "itl_ms", "concurrency", "context",
+                    "input_len", "output_len", "engine_version", "limit", "no_detect")
+PLAN_FIELDS = ("model", "kpi", "accelerator", "gpus", *RANKING_FIELDS, "profile", "name", "namespace", "storage_uri", "hf_token_secret",
                "connection", "pull_secret", "target", "external", "auth", "trust_remote_code", "display_name")
 
 

@@ -139,7 +139,8 @@ def memory_bar(mem: dict, width_px: int = 160) -> Raw:
                f" aria-label='per-GPU memory'>{segs}</div><small>{label}</small>")
 
 
-RECO_HEADERS = ["#", "profile", "GPUs", "TTFT ms", "ITL ms", "tok/s", "memory per GPU (weights + KV)", "max len", "source"]
+RECO_HEADERS = ["#", "profile", "GPUs", "TTFT ms", "ITL ms", "tok/s", "weights (recovery)", "kv",
+                "memory per GPU (weights + KV)", "max len", "source"]
 
 
 def _reco_row(i: int, r: dict, bar: bool) -> list:
@@ -147,7 +148,8 @@ def _reco_row(i: int, r: dict, bar: bool) -> list:
     mem = e.get("memory") or {}
     memory = memory_bar(mem) if bar else f"{mem.get('weights_gib_per_gpu', 0):.1f}+{mem.get('kv_cache_gib_per_gpu', 0):.1f}"
     return [i + 1, p.get("name"), p.get("gpus"), _num(e.get("ttft_ms")), _num(e.get("itl_ms"), "{:.1f}"),
-            _num(e.get("output_tokens_per_s")), memory, p.get("max_model_len"), p.get("provenance")]
+            _num(e.get("output_tokens_per_s")), (r.get("quality") or {}).get("label", p.get("precision")),
+            p.get("kv_cache_dtype"), memory, p.get("max_model_len"), p.get("provenance")]
 
 
 def _reco_title(d: dict) -> str:
@@ -158,7 +160,7 @@ def _reco_title(d: dict) -> str:
 
 def recommendations_html(d: dict) -> str:
     recs = d.get("recommendations") or []
-    parts = [html_table(RECO_HEADERS, [_reco_row(i, r, True) for i, r in enumerate(recs)], num_cols=(0, 2, 3, 4, 5, 7))
+    parts = [html_table(RECO_HEADERS, [_reco_row(i, r, True) for i, r in enumerate(recs)], num_cols=(0, 2, 3, 4, 5, 9))
              if recs else "<p class=fail>No profile fits.</p>"]
     if recs:
         parts.append("<p><b>Why #1:</b></p>" + bullet_list(recs[0].get("reasons") or [])
@@ -176,6 +178,8 @@ def recommendations_text(d: dict) -> str:
     if recs:
         out.append(table([_reco_row(i, r, False) for i, r in enumerate(recs)], RECO_HEADERS))
         out += ["", "why #1:", *[f"  - {x}" for x in recs[0].get("reasons") or []]]
+        if d.get("deploy_command"):
+            out += ["", f"to deploy #1: {d['deploy_command']}"]
     else:
         out.append("no profile fits")
     rejected = d.get("rejected") or []

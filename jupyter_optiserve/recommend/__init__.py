@@ -1,7 +1,10 @@
 """Recommend serving profiles for a model and a KPI on the hardware at hand.
 
 Generate every valid candidate per target (pool), estimate each, drop what cannot run (each with
-why), order the rest for the KPI and explain the winner in plain language.
+why), order the rest for the KPI and explain the winner in plain language. The expert's rules on
+top of the estimator live next door: node size and the GPU-count default (targets.py), the quality
+floor (quality.py), diminishing returns, curated-first and no needless PP (rules.py), rejection
+wording (rejections.py); docs/recommendations.md describes them for users.
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ from dataclasses import dataclass, field
 from jupyter_optiserve.catalog import Model, Profile, load_catalog, short_accelerator_name
 from jupyter_optiserve.estimate import estimate
 from jupyter_optiserve.recommend import kpi as K
+from jupyter_optiserve.recommend import quality as Q
+from jupyter_optiserve.recommend import rules
 from jupyter_optiserve.recommend.candidates import generate
 from jupyter_optiserve.recommend.explain import explain
-from jupyter_optiserve.recommend.targets import default_targets, inventory_targets, manual_target
+from jupyter_optiserve.recommend.rejections import why_not
+from jupyter_optiserve.recommend.targets import cap_node, default_targets, inventory_targets, manual_target
 
 __all__ = ["recommend", "RecommendResult", "Recommendation"]
 
@@ -27,9 +33,11 @@ class Recommendation:
     estimate: object
     _reasons: list[str] | None
     target: object
-    score: float = 0.0
+    score: float = 0.0          # what the ranking uses: raw_score after the diminishing-returns discount
     warnings: list[str] = field(default_factory=list)
     _explain: object = field(default=None, repr=False, compare=False)
+    raw_score: float = 0.0      # the KPI's own metric (higher is better)
+    quality: dict = field(default_factory=dict)
 
     @property
     def reasons(self) -> list[str]:
@@ -49,7 +57,8 @@ class Recommendation:
     def to_dict(self) -> dict:
         est = self.estimate.to_dict()
         return {"profile": self.profile.to_dict(), "estimate": est, "reasons": self.reasons,
-                "warnings": self.warnings, "target": {"name": self.target.name, "source": self.target.source}}
+                "warnings": self.warnings, "target": {"name": self.target.name, "source": self.target.source},
+                "quality": self.quality, "kpi_metric": {"value": round(self.raw_score, 6), "ranked_by": round(self.score, 6)}}
 
 
 @dataclass
@@ -61,6 +70,7 @@ class RecommendResult:
     rejected: list[dict]
     targets: list
     notes: list[str] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)
 
     @property
     def best(self) -> Recommendation | None:
@@ -79,6 +89,7 @@ class RecommendResult:
             "recommendations": [r.to_dict() for r in recs],
             "rejected": self.rejected,
             "notes": self.notes,
+            "settings": self.settings,
         }
 
 
@@ -86,7 +97,10 @@ def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, 
               inventory=None, catalog=None, input_len: int | None = None, output_len: int | None = None,
               concurrency: int | None = None, context: int | None = None, ttft_ms: float | None = None,
               itl_ms: float | None = None, engine_version: str | None = None, allow_hub: bool = True,
-              limit: int | None = None) -> RecommendResult:
+              limit: int | None = None, gpus_per_node: int | None = None, allow_precision=None,
+              gpu_margin: float | None = None) -> RecommendResult:
+    """``allow_precision``: True or precisions (``int4``...) let 4-bit weights past the quality floor;
+    ``gpu_margin``: how much better per doubling of GPUs a bigger profile must be (rules.py)."""
     cat = catalog or load_catalog()
     variant = None
     if isinstance(model, Model):
@@ -95,29 +109,54 @@ def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, 
         m, variant = cat.resolve_model(model, allow_hub=allow_hub)
     k = K.parse_kpi(kpi, ttft_ms is not None or itl_ms is not None)
     wl = K.workload(k, input_len, output_len, concurrency, context, ttft_ms, itl_ms)
+    allowed = Q.parse_allow(allow_precision)
+    margin = rules.check_margin(gpu_margin)
     notes = []
     if accelerator:
-        targets = [manual_target(cat, accelerator, gpus)]
+        target, notes = manual_target(cat, accelerator, gpus, gpus_per_node, inventory)
+        targets = [target]
     else:
         targets = inventory_targets(inventory) if inventory is not None else []
         if not targets:
             targets = default_targets(cat)
             notes.append("no accelerator given and none detected: ranked on common pools "
                          "(8x H100, 8x A100 80GB, 4x L40S, 1x L4); pass --accelerator to choose")
+        if gpus_per_node:
+            targets = [cap_node(t, gpus_per_node) for t in targets]
     recs, rejected = [], []
+    ctx = _Context(cat, m, variant, k, wl, engine_version, allowed, margin)
     for t in targets:
-        _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected)
+        _evaluate_target(ctx, t, recs, rejected)
     recs.sort(key=lambda r: r.score, reverse=True)
-    recs = _refine(recs, k, wl)
-    recs = _dedupe(recs)
+    recs = _refine(rules.drop_needless_pp(rules.dedupe(recs), rejected), k, wl, margin)
     for i, r in enumerate(recs):
-        r._explain = functools.partial(explain, k, wl, r, recs[i + 1] if i + 1 < len(recs) else None, i == 0)
+        r._explain = functools.partial(explain, k, wl, r, recs[i + 1] if i + 1 < len(recs) else None, i == 0,
+                                       rules.tradeoff(k, r, recs, margin) if i == 0 else None)
+    floored = sorted({x["precision"] for x in rejected if x.get("floor")})
+    if floored:
+        notes.append(f"{', '.join(floored)} weights were left out for '{k}' (quality floor): pass "
+                     f"--allow-precision {','.join(floored)} to include them, or use --kpi cost")
     if not recs:
         notes.append("no configuration can serve this model for this KPI on this hardware: see `rejected`")
-    return RecommendResult(m, k, wl, recs[:limit] if limit else recs, rejected, targets, notes)
+    settings = {"gpu_margin_per_doubling": margin, "quality_floor_bits": Q.FLOOR_BITS if k in Q.FLOOR_KPIS else None,
+                "allow_precision": sorted(allowed), "max_tensor_parallel": [t.gpus_per_node for t in targets]}
+    return RecommendResult(m, k, wl, recs[:limit] if limit else recs, rejected, targets, notes, settings)
 
 
-def _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected):
+@dataclass(frozen=True)
+class _Context:
+    cat: object
+    model: Model
+    variant: object
+    kpi: str
+    wl: K.Workload
+    engine_version: str | None
+    allowed: frozenset
+    margin: float
+
+
+def _evaluate_target(ctx, t, recs, rejected):
+    cat, m, variant, k, wl = ctx.cat, ctx.model, ctx.variant, ctx.kpi, ctx.wl
     rt = cat.runtime_for(t.acc)
     if rt is None:
         rejected.append({"name": t.name, "why": f"no serving runtime in the catalog supports {t.acc.vendor} accelerators"})
@@ -126,13 +165,20 @@ def _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected):
     # fp8 KV buys capacity, not speed: a candidate where capacity is what the KPI needs (or a
     # curated recipe uses it)
     kv_fp8 = k in ("throughput", "cost", "slo") or bool(wl.context) or any(p.kv_cache_dtype == "fp8" for p in curated.values())
-    cands, why_not = generate(cat, m, t, rt, variant, kv_fp8=kv_fp8)
-    for w in why_not:
-        rejected.append({"name": f"{rt.framework}-{short_accelerator_name(t.acc.id)} ({t.name})", "why": w})
-    version = engine_version or rt.default_engine_version
-    mns_default = K.DEFAULTS[k]["max_num_seqs"]
+    cands, why_not_prec = generate(cat, m, t, rt, variant, kv_fp8=kv_fp8)
     short = short_accelerator_name(t.acc.id)
+    for w in why_not_prec:
+        rejected.append({"name": f"{rt.framework}-{short} ({t.name})", "why": w})
+    version = ctx.engine_version or rt.default_engine_version
+    mns_default = K.DEFAULTS[k]["max_num_seqs"]
+    floored = set()
     for c in cands:
+        if variant is None and Q.below_floor(k, m, c.precision, ctx.allowed):
+            if c.precision not in floored:  # one line per precision, not one per TP size
+                floored.add(c.precision)
+                rejected.append(Q.floor_rejection(k, m, c.precision, c.variant, f"{rt.framework}-{short}-{c.precision}",
+                                                  t.name))
+            continue
         replicas = max(1, t.max_gpus // c.gpus_per_replica) if k == "throughput" else 1
         gpus = c.gpus_per_replica * replicas
         if gpus > t.max_gpus and c.pp == 1:
@@ -158,48 +204,37 @@ def _evaluate_target(cat, m, variant, t, k, wl, engine_version, recs, rejected):
                           provenance="curated" if cur else "generated", engine_version=version,
                           accelerator_short=short, framework=rt.framework)
         if not est.fits:
-            rejected.append({"name": profile.name, "why": "; ".join(est.reasons), "target": t.name})
+            rejected.append({"name": profile.name, "why": why_not(est, t.acc.name, min(want_len, m.max_context)), "target": t.name})
             continue
         if wl.has_slo:
             miss = K.meets_slo(wl, est)
             if miss:
                 rejected.append({"name": profile.name, "why": miss, "target": t.name})
                 continue
-        recs.append(Recommendation(profile, est, None, t, K.score(k, est, t.acc, profile), list(est.warnings)))
+        raw = K.score(k, est, t.acc, profile)
+        # the weight-only kernel note restates the precision reason explain() writes: say it once
+        warnings = [w for w in est.warnings if not (est.support_mode == "weight-only" and w == c.support.note)]
+        recs.append(Recommendation(profile, est, None, t, rules.rank_score(raw, profile.gpus, ctx.margin),
+                                   warnings, raw_score=raw,
+                                   quality=Q.describe(profile.precision, profile.kv_cache_dtype, m, c.variant or variant)))
 
 
 REFINE_TOP = 3  # candidates re-judged by the step-level simulation after the fluid screen
 
 
-def _refine(recs, k, wl):
+def _refine(recs, k, wl, margin):
     """Re-judge the best few with the scheduler simulation and re-rank them among themselves, so
     the numbers shown for the winners come from the finer model."""
     top = recs[:REFINE_TOP]
     for r in top:
+        before, shown = set(r.estimate.warnings), set(r.warnings)
         r.estimate = r.estimate.refined()
+        # keep what was shown, swap the load warnings the finer model changed
+        r.warnings = [w for w in r.estimate.warnings if w in shown or w not in before]
+        raw = K.score(k, r.estimate, r.target.acc, r.profile)
         if wl.has_slo and K.meets_slo(wl, r.estimate):
-            r.score = float("-inf")  # the finer model says it misses the SLO: rank it last
-        else:
-            r.score = K.score(k, r.estimate, r.target.acc, r.profile)
-        r.warnings = list(r.estimate.warnings)
+            raw = float("-inf")  # the finer model says it misses the SLO: rank it last
+        r.raw_score = raw
+        r.score = rules.rank_score(raw, r.profile.gpus, margin)
     top.sort(key=lambda r: r.score, reverse=True)
     return top + recs[REFINE_TOP:]
-
-
-def _dedupe(recs):
-    """Keep the best of configurations that only differ in KV dtype when that buys nothing; a
-    curated recipe wins over a generated twin whose merit is within 2%."""
-    kept: dict[tuple, int] = {}
-    out = []
-    for r in recs:
-        p = r.profile
-        key = (p.accelerator, p.precision, p.tp, p.pp, p.replicas, r.target.name)
-        if key not in kept:
-            kept[key] = len(out)
-            out.append(r)
-            continue
-        first = out[kept[key]]
-        close = abs(r.score - first.score) <= 0.02 * max(abs(first.score), 1e-9)
-        if p.provenance == "curated" and first.profile.provenance != "curated" and close:
-            out[kept[key]] = r
-    return out

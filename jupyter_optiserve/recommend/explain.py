@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from jupyter_optiserve.recommend.quality import sentence
+
 _WHAT = {
     "latency": "lowest request latency",
     "throughput": "most output tokens per second",
@@ -11,7 +13,7 @@ _WHAT = {
 }
 
 
-def explain(kpi, wl, rec, runner_up, is_best: bool) -> list[str]:
+def explain(kpi, wl, rec, runner_up, is_best: bool, tradeoff: str | None = None) -> list[str]:
     est, p, acc = rec.estimate, rec.profile, rec.target.acc
     perf, mem = est.perf, est.memory
     out = []
@@ -19,8 +21,10 @@ def explain(kpi, wl, rec, runner_up, is_best: bool) -> list[str]:
     out.append(f"{head} '{kpi}' ({_WHAT[kpi]}): at {perf.concurrency} concurrent request(s) of {wl.input_len}->{wl.output_len} "
                f"tokens: TTFT {perf.ttft_ms:.0f} ms, {perf.itl_ms:.1f} ms/token, {perf.output_tokens_per_s:,.0f} output tokens/s "
                f"on {p.gpus} GPU(s)")
-    if is_best and runner_up is not None:
-        out.append(_versus(kpi, rec, runner_up))
+    if is_best and runner_up is not None and rec.raw_score >= runner_up.raw_score:
+        out.append(_versus(kpi, rec, runner_up))  # else the runner-up is better but bigger: `tradeoff` says so
+    if tradeoff:
+        out.append(tradeoff)
     if p.precision in ("fp8", "int8", "int4", "nvfp4", "mxfp4"):
         how = "native tensor cores" if est.support_mode == "native" else "weight-only kernels (16-bit compute)"
         src = f"the quantized checkpoint {p.variant}" if p.variant else "on-the-fly quantization (--quantization fp8)" if p.precision == "fp8" else "the checkpoint's own format"
@@ -34,10 +38,13 @@ def explain(kpi, wl, rec, runner_up, is_best: bool) -> list[str]:
         out.append(f"pipeline parallel {p.pp} spans {p.pp} nodes because one node cannot hold the model")
     if p.replicas > 1:
         out.append(f"{p.replicas} replicas (data parallel) use the pool's {p.gpus} GPUs for throughput")
-    if p.kv_cache_dtype == "fp8":
-        out.append("fp8 KV cache doubles the tokens the cache holds")
     out.append(f"memory per GPU: {mem.weights_gib_per_gpu:.1f} GiB weights + {mem.kv_cache_gib_per_gpu:.1f} GiB KV cache "
                f"({mem.kv_capacity_tokens:,} tokens, {mem.max_concurrency:.1f} full-length requests at --max-model-len {p.max_model_len})")
+    q = sentence(rec.quality) if rec.quality else None
+    if q:
+        out.append(q)
+    if p.kv_cache_dtype == "fp8" and rec.quality.get("kv_note"):
+        out.append(rec.quality["kv_note"])
     if p.provenance == "curated":
         out.append("matches a curated OptiServe profile for this model and GPU")
     return out

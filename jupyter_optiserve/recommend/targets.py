@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
 
 from jupyter_optiserve.errors import InvalidInputError
 
@@ -31,15 +32,57 @@ class Target:
         return self.label or f"{self.gpus_per_node}x {self.acc.name}"
 
 
-def manual_target(catalog, accelerator: str, gpus: int | None) -> Target:
+def manual_target(catalog, accelerator: str, gpus: int | None, gpus_per_node: int | None = None,
+                  inventory=None) -> tuple[Target, list[str]]:
+    """The user's accelerator choice as a target, and notes saying what was assumed.
+
+    Tensor parallelism never leaves a node: a node holds ``gpus_per_node`` (the flag, else the
+    detected pool's, else the catalog's usual server size); more GPUs become more nodes. Without
+    ``gpus`` the detected pool of that accelerator sizes the target, else one GPU (never a guess
+    of 8 that would hand a small model a whole server).
+    """
     acc = catalog.accelerators.get(accelerator)
-    if gpus is not None and gpus < 1:
-        raise InvalidInputError(f"--gpus must be at least 1, got {gpus}", hint="fix --gpus")
-    n = gpus or (1 if acc.vendor == "cpu" else 8)
-    if n > 16:
-        # more than one node's worth: nodes of 8 joined by pipeline parallelism
-        return Target(acc, 8, (n + 7) // 8, n, "manual", label=f"{n}x {acc.name}")
-    return Target(acc, n, 1, None, "manual", label=f"{n}x {acc.name}")
+    for flag, v in (("--gpus", gpus), ("--gpus-per-node", gpus_per_node)):
+        if v is not None and v < 1:
+            raise InvalidInputError(f"{flag} must be at least 1, got {v}", hint=f"fix {flag}")
+    pool = _detected_pool(inventory, acc.id)
+    node = gpus_per_node or (int(pool.gpus_per_node) if pool is not None and pool.gpus_per_node else acc.gpus_per_node)
+    notes = []
+    if gpus is None and pool is not None:
+        nodes = int(getattr(pool, "nodes", None) or 1)
+        free = getattr(pool, "free_gpus", None)
+        notes.append(f"no --gpus given: sized for the detected {acc.id} pool ({nodes} node(s) of {node} GPU(s)"
+                     f"{f', {free} free' if free is not None else ''}); pass --gpus N to choose")
+        detected = inventory_targets(SimpleNamespace(pools=[pool]))
+        if detected:
+            return cap_node(detected[0], gpus_per_node), notes
+    if gpus is None:
+        gpus = 1
+        if acc.is_gpu:
+            notes.append(f"no --gpus given and no {acc.id} pool detected: sized for 1 GPU; pass --gpus N "
+                         f"(up to {node} per node) to consider more")
+    if gpus <= node:
+        return Target(acc, gpus, 1, None, "manual", label=f"{gpus}x {acc.name}"), notes
+    nodes = -(-gpus // node)
+    notes.append(f"{gpus} GPUs = {nodes} nodes of {node} {acc.name} (--gpus-per-node {node}): tensor parallelism "
+                 f"stays within a node; more GPUs serve more replicas, or pipeline stages when one node cannot hold the model")
+    return Target(acc, node, nodes, gpus, "manual", label=f"{gpus}x {acc.name} ({nodes} nodes of {node})"), notes
+
+
+def cap_node(t: Target, gpus_per_node: int | None) -> Target:
+    """``--gpus-per-node`` smaller than a target's nodes: the same GPUs, in more, smaller nodes."""
+    if not gpus_per_node or gpus_per_node >= t.gpus_per_node:
+        return t
+    return replace(t, gpus_per_node=gpus_per_node, nodes=t.nodes * -(-t.gpus_per_node // gpus_per_node))
+
+
+def _detected_pool(inventory, acc_id: str):
+    """The detected (non-MIG, non-manual) pool of this accelerator, if any."""
+    for pool in getattr(inventory, "pools", None) or []:
+        if getattr(pool, "accelerator", None) == acc_id and not getattr(pool, "mig", None) \
+                and getattr(pool, "source", "") != "manual" and getattr(pool, "gpus_per_node", None):
+            return pool
+    return None
 
 
 def inventory_targets(inventory) -> list[Target]:

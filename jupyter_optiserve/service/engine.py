@@ -65,7 +65,7 @@ def recommend_json(body: dict, settings: Settings) -> str:
 def recommend_json_cached(body: dict, settings: Settings) -> str | None:
     """The memoised answer when it needs no hardware detection and is already known, else None.
     Cheap enough for the event loop: the handler answers repeats without a thread hop."""
-    if not (body.get("accelerator") or body.get("no_detect") or settings.offline):
+    if _wants_inventory(body, settings):
         return None
     key = _memo_key(body, settings, None)
     with _memo_lock:
@@ -85,8 +85,7 @@ def _recommend_memo(body: dict, settings: Settings) -> tuple[dict, str]:
     """The engine is deterministic for a body, a catalog, the server's policy and an inventory, so the
     answer is memoised on exactly those (the inventory by identity: a hardware refresh starts over)."""
     validate("RecommendRequest", body)
-    inventory = None if (body.get("accelerator") or body.get("no_detect") or settings.offline) \
-        else settings.cached_inventory()
+    inventory = settings.cached_inventory() if _wants_inventory(body, settings) else None
     key = _memo_key(body, settings, inventory)
     with _memo_lock:
         hit = _memo.get(key)
@@ -107,6 +106,14 @@ _memo: "OrderedDict[tuple, tuple]" = OrderedDict()
 _memo_lock = threading.Lock()
 
 
+def _wants_inventory(body: dict, settings: Settings) -> bool:
+    """Detection sizes the answer unless told not to, or an accelerator *and* a GPU count are given
+    (an accelerator alone is sized by its detected pool, else one GPU)."""
+    if body.get("no_detect") or settings.offline:
+        return False
+    return not (body.get("accelerator") and body.get("gpus"))
+
+
 def recommend_result(body: dict, settings: Settings):
     """(RecommendResult, its JSON); the CLI calls this after argparse validated the flags."""
     from jupyter_optiserve.recommend import recommend as _recommend
@@ -118,7 +125,7 @@ def recommend_result(body: dict, settings: Settings):
     if accelerator and settings.allowed_accelerators:
         settings.check_accelerator(cat.accelerators.get(accelerator).id)
     inventory = None
-    if not (accelerator or body.get("no_detect") or settings.offline):
+    if _wants_inventory(body, settings):
         try:
             inventory = settings.cached_inventory()
         except ImportError:  # pragma: no cover - detection extras missing
@@ -127,13 +134,38 @@ def recommend_result(body: dict, settings: Settings):
                         inventory=inventory, catalog=cat, input_len=body.get("input_len"),
                         output_len=body.get("output_len"), concurrency=body.get("concurrency"),
                         context=body.get("context"), ttft_ms=body.get("ttft_ms"), itl_ms=body.get("itl_ms"),
-                        engine_version=body.get("engine_version"), limit=body.get("limit", 10))
+                        engine_version=body.get("engine_version"), limit=body.get("limit", 10),
+                        gpus_per_node=body.get("gpus_per_node"), allow_precision=body.get("allow_precision"),
+                        gpu_margin=body.get("gpu_margin"))
     if settings.allowed_accelerators or settings.allowed_runtimes:
         _apply_policy(result, settings)
     out = result.to_dict()
     if inventory is not None and hasattr(inventory, "notes"):
-        out["notes"] = list(getattr(inventory, "notes", []) or []) + out["notes"]
+        # each note once: a pool's notes can repeat what the inventory already says
+        out["notes"] = list(dict.fromkeys(list(getattr(inventory, "notes", []) or []) + out["notes"]))
+    out["deploy_command"] = deploy_command(body, result)
     return result, out
+
+
+DEPLOY_FLAGS = ("accelerator", "gpus", "gpus_per_node", "allow_precision", "gpu_margin")
+
+
+def deploy_command(body: dict, result) -> str | None:
+    """The ``optiserve deploy`` line that deploys recommendation #1: the same ranking flags plus
+    ``--profile NAME`` (None when nothing fits or the KPI is an SLO, which deploy does not take)."""
+    import shlex
+
+    if not result.recommendations or result.kpi not in ("latency", "throughput", "balanced", "cost"):
+        return None
+    parts = ["optiserve", "deploy", "--model", str(body["model"]), "--kpi", result.kpi]
+    for k in DEPLOY_FLAGS:
+        v = body.get(k)
+        if v is True:
+            parts.append("--" + k.replace("_", "-"))
+        elif v not in (None, False):
+            parts += ["--" + k.replace("_", "-"), str(v)]
+    parts += ["--profile", result.best.profile.name]
+    return " ".join(shlex.quote(x) for x in parts)
 
 
 def _apply_policy(result, settings: Settings) -> None:
@@ -161,6 +193,7 @@ def estimate(body: dict, settings: Settings | None = None) -> dict:
 def estimate_result(body: dict, settings: Settings):
     """(Estimate, its JSON)."""
     from jupyter_optiserve.estimate import estimate as _estimate
+    from jupyter_optiserve.recommend.rejections import reasons
 
     b = {**ESTIMATE_DEFAULTS, **{k: v for k, v in body.items() if v is not None}}
     cat = settings.catalog()
@@ -178,6 +211,7 @@ def estimate_result(body: dict, settings: Settings):
                     max_num_batched_tokens=b.get("max_num_batched_tokens"), rate=b.get("request_rate"),
                     prefix_len=b["prefix_len"], backend=b["backend"])
     out = est.to_dict()
+    out["reasons"] = reasons(est, acc.name, b.get("max_model_len"))  # the binding limit, never a negative amount
     out["model"], out["accelerator"] = model.id, acc.id
     if b.get("curve"):
         out["curve"] = est.curve()

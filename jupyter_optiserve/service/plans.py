@@ -11,6 +11,7 @@ from jupyter_optiserve.errors import ClusterUnreachableError, InvalidInputError
 from jupyter_optiserve.service.schema import validate
 from jupyter_optiserve.service.settings import Settings
 
+RANKING_FIELDS = ("gpus_per_node", "allow_precision", "gpu_margin")  # passed on to recommend
 PLAN_FIELDS = ("profile", "name", "storage_uri", "hf_token_secret", "connection", "pull_secret", "target", "external", "auth",
                "trust_remote_code", "display_name")
 
@@ -44,6 +45,7 @@ def build(body: dict, settings: Settings, conn, fallback: bool = True):
         settings.check_accelerator(cat.accelerators.get(body["accelerator"]).id)
     kw = {k: body.get(k) for k in PLAN_FIELDS}
     kw["target"] = kw["target"] or "kserve"
+    kw.update({k: body[k] for k in RANKING_FIELDS if body.get(k) is not None})
     kw = {k: (bool(v) if k in ("external", "auth", "trust_remote_code") else v) for k, v in kw.items()}
     inventory = None
     if conn is not None and body.get("namespace") in (None, settings.namespace):
@@ -65,12 +67,14 @@ def build(body: dict, settings: Settings, conn, fallback: bool = True):
 def render(body: dict, settings: Settings) -> dict:
     """``{"manifests", "yaml", "plan", "notes"}``; ``yaml`` is exactly what ``optiserve render`` prints."""
     from jupyter_optiserve.deploy.manifests import render as _render, to_yaml
+    from jupyter_optiserve.deploy.nodefit import ensure_fits_node
     from jupyter_optiserve.deploy.validate import ensure_valid
 
     validate("PlanRequest", body)
     conn = connect_for(body, settings)
     try:
         plan = build(body, settings, conn)
+        ensure_fits_node(plan)
         objs = _render(plan)
         ensure_valid(objs)
         summary = plan.summary()
@@ -102,6 +106,7 @@ def export_zip(body: dict, settings: Settings) -> bytes:
     """The ``optiserve export`` folder (manifests, kustomization.yaml, README.md) as a zip whose entries
     sit under ``<name>/``."""
     from jupyter_optiserve.deploy import ensure_valid, export, render as _render, run_preflight
+    from jupyter_optiserve.deploy.nodefit import ensure_fits_node
 
     validate("PlanRequest", body)
     conn = connect_for(body, settings)
@@ -110,6 +115,7 @@ def export_zip(body: dict, settings: Settings) -> bytes:
     finally:
         if conn is not None:
             conn.close()
+    ensure_fits_node(plan)
     objs = _render(plan)
     ensure_valid(objs)
     report = run_preflight(plan, objs, None)  # offline checks only: the bundle may be applied elsewhere

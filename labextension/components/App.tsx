@@ -61,6 +61,9 @@ export function App(props: { env: IEnv }): JSX.Element {
       model: model.model, kpi, accelerator: chosen.profile.accelerator, gpus: chosen.profile.gpus,
       profile: chosen.profile.id
     };
+    if (slo.allow_precision) {
+      req.allow_precision = true; // the plan ranks again: the chosen 4-bit profile must stay eligible
+    }
     if (model.storage_uri) {
       req.storage_uri = model.storage_uri;
     }

@@ -14,7 +14,7 @@ export function grantOf(inv: IInventory | null): string | null {
 
 export function hardwareSummary(inv: IInventory | null, choice: IHardwareChoice): string {
   if (choice.accelerator) {
-    return `${choice.gpus ?? 8}× ${choice.accelerator} (manual)`;
+    return `${choice.gpus ?? 'auto'}× ${choice.accelerator} (manual)`;
   }
   if (!inv) {
     return 'detecting…';
@@ -153,8 +153,11 @@ function Override(props: { choice: IHardwareChoice; onChoice: (c: IHardwareChoic
             max={64}
             className="jp-OptiServe-input jp-mod-styled jp-OptiServe-narrow"
             aria-label="GPU count"
-            value={props.choice.gpus ?? 8}
-            onChange={e => props.onChoice({ ...props.choice, gpus: Math.max(1, Number(e.target.value) || 1) })}
+            placeholder="pool or 1"
+            value={props.choice.gpus ?? ''}
+            onChange={e =>
+              props.onChoice({ ...props.choice, gpus: e.target.value ? Math.max(1, Number(e.target.value) || 1) : undefined })
+            }
           />
         </label>
       ) : null}

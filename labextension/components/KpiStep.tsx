@@ -45,12 +45,21 @@ export function KpiStep(props: { kpi: Kpi; slo: ISlo; onKpi: (k: Kpi) => void; o
           </button>
         ))}
       </div>
+      <label className="jp-OptiServe-muted">
+        <input
+          type="checkbox"
+          aria-label="Allow 4-bit weights"
+          checked={!!props.slo.allow_precision}
+          onChange={e => props.onSlo({ ...props.slo, allow_precision: e.target.checked || undefined })}
+        />{' '}
+        Allow 4-bit weights (a published accuracy trade; always allowed for Low cost)
+      </label>
       <SloInputs slo={props.slo} onSlo={props.onSlo} />
     </div>
   );
 }
 
-const FIELDS: { key: keyof ISlo; label: string; unit: string }[] = [
+const FIELDS: { key: 'ttft_ms' | 'itl_ms' | 'concurrency' | 'context'; label: string; unit: string }[] = [
   { key: 'ttft_ms', label: 'Time to first token', unit: 'ms' },
   { key: 'itl_ms', label: 'Inter-token latency', unit: 'ms' },
   { key: 'concurrency', label: 'Concurrent users', unit: '' },
@@ -61,7 +70,7 @@ function SloInputs(props: { slo: ISlo; onSlo: (s: ISlo) => void }): JSX.Element 
   const [draft, setDraft] = useState<Record<string, string>>({});
   useEffect(() => {
     const t = window.setTimeout(() => {
-      const next: ISlo = {};
+      const next: ISlo = props.slo.allow_precision ? { allow_precision: true } : {};
       for (const f of FIELDS) {
         const v = Number(draft[f.key]);
         if (draft[f.key] && isFinite(v) && v > 0) {

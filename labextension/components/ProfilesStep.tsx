@@ -34,7 +34,7 @@ export function ProfilesStep(props: {
           <div>
             <strong>Nothing fits.</strong> No configuration can serve {r.model.id} for this KPI on this hardware. Nothing will be deployed.
           </div>
-          <div className="jp-OptiServe-muted">Try a quantized variant, more GPUs, a larger accelerator, or a shorter context.</div>
+          <div className="jp-OptiServe-muted">Try allowing 4-bit weights, a quantized variant, more GPUs, a larger accelerator, or a shorter context.</div>
         </div>
       ) : (
         <>
@@ -114,7 +114,8 @@ function ProfileCard(props: { rec: IRecommendation; rank: number; selected: bool
         <div><dt>GPUs</dt><dd>{p.gpus}× {p.accelerator}</dd></div>
       </dl>
       <div className="jp-OptiServe-muted">
-        {p.precision} · {topo} · max-model-len {p.max_model_len.toLocaleString('en-US')}
+        {props.rec.quality?.label ?? p.precision} · KV {p.kv_cache_dtype ?? 'auto'} · {topo} · max-model-len{' '}
+        {p.max_model_len.toLocaleString('en-US')}
         {e.label ? ` · ${e.label}` : ''}
       </div>
       <MemoryBar memory={e.memory} />

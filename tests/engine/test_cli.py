@@ -39,9 +39,12 @@ def test_recommend_json_no_detect():
     assert set(d) >= {"recommendations", "rejected"}
 
 
-def test_recommend_infeasible_exit_0():
+def test_recommend_nothing_fits_exits_7_with_the_answer():
+    """Nothing fits is an answer (printed, JSON too) with its own documented exit code, not success."""
     p = cli("recommend", "--model", "llama-3.1-405b-instruct", "--kpi", "latency", "--accelerator", "l4", "--gpus", "1", "--json")
-    assert p.returncode == 0 and json.loads(p.stdout)["recommendations"] == []
+    assert p.returncode == 7 and json.loads(p.stdout)["recommendations"] == []
+    p = cli("recommend", "--model", "llama-3.1-405b-instruct", "--kpi", "latency", "--accelerator", "l4", "--gpus", "1")
+    assert p.returncode == 7 and "nothing fits: exit code 7" in p.stdout
 
 
 @pytest.mark.parametrize("args,needle", [
@@ -79,3 +82,31 @@ def test_validate_report():
     # regression guard on the headline accuracy (bench/README.md records the figures)
     assert d["metrics"]["itl_ms"]["median_abs_pct"] <= 20
     assert d["metrics"]["ttft_ms"]["median_abs_pct"] <= 30
+
+
+def test_recommend_table_shows_the_ranked_metric_quality_and_the_deploy_line():
+    p = cli("recommend", "--model", "granite-3.1-8b-instruct", "--kpi", "balanced", "--accelerator", "l40s", "--gpus", "4",
+            "--no-detect")
+    assert p.returncode == 0, p.stderr
+    head = p.stdout.splitlines()[1]
+    assert "tok/s/GPU (ranked)" in head and "weights (recovery)" in head and "kv" in head.split()
+    assert "optiserve deploy --model granite-3.1-8b-instruct --kpi balanced --accelerator l40s --gpus 4 --profile vllm-l40s-" in p.stdout
+    assert p.stdout.count("15% better per doubling") == 1
+
+
+def test_recommend_new_user_flags_roundtrip_to_json():
+    p = cli("recommend", "--model", "llama-3.1-8b-instruct", "--kpi", "latency", "--accelerator", "h100", "--gpus", "8",
+            "--gpus-per-node", "4", "--allow-precision", "int4", "--gpu-margin", "0.3", "--no-detect", "--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert d["settings"] == {"gpu_margin_per_doubling": 0.3, "quality_floor_bits": 8, "allow_precision": ["int4"],
+                             "max_tensor_parallel": [4]}
+    assert all(r["profile"]["tp"] <= 4 and "quality" in r for r in d["recommendations"])
+    assert "--allow-precision int4 --gpu-margin 0.3 --profile" in d["deploy_command"]
+
+
+def test_recommend_hf_typo_is_exit_2_with_the_catalog_match_when_the_hub_is_unreachable(monkeypatch):
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens: unreachable at once
+    p = cli("recommend", "--model", "meta-llama/Llama-3.1-8B-Instruc", "--kpi", "latency", "--accelerator", "h100")
+    assert p.returncode == 2
+    assert "did you mean 'meta-llama/Llama-3.1-8B-Instruct'" in p.stderr

@@ -83,3 +83,13 @@ def test_bad_input_exit_2_in_process(args, capsys):
         rc = exc.code
     err = capsys.readouterr().err
     assert rc == 2 and "optiserve: error:" in err and "Traceback" not in err
+
+
+def test_each_hardware_fact_is_printed_once(tmp_path):
+    """The 'Local GPUs: none (...)' line is not repeated as a note."""
+    r = optiserve(home=tmp_path)
+    assert r.returncode == 0, r.stderr
+    lines = [ln.strip().lstrip("- ").lower() for ln in r.stdout.splitlines() if ln.strip()]
+    local = [ln for ln in lines if ln.startswith("local gpus:")]
+    assert len(local) <= 1, r.stdout  # none on a GPU machine (it lists the GPUs instead)
+    assert len(lines) == len(set(lines)), r.stdout

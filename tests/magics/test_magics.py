@@ -8,7 +8,7 @@ from IPython.core.error import UsageError
 from jupyter_optiserve.magics import OptiServeMagicError, display
 from jupyter_optiserve.magics.objects import Deployments, Exported, Hardware, Models, Plan, Recommendations
 
-RECO = "recommend granite-3.1-8b-instruct --kpi latency --accelerator l4"
+RECO = "recommend granite-3.1-8b-instruct --kpi latency --accelerator l4 --gpus 4"
 PLAN = "granite-3.1-8b-instruct --kpi latency --accelerator a100-sxm-80gb --gpus 1 --name granite"
 
 
@@ -29,7 +29,7 @@ def test_recommend_returns_ranked_profiles_equal_to_the_cli_json(magic, capsys):
     assert recs.best.estimate["ttft_ms"] > 0 and recs.best.reasons
     assert [r.name for r in recs] == [r["profile"]["name"] for r in recs.to_dict()["recommendations"]]
     capsys.readouterr()
-    assert main(["recommend", "--model", "granite-3.1-8b-instruct", "--kpi", "latency", "--accelerator", "l4", "--json"]) == 0
+    assert main(["recommend", "--model", "granite-3.1-8b-instruct", "--kpi", "latency", "--accelerator", "l4", "--gpus", "4", "--json"]) == 0
     assert json.loads(json.dumps(recs.to_dict(), default=str)) == json.loads(capsys.readouterr().out)
 
 

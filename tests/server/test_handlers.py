@@ -149,6 +149,10 @@ async def test_hardware_is_cached_until_refresh(api, kube):
     ("recommend", "{not json", "body", "not valid JSON"),
     ("recommend", "[1, 2]", None, "JSON object"),
     ("recommend", "", "body", "needs a JSON body"),
+    ("recommend", {"model": "qwen3-8b", "accelerator": "l4", "gpus_per_node": 0}, "gpus_per_node", "minimum"),
+    ("recommend", {"model": "qwen3-8b", "accelerator": "l4", "gpus": 1, "allow_precision": "int3"}, "allow_precision",
+     "--allow-precision"),
+    ("recommend", {"model": "qwen3-8b", "gpu_margin": -1}, "gpu_margin", "minimum"),
     ("estimate", {"model": "llama-3.1-8b-instruct"}, "accelerator", "required"),
     ("estimate", {"model": "llama-3.1-8b-instruct", "accelerator": "h100", "tp": -2}, "tp", "minimum"),
     ("render", {"model": "granite-3.1-8b-instruct", "kpi": "latency", "name": "Bad_Name"}, "name", "does not match"),
@@ -352,6 +356,16 @@ async def test_failed_preflight_ends_the_task_with_the_cause(api, kube):
     assert events[-1]["type"] == "end" and end["state"] == "failed"
     assert end["error"]["error"] == "PreflightFailed" and end["error"]["hint"]
     assert end["apply"] is None and not end["preflight"]["ok"]
+
+
+async def test_recommend_quality_floor_and_opt_in_over_rest(api):
+    body = {"model": "llama-3.3-70b-instruct", "kpi": "latency", "accelerator": "h100", "gpus": 8}
+    code, floored = await api("POST", "recommend", body=body)
+    assert code == 200 and all(r["quality"]["weight_bits"] >= 8 for r in floored["recommendations"])
+    assert floored["settings"]["quality_floor_bits"] == 8 and floored["deploy_command"].endswith(
+        floored["recommendations"][0]["profile"]["name"])
+    code, opted = await api("POST", "recommend", body={**body, "allow_precision": True, "limit": 50})
+    assert code == 200 and any(r["quality"]["weights"] == "int4" for r in opted["recommendations"])
 
 
 async def test_openapi_document_is_served(api):
