@@ -98,9 +98,10 @@ def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, 
               concurrency: int | None = None, context: int | None = None, ttft_ms: float | None = None,
               itl_ms: float | None = None, engine_version: str | None = None, allow_hub: bool = True,
               limit: int | None = None, gpus_per_node: int | None = None, allow_precision=None,
-              gpu_margin: float | None = None) -> RecommendResult:
+              gpu_margin: float | None = None, backend: str = "auto") -> RecommendResult:
     """``allow_precision``: True or precisions (``int4``...) let 4-bit weights past the quality floor;
-    ``gpu_margin``: how much better per doubling of GPUs a bigger profile must be (rules.py)."""
+    ``gpu_margin``: how much better per doubling of GPUs a bigger profile must be (rules.py);
+    ``backend``: kernel costs, auto (measured tables where installed and covered) or roofline."""
     cat = catalog or load_catalog()
     variant = None
     if isinstance(model, Model):
@@ -124,7 +125,7 @@ def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, 
         if gpus_per_node:
             targets = [cap_node(t, gpus_per_node) for t in targets]
     recs, rejected = [], []
-    ctx = _Context(cat, m, variant, k, wl, engine_version, allowed, margin)
+    ctx = _Context(cat, m, variant, k, wl, engine_version, allowed, margin, backend)
     for t in targets:
         _evaluate_target(ctx, t, recs, rejected)
     recs.sort(key=lambda r: r.score, reverse=True)
@@ -153,6 +154,7 @@ class _Context:
     engine_version: str | None
     allowed: frozenset
     margin: float
+    backend: str = "auto"
 
 
 def _evaluate_target(ctx, t, recs, rejected):
@@ -191,7 +193,8 @@ def _evaluate_target(ctx, t, recs, rejected):
                       output_len=wl.output_len, engine_version=version, engine=rt.framework,
                       kv_cache_dtype=c.kv_cache_dtype, max_num_seqs=mns, usable_gib=t.usable_gib,
                       saturate=k == "throughput",  # judge throughput with every replica's batch full
-                      method="fluid")  # screen fast; the best few are refined by the simulation
+                      method="fluid",  # screen fast; the best few are refined by the simulation
+                      backend=ctx.backend)
         est = estimate(m, t.acc, concurrency=wl.concurrency, max_model_len=min(want_len, m.max_context), **common)
         fit = est.memory.max_model_len_fit
         if not est.fits and not wl.context and fit >= wl.input_len + wl.output_len and est.memory.kv_budget_gib > 0 and fit < want_len:

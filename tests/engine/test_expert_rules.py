@@ -54,7 +54,8 @@ def test_pp_across_nodes_when_one_node_cannot_hold_it(cat):
 
 # -- diminishing returns --------------------------------------------------------------------------
 def test_more_gpus_must_beat_the_margin(cat):
-    r = recommend("llama-3.1-8b-instruct", "latency", accelerator="h100", gpus=8, catalog=cat, limit=100)
+    r = recommend("llama-3.1-8b-instruct", "latency", accelerator="h100", gpus=8, catalog=cat, limit=100,
+                  backend="roofline")
     best = r.best
     assert best.profile.gpus < 8
     faster_bigger = [x for x in r.recommendations if x.profile.gpus > best.profile.gpus
@@ -188,9 +189,9 @@ def test_rejections_name_the_real_limit_without_negative_amounts(cat):
 def test_kv_rejection_does_not_suggest_fp8_kv_twice(cat):
     r = recommend("llama-3.1-8b-instruct", "latency", accelerator="l4", gpus=1, context=131072, catalog=cat)
     by = {x["name"]: x["why"] for x in r.rejected}
-    assert "use fp8 KV cache" in by["vllm-l4-fp8-tp1-latency"]
-    assert "fp8 KV" not in by["vllm-l4-fp8-tp1-kvfp8-latency"]
-    assert "room for 96,864 tokens" in by["vllm-l4-fp8-tp1-kvfp8-latency"]
+    assert "use fp8 KV cache" in by["vllm-l4-bf16-tp1-latency"]
+    assert "fp8 KV" not in by["vllm-l4-bf16-tp1-kvfp8-latency"]
+    assert "room for 49,360 tokens" in by["vllm-l4-bf16-tp1-kvfp8-latency"]
 
 
 def test_estimate_names_the_real_limit_too():
