@@ -104,6 +104,10 @@ export interface IEstimate {
   concurrency?: number;
   memory: IMemory;
   label?: string;
+  /** Which kernel-cost backend answered: "roofline" or "measured", with its data version. */
+  backend?: { backend: string; detail: string };
+  percentiles?: { ttft_ms_pct?: Record<string, number>; itl_ms_pct?: Record<string, number> };
+  load?: { protocol?: string | null; concurrency?: number | null; method?: string | null } | null;
 }
 
 export interface IQuality {

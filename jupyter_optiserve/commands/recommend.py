@@ -26,6 +26,8 @@ def add_recommend_flags(p) -> None:
     p.add_argument("--input-len", type=positive_int("--input-len", 10_000_000))
     p.add_argument("--output-len", type=positive_int("--output-len", 10_000_000))
     p.add_argument("--engine-version", help="vLLM version (default: the runtime's)")
+    p.add_argument("--backend", choices=["auto", "roofline", "measured"],
+                   help="kernel costs: measured tables (optional extra) where covered, else roofline (default auto)")
     p.add_argument("--limit", type=positive_int("--limit", 1000), default=10, help="recommendations to show (default 10)")
     p.add_argument("--no-detect", action="store_true", help="do not detect hardware; rank on common pools")
 
@@ -40,7 +42,7 @@ def register(sub):
 
 
 FIELDS = ("model", "kpi", "accelerator", "gpus", "gpus_per_node", "allow_precision", "gpu_margin", "ttft_ms", "itl_ms",
-          "concurrency", "context", "input_len", "output_len", "engine_version", "limit", "no_detect")
+          "concurrency", "context", "input_len", "output_len", "engine_version", "limit", "no_detect", "backend")
 
 # What the table shows for the metric each KPI ranks by (the order must be readable from the table).
 RANK_COLUMN = {"latency": "latency ms", "throughput": "tok/s", "balanced": "tok/s/GPU", "cost": "GPU-h/Mtok",

@@ -102,9 +102,25 @@ def run(s: Shape, isl: int, osl: int, concurrency: int = 1, replicas: int = 1, r
     requests/s (split evenly). ``method``: the step-level simulation, or the fluid model that
     screens candidates fast."""
     per_replica = max(1, -(-concurrency // replicas))
-    load = Load(isl, osl, per_replica, rate / replicas if rate else None, requests, prefix_len)
+    # Clients beyond twice what can run at once only wait in line: simulate those that matter and
+    # add the line's wait (Little's law at the saturated rate), not a million idle clients.
+    runnable = min(s.limits.max_num_seqs, s.limits.kv_capacity_tokens // max(1, isl + osl // 2))
+    simulated = min(per_replica, max(8, 2 * runnable))
+    load = Load(isl, osl, simulated, rate / replicas if rate else None, requests, prefix_len)
     solve = fluid.steady if method == "fluid" else simulate
-    return _performance(solve(s.step.step_s, s.limits, load, s.fixed), load, replicas)
+    result = solve(s.step.step_s, s.limits, load, s.fixed)
+    if simulated < per_replica and result.requests_per_s > 0:
+        extra = (per_replica - simulated) / result.requests_per_s
+        result = _add_wait(result, extra)
+        load = Load(isl, osl, per_replica, None, requests, prefix_len)
+    return _performance(result, load, replicas)
+
+
+def _add_wait(r: SimResult, wait_s: float) -> SimResult:
+    shift = lambda d: {k: v + wait_s for k, v in d.items()}  # noqa: E731
+    return SimResult(r.requests, shift(r.ttft), r.itl, shift(r.latency), r.output_tokens_per_s, r.requests_per_s,
+                     r.mean_running, r.mean_queue_s + wait_s, r.preemptions, r.kv_peak_fraction, r.steps,
+                     r.duration_s, r.admission_limit or "max_num_seqs", r.extra)
 
 
 def curve(s: Shape, isl: int, osl: int, replicas: int, points=(1, 2, 4, 8, 16, 32, 64, 128, 256)) -> list[dict]:

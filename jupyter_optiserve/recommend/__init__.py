@@ -98,10 +98,12 @@ def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, 
               concurrency: int | None = None, context: int | None = None, ttft_ms: float | None = None,
               itl_ms: float | None = None, engine_version: str | None = None, allow_hub: bool = True,
               limit: int | None = None, gpus_per_node: int | None = None, allow_precision=None,
-              gpu_margin: float | None = None, backend: str = "auto") -> RecommendResult:
+              gpu_margin: float | None = None, backend: str = "auto", refine: int | None = None) -> RecommendResult:
     """``allow_precision``: True or precisions (``int4``...) let 4-bit weights past the quality floor;
     ``gpu_margin``: how much better per doubling of GPUs a bigger profile must be (rules.py);
-    ``backend``: kernel costs, auto (measured tables where installed and covered) or roofline."""
+    ``backend``: kernel costs, auto (measured tables where installed and covered) or roofline;
+    ``refine``: how many of the best the step-level simulation re-judges (default REFINE_TOP; 0 ranks
+    on the fluid screen alone, for sweeps)."""
     cat = catalog or load_catalog()
     variant = None
     if isinstance(model, Model):
@@ -129,7 +131,8 @@ def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, 
     for t in targets:
         _evaluate_target(ctx, t, recs, rejected)
     recs.sort(key=lambda r: r.score, reverse=True)
-    recs = _refine(rules.drop_needless_pp(rules.dedupe(recs), rejected), k, wl, margin)
+    recs = _refine(rules.drop_needless_pp(rules.dedupe(recs), rejected), k, wl, margin,
+                   REFINE_TOP if refine is None else refine)
     for i, r in enumerate(recs):
         r._explain = functools.partial(explain, k, wl, r, recs[i + 1] if i + 1 < len(recs) else None, i == 0,
                                        rules.tradeoff(k, r, recs, margin) if i == 0 else None)
@@ -225,10 +228,10 @@ def _evaluate_target(ctx, t, recs, rejected):
 REFINE_TOP = 3  # candidates re-judged by the step-level simulation after the fluid screen
 
 
-def _refine(recs, k, wl, margin):
+def _refine(recs, k, wl, margin, n):
     """Re-judge the best few with the scheduler simulation and re-rank them among themselves, so
     the numbers shown for the winners come from the finer model."""
-    top = recs[:REFINE_TOP]
+    top = recs[:n]
     for r in top:
         before, shown = set(r.estimate.warnings), set(r.warnings)
         r.estimate = r.estimate.refined()
@@ -240,4 +243,4 @@ def _refine(recs, k, wl, margin):
         r.raw_score = raw
         r.score = rules.rank_score(raw, r.profile.gpus, margin)
     top.sort(key=lambda r: r.score, reverse=True)
-    return top + recs[REFINE_TOP:]
+    return top + recs[n:]

@@ -136,7 +136,7 @@ def recommend_result(body: dict, settings: Settings):
                         context=body.get("context"), ttft_ms=body.get("ttft_ms"), itl_ms=body.get("itl_ms"),
                         engine_version=body.get("engine_version"), limit=body.get("limit", 10),
                         gpus_per_node=body.get("gpus_per_node"), allow_precision=body.get("allow_precision"),
-                        gpu_margin=body.get("gpu_margin"))
+                        gpu_margin=body.get("gpu_margin"), backend=body.get("backend") or "auto")
     if settings.allowed_accelerators or settings.allowed_runtimes:
         _apply_policy(result, settings)
     out = result.to_dict()

@@ -117,6 +117,12 @@ function ProfileCard(props: { rec: IRecommendation; rank: number; selected: bool
         {props.rec.quality?.label ?? p.precision} · KV {p.kv_cache_dtype ?? 'auto'} · {topo} · max-model-len{' '}
         {p.max_model_len.toLocaleString('en-US')}
         {e.label ? ` · ${e.label}` : ''}
+        {e.backend ? (
+          <span className="jp-OptiServe-backend" title={e.backend.detail}>
+            {' '}
+            · {e.backend.backend === 'measured' ? 'measured kernels' : 'roofline'}
+          </span>
+        ) : null}
       </div>
       <MemoryBar memory={e.memory} />
     </div>
