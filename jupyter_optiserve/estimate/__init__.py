@@ -61,7 +61,7 @@ class Estimate:
 
     @property
     def backend(self) -> dict:
-        return self.shape.backend.provenance.to_dict() if self.shape else {"backend": "none", "detail": ""}
+        return self.shape.provenance if self.shape else {"backend": "none", "detail": ""}
 
     def refined(self) -> "Estimate":
         """The same estimate from the step-level simulation (when it came from the fluid model)."""

@@ -39,7 +39,24 @@ class Shape:
 
     @functools.cached_property
     def step(self) -> StepCost:
-        return StepCost(self.model, self.prec, self.mode, self.tp, self.pp, self.kv_dtype, self.backend, self.const)
+        before = dict(getattr(self.backend, "fallbacks", {}) or {})
+        step = StepCost(self.model, self.prec, self.mode, self.tp, self.pp, self.kv_dtype, self.backend, self.const)
+        after = getattr(self.backend, "fallbacks", {}) or {}
+        # operations of THIS configuration the measured tables lacked (the backend's counter is
+        # shared by every configuration on that GPU in the process)
+        self.__dict__["fell_back"] = tuple(sorted(k for k, v in after.items() if v > before.get(k, 0)))
+        return step
+
+    @property
+    def provenance(self) -> dict:
+        """Which backend answered this configuration, and from which data."""
+        self.step  # noqa: B018 - building the step records the fallbacks
+        p = self.backend.provenance
+        detail = getattr(self.backend, "_detail", p.detail)
+        fell_back = self.__dict__.get("fell_back", ())
+        if p.backend == "measured" and fell_back:
+            detail += f"; roofline for unmeasured {', '.join(fell_back)}"
+        return {"backend": p.backend, "detail": detail}
 
     @functools.cached_property
     def fixed(self) -> FixedCosts:

@@ -66,6 +66,8 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
     const winner = await rankedFor(panel, 'latency');
     expect(winner).toContain('latency');
     await expect(profiles(panel).first()).toHaveAttribute('aria-checked', 'true');
+    // every estimate names the kernel-cost backend that answered
+    await expect(profiles(panel).first()).toContainText(/roofline|measured kernels/);
     await expect(panel.getByLabel('Why this profile', { exact: true })).toContainText('best for');
     await expect(panel.getByRole('img', { name: /Latency versus throughput/ })).toBeVisible();
     await shot(page, '02-profiles');
