@@ -104,11 +104,11 @@ class SimResult:
 
 
 def default_requests(load: Load) -> int:
-    """About ten requests per client, as benchmark runs do (``vllm bench serve`` sends 1000 by
-    default): the first wave's burst then weighs as it does in a measured mean."""
+    """Ten requests per client up to the 1000 ``vllm bench serve`` sends by default: the first
+    wave's burst then weighs in the mean as it does in a measured run."""
     if load.rate:
         return max(32, min(1000, int(load.rate * 30)))
-    return max(4, min(10 * load.concurrency, 1000 + load.concurrency))
+    return max(4, load.concurrency, min(10 * load.concurrency, 1000))
 
 
 def _lengths(load: Load, n: int) -> tuple[list[int], list[int]]:

@@ -28,6 +28,22 @@ def compute_path(prec, mode: str) -> str:
     return "bf16"
 
 
+class _LazyGrid:
+    """Values of ``fn`` on GRID, each computed when first read."""
+
+    __slots__ = ("fn", "values")
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.values: list[float | None] = [None] * len(GRID)
+
+    def __getitem__(self, i: int) -> float:
+        v = self.values[i]
+        if v is None:
+            v = self.values[i] = self.fn(GRID[i])
+        return v
+
+
 class StepCost:
     """Step time of one replica of one configuration (per GPU of a TP group; PP stages in series)."""
 
@@ -47,8 +63,9 @@ class StepCost:
         self.p2p = eff.get("pp_p2p_latency_us", 50) * 1e-6
         self._gemms, self._moe = self._layer_ops(m)
         self._vocab = (m.vocab_size or 32000) // tp
-        self._lin = [self._linear_s(t) for t in GRID]
-        self._head = [backend.gemm(t, self._vocab, self.hidden, "bf16") for t in GRID]
+        # Filled on first use: a simulation touches a handful of token counts, not the whole grid.
+        self._lin = _LazyGrid(self._linear_s)
+        self._head = _LazyGrid(lambda t: backend.gemm(t, self._vocab, self.hidden, "bf16"))
         self._dec_c, self._dec_0 = self._decode_attention_coeffs()
         self._pre_c, self._pre_0 = self._prefill_attention_coeffs()
 
