@@ -6,7 +6,7 @@ after the previous one, where ``active`` is the number of streams generating at 
 prompt token is a whitespace-separated word (the synthetic prompts are words). Tokens are scheduled
 at absolute deadlines: relative sleeps overshoot by ~1 ms each in asyncio and the error accumulates.
 
-Serves ``GET /v1/models``, ``POST /v1/completions`` and ``POST /v1/chat/completions`` (streaming
+Serves ``GET /health``, ``GET /v1/models``, ``POST /v1/completions`` and ``POST /v1/chat/completions`` (streaming
 with ``stream_options.include_usage``, or not), a bearer ``token`` (401 otherwise) and vLLM's 404
 for an unknown model. Runs on its own event loop in a thread, or as a process:
 ``python -m jupyter_optiserve.testing.simengine --port 8000``.
@@ -64,6 +64,7 @@ class SimEngine:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/v1/models", self._models)
+        app.router.add_get("/health", lambda r: web.Response(text=""))
         app.router.add_post("/v1/completions", lambda r: self._generate(r, chat=False))
         app.router.add_post("/v1/chat/completions", lambda r: self._generate(r, chat=True))
         return app

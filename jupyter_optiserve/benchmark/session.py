@@ -1,0 +1,128 @@
+"""One benchmark from request to stored run: resolve the target, measure (in process or as a
+GuideLLM Job), put the prediction beside each level, store. Shared by the CLI, the REST API and
+the magic, so the three answer the same JSON.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+from jupyter_optiserve.benchmark.workload import Workload
+from jupyter_optiserve.errors import InvalidInputError
+
+
+@dataclass
+class BenchmarkRequest:
+    """The CLI's flags (REST bodies use the same names)."""
+
+    name: str | None = None  # an OptiServe deployment ...
+    namespace: str | None = None
+    url: str | None = None  # ... or a base URL
+    model: str | None = None
+    input_len: int = 512
+    output_len: int = 128
+    input_stddev: int = 0
+    output_stddev: int = 0
+    dataset: str | None = None
+    concurrency: list[int] = field(default_factory=list)
+    rate: list[float] = field(default_factory=list)
+    requests_per_level: int | None = None
+    api: str = "completions"
+    token_env: str | None = None
+    insecure_token: bool = False
+    max_streams: int = 256
+    deadline: float = 600.0
+    cluster: str | None = None
+    mode: str = "auto"  # auto: a Job for a deployment, the in-process client for a URL | client | job
+    image: str | None = None
+    seed: int = 42
+
+    def workload(self) -> Workload:
+        return Workload(self.input_len, self.output_len, self.input_stddev, self.output_stddev, self.dataset,
+                        self.api, self.seed)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "BenchmarkRequest":
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__ and v is not None})
+
+
+def token_from_env(var: str | None) -> str | None:
+    if not var:
+        return None
+    value = os.environ.get(var)
+    if not value:
+        raise InvalidInputError(f"--token-env {var}: the variable is not set or empty",
+                                hint=f"export {var}=<token> first (the value is never printed or stored)")
+    return value
+
+
+def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[dict], None] | None = None,
+        cancel=None) -> dict:
+    """Measure, compare, store. ``conn`` is needed for a deployment (``req.name``)."""
+    from jupyter_optiserve.benchmark import target as _target
+    from jupyter_optiserve.benchmark.runner import Sweep, run_sweep
+    from jupyter_optiserve.benchmark.store import Store, new_id
+
+    workload = req.workload()
+    sweep = Sweep(req.concurrency, req.rate, req.requests_per_level, req.max_streams, req.deadline)
+    if bool(req.name) == bool(req.url):
+        raise InvalidInputError("benchmark either a deployment NAME or a --url", hint="e.g. `optiserve benchmark granite` "
+                                "or `optiserve benchmark --url https://host --model granite`")
+    if req.name:
+        if conn is None:
+            raise InvalidInputError("benchmarking a deployment needs a cluster", hint="or pass --url and --model")
+        tgt = _target.from_deployment(conn, req.name, req.namespace or conn.namespace, req.cluster)
+    else:
+        tgt = _target.from_url(req.url, req.model, req.cluster)
+    token = token_from_env(req.token_env) or tgt.token
+    mode = req.mode if req.mode != "auto" else ("job" if req.name else "client")
+    progress = on_progress or (lambda e: None)
+    rid = new_id()
+    progress({"event": "start", "id": rid, "mode": mode, "levels": len(req.concurrency or req.rate)})
+    if mode == "job":
+        from jupyter_optiserve.benchmark.job import run_job
+
+        if not req.name:
+            raise InvalidInputError("--mode job needs a deployment NAME", hint="use --mode client for a URL")
+        levels, meta = run_job(conn, tgt, workload, sweep, image=req.image, on_progress=progress, cancel=cancel)
+        source = "guidellm-job"
+    else:
+        client_kw = {"url": tgt.url, "model": tgt.model, "token": token,
+                     "allow_insecure_token": req.insecure_token}
+        levels = run_sweep(client_kw, workload, sweep, progress, cancel)
+        meta, source = {"client": "optiserve"}, "client"
+    out = {"id": rid, "source": source, "endpoint": tgt.url, "model": tgt.model, "workload": workload.to_dict(),
+           "context": tgt.context, "meta": meta, "levels": levels}
+    _predict(out, tgt)
+    store = store or Store()
+    store.add_run(out)
+    out["stored"] = True
+    progress({"event": "stored", "id": rid})
+    return out
+
+
+def _predict(run: dict, tgt) -> None:
+    """``predicted``/``error_pct`` per level when the target is a deployment with a known profile;
+    ``calibrated`` too where this cluster has corrections."""
+    if not (tgt.profile and tgt.catalog_model):
+        return
+    from jupyter_optiserve.benchmark.calibrate import corrections_for
+    from jupyter_optiserve.benchmark.compare import attach_predictions
+    from jupyter_optiserve.catalog import load_catalog
+
+    cat = load_catalog()
+    model, acc = cat.find_model(tgt.catalog_model), cat.accelerators.find(tgt.profile.get("accelerator"))
+    if not (model and acc):
+        run["notes"] = ["no prediction: the deployment's model or accelerator is not in this catalog"]
+        return
+    attach_predictions(run["levels"], model, acc, tgt.profile, run["workload"])
+    corr = corrections_for(tgt.context.get("cluster"), acc.id, tgt.profile.get("engine_version") or "")
+    if corr.factors:
+        for lv in run["levels"]:
+            if lv.get("predicted"):
+                lv["calibrated"] = {k: round(v, 3) for k, v in corr.apply(
+                    {k: lv["predicted"][k] for k in lv["predicted"] if k != "label"}, lv["concurrency"]).items()}
+        run["calibration"] = corr.provenance
+

@@ -1,0 +1,70 @@
+"""What a benchmark measures: a plain URL, or an OptiServe deployment (URL, served name, token,
+and the profile its prediction comes from)."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from dataclasses import dataclass, field
+
+from jupyter_optiserve.errors import ConflictError, InvalidInputError
+
+
+@dataclass
+class Target:
+    url: str
+    model: str  # the served model name
+    token: str | None = field(default=None, repr=False)  # never stored, printed or returned
+    context: dict = field(default_factory=dict)  # cluster, namespace, deployment, accelerator, gpus, ...
+    profile: dict | None = None  # the annotation's profile spec, for predictions
+    catalog_model: str | None = None
+    internal_url: str | None = None
+    auth_secret: str | None = None  # where the token lives (Secret name), for a Job's secretKeyRef
+
+    def public(self) -> dict:
+        return {"url": self.url, "model": self.model, **{k: v for k, v in self.context.items() if v is not None}}
+
+
+def cluster_id(conn, override: str | None = None) -> str:
+    """The API server's host names the cluster (in a pod every cluster is kubernetes.default.svc:
+    pass --cluster to tell them apart)."""
+    return override or urllib.parse.urlsplit(conn.server).netloc or conn.server
+
+
+def from_deployment(conn, name: str, namespace: str, cluster: str | None = None, read_token: bool = True) -> Target:
+    from jupyter_optiserve.deploy import Deployer
+    from jupyter_optiserve.deploy.manifests import PROFILE_ID, PROFILE_SPEC
+    from jupyter_optiserve.deploy.naming import validate_name
+
+    validate_name(name)
+    isvc = Deployer(conn).get_isvc(namespace, name)
+    st, ann = isvc.get("status") or {}, isvc["metadata"].get("annotations") or {}
+    ready = next((c.get("status") for c in st.get("conditions") or [] if c.get("type") == "Ready"), None)
+    internal = (st.get("address") or {}).get("url")
+    url = st.get("url") or internal
+    if ann.get("serving.kserve.io/stop") == "true" or ready != "True" or not url:
+        raise ConflictError(f"'{name}' is not Ready, so there is nothing to measure yet",
+                            hint=f"wait for `optiserve status {name}` to say ready, then benchmark", name=name)
+    try:
+        profile = json.loads(ann[PROFILE_SPEC]) if ann.get(PROFILE_SPEC) else None
+    except ValueError:
+        profile = None
+    auth = ann.get("security.opendatahub.io/enable-auth") == "true"
+    token = None
+    if auth and read_token:
+        from jupyter_optiserve.deploy.smoke import read_token as _read
+
+        token = _read(conn, name, namespace)
+    model = (isvc["spec"].get("predictor") or {}).get("model") or {}
+    ctx = {"cluster": cluster_id(conn, cluster), "namespace": namespace, "deployment": name,
+           "accelerator": (profile or {}).get("accelerator"), "gpus": (profile or {}).get("gpus"),
+           "profile_id": ann.get(PROFILE_ID), "engine_version": (profile or {}).get("engine_version"),
+           "runtime_args": list(model.get("args") or [])}
+    return Target(url, name, token, ctx, profile, ann.get("optiserve.io/model"), internal,
+                  f"default-{name}-sa" if auth else None)
+
+
+def from_url(url: str, model: str | None, cluster: str | None = None) -> Target:
+    if not model:
+        raise InvalidInputError("--model is required with --url", hint="the served model name, e.g. --model granite")
+    return Target(url, model, context={"cluster": cluster})
