@@ -164,10 +164,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--model", default="granite")
+    p.add_argument("--token", help="demand this bearer token (401 otherwise)")
     for f in ("ttft_base_ms", "ttft_per_prompt_token_ms", "itl_base_ms", "itl_per_stream_ms"):
         p.add_argument("--" + f.replace("_", "-"), type=float, default=getattr(Timing, f))
     a = p.parse_args(argv)
-    sim = SimEngine(a.model, Timing(a.ttft_base_ms, a.ttft_per_prompt_token_ms, a.itl_base_ms, a.itl_per_stream_ms))
+    sim = SimEngine(a.model, Timing(a.ttft_base_ms, a.ttft_per_prompt_token_ms, a.itl_base_ms, a.itl_per_stream_ms),
+                    token=a.token)
     web.run_app(sim.app(), host=a.host, port=a.port, access_log=None, print=lambda *x: print(*x, flush=True))
 
 
