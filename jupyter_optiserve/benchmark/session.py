@@ -37,6 +37,7 @@ class BenchmarkRequest:
     cluster: str | None = None
     mode: str = "auto"  # auto: a Job for a deployment, the in-process client for a URL | client | job
     image: str | None = None
+    tokenizer: str | None = None
     seed: int = 42
 
     def workload(self) -> Workload:
@@ -86,7 +87,11 @@ def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[
 
         if not req.name:
             raise InvalidInputError("--mode job needs a deployment NAME", hint="use --mode client for a URL")
-        levels, meta = run_job(conn, tgt, workload, sweep, image=req.image, on_progress=progress, cancel=cancel)
+        from jupyter_optiserve.benchmark.client import check_url
+
+        check_url(tgt.internal_url or tgt.url, tgt.auth_secret, req.insecure_token)
+        levels, meta = run_job(conn, tgt, workload, sweep, image=req.image, tokenizer=req.tokenizer,
+                               on_progress=progress, cancel=cancel)
         source = "guidellm-job"
     else:
         client_kw = {"url": tgt.url, "model": tgt.model, "token": token,

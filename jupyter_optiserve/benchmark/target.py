@@ -20,6 +20,7 @@ class Target:
     catalog_model: str | None = None
     internal_url: str | None = None
     auth_secret: str | None = None  # where the token lives (Secret name), for a Job's secretKeyRef
+    tokenizer: str | None = None  # Hugging Face id GuideLLM sizes prompts with
 
     def public(self) -> dict:
         return {"url": self.url, "model": self.model, **{k: v for k, v in self.context.items() if v is not None}}
@@ -61,7 +62,16 @@ def from_deployment(conn, name: str, namespace: str, cluster: str | None = None,
            "profile_id": ann.get(PROFILE_ID), "engine_version": (profile or {}).get("engine_version"),
            "runtime_args": list(model.get("args") or [])}
     return Target(url, name, token, ctx, profile, ann.get("optiserve.io/model"), internal,
-                  f"default-{name}-sa" if auth else None)
+                  f"default-{name}-sa" if auth else None, _hf_id(ann.get("optiserve.io/model")))
+
+
+def _hf_id(model_id: str | None) -> str | None:
+    if not model_id:
+        return None
+    from jupyter_optiserve.catalog import load_catalog
+
+    m = load_catalog().find_model(model_id)
+    return m.hf_id if m else None
 
 
 def from_url(url: str, model: str | None, cluster: str | None = None) -> Target:

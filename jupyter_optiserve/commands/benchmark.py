@@ -62,6 +62,8 @@ def register(sub) -> None:
     p.add_argument("--mode", choices=("auto", "client", "job"), default="auto",
                    help="auto: a GuideLLM Job for a deployment, the in-process client for a URL")
     p.add_argument("--image", help="GuideLLM image for --mode job (default: pinned; $OPTISERVE_GUIDELLM_IMAGE)")
+    p.add_argument("--tokenizer", help="Hugging Face id or path GuideLLM sizes prompts with (--mode job; "
+                                       "default: the model's)")
     p.add_argument("--import", dest="import_report", metavar="REPORT",
                    help="store a GuideLLM JSON report instead of measuring")
     p.add_argument("--json", action="store_true", help="machine-readable output")
