@@ -44,17 +44,3 @@ def predict_level(model, acc, profile: dict, workload: dict, concurrency: int) -
             "request_latency_ms": round(p.request_latency_ms, 2),
             "output_tokens_per_s": round(p.output_tokens_per_s, 2), "requests_per_s": round(p.requests_per_s, 4),
             "label": "estimated"}
-
-
-def attach_predictions(levels: list[dict], model, acc, profile: dict, workload: dict) -> int:
-    """Add ``predicted`` and ``error_pct`` to each concurrency level; returns how many got one."""
-    n = 0
-    for lv in levels:
-        if not lv.get("concurrency"):
-            continue  # the estimator models closed-loop concurrency, not a Poisson rate
-        pred = predict_level(model, acc, profile, workload, lv["concurrency"])
-        if pred:
-            lv["predicted"] = pred
-            lv["error_pct"] = error_pct(lv, pred)
-            n += 1
-    return n

@@ -80,27 +80,36 @@ def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[
     token = token_from_env(req.token_env) or tgt.token
     mode = req.mode if req.mode != "auto" else ("job" if req.name else "client")
     progress = on_progress or (lambda e: None)
+    predict, calibration = _predictor(tgt, workload.to_dict())
+
+    def on_level(e: dict) -> None:  # the prediction rides along with each finished level (a chart point)
+        if e.get("event") == "level_done":
+            predict(e["level"])
+        progress(e)
+
     rid = new_id()
     progress({"event": "start", "id": rid, "mode": mode, "levels": len(req.concurrency or req.rate)})
     if mode == "job":
+        from jupyter_optiserve.benchmark.client import check_url
         from jupyter_optiserve.benchmark.job import run_job
 
         if not req.name:
             raise InvalidInputError("--mode job needs a deployment NAME", hint="use --mode client for a URL")
-        from jupyter_optiserve.benchmark.client import check_url
-
         check_url(tgt.internal_url or tgt.url, tgt.auth_secret, req.insecure_token)
         levels, meta = run_job(conn, tgt, workload, sweep, image=req.image, tokenizer=req.tokenizer,
                                on_progress=progress, cancel=cancel)
+        for i, lv in enumerate(levels):
+            on_level({"event": "level_done", "index": i, "level": lv})
         source = "guidellm-job"
     else:
         client_kw = {"url": tgt.url, "model": tgt.model, "token": token,
                      "allow_insecure_token": req.insecure_token}
-        levels = run_sweep(client_kw, workload, sweep, progress, cancel)
+        levels = run_sweep(client_kw, workload, sweep, on_level, cancel)
         meta, source = {"client": "optiserve"}, "client"
     out = {"id": rid, "source": source, "endpoint": tgt.url, "model": tgt.model, "workload": workload.to_dict(),
            "context": tgt.context, "meta": meta, "levels": levels}
-    _predict(out, tgt)
+    if calibration:
+        out["calibration"] = calibration
     store = store or Store()
     store.add_run(out)
     out["stored"] = True
@@ -108,26 +117,30 @@ def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[
     return out
 
 
-def _predict(run: dict, tgt) -> None:
-    """``predicted``/``error_pct`` per level when the target is a deployment with a known profile;
-    ``calibrated`` too where this cluster has corrections."""
+def _predictor(tgt, workload: dict):
+    """(attach(level), calibration provenance): ``attach`` adds ``predicted`` and ``error_pct`` to a
+    concurrency level (and ``calibrated`` where this cluster has corrections). A no-op unless the
+    target is a deployment whose profile the catalog knows."""
     if not (tgt.profile and tgt.catalog_model):
-        return
+        return (lambda level: None), None
     from jupyter_optiserve.benchmark.calibrate import corrections_for
-    from jupyter_optiserve.benchmark.compare import attach_predictions
+    from jupyter_optiserve.benchmark.compare import error_pct, predict_level
     from jupyter_optiserve.catalog import load_catalog
 
     cat = load_catalog()
     model, acc = cat.find_model(tgt.catalog_model), cat.accelerators.find(tgt.profile.get("accelerator"))
     if not (model and acc):
-        run["notes"] = ["no prediction: the deployment's model or accelerator is not in this catalog"]
-        return
-    attach_predictions(run["levels"], model, acc, tgt.profile, run["workload"])
+        return (lambda level: None), None
     corr = corrections_for(tgt.context.get("cluster"), acc.id, tgt.profile.get("engine_version") or "")
-    if corr.factors:
-        for lv in run["levels"]:
-            if lv.get("predicted"):
-                lv["calibrated"] = {k: round(v, 3) for k, v in corr.apply(
-                    {k: lv["predicted"][k] for k in lv["predicted"] if k != "label"}, lv["concurrency"]).items()}
-        run["calibration"] = corr.provenance
 
+    def attach(level: dict) -> None:
+        if not level.get("concurrency") or level.get("predicted"):
+            return  # the estimator models closed-loop concurrency, not a Poisson rate
+        pred = predict_level(model, acc, tgt.profile, workload, level["concurrency"])
+        if pred:
+            level["predicted"] = pred
+            level["error_pct"] = error_pct(level, pred)
+            if corr.factors:
+                level["calibrated"] = {k: round(v, 3) for k, v in corr.apply(
+                    {k: v for k, v in pred.items() if k != "label"}, level["concurrency"]).items()}
+    return attach, corr.provenance

@@ -64,10 +64,19 @@ class SimEngine:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/v1/models", self._models)
-        app.router.add_get("/health", lambda r: web.Response(text=""))
-        app.router.add_post("/v1/completions", lambda r: self._generate(r, chat=False))
-        app.router.add_post("/v1/chat/completions", lambda r: self._generate(r, chat=True))
+        app.router.add_get("/health", self._health)
+        app.router.add_post("/v1/completions", self._completions)
+        app.router.add_post("/v1/chat/completions", self._chat)
         return app
+
+    async def _health(self, request: web.Request) -> web.Response:
+        return web.Response(text="")
+
+    async def _completions(self, request: web.Request) -> web.StreamResponse:
+        return await self._generate(request, chat=False)
+
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        return await self._generate(request, chat=True)
 
     def _authorized(self, request: web.Request) -> bool:
         return not self.token or request.headers.get("Authorization") == f"Bearer {self.token}"
