@@ -39,6 +39,16 @@ def float_list(flag: str):
 
 def register(sub) -> None:
     p = sub.add_parser("benchmark", help="measure an endpoint (TTFT, ITL, latency, throughput) beside the prediction")
+    add_benchmark_flags(p)
+    p.add_argument("--import", dest="import_report", metavar="REPORT",
+                   help="store a GuideLLM JSON report instead of measuring")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_cluster_flags(p)
+    p.set_defaults(func=run)
+
+
+def add_benchmark_flags(p) -> None:
+    """The measurement's flags (shared with ``%optiserve benchmark``; cluster flags are the caller's)."""
     p.add_argument("name", nargs="?", help="an OptiServe deployment (InferenceService) to measure")
     p.add_argument("--url", help="base URL of any OpenAI-compatible endpoint (instead of NAME)")
     p.add_argument("--model", help="served model name (with --url; a deployment's is its name)")
@@ -64,11 +74,6 @@ def register(sub) -> None:
     p.add_argument("--image", help="GuideLLM image for --mode job (default: pinned; $OPTISERVE_GUIDELLM_IMAGE)")
     p.add_argument("--tokenizer", help="Hugging Face id or path GuideLLM sizes prompts with (--mode job; "
                                        "default: the model's)")
-    p.add_argument("--import", dest="import_report", metavar="REPORT",
-                   help="store a GuideLLM JSON report instead of measuring")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    add_cluster_flags(p)
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:
