@@ -8,9 +8,11 @@ set -euo pipefail
 GL_PY=${GL_PY:-python}          # the python of the venv holding guidellm
 PY=${PY:-python}                # the python with jupyter_optiserve importable
 PORT=${PORT:-18013}
+OUT=${OUT:-tests/benchmark/fixtures/guidellm-0.8.1-simengine.json}
 WORK=$(mktemp -d)
-trap 'kill $SIM 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill ${SIM:-} 2>/dev/null || true; rm -rf "$WORK"' EXIT
 cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 "$GL_PY" tools/guidellm_tokenizer.py "$WORK/tokenizer"
 "$PY" -m jupyter_optiserve.testing.simengine --port "$PORT" --model granite &
 SIM=$!
@@ -23,4 +25,4 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
   --tokenizer kind=hf_auto,model="$WORK/tokenizer" \
   --data kind=synthetic_text,prompt_tokens=128,output_tokens=32 \
   --seed kind=static,value=42 \
-  --output kind=json,path=tests/benchmark/fixtures/guidellm-0.8.1-simengine.json --output kind=console --disable-progress
+  --output kind=json,path="$OUT" --output kind=console --disable-progress
