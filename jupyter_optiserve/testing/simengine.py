@@ -48,8 +48,12 @@ class SimEngine:
     """``with SimEngine(model="granite", timing=Timing(...)) as sim: sim.url``"""
 
     def __init__(self, model: str = "granite", timing: Timing | None = None, token: str | None = None,
-                 host: str = "127.0.0.1", port: int = 0, default_max_tokens: int = 16):
+                 host: str = "127.0.0.1", port: int = 0, default_max_tokens: int = 16,
+                 fail: tuple[int, str] | None = None, pieces: tuple[str, ...] | None = None):
+        """``fail`` answers every generation with that (status, JSON body); ``pieces`` streams this
+        fixed text (one piece per token) instead of ``max_tokens`` generated words."""
         self.model, self.timing, self.token = model, timing or Timing(), token
+        self.fail, self.pieces = fail, pieces
         self.host, self.port = host, port
         self.default_max_tokens = default_max_tokens
         self.requests: list[dict] = []
@@ -89,14 +93,18 @@ class SimEngine:
     async def _generate(self, request: web.Request, chat: bool) -> web.StreamResponse:
         received = time.monotonic()
         body = await request.json()
-        self.requests.append({"path": request.path, "body": body, "auth": bool(request.headers.get("Authorization"))})
+        self.requests.append({"path": request.path, "body": body, "auth": request.headers.get("Authorization")})
+        if self.fail:
+            return web.Response(status=self.fail[0], text=self.fail[1], content_type="application/json")
         if not self._authorized(request):
             return web.json_response({"error": "Unauthorized"}, status=401)
         if body.get("model") != self.model:
             return web.json_response({"object": "error", "message": f"The model `{body.get('model')}` does not exist.",
                                       "type": "NotFoundError", "code": 404}, status=404)
         n_in = _prompt_tokens(body, chat)
-        n_out = int(body.get("max_tokens") or body.get("max_completion_tokens") or self.default_max_tokens)
+        words = self.pieces or [f" w{i}" for i in range(int(body.get("max_tokens") or body.get("max_completion_tokens")
+                                                             or self.default_max_tokens))]
+        n_out = len(words)
         usage = {"prompt_tokens": n_in, "completion_tokens": n_out, "total_tokens": n_in + n_out}
         loop = asyncio.get_running_loop()
         # monotonic and the loop's clock are the same clock on Linux (asyncio uses time.monotonic)
@@ -112,11 +120,11 @@ class SimEngine:
             for i in range(n_out):
                 await asyncio.sleep(max(0.0, deadline - loop.time()))
                 if stream:
-                    await resp.write(self._chunk(chat, f" w{i}"))
+                    await resp.write(self._chunk(chat, words[i]))
                 deadline += self.timing.itl_ms(self.active) / 1000
         finally:
             self.active -= 1
-        text = "".join(f" w{i}" for i in range(n_out))
+        text = "".join(words)
         if not stream:
             choice = {"index": 0, "message": {"role": "assistant", "content": text}} if chat else {"index": 0, "text": text}
             return web.json_response({"id": "sim", "object": "chat.completion" if chat else "text_completion",
