@@ -23,8 +23,11 @@ def text(run: dict) -> str:
                      _f(m("request_latency_ms"), 0), _f(lv.get("output_tokens_per_s")), _f(lv.get("requests_per_s"), 2),
                      _f(pred.get("ttft_ms")), _f(err.get("ttft_ms")), _f(pred.get("itl_ms"), 2), _f(err.get("itl_ms")),
                      _f(pred.get("output_tokens_per_s")), _f(err.get("output_tokens_per_s"))])
-    lines.append(table(rows, ["level", "ok", "err", "ttft ms", "p90", "itl ms", "e2e ms", "out tok/s", "req/s",
-                              "pred ttft", "err%", "pred itl", "err%", "pred tok/s", "err%"]))
+    head = ["level", "ok", "err", "ttft ms", "p90", "itl ms", "e2e ms", "out tok/s", "req/s",
+            "pred ttft", "err%", "pred itl", "err%", "pred tok/s", "err%"]
+    if not any(lv.get("predicted") for lv in run["levels"]):  # a plain URL: nothing to compare with
+        head, rows = head[:9], [r[:9] for r in rows]
+    lines.append(table(rows, head))
     if run.get("calibration"):
         lines.append(f"calibrated predictions: {run['calibration']}")
     lines.append("stored" if run.get("stored") else "not stored")

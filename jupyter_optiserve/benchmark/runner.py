@@ -80,10 +80,20 @@ async def _sweep(client_kw, workload, sweep, progress, cancel) -> list[dict]:
             if truncated:
                 break
     if not any(lv["requests"] for lv in levels):
-        sample = next((s for lv in levels for s in lv.get("error_samples", [])), "no request finished")
-        raise NothingMeasuredError(f"the benchmark measured nothing: every request failed ({sample})",
-                                   hint="check the model name, the token and the endpoint; nothing was stored")
+        raise _nothing_measured(next((s for lv in levels for s in lv.get("error_samples", [])), "no request finished"))
     return levels
+
+
+def _nothing_measured(sample: str):
+    """Every request failed: the cause as its own error (401/403 exit 5, unknown model exit 2), else exit 4."""
+    from jupyter_optiserve.benchmark.errors import EndpointAuthError, UnknownServedModelError
+
+    msg = f"the benchmark measured nothing: every request failed ({sample}); nothing was stored"
+    if sample.startswith(("HTTP 401", "HTTP 403")):
+        return EndpointAuthError(msg, hint="pass --token-env VAR naming a variable that holds a valid token")
+    if sample.startswith("HTTP 404") and "model" in sample.lower():
+        return UnknownServedModelError(msg, hint="check --model against the endpoint's /v1/models")
+    return NothingMeasuredError(msg, hint="check the endpoint, the model name and the token")
 
 
 async def _until(coro, end_by: float, cancel) -> bool:

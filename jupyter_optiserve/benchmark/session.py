@@ -32,6 +32,7 @@ class BenchmarkRequest:
     api: str = "completions"
     token_env: str | None = None
     insecure_token: bool = False
+    ignore_eos: bool = True  # vLLM's: exactly output_len tokens; other servers may reject it
     max_streams: int = 256
     deadline: float = 600.0
     cluster: str | None = None
@@ -103,7 +104,7 @@ def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[
         source = "guidellm-job"
     else:
         client_kw = {"url": tgt.url, "model": tgt.model, "token": token,
-                     "allow_insecure_token": req.insecure_token}
+                     "allow_insecure_token": req.insecure_token, "ignore_eos": req.ignore_eos}
         levels = run_sweep(client_kw, workload, sweep, on_level, cancel)
         meta, source = {"client": "optiserve"}, "client"
     out = {"id": rid, "source": source, "endpoint": tgt.url, "model": tgt.model, "workload": workload.to_dict(),

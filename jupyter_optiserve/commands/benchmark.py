@@ -64,6 +64,8 @@ def add_benchmark_flags(p) -> None:
     p.add_argument("--api", choices=("completions", "chat"), default="completions")
     p.add_argument("--token-env", metavar="VAR", help="environment variable holding the endpoint's token")
     p.add_argument("--insecure-token", action="store_true", help="allow sending the token over plain http")
+    p.add_argument("--no-ignore-eos", dest="ignore_eos", action="store_false",
+                   help="do not send vLLM's ignore_eos/min_tokens (for servers that reject them)")
     p.add_argument("--max-streams", type=positive_int("--max-streams", 4096), default=256,
                    help="the client's connection pool (default 256)")
     p.add_argument("--deadline", type=positive_float("--deadline", 86400), default=600.0,

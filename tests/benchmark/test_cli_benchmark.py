@@ -76,3 +76,14 @@ def test_token_over_plain_http_is_refused():
 def test_no_levels_is_a_clear_error():
     r = run_cli("benchmark", "--url", "http://127.0.0.1:9", "--model", "m")
     assert r.returncode == 2 and "--concurrency" in r.stderr
+
+
+def test_every_request_rejected_names_the_cause():
+    from jupyter_optiserve.benchmark.errors import EndpointAuthError, NothingMeasuredError, UnknownServedModelError
+    from jupyter_optiserve.benchmark.runner import _nothing_measured
+
+    assert isinstance(_nothing_measured("HTTP 401: Unauthorized"), EndpointAuthError)
+    assert _nothing_measured("HTTP 401: x").exit_code == 5
+    assert isinstance(_nothing_measured('HTTP 404: {"message": "The model `x` does not exist."}'), UnknownServedModelError)
+    assert _nothing_measured("HTTP 404: the model x").exit_code == 2
+    assert type(_nothing_measured("ClientConnectionError: reset")) is NothingMeasuredError
