@@ -105,3 +105,27 @@ def test_not_ready_deployment_is_a_conflict(kube):
     env = {"KUBECONFIG": str(kube.kubeconfig)}
     r = run_cli("benchmark", "nothere", "--concurrency", "1", env=env)
     assert r.returncode == 2 and "nothere" in r.stderr
+
+
+def test_calibrated_predictions_after_calibrate(deployed):
+    from jupyter_optiserve.benchmark.calibrate import calibrate
+
+    args = ["benchmark", "granite", "--mode", "client", "--input-len", "16", "--output-len", "4",
+            "--concurrency", "8", "--requests-per-level", "8", "--json"]
+    first = json.loads(run_cli(*args, env=deployed).stdout)
+    assert "calibration" not in first
+    store = Store()
+    for i in range(3):  # three earlier runs on this cluster, measured at 2x the prediction
+        lv = first["levels"][0]
+        pred = {k: v for k, v in lv["predicted"].items() if k != "label"}
+        measured = {m: ({"mean": pred[m] * 2, "p50": 0, "p90": 0, "p99": 0} if m.endswith("_ms") else pred[m] * 2)
+                    for m in pred}
+        store.add_run({"id": f"old-{i}", "endpoint": "e", "model": "granite", "workload": first["workload"],
+                       "context": first["context"], "levels": [{**lv, **measured, "predicted": lv["predicted"]}]})
+    fit = calibrate(store)
+    assert fit["clusters"][0]["corrections"]
+    second = json.loads(run_cli(*args, env=deployed).stdout)
+    # the first, real run (the simulator is far faster than an A100 estimate) is rejected as an outlier
+    assert second["calibration"] == "calibrated from 3 runs on this cluster"
+    lv = second["levels"][0]
+    assert lv["calibrated"]["ttft_ms"] > lv["predicted"]["ttft_ms"]
