@@ -16,6 +16,7 @@ import base64
 import gzip
 import json
 import os
+import re
 import shlex
 import time
 
@@ -144,7 +145,9 @@ def run_job(conn, tgt, workload, sweep, *, image: str | None = None, tokenizer: 
     conn.call(batch.create_namespaced_job, ns, body)
     progress({"event": "job", "name": name, "state": "created", "image": ref})
     try:
-        pod = _wait(conn, batch, ns, name, sweep.deadline_s + STARTUP_ALLOWANCE_S, cancel, progress, poll_s)
+        count = sweep.requests_per_level or max(sweep.count(c, True) for c in sweep.concurrency)
+        pod = _wait(conn, batch, ns, name, sweep.deadline_s + STARTUP_ALLOWANCE_S, cancel, progress, poll_s,
+                    len(sweep.concurrency), count)
         log = conn.call(conn.core.read_namespaced_pod_log, pod, ns, container=CONTAINER)
         levels, _, meta = parse_report(extract_report(log), f"the report of Job {name}")
     finally:
@@ -156,7 +159,7 @@ def run_job(conn, tgt, workload, sweep, *, image: str | None = None, tokenizer: 
     return levels, {**meta, "job": name, "image": ref, "tokenizer": tokenizer}
 
 
-def _wait(conn, batch, ns, name, timeout_s, cancel, progress, poll_s) -> str:
+def _wait(conn, batch, ns, name, timeout_s, cancel, progress, poll_s, levels=0, count=0) -> str:
     """Until the Job completes; returns its pod's name. Fails fast on a failed Job or image pull."""
     end = time.monotonic() + timeout_s
     while True:
@@ -186,4 +189,26 @@ def _wait(conn, batch, ns, name, timeout_s, cancel, progress, poll_s) -> str:
             raise JobFailedError(f"the GuideLLM Job {name} did not finish in time" if not (cancel and cancel.is_set())
                                  else f"the benchmark Job {name} was cancelled", hint="raise --deadline, or fewer levels")
         progress({"event": "job", "name": name, "state": "running" if pod else "pending"})
+        if pod:
+            try:
+                tail = conn.call(conn.core.read_namespaced_pod_log, pod, ns, container=CONTAINER, tail_lines=20)
+            except OptiServeError:
+                tail = ""  # not started yet
+            step = level_progress(tail or "", levels, count)
+            if step:
+                progress(step)
         time.sleep(poll_s)
+
+
+_PROGRESS = re.compile(r"Benchmark (\d+) \(concurrent@(\d+)\): \w+ \|.*?successful=(\d+) errored=(\d+) incomplete=(\d+)")
+
+
+def level_progress(log_tail: str, levels: int, requests: int) -> dict | None:
+    """The runner's ``request`` progress event from GuideLLM's latest log line, e.g.
+    ``Benchmark 2 (concurrent@4): started | elapsed=1.2s | successful=3 errored=0 incomplete=4 | ...``."""
+    found = _PROGRESS.findall(log_tail)
+    if not found:
+        return None
+    index, c, ok, err, _ = (int(x) for x in found[-1])
+    return {"event": "request", "index": index - 1, "levels": levels, "done": ok + err, "requests": requests,
+            "concurrency": c}

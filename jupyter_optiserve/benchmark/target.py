@@ -27,9 +27,20 @@ class Target:
 
 
 def cluster_id(conn, override: str | None = None) -> str:
-    """The API server's host names the cluster (in a pod every cluster is kubernetes.default.svc:
-    pass --cluster to tell them apart)."""
-    return override or urllib.parse.urlsplit(conn.server).netloc or conn.server
+    """The API server's host names the cluster. In a pod every cluster is kubernetes.default.svc, so
+    there the kube-system namespace's UID does (``cluster-<uid>``) when readable; --cluster overrides."""
+    if override:
+        return override
+    host = urllib.parse.urlsplit(conn.server).netloc or conn.server
+    if host.split(":")[0].startswith("kubernetes.default"):
+        from jupyter_optiserve.errors import OptiServeError
+
+        try:
+            uid = conn.get_json(conn.core.read_namespace, "kube-system")["metadata"]["uid"]
+            return f"cluster-{uid[:13]}"
+        except (OptiServeError, KeyError, TypeError):
+            pass
+    return host
 
 
 def from_deployment(conn, name: str, namespace: str, cluster: str | None = None, read_token: bool = True) -> Target:

@@ -129,3 +129,15 @@ def test_calibrated_predictions_after_calibrate(deployed):
     assert second["calibration"] == "calibrated from 3 runs on this cluster"
     lv = second["levels"][0]
     assert lv["calibrated"]["ttft_ms"] > lv["predicted"]["ttft_ms"]
+
+
+def test_job_progress_from_guidellm_log_lines():
+    from jupyter_optiserve.benchmark.job import level_progress
+
+    tail = ("26-12-02 10:47:46|INFO|guidellm.benchmark.progress:_log_update:420 - Benchmark 1 (concurrent@1): completed"
+            " | elapsed=6.2s | successful=4 errored=0 incomplete=0 | requests/s=9.73 output_tokens/s=77.88\n"
+            "26-12-02 10:47:47|INFO|guidellm.benchmark.progress:_log_update:420 - Benchmark 2 (concurrent@4): started"
+            " | elapsed=0.4s | successful=2 errored=1 incomplete=4 | requests/s=0.00 output_tokens/s=0.00\n")
+    assert level_progress(tail, 2, 10) == {"event": "request", "index": 1, "levels": 2, "done": 3, "requests": 10,
+                                           "concurrency": 4}
+    assert level_progress("pulling image", 2, 10) is None
