@@ -61,8 +61,9 @@ def token_from_env(var: str | None) -> str | None:
 
 
 def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[dict], None] | None = None,
-        cancel=None) -> dict:
-    """Measure, compare, store. ``conn`` is needed for a deployment (``req.name``)."""
+        cancel=None, run_id: str | None = None) -> dict:
+    """Measure, compare, store. ``conn`` is needed for a deployment (``req.name``); ``run_id`` lets a
+    server task and its stored run share one id."""
     from jupyter_optiserve.benchmark import target as _target
     from jupyter_optiserve.benchmark.runner import Sweep, run_sweep
     from jupyter_optiserve.benchmark.store import Store, new_id
@@ -88,7 +89,7 @@ def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[
             predict(e["level"])
         progress(e)
 
-    rid = new_id()
+    rid = run_id or new_id()
     progress({"event": "start", "id": rid, "mode": mode, "levels": len(req.concurrency or req.rate)})
     if mode == "job":
         from jupyter_optiserve.benchmark.client import check_url
@@ -99,6 +100,11 @@ def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[
         check_url(tgt.internal_url or tgt.url, tgt.auth_secret, req.insecure_token)
         levels, meta = run_job(conn, tgt, workload, sweep, image=req.image, tokenizer=req.tokenizer,
                                on_progress=progress, cancel=cancel)
+        if not any(lv["requests"] for lv in levels):
+            from jupyter_optiserve.benchmark.errors import NothingMeasuredError
+
+            raise NothingMeasuredError("the GuideLLM Job's report holds no successful request; nothing was stored",
+                                       hint="check the endpoint and its token, or try --mode client to see the error")
         for i, lv in enumerate(levels):
             on_level({"event": "level_done", "index": i, "level": lv})
         source = "guidellm-job"

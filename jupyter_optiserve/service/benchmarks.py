@@ -45,13 +45,15 @@ def start_benchmark(body: dict, settings: Settings, store=None) -> dict:
         conn.close()
         raise
 
+    task_id = new_id()
+
     def work(on_progress, cancel):
         try:
-            return session.run(req, conn=conn, store=store, on_progress=on_progress, cancel=cancel)
+            return session.run(req, conn=conn, store=store, on_progress=on_progress, cancel=cancel, run_id=task_id)
         finally:
             conn.close()
 
-    task = BenchmarkTask(new_id(), {**body, "namespace": req.namespace}, work)
+    task = BenchmarkTask(task_id, {**body, "namespace": req.namespace}, work)
     try:
         tasks(settings).add(task)
     except BaseException:

@@ -38,6 +38,7 @@ async def test_benchmark_a_deployment_with_progress_and_prediction(api, kube):
     assert [lv["concurrency"] for lv in levels] == [1, 3] and all(lv["predicted"] for lv in levels)
     run = events[-1]["data"]["run"]
     assert events[-1]["data"]["state"] == "stored" and run["stored"] and run["levels"][1]["error_pct"]
+    assert run["id"] == task["id"]  # the task's id finds the stored run afterwards
 
     code, stored = await api("GET", "benchmarks", run["id"])
     assert code == 200 and stored["levels"][0]["predicted"]["itl_ms"] == run["levels"][0]["predicted"]["itl_ms"]
