@@ -21,12 +21,12 @@ class BenchmarkRequest:
     namespace: str | None = None
     url: str | None = None  # ... or a base URL
     model: str | None = None
-    input_len: int = 512
-    output_len: int = 128
+    input_len: int | None = None  # default: the deployment's KPI workload, else 512
+    output_len: int | None = None  # default: the deployment's KPI workload, else 128
     input_stddev: int = 0
     output_stddev: int = 0
     dataset: str | None = None
-    concurrency: list[int] = field(default_factory=list)
+    concurrency: list[int] = field(default_factory=list)  # default for a deployment: from its KPI
     rate: list[float] = field(default_factory=list)
     requests_per_level: int | None = None
     api: str = "completions"
@@ -41,9 +41,23 @@ class BenchmarkRequest:
     tokenizer: str | None = None
     seed: int = 42
 
-    def workload(self) -> Workload:
-        return Workload(self.input_len, self.output_len, self.input_stddev, self.output_stddev, self.dataset,
-                        self.api, self.seed)
+    def workload(self, kpi: str | None = None) -> Workload:
+        return Workload(self.input_len or 512, self.output_len or 128, self.input_stddev, self.output_stddev,
+                        self.dataset, self.api, self.seed, kpi)
+
+    def from_kpi(self, kpi: str | None) -> "BenchmarkRequest":
+        """Fill unset lengths and levels from the KPI the deployment was sized for: its workload, and
+        concurrency levels up to the KPI's (1, a quarter of it, all of it)."""
+        from dataclasses import replace
+
+        from jupyter_optiserve.recommend.kpi import DEFAULTS
+
+        d = DEFAULTS.get(kpi or "")
+        if not d:
+            return self
+        levels = self.concurrency or ([] if self.rate else sorted({1, max(1, d["concurrency"] // 4), d["concurrency"]}))
+        return replace(self, input_len=self.input_len or d["input_len"], output_len=self.output_len or d["output_len"],
+                       concurrency=levels)
 
     @classmethod
     def from_dict(cls, d: dict) -> "BenchmarkRequest":
@@ -68,8 +82,6 @@ def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[
     from jupyter_optiserve.benchmark.runner import Sweep, run_sweep
     from jupyter_optiserve.benchmark.store import Store, new_id
 
-    workload = req.workload()
-    sweep = Sweep(req.concurrency, req.rate, req.requests_per_level, req.max_streams, req.deadline)
     if bool(req.name) == bool(req.url):
         raise InvalidInputError("benchmark either a deployment NAME or a --url", hint="e.g. `optiserve benchmark granite` "
                                 "or `optiserve benchmark --url https://host --model granite`")
@@ -79,6 +91,14 @@ def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[
         tgt = _target.from_deployment(conn, req.name, req.namespace or conn.namespace, req.cluster)
     else:
         tgt = _target.from_url(req.url, req.model, req.cluster)
+    kpi = (tgt.profile or {}).get("kpi")
+    unset = req.input_len is None or req.output_len is None or not (req.concurrency or req.rate)
+    req = req.from_kpi(kpi)
+    if not (req.concurrency or req.rate):
+        raise InvalidInputError("no levels: pass --concurrency 1,8,32 or --rate 1,2,4",
+                                hint="a deployment made by this OptiServe takes its levels from its KPI")
+    workload = req.workload(kpi if kpi and unset else None)
+    sweep = Sweep(req.concurrency, req.rate, req.requests_per_level, req.max_streams, req.deadline)
     token = token_from_env(req.token_env) or tgt.token
     mode = req.mode if req.mode != "auto" else ("job" if req.name else "client")
     progress = on_progress or (lambda e: None)

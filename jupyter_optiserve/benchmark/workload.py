@@ -37,6 +37,7 @@ class Workload:
     dataset: str | None = None  # JSONL {"prompt", "output_len"?} or one prompt per line
     api: str = "completions"
     seed: int = 42
+    kpi: str | None = None  # where the lengths came from, when a deployment's KPI chose them
 
     def __post_init__(self):
         for flag, v in (("--input-len", self.input_len), ("--output-len", self.output_len)):

@@ -52,12 +52,15 @@ def add_benchmark_flags(p) -> None:
     p.add_argument("name", nargs="?", help="an OptiServe deployment (InferenceService) to measure")
     p.add_argument("--url", help="base URL of any OpenAI-compatible endpoint (instead of NAME)")
     p.add_argument("--model", help="served model name (with --url; a deployment's is its name)")
-    p.add_argument("--input-len", type=positive_int("--input-len", 1 << 20), default=512, help="prompt tokens (default 512)")
-    p.add_argument("--output-len", type=positive_int("--output-len", 1 << 20), default=128, help="answer tokens (default 128)")
+    p.add_argument("--input-len", type=positive_int("--input-len", 1 << 20),
+                   help="prompt tokens (default: the deployment's KPI workload, else 512)")
+    p.add_argument("--output-len", type=positive_int("--output-len", 1 << 20),
+                   help="answer tokens (default: the deployment's KPI workload, else 128)")
     p.add_argument("--input-stddev", type=int, default=0, help="normal spread of prompt lengths (default 0: fixed)")
     p.add_argument("--output-stddev", type=int, default=0, help="normal spread of answer lengths (default 0: fixed)")
     p.add_argument("--dataset", help="prompts file: JSONL {\"prompt\", \"output_len\"?} or one prompt per line")
-    p.add_argument("--concurrency", type=int_list("--concurrency"), help="closed-loop levels, e.g. 1,8,32")
+    p.add_argument("--concurrency", type=int_list("--concurrency"),
+                   help="closed-loop levels, e.g. 1,8,32 (default for a deployment: 1, 1/4 and all of its KPI's)")
     p.add_argument("--rate", type=float_list("--rate"), help="Poisson request rates per second, e.g. 1,2,4")
     p.add_argument("--requests-per-level", type=positive_int("--requests-per-level", 100000),
                    help="requests per level (default: 3 x concurrency, at least 10)")
@@ -80,15 +83,12 @@ def add_benchmark_flags(p) -> None:
 
 def run(args) -> int:
     from jupyter_optiserve.benchmark import session
-    from jupyter_optiserve.errors import InvalidInputError
 
     if args.import_report:
         from jupyter_optiserve.benchmark.guidellm import import_report
 
         out = import_report(args.import_report, model=args.model, endpoint=args.url, cluster=args.cluster)
         return _print(out, args.json)
-    if not (args.concurrency or args.rate):
-        raise InvalidInputError("no levels: pass --concurrency 1,8,32 or --rate 1,2,4", hint="e.g. --concurrency 1,8,32")
     req = session.BenchmarkRequest.from_dict({k: getattr(args, k) for k in vars(args)})
     conn = None
     if args.name:

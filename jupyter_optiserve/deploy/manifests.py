@@ -49,7 +49,7 @@ def profile_spec(plan) -> str:
     p = plan.profile
     spec = {"accelerator": plan.accelerator.id, "gpus": p.gpus, "tp": p.tp, "pp": p.pp, "replicas": p.replicas,
             "precision": p.precision, "kv_cache_dtype": p.kv_cache_dtype, "max_model_len": p.max_model_len,
-            "max_num_seqs": p.max_num_seqs, "engine_version": plan.engine_version}
+            "max_num_seqs": p.max_num_seqs, "engine_version": plan.engine_version, "kpi": p.kpi}
     return json.dumps(spec, separators=(",", ":"), sort_keys=True)
 
 

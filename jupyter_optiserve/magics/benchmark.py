@@ -113,10 +113,7 @@ def chart_png(run: dict) -> str | None:
 
 def benchmark(args, settings) -> BenchmarkResult:
     from jupyter_optiserve.benchmark import session
-    from jupyter_optiserve.errors import InvalidInputError
 
-    if not (args.concurrency or args.rate):
-        raise InvalidInputError("no levels: pass --concurrency 1,8,32 or --rate 1,2,4", hint="e.g. --concurrency 1,8,32")
     fields = {k: v for k, v in vars(args).items() if k not in ("kubeconfig", "kube_context", "request_timeout")}
     req = session.BenchmarkRequest.from_dict(fields)
     conn = settings.connect(args.namespace) if args.name else None

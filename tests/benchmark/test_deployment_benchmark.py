@@ -23,14 +23,19 @@ def container_log(tmp_path) -> str:
     return "INFO guidellm run ... All benchmarks finalized\n" + out
 
 
-@pytest.fixture
-def deployed(kube, sim_process):
-    url = sim_process(model="granite", itl_base_ms=2, ttft_base_ms=5)
+def deploy(kube, url, monkeypatch) -> dict:
+    """``optiserve deploy`` in this process (the fake cluster points the InferenceService at ``url``)."""
+    from jupyter_optiserve.cli import main
+
     kube.scenario("success", step_seconds=0.1, endpoint_url=url)
-    env = {"KUBECONFIG": str(kube.kubeconfig)}
-    r = run_cli("deploy", *MODEL, "--name", "granite", "--yes", "--timeout", "30", "--no-smoke", env=env)
-    assert r.returncode == 0, r.stdout + r.stderr
-    return env
+    monkeypatch.setenv("KUBECONFIG", str(kube.kubeconfig))
+    assert main(["deploy", *MODEL, "--name", "granite", "--yes", "--timeout", "30", "--no-smoke"]) == 0
+    return {"KUBECONFIG": str(kube.kubeconfig)}
+
+
+@pytest.fixture
+def deployed(kube, sim_process, monkeypatch):
+    return deploy(kube, sim_process(model="granite", itl_base_ms=2, ttft_base_ms=5), monkeypatch)
 
 
 def test_client_mode_puts_the_prediction_beside_each_level(deployed):
@@ -141,3 +146,13 @@ def test_job_progress_from_guidellm_log_lines():
     assert level_progress(tail, 2, 10) == {"event": "request", "index": 1, "levels": 2, "done": 3, "requests": 10,
                                            "concurrency": 4}
     assert level_progress("pulling image", 2, 10) is None
+
+
+def test_workload_and_levels_default_to_the_deployments_kpi(deployed):
+    r = run_cli("benchmark", "granite", "--mode", "client", "--requests-per-level", "1", "--output-len", "4",
+                "--json", env=deployed)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    # deployed for --kpi latency: its workload is 1024 prompt tokens at concurrency 1
+    assert out["workload"]["input_len"] == 1024 and out["workload"]["output_len"] == 4
+    assert out["workload"]["kpi"] == "latency" and [lv["concurrency"] for lv in out["levels"]] == [1]

@@ -8,22 +8,16 @@ from jupyter_optiserve.magics import OptiServeMagicError
 from jupyter_optiserve.magics.benchmark import BenchmarkResult
 from jupyter_optiserve.testing.simengine import SimEngine, Timing
 
-MODEL = ["--model", "granite-3.1-8b-instruct", "--kpi", "latency", "--accelerator", "a100-sxm-80gb", "--gpus", "1"]
-
-
 @pytest.fixture(autouse=True)
 def _db(monkeypatch, tmp_path):
     monkeypatch.setenv("OPTISERVE_BENCHMARK_DB", str(tmp_path / "benchmarks.sqlite"))
 
 
 def test_benchmark_a_deployment_shows_predicted_vs_measured(magic, cluster, monkeypatch):
-    from tests.benchmark.conftest import run_cli
+    from tests.benchmark.test_deployment_benchmark import deploy
 
     with SimEngine(model="granite", timing=Timing(5, 0.01, 2, 0.1)) as sim:
-        cluster.scenario("success", step_seconds=0.05, endpoint_url=sim.url)
-        r = run_cli("deploy", *MODEL, "--name", "granite", "--yes", "--timeout", "30", "--no-smoke",
-                    env={"KUBECONFIG": str(cluster.kubeconfig)})
-        assert r.returncode == 0, r.stderr
+        deploy(cluster, sim.url, monkeypatch)
         res = magic("benchmark granite --mode client --input-len 16 --output-len 4 --concurrency 1,2 "
                     "--requests-per-level 3")
     assert isinstance(res, BenchmarkResult) and len(res.levels) == 2
