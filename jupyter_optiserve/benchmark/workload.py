@@ -43,6 +43,9 @@ class Workload:
         for flag, v in (("--input-len", self.input_len), ("--output-len", self.output_len)):
             if not isinstance(v, int) or v < 1:
                 raise InvalidInputError(f"{flag} must be a whole number of at least 1, got {v!r}", hint=f"fix {flag}")
+        for flag, v in (("--input-stddev", self.input_stddev), ("--output-stddev", self.output_stddev)):
+            if not isinstance(v, int) or v < 0:
+                raise InvalidInputError(f"{flag} must be a whole number of at least 0, got {v!r}", hint=f"fix {flag}")
         if self.api not in ("completions", "chat"):
             raise InvalidInputError(f"--api must be completions or chat, got {self.api!r}", hint="use --api completions")
 
