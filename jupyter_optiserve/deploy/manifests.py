@@ -35,9 +35,22 @@ def _labels(plan, extra: dict | None = None) -> dict:
     return {DASHBOARD: "true", MANAGED_BY: MANAGER, **(extra or {})}
 
 
+PROFILE_SPEC = "optiserve.io/profile-spec"
+
+
 def _optiserve_annotations(plan) -> dict:
     return {PROFILE_ID: plan.profile.id, "optiserve.io/profile": plan.profile.name,
-            "optiserve.io/model": plan.model.id, "optiserve.io/startup-estimate-s": str(plan.startup.total_s)}
+            "optiserve.io/model": plan.model.id, "optiserve.io/startup-estimate-s": str(plan.startup.total_s),
+            PROFILE_SPEC: profile_spec(plan)}
+
+
+def profile_spec(plan) -> str:
+    """What ``optiserve benchmark NAME`` needs to predict this deployment (compact JSON)."""
+    p = plan.profile
+    spec = {"accelerator": plan.accelerator.id, "gpus": p.gpus, "tp": p.tp, "pp": p.pp, "replicas": p.replicas,
+            "precision": p.precision, "kv_cache_dtype": p.kv_cache_dtype, "max_model_len": p.max_model_len,
+            "max_num_seqs": p.max_num_seqs, "engine_version": plan.engine_version, "kpi": p.kpi}
+    return json.dumps(spec, separators=(",", ":"), sort_keys=True)
 
 
 def serving_runtime(plan) -> dict:

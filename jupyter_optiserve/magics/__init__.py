@@ -51,6 +51,7 @@ class OptiServeMagics(Magics):
         %optiserve stop NAME [--start]
         %optiserve delete NAME
         %optiserve export MODEL DIR --kpi K [...]
+        %optiserve benchmark NAME --concurrency 1,8,32 [--input-len N --output-len M] (or --url URL --model M)
 
         Run ``%optiserve COMMAND -h`` for a command's flags.
         """

@@ -9,6 +9,7 @@ from __future__ import annotations
 from jupyter_optiserve import service
 from jupyter_optiserve.errors import OptiServeError
 from jupyter_optiserve.magics import backend, widgets
+from jupyter_optiserve.magics.benchmark import benchmark  # noqa: F401 - %optiserve benchmark
 from jupyter_optiserve.magics.objects import (Deployment, Deployments, Exported, Hardware, Models, Plan,
                                               Recommendations, Status)
 

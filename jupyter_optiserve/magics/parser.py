@@ -111,6 +111,12 @@ def build() -> Parser:
     p.add_argument("--start", action="store_true", help="start it again")
     _cluster(p)
 
+    p = sub.add_parser("benchmark", help="measure a deployment (or --url) beside the prediction; a chart and records")
+    from jupyter_optiserve.commands.benchmark import add_benchmark_flags
+
+    add_benchmark_flags(p)
+    _cluster(p)
+
     p = sub.add_parser("export", help="write manifests, a kustomization and a README into DIR")
     _plan(p)
     p.add_argument("output", nargs="?", metavar="DIR", help="folder to write (created if missing)")

@@ -77,6 +77,8 @@ class OptiServeApp(ExtensionApp):
         settings = self.settings.get("optiserve")
         if settings is not None and settings._tasks is not None:
             settings.tasks.cancel_all()
+        if getattr(settings, "_benchmark_tasks", None) is not None:
+            settings._benchmark_tasks.cancel_all()
         for executor in (getattr(self, "executor", None), getattr(self, "cpu_executor", None)):
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)

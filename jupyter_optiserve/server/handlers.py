@@ -264,6 +264,7 @@ class OpenAPIHandler(OptiServeHandler):
 
 def routes() -> list[tuple[str, type]]:
     """(pattern relative to base_url, handler); ExtensionApp prefixes base_url."""
+    from jupyter_optiserve.server.benchmark_handlers import routes as benchmark_routes
     from jupyter_optiserve.server.sse import EventsHandler
 
     name = r"(?P<name>[^/]+)"
@@ -286,4 +287,5 @@ def routes() -> list[tuple[str, type]]:
         (f"/optiserve/deployments/{name}/prompt", PromptHandler),
         ("/optiserve/config", ConfigHandler),
         ("/optiserve/openapi.json", OpenAPIHandler),
+        *benchmark_routes(),
     ]

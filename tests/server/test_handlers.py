@@ -58,7 +58,7 @@ async def test_every_route_and_verb_needs_authentication(jp_serverapp, jp_fetch)
     """Enumerate the routes tornado actually serves; each verb a handler implements answers 403
     without a token (allow_unauthenticated_access=False and @tornado.web.authenticated)."""
     routes = optiserve_routes(jp_serverapp.web_app)
-    assert len(routes) == len(H.routes()) == 18
+    assert len(routes) == len(H.routes()) == 23
     checked = 0
     for pattern, handler in routes:
         for verb in VERBS:
@@ -73,7 +73,7 @@ async def test_every_route_and_verb_needs_authentication(jp_serverapp, jp_fetch)
             body = json.loads(err.value.response.body)
             assert body["error"] == "Forbidden" and body["hint"]
             checked += 1
-    assert checked == 20
+    assert checked == 26
 
 
 def test_every_handler_verb_is_decorated_with_tornado_authenticated():
@@ -81,10 +81,10 @@ def test_every_handler_verb_is_decorated_with_tornado_authenticated():
     import ast
     import inspect
 
-    from jupyter_optiserve.server import sse
+    from jupyter_optiserve.server import benchmark_handlers, sse
 
     found = 0
-    for mod in (H, sse):
+    for mod in (H, sse, benchmark_handlers):
         for cls in ast.walk(ast.parse(inspect.getsource(mod))):
             if not isinstance(cls, ast.ClassDef):
                 continue
@@ -93,7 +93,7 @@ def test_every_handler_verb_is_decorated_with_tornado_authenticated():
                     decos = [ast.unparse(d) for d in fn.decorator_list]
                     assert "tornado.web.authenticated" in decos, f"{cls.name}.{fn.name}: {decos}"
                     found += 1
-    assert found >= 17
+    assert found >= 23
 
 
 async def test_cookie_post_without_xsrf_is_refused(jp_fetch, jp_base_url):

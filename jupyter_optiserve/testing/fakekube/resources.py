@@ -93,6 +93,11 @@ CORE = (
           status_subresource=True),
 )
 
+BATCH = (
+    Resource("batch", ("v1",), "jobs", "job", "Job", status_subresource=True, categories=("all",),
+             field_selectors=("status.successful",)),
+)
+
 AUTHZ = (
     Resource("authorization.k8s.io", ("v1",), "selfsubjectaccessreviews", "selfsubjectaccessreview",
              "SelfSubjectAccessReview", namespaced=False, verbs=("create",)),
@@ -158,7 +163,7 @@ class Registry:
 
     def __post_init__(self):
         if not self.resources:
-            self.resources = [*CORE, *AUTHZ, *KSERVE, *(LLMD if self.llmisvc else ()), *OPENSHIFT_ODH, CRD_RESOURCE]
+            self.resources = [*CORE, *BATCH, *AUTHZ, *KSERVE, *(LLMD if self.llmisvc else ()), *OPENSHIFT_ODH, CRD_RESOURCE]
 
     def find(self, group: str, version: str, plural: str) -> Resource | None:
         for r in self.resources:

@@ -70,6 +70,10 @@ class FakeKubeServer:
         self.simulator = KServeSimulator(
             self.store, self.registry, scenario=scenario, step_seconds=step_seconds, endpoint_url=endpoint_url,
             admit_isvc=lambda obj, old: self.schemas.admit(isvc, "v1beta1", obj, strict=False)[0])
+        from .jobsim import JobSimulator
+
+        self.jobs = JobSimulator(self.store, self.registry, step_seconds=self.simulator.step_seconds)
+        self.jobs.enabled = simulate_kserve
         self._defaults = dict(deny=list(self.authz.rules), simulate=simulate_kserve, scenario=scenario,
                               step_seconds=self.simulator.step_seconds, endpoint_url=endpoint_url)
         self.request_log: deque[dict] = deque(maxlen=2000)
@@ -145,6 +149,7 @@ class FakeKubeServer:
         self.simulator.endpoint_url = d["endpoint_url"]
         self.clear_faults()
         self.request_log.clear()
+        self.jobs.reset(d["simulate"], d["step_seconds"])
         self._populate()
         if d["simulate"]:
             self.simulator.enable()
@@ -160,6 +165,7 @@ class FakeKubeServer:
             self.simulator.step_seconds = step_seconds
         if endpoint_url is not None:
             self.simulator.endpoint_url = endpoint_url
+        self.jobs.enabled, self.jobs.step_seconds = simulate, self.simulator.step_seconds
         if simulate:
             self.simulator.enable(default)
         else:

@@ -1,0 +1,158 @@
+"""Benchmarks the Jupyter server runs in the background, with numbered events for a progress bar.
+
+Same event model as deploy tasks (``service/tasks.py``): ``seq``, Unix ``time``, ``type``, ``data``;
+subscribers get each event as it happens and a late subscriber gets a replay. Types: ``state``
+({"state"}), ``progress`` ({"index", "levels", "done", "requests", "concurrency"}: a bar per level,
+at most every 0.25 s), ``level`` (a finished level, measured and predicted: one chart point),
+``job`` (the GuideLLM Job's state), ``result`` (the stored run), ``error``, ``end`` (the task).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+from jupyter_optiserve.errors import OptiServeError
+
+TERMINAL = frozenset({"stored", "failed", "cancelled"})
+PROGRESS_EVERY_S = 0.25
+
+
+class BenchmarkTask:
+    def __init__(self, task_id: str, request: dict, work):
+        """``work(on_progress, cancel)`` measures and stores, returning the run."""
+        self.id, self.request, self._work = task_id, dict(request), work
+        self.name, self.namespace = request.get("name"), request.get("namespace")
+        self.state, self.error, self.run = "queued", None, None
+        self.progress: dict = {}
+        self.levels: list[dict] = []
+        self.created = self.updated = time.time()
+        self.events: list[dict] = []
+        self._seq, self._subs, self._lock = 0, [], threading.RLock()
+        self.cancel_event, self.done = threading.Event(), threading.Event()
+        self._last_progress = 0.0
+
+    @property
+    def terminal(self) -> bool:
+        return self.state in TERMINAL
+
+    def emit(self, typ: str, data) -> None:
+        with self._lock:
+            self._seq += 1
+            self.updated = time.time()
+            ev = {"seq": self._seq, "time": round(self.updated, 3), "type": typ, "data": data}
+            self.events.append(ev)
+            subs = list(self._subs)
+        for cb in subs:
+            try:
+                cb(ev)
+            except Exception:  # noqa: BLE001 - a broken subscriber must not stop the benchmark
+                pass
+
+    def subscribe(self, callback, after: int = 0):
+        with self._lock:
+            replay = [e for e in self.events if e["seq"] > after]
+            self._subs.append(callback)
+
+        def unsubscribe():
+            with self._lock:
+                if callback in self._subs:
+                    self._subs.remove(callback)
+        return replay, unsubscribe
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.emit("state", {"state": state})
+
+    def on_progress(self, e: dict) -> None:
+        kind = e.get("event")
+        if kind in ("level", "request"):
+            self.progress = {"index": e["index"], "levels": e.get("levels", self.progress.get("levels")),
+                             "done": e.get("done", 0), "requests": e["requests"],
+                             "concurrency": e.get("concurrency", self.progress.get("concurrency"))}
+            now = time.monotonic()
+            if kind == "level" or now - self._last_progress >= PROGRESS_EVERY_S or e.get("done") == e["requests"]:
+                self._last_progress = now
+                self.emit("progress", dict(self.progress))
+        elif kind == "level_done":
+            self.levels.append(e["level"])
+            self.emit("level", e["level"])
+        elif kind == "job":
+            self.emit("job", {k: v for k, v in e.items() if k != "event"})
+
+    def start(self) -> "BenchmarkTask":
+        self.emit("state", {"state": self.state})
+        threading.Thread(target=self._main, name=f"optiserve-benchmark-{self.id}", daemon=True).start()
+        return self
+
+    def _main(self) -> None:
+        try:
+            self._set_state("running")
+            self.run = self._work(self.on_progress, self.cancel_event)
+            self.emit("result", self.run)
+            self._set_state("stored")
+        except OptiServeError as exc:
+            self.error = exc.to_dict()
+            self.emit("error", self.error)
+            self._set_state("cancelled" if self.cancel_event.is_set() else "failed")
+        except Exception as exc:  # noqa: BLE001 - reported on the task, never a dead thread
+            self.error = {"error": "InternalError", "detail": f"unexpected {type(exc).__name__}: {exc}",
+                          "hint": "see the Jupyter server log"}
+            self.emit("error", self.error)
+            self._set_state("failed")
+        finally:
+            self.emit("end", self.to_dict(events=False))
+            self.done.set()
+
+    def cancel(self) -> bool:
+        if self.terminal:
+            return False
+        self.cancel_event.set()
+        return True
+
+    def to_dict(self, events: bool = True) -> dict:
+        with self._lock:
+            out = {"id": self.id, "name": self.name, "namespace": self.namespace, "state": self.state,
+                   "terminal": self.terminal, "created": round(self.created, 3), "updated": round(self.updated, 3),
+                   "request": self.request, "progress": self.progress or None, "levels": list(self.levels),
+                   "run": self.run, "error": self.error}
+            if events:
+                out["events"] = list(self.events)
+            return out
+
+
+class BenchmarkTasks:
+    """This server's benchmark tasks, newest last; ``max_finished`` finished ones are kept."""
+
+    def __init__(self, max_finished: int = 50):
+        self.max_finished = max_finished
+        self._tasks: "OrderedDict[str, BenchmarkTask]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, task: BenchmarkTask) -> BenchmarkTask:
+        from jupyter_optiserve.errors import ConflictError
+
+        with self._lock:
+            running = next((t for t in self._tasks.values() if not t.terminal and t.name == task.name
+                            and t.namespace == task.namespace), None)
+            if running is not None:
+                raise ConflictError(f"a benchmark of '{task.name}' is already running (task {running.id})",
+                                    hint="follow it, or cancel it first", task=running.id)
+            self._tasks[task.id] = task
+            finished = [t for t in self._tasks.values() if t.terminal]
+            for t in finished[:max(0, len(finished) - self.max_finished)]:
+                self._tasks.pop(t.id, None)
+        return task
+
+    def get(self, task_id: str) -> BenchmarkTask | None:
+        with self._lock:
+            return self._tasks.get(task_id)
+
+    def list(self) -> list[BenchmarkTask]:
+        with self._lock:
+            return list(self._tasks.values())
+
+    def cancel_all(self) -> None:
+        for t in self.list():
+            t.cancel()
