@@ -144,6 +144,13 @@ def recommend_result(body: dict, settings: Settings):
         # each note once: a pool's notes can repeat what the inventory already says
         out["notes"] = list(dict.fromkeys(list(getattr(inventory, "notes", []) or []) + out["notes"]))
     out["deploy_command"] = deploy_command(body, result)
+    if inventory is not None:  # sized for a detected cluster: show its calibrated figures
+        from jupyter_optiserve.service.calibration import calibrate, cluster_of
+
+        cluster = cluster_of(settings)
+        for rec in out["recommendations"]:
+            p = rec["profile"]
+            calibrate(rec["estimate"], cluster, p["accelerator"], p.get("engine_version"))
     return result, out
 
 
