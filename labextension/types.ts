@@ -100,8 +100,10 @@ export interface IEstimate {
   ttft_ms?: number | null;
   itl_ms?: number | null;
   output_tokens_per_s?: number | null;
+  output_tokens_per_s_per_gpu?: number | null;
   request_latency_ms?: number | null;
   concurrency?: number;
+  gpus?: number;
   memory: IMemory;
   label?: string;
   /** Which kernel-cost backend answered: "roofline" or "measured", with its data version. */

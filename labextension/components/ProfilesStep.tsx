@@ -38,6 +38,7 @@ export function ProfilesStep(props: {
         </div>
       ) : (
         <>
+          <WorkloadLine result={r} />
           <LatencyThroughputChart items={recs} selected={props.selected} onSelect={props.onSelect} />
           {chosen ? (
             <div className="jp-OptiServe-why" aria-label="Why this profile">
@@ -48,7 +49,7 @@ export function ProfilesStep(props: {
           ) : null}
           <div role="radiogroup" aria-label="Ranked profiles" className="jp-OptiServe-profileList">
             {recs.slice(0, shown).map((rec, i) => (
-              <ProfileCard key={rec.profile.id + i} rec={rec} rank={i} selected={i === props.selected} onSelect={() => props.onSelect(i)} />
+              <ProfileCard key={rec.profile.id + i} rec={rec} rank={i} kpi={r.kpi} selected={i === props.selected} onSelect={() => props.onSelect(i)} />
             ))}
           </div>
           {recs.length > shown ? (
@@ -79,14 +80,62 @@ export function ProfilesStep(props: {
   );
 }
 
-function ProfileCard(props: { rec: IRecommendation; rank: number; selected: boolean; onSelect: () => void }): JSX.Element {
+/** What each KPI ranks by, in words and for one card. */
+const RANKED_BY: Record<string, { label: string; title: string; value: (e: IRecommendation['estimate']) => string }> = {
+  latency: {
+    label: 'Request',
+    title: 'Request latency: time from sending a request to its last token (what the latency KPI ranks by)',
+    value: e => ms(e.request_latency_ms)
+  },
+  throughput: {
+    label: 'Total',
+    title: 'Total output tokens per second of all replicas at saturation (what the throughput KPI ranks by)',
+    value: e => rate(e.output_tokens_per_s)
+  },
+  balanced: {
+    label: 'Per GPU',
+    title: 'Output tokens per second per GPU, discounted by request latency (what the balanced KPI ranks by)',
+    value: e => rate(e.output_tokens_per_s_per_gpu)
+  },
+  cost: {
+    label: 'Per GPU',
+    title: 'Output tokens per second per GPU: the cost KPI ranks by GPU-hours per million tokens',
+    value: e => rate(e.output_tokens_per_s_per_gpu)
+  },
+  slo: {
+    label: 'Per GPU',
+    title: 'Output tokens per second per GPU among profiles that meet the SLO targets',
+    value: e => rate(e.output_tokens_per_s_per_gpu)
+  }
+};
+
+/** The load every number below is judged at, stated once above the profiles. */
+function WorkloadLine(props: { result: IRecommendResult }): JSX.Element {
+  const { kpi, workload: w, recommendations } = props.result;
+  const users = kpi === 'throughput' ? 'as many concurrent users as fit (saturation)' : `${w.concurrency} concurrent user${w.concurrency === 1 ? '' : 's'}`;
+  const backend = recommendations[0]?.estimate.backend?.detail;
+  return (
+    <p className="jp-OptiServe-workload" aria-label="Workload">
+      Assumes {users} · {w.input_len.toLocaleString('en-US')} tokens in / {w.output_len.toLocaleString('en-US')} out. Ranked by{' '}
+      {RANKED_BY[kpi]?.title.split(':')[0].toLowerCase() ?? kpi}.
+      {backend ? <span className="jp-OptiServe-muted"> Estimated with {backend}.</span> : null}
+    </p>
+  );
+}
+
+function ProfileCard(props: { rec: IRecommendation; rank: number; kpi: string; selected: boolean; onSelect: () => void }): JSX.Element {
   const { profile: p, estimate: e } = props.rec;
+  const ranked = RANKED_BY[props.kpi];
+  const users = e.concurrency ?? 1;
+  const nameId = `jp-OptiServe-profile-name-${props.rank}`;
+  const metricsId = `jp-OptiServe-profile-metrics-${props.rank}`;
   const topo = [`TP${p.tp}`, p.pp > 1 ? `PP${p.pp}` : null, (p.replicas ?? 1) > 1 ? `×${p.replicas} replicas` : null].filter(Boolean).join(' ');
   return (
     <div
       role="radio"
       aria-checked={props.selected}
-      aria-label={`Profile ${p.name}`}
+      aria-labelledby={nameId}
+      aria-describedby={metricsId}
       tabIndex={props.selected ? 0 : -1}
       className={`jp-OptiServe-profile${props.selected ? ' jp-mod-selected' : ''}`}
       onClick={props.onSelect}
@@ -104,13 +153,28 @@ function ProfileCard(props: { rec: IRecommendation; rank: number; selected: bool
     >
       <div className="jp-OptiServe-profileHead">
         <span className="jp-OptiServe-rank">#{props.rank + 1}</span>
-        <span className="jp-OptiServe-profileName">{p.name}</span>
+        <span className="jp-OptiServe-profileName" id={nameId}>
+          {p.name}
+        </span>
         {props.rank === 0 ? <Badge kind="ok">best</Badge> : null}
       </div>
-      <dl className="jp-OptiServe-metrics">
-        <div><dt>TTFT</dt><dd>{ms(e.ttft_ms)}</dd></div>
-        <div><dt>ITL</dt><dd>{ms(e.itl_ms)}</dd></div>
-        <div><dt>Output</dt><dd>{rate(e.output_tokens_per_s)}</dd></div>
+      <dl className="jp-OptiServe-metrics" id={metricsId}>
+        {ranked ? (
+          <div className="jp-OptiServe-rankedBy">
+            <dt><abbr title={ranked.title}>{ranked.label}</abbr></dt>
+            <dd>{ranked.value(e)}</dd>
+          </div>
+        ) : null}
+        <div><dt><abbr title="Time to first token: from sending a request until its first token arrives (mean, milliseconds)">TTFT</abbr></dt><dd>{ms(e.ttft_ms)}</dd></div>
+        <div><dt><abbr title="Inter-token latency: mean time between a request's tokens (milliseconds per token)">ITL</abbr></dt><dd>{ms(e.itl_ms)}</dd></div>
+        <div>
+          <dt>
+            <abbr title={`Output tokens per second, all replicas together, at ${users} concurrent request${users === 1 ? '' : 's'}`}>
+              {users === 1 ? 'Output (1 user)' : `Output (${users} users)`}
+            </abbr>
+          </dt>
+          <dd>{rate(e.output_tokens_per_s)}</dd>
+        </div>
         <div><dt>GPUs</dt><dd>{p.gpus}× {p.accelerator}</dd></div>
       </dl>
       <div className="jp-OptiServe-muted">

@@ -68,6 +68,9 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
     await expect(profiles(panel).first()).toHaveAttribute('aria-checked', 'true');
     // every estimate names the kernel-cost backend that answered
     await expect(profiles(panel).first()).toContainText(/roofline|measured kernels/);
+    // the load every number is judged at, and the metric the KPI ranks by, are on screen
+    await expect(panel.getByLabel('Workload', { exact: true })).toContainText('Assumes 1 concurrent user');
+    await expect(profiles(panel).first()).toContainText('Request');
     await expect(panel.getByLabel('Why this profile', { exact: true })).toContainText('best for');
     await expect(panel.getByRole('img', { name: /Latency versus throughput/ })).toBeVisible();
     await shot(page, '02-profiles');
