@@ -81,28 +81,33 @@ export function ProfilesStep(props: {
 }
 
 /** What each KPI ranks by, in words and for one card. */
-const RANKED_BY: Record<string, { label: string; title: string; value: (e: IRecommendation['estimate']) => string }> = {
+const RANKED_BY: Record<string, { label: string; phrase: string; title: string; value: (e: IRecommendation['estimate']) => string }> = {
   latency: {
+    phrase: 'request latency',
     label: 'Request',
     title: 'Request latency: time from sending a request to its last token (what the latency KPI ranks by)',
     value: e => ms(e.request_latency_ms)
   },
   throughput: {
+    phrase: 'total output tokens per second',
     label: 'Total',
     title: 'Total output tokens per second of all replicas at saturation (what the throughput KPI ranks by)',
     value: e => rate(e.output_tokens_per_s)
   },
   balanced: {
+    phrase: 'output tokens per second per GPU',
     label: 'Per GPU',
     title: 'Output tokens per second per GPU, discounted by request latency (what the balanced KPI ranks by)',
     value: e => rate(e.output_tokens_per_s_per_gpu)
   },
   cost: {
+    phrase: 'GPU-hours per million output tokens',
     label: 'Per GPU',
     title: 'Output tokens per second per GPU: the cost KPI ranks by GPU-hours per million tokens',
     value: e => rate(e.output_tokens_per_s_per_gpu)
   },
   slo: {
+    phrase: 'GPU-hours per million tokens among profiles that meet the targets',
     label: 'Per GPU',
     title: 'Output tokens per second per GPU among profiles that meet the SLO targets',
     value: e => rate(e.output_tokens_per_s_per_gpu)
@@ -117,7 +122,7 @@ function WorkloadLine(props: { result: IRecommendResult }): JSX.Element {
   return (
     <p className="jp-OptiServe-workload" aria-label="Workload">
       Assumes {users} · {w.input_len.toLocaleString('en-US')} tokens in / {w.output_len.toLocaleString('en-US')} out. Ranked by{' '}
-      {RANKED_BY[kpi]?.title.split(':')[0].toLowerCase() ?? kpi}.
+      {RANKED_BY[kpi]?.phrase ?? kpi}.
       {backend ? <span className="jp-OptiServe-muted"> Estimated with {backend}.</span> : null}
     </p>
   );
