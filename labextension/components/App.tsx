@@ -90,19 +90,47 @@ export function App(props: { env: IEnv }): JSX.Element {
     }
   };
 
+  // the ARIA tabs pattern: arrow keys move between New and Deployments
+  const switchTab = (e: React.KeyboardEvent<HTMLButtonElement>) => {
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') {
+      return;
+    }
+    e.preventDefault();
+    const next = tab === 'new' ? 'deployments' : 'new';
+    setTab(next);
+    const sib = (e.key === 'ArrowRight' ? e.currentTarget.nextElementSibling : e.currentTarget.previousElementSibling) ?? e.currentTarget;
+    requestAnimationFrame(() => ((e.currentTarget.parentElement?.querySelector('[aria-selected="true"]') ?? sib) as HTMLElement)?.focus());
+  };
+
   return (
     <div className="jp-OptiServe-root">
-      <header className="jp-OptiServe-header">
+      <div className="jp-OptiServe-header">
         <h2>OptiServe</h2>
         <div className="jp-OptiServe-tabs" role="tablist" aria-label="OptiServe views">
-          <button type="button" role="tab" aria-selected={tab === 'new'} aria-label="New deployment" className={tab === 'new' ? 'jp-mod-selected' : ''} onClick={() => setTab('new')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'new'}
+            tabIndex={tab === 'new' ? 0 : -1}
+            className={tab === 'new' ? 'jp-mod-selected' : ''}
+            onClick={() => setTab('new')}
+            onKeyDown={switchTab}
+          >
             New
           </button>
-          <button type="button" role="tab" aria-selected={tab === 'deployments'} aria-label="Deployments" className={tab === 'deployments' ? 'jp-mod-selected' : ''} onClick={() => setTab('deployments')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'deployments'}
+            tabIndex={tab === 'deployments' ? 0 : -1}
+            className={tab === 'deployments' ? 'jp-mod-selected' : ''}
+            onClick={() => setTab('deployments')}
+            onKeyDown={switchTab}
+          >
             Deployments
           </button>
         </div>
-      </header>
+      </div>
       {tab === 'deployments' ? (
         <DeploymentsView env={env} namespace={env.namespace || undefined} />
       ) : (
@@ -115,6 +143,10 @@ export function App(props: { env: IEnv }): JSX.Element {
                 setModelOpen(false);
                 setPreview(null);
                 setDeploying(null);
+                // the focused catalog button disappears with step 1: carry focus to the chosen KPI
+                requestAnimationFrame(() =>
+                  (document.querySelector('#jupyter-optiserve-panel .jp-OptiServe-kpi[aria-checked="true"]') as HTMLElement | null)?.focus()
+                );
               }}
             />
           </Step>

@@ -22,6 +22,7 @@ export function PreviewStep(props: {
   const [error, setError] = useState<unknown>(null);
   const [preError, setPreError] = useState<unknown>(null);
   const [confirm, setConfirm] = useState(false);
+  const deployButton = useRef<HTMLButtonElement>(null);
   const [busy, setBusy] = useState('');
   const [attempt, setAttempt] = useState(0);
   // Without a cluster there is no current namespace: ask for the one the bundle will target.
@@ -138,7 +139,18 @@ export function PreviewStep(props: {
       {props.offline ? null : props.deployed ? (
         <div className="jp-OptiServe-muted" role="status">Deployment started: follow it below.</div>
       ) : confirm ? (
-        <div className="jp-OptiServe-confirm" role="alertdialog" aria-label="Confirm deployment">
+        <div
+          className="jp-OptiServe-confirm"
+          role="alertdialog"
+          aria-label="Confirm deployment"
+          onKeyDown={e => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              setConfirm(false); // Escape cancels; focus returns to the Deploy button
+              requestAnimationFrame(() => deployButton.current?.focus());
+            }
+          }}
+        >
           <div>
             Create <strong>{plan.name}</strong> in namespace <code>{plan.namespace}</code> with {plan.profile?.gpus}× {plan.accelerator} GPU(s)?
           </div>
@@ -146,13 +158,22 @@ export function PreviewStep(props: {
             <button type="button" className="jp-OptiServe-btn jp-mod-accept" aria-label="Confirm deploy" autoFocus onClick={() => props.onDeploy({ ...request, name: plan.name }, plan.name, plan.namespace)}>
               Deploy now
             </button>
-            <button type="button" className="jp-OptiServe-btn" aria-label="Cancel deploy" onClick={() => setConfirm(false)}>
+            <button
+              type="button"
+              className="jp-OptiServe-btn"
+              aria-label="Cancel deploy"
+              onClick={() => {
+                setConfirm(false);
+                requestAnimationFrame(() => deployButton.current?.focus());
+              }}
+            >
               Cancel
             </button>
           </div>
         </div>
       ) : (
         <button
+          ref={deployButton}
           type="button"
           className="jp-OptiServe-btn jp-mod-accept jp-OptiServe-wide"
           aria-label="Deploy"

@@ -59,6 +59,8 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
     await shot(page, '01-open-catalog');
 
     await chooseModel(panel, MODEL);
+    // the chosen catalog button disappears with step 1: focus lands on the selected KPI, not the page top
+    await expect(panel.locator('.jp-OptiServe-kpi[aria-checked="true"]')).toBeFocused();
     await rankedFor(panel, 'balanced');
     const ms = await chooseKpiTimed(page, 'latency');
     recordPerf({ profiles_after_kpi_ms_full_flow: Math.round(ms) });
@@ -85,6 +87,12 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
     await expect(page.getByRole('tab', { name: /granite-3-1-8b-instruct\.yaml/ })).toBeVisible();
 
     await panel.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await expect(panel.getByRole('alertdialog', { name: 'Confirm deployment' })).toBeVisible();
+    // Escape cancels the confirmation and gives focus back to Deploy
+    await page.keyboard.press('Escape');
+    await expect(panel.getByRole('alertdialog', { name: 'Confirm deployment' })).toHaveCount(0);
+    await expect(panel.getByRole('button', { name: 'Deploy', exact: true })).toBeFocused();
+    await page.keyboard.press('Enter');
     await expect(panel.getByRole('alertdialog', { name: 'Confirm deployment' })).toBeVisible();
     await panel.getByRole('button', { name: 'Confirm deploy' }).click();
     const deployment = panel.getByLabel(`Deployment ${NAME}`, { exact: true });
