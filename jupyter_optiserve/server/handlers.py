@@ -9,7 +9,7 @@ extension's thread pool, so the event loop never waits on it. Errors are
 from __future__ import annotations
 
 import functools
-import json
+import time
 from http.client import responses
 
 import tornado.web
@@ -18,6 +18,7 @@ from tornado.ioloop import IOLoop
 
 from jupyter_optiserve import service
 from jupyter_optiserve.errors import OptiServeError
+from jupyter_optiserve.service import jsonsafe
 from jupyter_optiserve.server.validation import check_body, check_params
 from jupyter_optiserve.service.schema import openapi_json
 
@@ -45,6 +46,11 @@ class OptiServeHandler(APIHandler):
         return await IOLoop.current().run_in_executor(self.settings["optiserve_cpu_executor"],
                                                       functools.partial(fn, *args, **kw))
 
+    async def endpoint(self, fn, *args, **kw):
+        """Run a call to a model endpoint on its own small pool: a slow endpoint never delays Kubernetes calls."""
+        return await IOLoop.current().run_in_executor(self.settings["optiserve_endpoint_executor"],
+                                                      functools.partial(fn, *args, **kw))
+
     def params(self, method: str) -> dict:
         return check_params(self.api_path, method, self.request.query_arguments, self.path_kwargs or {})
 
@@ -53,7 +59,7 @@ class OptiServeHandler(APIHandler):
 
     def reply(self, data, status: int = 200) -> None:
         self.set_status(status)
-        self.finish(json.dumps(data, default=str))
+        self.finish(jsonsafe.dumps(data, default=str))
 
     def write_error(self, status_code: int, **kwargs) -> None:
         exc = (kwargs.get("exc_info") or (None, None, None))[1]
@@ -67,7 +73,7 @@ class OptiServeHandler(APIHandler):
             body = {"error": "InternalError", "detail": f"unexpected {type(exc).__name__}",
                     "hint": "see the Jupyter server log"}
         self.set_status(status_code)
-        self.finish(json.dumps(body, default=str))
+        self.finish(jsonsafe.dumps(body, default=str))
 
     def log_exception(self, typ, value, tb) -> None:
         if isinstance(value, OptiServeError):  # expected: the user's input or the cluster, no traceback
@@ -241,8 +247,11 @@ class PromptHandler(OptiServeHandler):
     async def post(self, name):
         p = self.params("post")
         body = self.body()
-        self.reply(await self.blocking(service.prompt, name, body["text"], body.get("max_tokens", 64),
-                                       self.optiserve, _ns(p)))
+        deadline = time.monotonic() + self.optiserve.prompt_timeout  # the wait for a free worker counts too
+        target = await self.blocking(service.prompt_target, name, self.optiserve, _ns(p),
+                                     foreign=bool(body.get("foreign")))
+        self.reply(await self.endpoint(service.send_prompt, target, body["text"], body.get("max_tokens", 64),
+                                       self.optiserve, deadline))
 
 
 # -- meta ---------------------------------------------------------------------------------------------

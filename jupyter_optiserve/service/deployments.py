@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.errors import ConflictError, NotFoundError
+from jupyter_optiserve.errors import NotFoundError
 from jupyter_optiserve.service.plans import build, connect_for
 from jupyter_optiserve.service.schema import validate
 from jupyter_optiserve.service.settings import Settings
@@ -135,31 +135,3 @@ def stop_deployment(name: str, settings: Settings, namespace: str | None = None,
     finally:
         conn.close()
     return {"name": name, "namespace": ns, "stopped": not start}
-
-
-def prompt(name: str, text: str, max_tokens: int = 64, settings: Settings | None = None,
-           namespace: str | None = None) -> dict:
-    """One completion request to a Ready deployment through its endpoint (the UI's test box)."""
-    from jupyter_optiserve.deploy import Deployer, smoke_test
-    from jupyter_optiserve.deploy.naming import validate_name
-    from jupyter_optiserve.deploy.smoke import read_token
-
-    settings = settings or Settings()
-    validate("PromptRequest", {"text": text, "max_tokens": max_tokens})
-    validate_name(name)
-    conn = settings.connect(namespace)
-    try:
-        ns = _namespace(settings, conn, namespace)
-        isvc = Deployer(conn).get_isvc(ns, name)
-        st = isvc.get("status") or {}
-        ann = isvc["metadata"].get("annotations") or {}
-        ready = next((c.get("status") for c in st.get("conditions") or [] if c.get("type") == "Ready"), None)
-        url = st.get("url") or (st.get("address") or {}).get("url")
-        if ann.get("serving.kserve.io/stop") == "true" or ready != "True" or not url:
-            raise ConflictError(f"'{name}' is not Ready yet", hint="wait for the deploy to reach ready, then try again",
-                                name=name)
-        token = read_token(conn, name, ns) if ann.get("security.opendatahub.io/enable-auth") == "true" else None
-    finally:
-        conn.close()
-    res = smoke_test(url, name, token, timeout=settings.prompt_timeout, max_tokens=max_tokens, prompt=text)
-    return res.to_dict()
