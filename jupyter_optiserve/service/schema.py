@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.patterns import end_anchored
 from jupyter_optiserve.service.jsonsafe import non_finite_path
 
 OPENAPI_PATH = Path(__file__).resolve().parent.parent / "server" / "openapi.yaml"
@@ -45,6 +46,8 @@ def _to_jsonschema(node):
             continue
         elif k == "exclusiveMinimum" and isinstance(v, bool):
             continue
+        elif k == "pattern":
+            out[k] = end_anchored(v)
         else:
             out[k] = _to_jsonschema(v)
     if node.get("exclusiveMinimum") is True and "minimum" in node:

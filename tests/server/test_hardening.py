@@ -84,3 +84,13 @@ async def test_prompt_refuses_foreign_deployments_unless_confirmed(api, kube):
         assert stub.requests == []
         code, answer = await api("POST", "deployments", "theirs", "prompt", body={"text": "Hi", "foreign": True})
         assert code == 200 and answer["ok"], answer
+
+
+async def test_names_ending_in_a_newline_are_400_everywhere(api, kube):
+    for path in ("render", "export", "preflight", "deployments"):
+        code, err = await api("POST", path, body={**GRANITE, "name": "abc\n", "offline": path != "deployments"}
+                              if path != "deployments" else {**GRANITE, "name": "abc\n"})
+        assert code == 400 and err["field"] == "name", (path, code, err)
+    code, err = await api("GET", "deployments", "abc%0A")
+    assert code == 400 and err["field"] == "name"
+    assert not any(r["method"] == "POST" for r in kube.requests)  # nothing reached the cluster
