@@ -31,6 +31,16 @@ class _Watch(threading.Thread):
         self.label, self.conn, self.fn, self.args, self.kw = label, conn, fn, args, kw
         self.out, self.stop, self.keep = out, stop, keep or (lambda obj: True)
         self.drops = 0
+        self.resp = None  # the open watch response, so close() can unblock a read
+
+    def close(self) -> None:
+        """Unblock a read in progress: the thread then sees ``stop`` and ends."""
+        resp = self.resp
+        if resp is not None:
+            try:
+                resp.shutdown()  # urllib3 >= 2.3: shuts the socket down under a blocked read
+            except Exception:  # noqa: BLE001 - already closed
+                pass
 
     def _put(self, kind, obj=None):
         if kind in ("ADDED", "MODIFIED", "DELETED") and not self.keep(obj):
@@ -50,6 +60,10 @@ class _Watch(threading.Thread):
                 resp = self.fn(*self.args, **self.kw, watch=True, resource_version=rv, allow_watch_bookmarks=True,
                                timeout_seconds=WATCH_WINDOW_S, _preload_content=False,
                                _request_timeout=(self.conn.timeout, WATCH_WINDOW_S + 10))
+                self.resp = resp
+                if self.stop.is_set():
+                    resp.release_conn()
+                    return
                 try:
                     for line in iter_resp_lines(resp):
                         if self.stop.is_set():
@@ -65,6 +79,7 @@ class _Watch(threading.Thread):
                         if ev.get("type") != "BOOKMARK":
                             self._put(ev.get("type"), obj)
                 finally:
+                    self.resp = None
                     resp.release_conn()
                 if time.monotonic() - opened < WATCH_WINDOW_S - 1 and not self.stop.is_set():
                     self.drops += 1
@@ -172,7 +187,12 @@ def follow(conn, name: str, namespace: str | None = None, *, timeout: float = 18
                 if label == "pod" and typ in ("ADDED", "MODIFIED"):
                     tracker.on_pod(obj)
     finally:
+        # join the watches: a daemon thread still reading at interpreter exit can abort the process
         stop.set()
+        for w in watches:
+            w.close()
+        for w in watches:
+            w.join(timeout=5)
     if forbidden:
         rules = [Rule("list", "pods"), Rule("watch", "pods"), Rule("list", "events"), Rule("watch", "events")]
         tl.notes.append("showing InferenceService status only: pods/events are not readable. "
