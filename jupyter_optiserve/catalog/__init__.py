@@ -109,7 +109,7 @@ class Catalog:
         if variant and variant.base and self.find_model(variant.base):
             return self.find_model(variant.base), variant
         p = Path(name).expanduser()
-        if p.exists() or name.endswith(".json") or name.startswith((".", "/", "~")):
+        if _exists(p) or name.endswith(".json") or name.startswith((".", "/", "~")):
             return load_config_path(p), None
         if re.fullmatch(r"[\w.\-]+/[\w.\-]+", name) and allow_hub:
             from jupyter_optiserve.catalog.hub import fetch_config
@@ -151,3 +151,11 @@ def load_catalog(extra_dirs: list[str | Path] | None = None) -> Catalog:
         if key not in _cache:
             _cache[key] = Catalog(dirs)
         return _cache[key]
+
+
+def _exists(p: Path) -> bool:
+    """Path.exists() without OSError: a model string over 255 bytes is a bad name, not a crash."""
+    try:
+        return p.exists()
+    except (OSError, ValueError):
+        return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.errors import NotFoundError
+from jupyter_optiserve.errors import ConflictError, NotFoundError
 from jupyter_optiserve.service.plans import build, connect_for
 from jupyter_optiserve.service.schema import validate
 from jupyter_optiserve.service.settings import Settings
@@ -19,7 +19,7 @@ def _namespace(settings: Settings, conn, namespace: str | None) -> str:
 def start_deploy(body: dict, settings: Settings) -> dict:
     """Plan now (bad input fails here, synchronously), then preflight -> apply -> follow -> first request
     in a background task. Returns the task (state ``queued``)."""
-    from jupyter_optiserve.deploy import ensure_valid, render
+    from jupyter_optiserve.deploy import Deployer, ensure_valid, render
     from jupyter_optiserve.service.tasks import Task
 
     validate("DeployRequest", body)
@@ -28,6 +28,10 @@ def start_deploy(body: dict, settings: Settings) -> dict:
         conn.call(conn.core.get_api_resources)  # fail fast (502) before a task starts on a dead cluster
         plan = build(body, settings, conn, fallback=False)
         objs = render(plan)
+        clashes = Deployer(conn).collisions(objs)
+        if clashes:  # 409 now, not a task that fails later
+            raise ConflictError("; ".join(clashes), hint=f"pick another name (e.g. {plan.name}-2), or delete that "
+                                "deployment yourself first", name=plan.name)
         if conn is None:  # pragma: no cover - deploy always has a cluster
             ensure_valid(objs)
         task = Task(plan, objs, conn, body, dry_run=bool(body.get("dry_run")),
@@ -44,7 +48,7 @@ def start_deploy(body: dict, settings: Settings) -> dict:
 
 def list_deployments(settings: Settings, namespace: str | None = None) -> dict:
     """``optiserve list --json`` plus ``tasks`` (this server's deploys in the namespace, newest last)."""
-    from jupyter_optiserve.commands.list import _row
+    from jupyter_optiserve.commands.list import _row, orphan_rows
     from jupyter_optiserve.deploy import Deployer
 
     conn = settings.connect(namespace)
@@ -58,7 +62,8 @@ def list_deployments(settings: Settings, namespace: str | None = None) -> dict:
     for r in rows:
         t = settings.tasks.latest(r["name"], ns)
         r["task"] = t.state if t else None
-    return {"namespace": ns, "deployments": rows, "tasks": [t.to_dict(events=False) for t in tasks]}
+    return {"namespace": ns, "deployments": rows, "tasks": [t.to_dict(events=False) for t in tasks],
+            "orphans": orphan_rows(found)}
 
 
 def get_deployment(name: str, settings: Settings, namespace: str | None = None) -> dict:
