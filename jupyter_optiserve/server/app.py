@@ -45,6 +45,7 @@ class OptiServeApp(ExtensionApp):
     sse_heartbeat = Float(15.0, config=True, help="Seconds between heartbeat comments on the progress stream.")
     workers = Int(8, config=True, help="Threads for blocking Kubernetes/NVML/file calls (engine work uses one more).")
     endpoint_workers = Int(4, config=True, help="Threads for requests to model endpoints (prompts); more wait.")
+    max_body_bytes = Int(1_000_000, config=True, help="Largest request body OptiServe's endpoints read (413 above).")
 
     def make_settings(self) -> Settings:
         return Settings(namespace=self.namespace or None, kubeconfig=self.kubeconfig or None,
@@ -67,6 +68,7 @@ class OptiServeApp(ExtensionApp):
         self.settings.update({"optiserve": settings, "optiserve_executor": self.executor,
                               "optiserve_cpu_executor": self.cpu_executor,
                               "optiserve_endpoint_executor": self.endpoint_executor,
+                              "optiserve_max_body": max(1024, self.max_body_bytes),
                               "optiserve_sse_heartbeat": self.sse_heartbeat})
         self.executor.submit(_warm, settings)  # the first request should not pay for imports and schemas
         self.log.info("OptiServe %s: namespace=%s, offline=%s", __version__, settings.namespace or "(default)",

@@ -22,14 +22,38 @@ from jupyter_optiserve.service import jsonsafe
 from jupyter_optiserve.server.validation import check_body, check_params
 from jupyter_optiserve.service.schema import openapi_json
 
+DEFAULT_MAX_BODY = 1_000_000  # bytes; OptiServe's largest body (a prompt) is ~20 kB
+
 _HINTS = {403: "send the Jupyter token (Authorization: token ...) or the session cookie with X-XSRFToken",
-          404: "see GET /optiserve/openapi.json for the endpoints", 405: "see GET /optiserve/openapi.json"}
+          404: "see GET /optiserve/openapi.json for the endpoints", 405: "see GET /optiserve/openapi.json",
+          413: "send a smaller body (the administrator sets c.OptiServeApp.max_body_bytes)"}
 
 
+@tornado.web.stream_request_body
 class OptiServeHandler(APIHandler):
-    """Base: settings, executor, validation and the error shape."""
+    """Base: settings, executor, validation and the error shape.
+
+    Bodies are streamed in (``stream_request_body``) so that their size is checked before they are read:
+    a body over ``max_body_bytes`` answers 413 instead of filling memory and holding the event loop."""
 
     api_path = ""  # the path in openapi.yaml
+    _chunks: list
+
+    async def prepare(self) -> None:
+        self._chunks, self._size = [], 0
+        await super().prepare()  # authentication and XSRF first: an anonymous body is never read
+        limit = self.settings.get("optiserve_max_body", DEFAULT_MAX_BODY)
+        declared = self.request.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise tornado.web.HTTPError(413, f"the body is larger than {limit} bytes")
+        if self.request.connection is not None and hasattr(self.request.connection, "set_max_body_size"):
+            self.request.connection.set_max_body_size(limit)
+
+    def data_received(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > self.settings.get("optiserve_max_body", DEFAULT_MAX_BODY):
+            raise tornado.web.HTTPError(413, "the body is too large")
+        self._chunks.append(chunk)
 
     @property
     def optiserve(self) -> service.Settings:
@@ -54,8 +78,12 @@ class OptiServeHandler(APIHandler):
     def params(self, method: str) -> dict:
         return check_params(self.api_path, method, self.request.query_arguments, self.path_kwargs or {})
 
-    def body(self, method: str = "post") -> dict | None:
-        return check_body(self.api_path, method, self.request.body)
+    async def body(self, method: str = "post") -> dict | None:
+        """The validated JSON body; a large one is parsed on the CPU pool, not on the event loop."""
+        raw = b"".join(self._chunks)
+        if len(raw) > 65536:
+            return await self.compute(check_body, self.api_path, method, raw)
+        return check_body(self.api_path, method, raw)
 
     def reply(self, data, status: int = 200) -> None:
         self.set_status(status)
@@ -72,8 +100,15 @@ class OptiServeHandler(APIHandler):
         else:
             body = {"error": "InternalError", "detail": f"unexpected {type(exc).__name__}",
                     "hint": "see the Jupyter server log"}
+        if status_code == 405:  # RFC 9110: a 405 names the methods the resource has
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
         self.set_status(status_code)
         self.finish(jsonsafe.dumps(body, default=str))
+
+    @classmethod
+    def allowed_methods(cls) -> list[str]:
+        return [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
+                if getattr(cls, m.lower()) is not getattr(tornado.web.RequestHandler, m.lower())]
 
     def log_exception(self, typ, value, tb) -> None:
         if isinstance(value, OptiServeError):  # expected: the user's input or the cluster, no traceback
@@ -141,7 +176,7 @@ class _BodyHandler(OptiServeHandler):
 
     @tornado.web.authenticated
     async def post(self):
-        body = self.body()
+        body = await self.body()
         run = self.compute if self.cpu and (self.optiserve.offline or body.get("accelerator")
                                             or body.get("no_detect") or self.api_path.endswith("estimate")) \
             else self.blocking  # without an accelerator, recommend may detect the hardware (cluster I/O)
@@ -154,7 +189,7 @@ class RecommendHandler(_BodyHandler):
 
     @tornado.web.authenticated
     async def post(self):
-        cached = service.recommend_json_cached(self.body(), self.optiserve)  # body validated on the way
+        cached = service.recommend_json_cached(await self.body(), self.optiserve)  # body validated on the way
         if cached is not None:
             return self.reply(cached)
         await super().post()
@@ -184,7 +219,7 @@ class ExportHandler(OptiServeHandler):
     async def post(self):
         from jupyter_optiserve.service.plans import zip_name
 
-        data = await self.blocking(service.export_zip, self.body(), self.optiserve)
+        data = await self.blocking(service.export_zip, await self.body(), self.optiserve)
         self.set_header("Content-Disposition", f'attachment; filename="{zip_name(data)}"')
         self.finish(data, set_content_type="application/zip")
 
@@ -200,7 +235,7 @@ class DeploymentsHandler(OptiServeHandler):
 
     @tornado.web.authenticated
     async def post(self):
-        body = self.body()
+        body = await self.body()
         task = await self.blocking(service.start_deploy, body, self.optiserve)
         self.set_header("Location", self.request.path.rstrip("/") + "/" + task["name"])
         self.reply(task, status=202)
@@ -226,7 +261,7 @@ class StopHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def post(self, name):
         p = self.params("post")
-        body = self.body() or {}
+        body = await self.body() or {}
         self.reply(await self.blocking(service.stop_deployment, name, self.optiserve, _ns(p),
                                        start=bool(body.get("start"))))
 
@@ -246,7 +281,7 @@ class PromptHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def post(self, name):
         p = self.params("post")
-        body = self.body()
+        body = await self.body()
         deadline = time.monotonic() + self.optiserve.prompt_timeout  # the wait for a free worker counts too
         target = await self.blocking(service.prompt_target, name, self.optiserve, _ns(p),
                                      foreign=bool(body.get("foreign")))

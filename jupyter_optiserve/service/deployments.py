@@ -37,7 +37,7 @@ def start_deploy(body: dict, settings: Settings) -> dict:
         task = Task(plan, objs, conn, body, dry_run=bool(body.get("dry_run")),
                     follow_timeout=float(body.get("timeout") or settings.deploy_timeout),
                     no_follow=bool(body.get("no_follow")), no_smoke=bool(body.get("no_smoke")),
-                    smoke_timeout=settings.prompt_timeout)
+                    smoke_timeout=settings.prompt_timeout, on_change=settings.invalidate_inventory)
         settings.tasks.add(task)
     except BaseException:
         conn.close()
@@ -124,6 +124,7 @@ def delete_deployment(name: str, settings: Settings, namespace: str | None = Non
             deleted = []
     finally:
         conn.close()
+        settings.invalidate_inventory()
     return {"name": name, "namespace": ns, "deleted": [str(d) for d in deleted], "cancelled": cancelled}
 
 
@@ -139,4 +140,5 @@ def stop_deployment(name: str, settings: Settings, namespace: str | None = None,
         Deployer(conn).stop(ns, name, stopped=not start)
     finally:
         conn.close()
+        settings.invalidate_inventory()
     return {"name": name, "namespace": ns, "stopped": not start}

@@ -94,3 +94,38 @@ async def test_names_ending_in_a_newline_are_400_everywhere(api, kube):
     code, err = await api("GET", "deployments", "abc%0A")
     assert code == 400 and err["field"] == "name"
     assert not any(r["method"] == "POST" for r in kube.requests)  # nothing reached the cluster
+
+
+async def test_the_hardware_cache_is_dropped_after_deploy_stop_and_delete(api, kube, settings):
+    kube.scenario("success", step_seconds=0.05)
+    code, _ = await api("GET", "hardware")
+    assert code == 200 and settings._inventory is not None
+    code, task = await api("POST", "deployments", body={**GRANITE, "name": "granite", "no_follow": True})
+    assert code == 202
+    for _ in range(100):
+        code, dep = await api("GET", "deployments", "granite")
+        if dep.get("task", {}).get("terminal"):
+            break
+        await asyncio.sleep(0.05)
+    assert settings._inventory is None  # the deploy took GPUs
+    await api("GET", "hardware")
+    code, _ = await api("POST", "deployments", "granite", "stop")
+    assert code == 200 and settings._inventory is None
+    await api("GET", "hardware")
+    code, _ = await api("DELETE", "deployments", "granite")
+    assert code == 200 and settings._inventory is None  # preflight sees the freed GPUs at once
+
+
+async def test_big_bodies_are_413_before_they_are_read(api):
+    big = b'{"model": "' + b"x" * 2_000_000 + b'"}'
+    code, err = await api("POST", "recommend", body=big)
+    assert code == 413 and err["error"] == "RequestEntityTooLarge" and "max_body_bytes" in err["hint"]
+    code, err = await api("POST", "recommend", body=b'{"model": "' + b"x" * 200_000 + b'", "kpi": "latency"}')
+    assert code in (400, 404)  # parsed (off the loop) and answered, under the limit
+
+
+async def test_405_names_the_allowed_methods(api, jp_fetch):
+    resp = await api("PUT", "deployments", body=b"{}", raw=True)
+    assert resp.code == 405 and resp.headers["Allow"] == "GET, POST"
+    resp = await api("TRACE", "config", raw=True, allow_nonstandard_methods=True)
+    assert resp.code == 405 and resp.headers["Allow"] == "GET"
