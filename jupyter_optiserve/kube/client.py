@@ -27,7 +27,8 @@ from jupyter_optiserve.kube.access import Rule, grant_hint
 SA_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")  # tests point this elsewhere
 DEFAULT_KUBECONFIG = "~/.kube/config"
 _UNREACHABLE_HINT = ("check the VPN/network and that the API server is up, log in again (`oc login`), "
-                     "raise --timeout, or pass --no-cluster to work from local facts only")
+                     "raise --timeout, or work without the cluster: --offline (render, preflight, export), "
+                     "--accelerator A --gpus N or --no-detect (recommend), --no-cluster (hardware)")
 
 
 class NoCluster(ClusterUnreachableError):

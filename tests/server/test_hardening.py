@@ -129,3 +129,12 @@ async def test_405_names_the_allowed_methods(api, jp_fetch):
     assert resp.code == 405 and resp.headers["Allow"] == "GET, POST"
     resp = await api("TRACE", "config", raw=True, allow_nonstandard_methods=True)
     assert resp.code == 405 and resp.headers["Allow"] == "GET"
+
+
+async def test_a_pasted_token_is_never_echoed(api, caplog):
+    token = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123"
+    for value in (token, "My_Secret_Token_Value"):
+        code, err = await api("POST", "render", body={**GRANITE, "name": "g", "offline": True, "hf_token_secret": value})
+        assert code == 400, err
+        assert value not in str(err) and value not in caplog.text
+    assert "looks like a token" in str(err) or "not a valid Kubernetes name" in str(err)

@@ -33,10 +33,12 @@ ADMIN_PREFIX = "/_fake/"
 
 
 class Fault:
-    """Make the next `count` requests whose path matches `path` fail (status) or stall (hang)."""
+    """Make the next `count` requests whose path matches `path` fail (status) or stall (hang), after
+    letting the first `after` of them through (e.g. a preflight's dry run before the real create)."""
 
     def __init__(self, path: str = ".*", count: int = 1, status: int | None = None,
-                 retry_after: int | None = None, hang: float = 0.0, method: str | None = None):
+                 retry_after: int | None = None, hang: float = 0.0, method: str | None = None, after: int = 0):
+        self.after = after
         self.regex = re.compile(path)
         if status is None and not hang:
             status = 500  # a hang alone delays the real answer; otherwise default to a 500
@@ -212,8 +214,8 @@ class FakeKubeServer:
             self.authz.add(preset.deny)
 
     def add_fault(self, path: str = ".*", count: int = 1, status: int | None = None, retry_after: int | None = None,
-                  hang: float = 0.0, method: str | None = None) -> Fault:
-        fault = Fault(path, count, status, retry_after, hang, method)
+                  hang: float = 0.0, method: str | None = None, after: int = 0) -> Fault:
+        fault = Fault(path, count, status, retry_after, hang, method, after)
         with self._faults_lock:
             self.faults.append(fault)
         return fault
@@ -226,6 +228,9 @@ class FakeKubeServer:
         with self._faults_lock:
             for f in self.faults:
                 if f.matches(method, path):
+                    if f.after > 0:
+                        f.after -= 1
+                        continue
                     f.count -= 1
                     return f
         return None
