@@ -49,6 +49,16 @@ class Fault:
         return self.count > 0 and (self.method in (None, method)) and bool(self.regex.search(path))
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up (a watch closed under a read) is routine for an API server, not a traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class FakeKubeServer:
     """In-process fake Kubernetes API server.
 
@@ -89,7 +99,7 @@ class FakeKubeServer:
 
     def start(self) -> "FakeKubeServer":
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._httpd = ThreadingHTTPServer((self.host, self._port), handler)
+        self._httpd = _QuietServer((self.host, self._port), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="fakekube-http", daemon=True)
         self._thread.start()
