@@ -37,7 +37,7 @@ def prompt_target(name: str, settings: Settings, namespace: str | None = None, f
         isvc = Deployer(conn).get_isvc(ns, name)
         if not is_ours(isvc) and not foreign:
             raise ConflictError(f"'{name}' was not created by OptiServe; its endpoint and token are not OptiServe's to use",
-                                hint='send "foreign": true (CLI/magic: --foreign) to prompt it anyway', name=name)
+                                hint='check the name; to prompt it anyway, send "foreign": true', name=name)
         st = isvc.get("status") or {}
         ann = isvc["metadata"].get("annotations") or {}
         ready = next((c.get("status") for c in st.get("conditions") or [] if c.get("type") == "Ready"), None)
