@@ -8,6 +8,7 @@ extension's thread pool, so the event loop never waits on it. Errors are
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import time
 from http.client import responses
@@ -284,8 +285,17 @@ class PromptHandler(OptiServeHandler):
         deadline = time.monotonic() + self.optiserve.prompt_timeout  # the wait for a free worker counts too
         target = await self.blocking(service.prompt_target, name, self.optiserve, _ns(p),
                                      foreign=bool(body.get("foreign")))
-        self.reply(await self.endpoint(service.send_prompt, target, body["text"], body.get("max_tokens", 64),
-                                       self.optiserve, deadline))
+        try:  # the worker honours the deadline itself; this also bounds what it cannot (a DNS lookup)
+            answer = await asyncio.wait_for(
+                self.endpoint(service.send_prompt, target, body["text"], body.get("max_tokens", 64), self.optiserve,
+                              deadline), timeout=max(0.1, deadline - time.monotonic()) + 2.0)
+        except asyncio.TimeoutError:
+            from jupyter_optiserve.deploy.smoke import SmokeResult
+
+            answer = SmokeResult(False, target.url, error=f"no answer within {self.optiserve.prompt_timeout:g} s",
+                                 cause="the endpoint did not answer in time",
+                                 fix="check that the engine is up (its logs), then try again").to_dict()
+        self.reply(answer)
 
 
 # -- meta ---------------------------------------------------------------------------------------------
