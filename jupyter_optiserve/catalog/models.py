@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.userpath import expand
 
 SCHEMA = {
     "type": "array",
@@ -325,7 +326,7 @@ def _active_params(m: Model, total: float) -> float:
 
 def load_config_path(path: str | Path) -> Model:
     """A model from a local folder holding ``config.json``, or the file itself."""
-    p = Path(path).expanduser()
+    p = expand(path)
     try:
         cfg_path = p / "config.json" if p.is_dir() else p
         if not cfg_path.is_file():

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.userpath import expand
 
 
 def refuse_overwrite(out: Path, names: list[str], force: bool) -> None:
@@ -26,7 +27,7 @@ def bundle_names(objs: list[dict]) -> list[str]:
 
 
 def export(objs: list[dict], out_dir: str | Path, plan=None, preflight=None, force: bool = False) -> list[Path]:
-    out = Path(out_dir).expanduser()
+    out = expand(out_dir)
     refuse_overwrite(out, bundle_names(objs), force)
     out.mkdir(parents=True, exist_ok=True)
     written, resources = [], []

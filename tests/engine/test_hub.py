@@ -160,3 +160,9 @@ def test_offline_mode_never_asks_the_hub(monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     with pytest.raises(InvalidInputError, match="HF_HUB_OFFLINE"):
         load_catalog().resolve_model("acme/tiny-0.5b")
+
+
+@pytest.mark.parametrize("name", ["~6", "~nobody-here/model", "~6/config.json"])
+def test_a_model_starting_with_an_unknown_home_is_a_clear_error(name):
+    with pytest.raises((InvalidInputError, NotFoundError)):
+        load_catalog().resolve_model(name, allow_hub=False)
