@@ -61,7 +61,17 @@ def run_campaign(max_examples: int, workers: int, seed: int, max_time: int, repo
     return {"requests": len(entries), "statuses": dict(sorted(statuses.items())), "5xx": len(fivexx),
             "5xx_examples": fivexx[:10], "tracebacks": log.count("Traceback"), "seconds": round(wall, 1),
             "schemathesis_exit": proc.returncode, "schemathesis_summary": tail,
-            "server_log_tail": log[-3000:] if "Traceback" in log else ""}
+            "server_log_tail": _tracebacks(log)}
+
+
+def _tracebacks(log: str, keep: int = 3) -> str:
+    """The first ``keep`` tracebacks of the server log, each with the line before it (the request)."""
+    out, lines = [], log.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback") and len(out) < keep:
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("[")), len(lines))
+            out.append("\n".join(lines[max(0, i - 1):end]))
+    return "\n\n".join(out)
 
 
 def main(argv=None) -> int:
