@@ -122,7 +122,6 @@ def delete_deployment(name: str, settings: Settings, namespace: str | None = Non
             if not cancelled:
                 raise
             deleted = []
-        settings.tasks.forget(name, ns)
     finally:
         conn.close()
         settings.invalidate_inventory()

@@ -268,12 +268,6 @@ class TaskManager:
         with self._lock:
             return self._tasks.get(task_id)
 
-    def forget(self, name: str, namespace: str) -> None:
-        """Drop the finished tasks of a deleted deployment: after DELETE, GET answers 404."""
-        with self._lock:
-            for tid in [i for i, t in self._tasks.items() if t.name == name and t.namespace == namespace and t.terminal]:
-                self._tasks.pop(tid, None)
-
     def cancel_all(self) -> None:
         for t in self.list():
             t.cancel()
