@@ -80,7 +80,7 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, kubeconfig: str, namespace: str, tmp: Path):
+    def __init__(self, kubeconfig: str, namespace: str, tmp: Path, optiserve: dict | None = None):
         self.port, self.token = free_port(), secrets.token_hex(16)
         cfg = tmp / "jupyter_server_config.json"
         cfg.write_text(json.dumps({
@@ -89,7 +89,7 @@ class Server:
                           "jpserver_extensions": {"jupyter_optiserve": True, "bench_server": True},
                           "log_level": "WARN"},
             "IdentityProvider": {"token": self.token},
-            "OptiServeApp": {"kubeconfig": kubeconfig, "namespace": namespace}}))
+            "OptiServeApp": {"kubeconfig": kubeconfig, "namespace": namespace, **(optiserve or {})}}))
         env = {k: v for k, v in os.environ.items() if k not in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST")}
         env.update({"JUPYTER_CONFIG_DIR": str(tmp / "config"), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
                     "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), str(ROOT), env.get("PYTHONPATH", "")])})

@@ -24,6 +24,7 @@ from jupyter_optiserve.catalog.runtimes import Runtime
 from jupyter_optiserve.catalog.variants import Variant
 from jupyter_optiserve.catalog.yamlio import load_yaml, validate
 from jupyter_optiserve.errors import CatalogError, InvalidInputError, NotFoundError, closest
+from jupyter_optiserve.userpath import expand
 
 __all__ = ["Catalog", "load_catalog", "Accelerator", "Model", "Profile", "Runtime", "Variant"]
 
@@ -108,8 +109,8 @@ class Catalog:
         variant = self.find_variant(name)
         if variant and variant.base and self.find_model(variant.base):
             return self.find_model(variant.base), variant
-        p = Path(name).expanduser()
-        if p.exists() or name.endswith(".json") or name.startswith((".", "/", "~")):
+        p = expand(name)
+        if _exists(p) or name.endswith(".json") or name.startswith((".", "/", "~")):
             return load_config_path(p), None
         near = self.closest_models(name)
         if re.fullmatch(r"[\w.\-]+/[\w.\-]+", name) and allow_hub:
@@ -155,7 +156,7 @@ _cache: dict[tuple, Catalog] = {}
 
 def load_catalog(extra_dirs: list[str | Path] | None = None) -> Catalog:
     """The catalog (cached per set of folders): bundled profiles/ plus any extra folders."""
-    dirs = [bundled_profiles_dir(), *extra_profile_dirs(), *(Path(p).expanduser() for p in (extra_dirs or []))]
+    dirs = [bundled_profiles_dir(), *extra_profile_dirs(), *(expand(p) for p in (extra_dirs or []))]
     for d in dirs[1:]:
         if not d.is_dir():
             raise CatalogError(f"extra profile folder {d} does not exist", hint="fix OPTISERVE_PROFILE_DIRS or the configured folders")
@@ -164,3 +165,11 @@ def load_catalog(extra_dirs: list[str | Path] | None = None) -> Catalog:
         if key not in _cache:
             _cache[key] = Catalog(dirs)
         return _cache[key]
+
+
+def _exists(p: Path) -> bool:
+    """Path.exists() without OSError: a model string over 255 bytes is a bad name, not a crash."""
+    try:
+        return p.exists()
+    except (OSError, ValueError):
+        return False

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.userpath import expand
 
 SCHEMA = {
     "type": "array",
@@ -185,8 +186,30 @@ class Model:
 _DTYPES = {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32", "half": "fp16", "float": "fp32"}
 
 
+MAX_CONFIG_BYTES = 5_000_000  # real config.json files are a few KB
+_SIZE_FIELDS = ("layers", "hidden_size", "intermediate_size", "heads", "kv_heads", "head_dim", "vocab_size", "max_context")
+_MAX_SIZE = 10**8  # far beyond any real model; a config.json can come from any public repo
+
+
 def from_hf_config(cfg: dict, model_id: str, origin: str = "config.json") -> Model:
-    """Describe any decoder-only model from its ``config.json`` (multimodal: its ``text_config``)."""
+    """Describe any decoder-only model from its ``config.json`` (multimodal: its ``text_config``).
+    Strings, huge or non-finite numbers where sizes belong are InvalidInputError, never a crash."""
+    bad = InvalidInputError(f"{model_id}: config.json has sizes OptiServe cannot use (non-numbers, negative or huge "
+                            "values)", hint="check the model's config.json, or pick a catalog model (`optiserve models`)")
+    try:
+        model = _from_hf_config(cfg, model_id, origin)
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError, AttributeError, KeyError):
+        raise bad from None
+    for f in _SIZE_FIELDS:
+        v = getattr(model, f, None)
+        if v is not None and not (isinstance(v, int) and 0 < v <= _MAX_SIZE):
+            raise bad
+    if not (0 < model.params_b < 1e6):
+        raise bad
+    return model
+
+
+def _from_hf_config(cfg: dict, model_id: str, origin: str) -> Model:
     if not isinstance(cfg, dict):
         raise InvalidInputError(f"{model_id}: config.json is not a JSON object", hint="point --model at a Hugging Face model folder")
     text = cfg.get("text_config") if isinstance(cfg.get("text_config"), dict) else cfg
@@ -303,21 +326,29 @@ def _active_params(m: Model, total: float) -> float:
 
 def load_config_path(path: str | Path) -> Model:
     """A model from a local folder holding ``config.json``, or the file itself."""
-    p = Path(path).expanduser()
-    cfg_path = p / "config.json" if p.is_dir() else p
-    if not cfg_path.is_file():
-        raise InvalidInputError(f"no config.json at {p}", hint="pass a folder containing config.json, or the file itself")
+    p = expand(path)
     try:
+        cfg_path = p / "config.json" if p.is_dir() else p
+        if not cfg_path.is_file():
+            raise InvalidInputError(f"no config.json at {str(p)[:200]}",
+                                    hint="pass a folder containing config.json, or the file itself")
+        if cfg_path.stat().st_size > MAX_CONFIG_BYTES:
+            raise InvalidInputError(f"{cfg_path} is larger than {MAX_CONFIG_BYTES // 1_000_000} MB: not a model config",
+                                    hint="pass the model's config.json")
         cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"{cfg_path} is not valid JSON ({exc})", hint="check the file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise InvalidInputError(f"{cfg_path} is not valid JSON ({str(exc)[:200]})", hint="check the file") from None
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte, no permission, ...
+        raise InvalidInputError(f"cannot read a model config at {str(p)[:200]} ({getattr(exc, 'strerror', None) or exc})",
+                                hint="pass a catalog id (`optiserve models`), a Hugging Face id or a folder "
+                                     "with config.json") from None
     name = (p if p.is_dir() else p.parent).name or "local-model"
     model = from_hf_config(cfg, name.lower(), origin="config.json")
     tok = (p if p.is_dir() else p.parent) / "tokenizer_config.json"
     if tok.is_file():
         try:
             has = "chat_template" in json.loads(tok.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (ValueError, TypeError, OSError, RecursionError):
             has = None
         model = model.with_(has_chat_template=has)
     return model.with_(source=str(cfg_path))

@@ -10,6 +10,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from jupyter_optiserve.userpath import expand
+
 
 def bundled_profiles_dir() -> Path:
     packaged = Path(str(resources.files("jupyter_optiserve"))) / "profiles"
@@ -24,4 +26,4 @@ def bundled_profiles_dir() -> Path:
 def extra_profile_dirs() -> list[Path]:
     """Folders named in ``OPTISERVE_PROFILE_DIRS`` (os.pathsep separated), added to the curated set."""
     raw = os.environ.get("OPTISERVE_PROFILE_DIRS", "")
-    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
+    return [expand(p) for p in raw.split(os.pathsep) if p.strip()]

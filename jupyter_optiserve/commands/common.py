@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
+import math
 import sys
 
 
@@ -27,7 +27,9 @@ def positive_float(flag: str, maximum: float | None = None):
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{flag} must be a number, got '{text}'") from None
-        if not value > 0 or value != value:
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{flag} must be a finite number, got '{text}'")
+        if not value > 0:
             raise argparse.ArgumentTypeError(f"{flag} must be greater than 0, got {text}")
         if maximum is not None and value > maximum:
             raise argparse.ArgumentTypeError(f"{flag} must be at most {maximum}, got {text}")
@@ -36,7 +38,9 @@ def positive_float(flag: str, maximum: float | None = None):
 
 
 def print_json(obj) -> None:
-    json.dump(obj, sys.stdout, indent=2, default=str)
+    from jupyter_optiserve.service.jsonsafe import dumps
+
+    sys.stdout.write(dumps(obj, indent=2, default=str))
     sys.stdout.write("\n")
 
 

@@ -6,7 +6,7 @@ import sys
 
 from jupyter_optiserve.commands.common import positive_float, print_json
 from jupyter_optiserve.commands.planflags import add_plan_flags, connect_from_args, plan_from_args
-from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.errors import ConflictError, InvalidInputError
 
 
 def add_deploy_flags(p) -> None:
@@ -47,6 +47,9 @@ def run(args) -> int:
     if not report.ok:
         if args.json:
             print_json(out)
+        clash = next((f for f in report.failures if f.id == "name"), None)
+        if clash is not None:  # the documented exit code for a name collision (6), not a plain failure
+            raise ConflictError(clash.message, hint=clash.fix)
         return 1
     if not (args.yes or args.dry_run):
         if not sys.stdin.isatty():

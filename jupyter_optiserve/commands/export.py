@@ -9,6 +9,7 @@ def register(sub) -> None:
     p = sub.add_parser("export", help="write the manifests, a kustomization and a README into a folder")
     add_plan_flags(p)
     p.add_argument("--output", "-o", required=True, metavar="DIR", help="folder to write (created if missing)")
+    p.add_argument("--force", action="store_true", help="overwrite files the folder already holds")
     p.set_defaults(func=run)
 
 
@@ -22,6 +23,6 @@ def run(args) -> int:
     objs = render(plan)
     ensure_valid(objs)
     report = run_preflight(plan, objs, None)  # offline checks only: the folder may be applied elsewhere
-    for path in export(objs, args.output, plan, report):
+    for path in export(objs, args.output, plan, report, force=args.force):
         print(path)
     return 0

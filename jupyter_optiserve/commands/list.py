@@ -22,6 +22,10 @@ def _row(obj: dict, ours: bool) -> dict:
             "profile": ann.get("optiserve.io/profile"), "url": st.get("url")}
 
 
+def orphan_rows(found: dict) -> list[dict]:
+    return [{"kind": o["kind"], "name": o["metadata"]["name"]} for o in found.get("orphans") or []]
+
+
 def run(args) -> int:
     from jupyter_optiserve.deploy import Deployer
 
@@ -29,9 +33,13 @@ def run(args) -> int:
     ns = args.namespace or conn.namespace
     found = Deployer(conn).list(ns)
     rows = [_row(o, True) for o in found["optiserve"]] + [_row(o, False) for o in found["other"]]
+    orphans = orphan_rows(found)
     if args.json:
-        print_json({"namespace": ns, "deployments": rows})
+        print_json({"namespace": ns, "deployments": rows, "orphans": orphans})
         return 0
+    for o in orphans:
+        print(f"left over: {o['kind']}/{o['name']} without its InferenceService; remove it with "
+              f"`optiserve delete {o['name']} -n {ns}`")
     if not rows:
         print(f"no InferenceServices in {ns}")
         return 0

@@ -6,7 +6,9 @@
   input changes nothing, a changed profile replaces the object in place.
 - Ownership: every object carries ``app.kubernetes.io/managed-by: optiserve``; an existing object
   without it is a ConflictError, checked for all objects before anything is written.
-- A failure midway deletes what this run created (only that) and re-raises.
+- A failure midway deletes what this run created (only that), puts back what it updated, and
+  re-raises; what could not be undone is named, with the command that removes it.
+- ``delete NAME`` also removes OptiServe's leftovers of NAME when its InferenceService is gone.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class ApplyResult:
     actions: list = field(default_factory=list)  # (kind, name, created|updated|unchanged)
     dry_run: bool = False
     rolled_back: list = field(default_factory=list)
+    left_behind: list = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -82,6 +85,7 @@ class Deployer:
                 raise _conflict(obj, cur)
             existing[_key(obj)] = cur
         created: list[dict] = []
+        updated: list[dict] = []  # the live objects before this run replaced them
         owner = None
         try:
             for obj in objs:
@@ -101,17 +105,29 @@ class Deployer:
                 else:
                     out = self.res.replace(_for_replace(body, cur), dry_run=dry_run)
                     action = "updated"
+                    if not dry_run:
+                        updated.append(cur)
                 result.actions.append((obj["kind"], obj["metadata"]["name"], action))
                 if obj["kind"] in (ISVC.kind, "LLMInferenceService") and not dry_run:
                     owner = _owner_ref(out)
             if owner and not dry_run:
                 self._adopt(objs, owner)
         except OptiServeError as exc:
-            result.rolled_back = self._rollback(created)
+            result.rolled_back, result.left_behind = self._rollback(created, updated)
+            notes = []
             if result.rolled_back:
-                exc.hint = (exc.hint + "; " if exc.hint else "") + "removed what this run created: " + \
-                    ", ".join(result.rolled_back)
+                notes.append("undid what this run changed: " + ", ".join(result.rolled_back))
                 exc.detail["rolled_back"] = result.rolled_back
+            if result.left_behind:
+                name, ns = objs[0]["metadata"]["name"], objs[0]["metadata"]["namespace"]
+                refs = " ".join(r.split(" ")[0].lower() for r in result.left_behind)
+                notes.append("could NOT undo: " + ", ".join(result.left_behind)
+                             + f"; remove it with `optiserve delete {name} -n {ns}` (or `oc delete {refs} -n {ns}`)")
+                exc.detail["left_behind"] = result.left_behind
+                exc.message += " (left behind: " + ", ".join(result.left_behind) + ")"
+                exc.args = (exc.message,)
+            if notes:
+                exc.hint = "; ".join([*([exc.hint] if exc.hint else []), *notes])
             raise
         return result
 
@@ -127,15 +143,36 @@ class Deployer:
                 keep = [r for r in refs if not (r.get("kind") == owner["kind"] and r.get("name") == owner["name"])]
                 self.res.patch(kind, meta["namespace"], meta["name"], {"metadata": {"ownerReferences": keep + [owner]}})
 
-    def _rollback(self, created: list[dict]) -> list[str]:
-        gone = []
+    def _rollback(self, created: list[dict], updated: list[dict]) -> tuple[list[str], list[str]]:
+        """Delete what this run created and put back what it replaced: (undone, left behind)."""
+        done, left = [], []
         for obj in reversed(created):
+            ref = f"{obj['kind']}/{obj['metadata']['name']}"
             try:
-                if self.res.delete(kind_of(obj), obj["metadata"]["namespace"], obj["metadata"]["name"]):
-                    gone.append(f"{obj['kind']}/{obj['metadata']['name']}")
+                self.res.delete(kind_of(obj), obj["metadata"]["namespace"], obj["metadata"]["name"])
+                done.append(ref)
+            except OptiServeError:  # the original error stays what the user sees; this one is named
+                left.append(ref)
+        for prev in reversed(updated):
+            ref = f"{prev['kind']}/{prev['metadata']['name']}"
+            try:
+                self._restore(prev)
+                done.append(ref + " (previous version restored)")
             except OptiServeError:
-                pass  # best effort: the original error is what the user must see
-        return gone
+                left.append(ref + " (changed by this run)")
+        return done, left
+
+    def _restore(self, prev: dict) -> None:
+        """Replace the live object with ``prev`` (its spec, labels and annotations) at the live version."""
+        kind, meta = kind_of(prev), prev["metadata"]
+        live = self.res.get(kind, meta["namespace"], meta["name"])
+        if live is None:
+            return
+        body = {k: copy.deepcopy(v) for k, v in prev.items() if k != "status"}
+        body["metadata"] = {k: copy.deepcopy(v) for k, v in meta.items()
+                            if k in ("name", "namespace", "labels", "annotations", "ownerReferences")}
+        body["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
+        self.res.replace(body)
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def get_isvc(self, namespace: str, name: str, kind=ISVC) -> dict:
@@ -166,10 +203,31 @@ class Deployer:
         _, kind = self._owned(namespace, name)
         return self.res.patch(kind, namespace, name, {"metadata": {"annotations": {STOP: "true" if stopped else "false"}}})
 
+    def leftovers(self, namespace: str, name: str) -> list[tuple]:
+        """OptiServe's objects for deployment ``name`` (the names ``render`` gives them) while its
+        InferenceService is gone, e.g. after a rollback that failed: [(Kind, object name)]."""
+        out = []
+        for kind, obj_name in ((SR, name), (KINDS["ServiceAccount"], f"{name}-sa"), (KINDS["Role"], f"{name}-view-role"),
+                               (KINDS["RoleBinding"], f"{name}-view"), (KINDS["Secret"], f"default-{name}-sa")):
+            try:
+                obj = self.res.get(kind, namespace, obj_name)
+            except OptiServeError:
+                continue  # e.g. may not read secrets
+            if is_ours(obj):
+                out.append((kind, obj_name))
+        return out
+
     def delete(self, namespace: str, name: str) -> list[str]:
         """Delete the ISVC; owned objects follow by garbage collection, and are also deleted
-        here when they are ours and owned by it (clusters or fakes without GC)."""
-        obj, kind = self._owned(namespace, name)
+        here when they are ours and owned by it (clusters or fakes without GC). Without an ISVC,
+        OptiServe's leftovers of ``name`` are deleted instead (NotFoundError when there are none)."""
+        try:
+            obj, kind = self._owned(namespace, name)
+        except NotFoundError:
+            orphans = self.leftovers(namespace, name)
+            if not orphans:
+                raise
+            return [f"{k.kind}/{n}" for k, n in orphans if self.res.delete(k, namespace, n)]
         uid = obj["metadata"].get("uid")
         gone = [f"{kind.kind}/{name}"] if self.res.delete(kind, namespace, name) else []
         for k in (SR, KINDS["ServiceAccount"], KINDS["Role"], KINDS["RoleBinding"], KINDS["Secret"]):
@@ -190,7 +248,13 @@ class Deployer:
         except OptiServeError:
             pass
         ours = [i for i in items if is_ours(i)]
-        return {"optiserve": ours, "other": [i for i in items if not is_ours(i)]}
+        names = {i["metadata"]["name"] for i in items}
+        try:  # a ServingRuntime of ours without its InferenceService: a leftover `delete NAME` removes
+            orphans = [s for s in self.res.list(SR, namespace, label_selector=f"{MANAGED_BY}={MANAGER}")
+                       if s["metadata"]["name"] not in names]
+        except OptiServeError:
+            orphans = []
+        return {"optiserve": ours, "other": [i for i in items if not is_ours(i)], "orphans": orphans}
 
 
 def _key(obj: dict) -> tuple:

@@ -7,16 +7,31 @@ from pathlib import Path
 import yaml
 
 from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.userpath import expand
 
 
-def export(objs: list[dict], out_dir: str | Path, plan=None, preflight=None) -> list[Path]:
-    out = Path(out_dir).expanduser()
+def refuse_overwrite(out: Path, names: list[str], force: bool) -> None:
+    """Files of a bundle may already be there (someone's README, an edited kustomization): keep them
+    unless ``force``."""
     if out.exists() and not out.is_dir():
         raise InvalidInputError(f"--output {out} exists and is not a folder", hint="pass a folder path")
+    taken = [n for n in names if (out / n).exists()]
+    if taken and not force:
+        raise InvalidInputError(f"--output {out} already holds {', '.join(taken)}; not overwriting",
+                                hint="pass --force to overwrite them, or choose another --output folder")
+
+
+def bundle_names(objs: list[dict]) -> list[str]:
+    return [f"{i + 1:02d}-{o['kind'].lower()}-{o['metadata']['name']}.yaml" for i, o in enumerate(objs)] + \
+        ["kustomization.yaml", "README.md"]
+
+
+def export(objs: list[dict], out_dir: str | Path, plan=None, preflight=None, force: bool = False) -> list[Path]:
+    out = expand(out_dir)
+    refuse_overwrite(out, bundle_names(objs), force)
     out.mkdir(parents=True, exist_ok=True)
     written, resources = [], []
-    for i, obj in enumerate(objs):
-        fname = f"{i + 1:02d}-{obj['kind'].lower()}-{obj['metadata']['name']}.yaml"
+    for fname, obj in zip(bundle_names(objs), objs):
         (out / fname).write_text(yaml.safe_dump(obj, sort_keys=False), encoding="utf-8")
         resources.append(fname)
         written.append(out / fname)

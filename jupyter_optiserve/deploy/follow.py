@@ -17,7 +17,7 @@ from kubernetes.watch.watch import iter_resp_lines
 
 from jupyter_optiserve.deploy.resources import ISVC
 from jupyter_optiserve.deploy.timeline import Timeline, Tracker
-from jupyter_optiserve.errors import OptiServeError, PermissionDeniedError
+from jupyter_optiserve.errors import ClusterUnreachableError, OptiServeError, PermissionDeniedError
 from jupyter_optiserve.kube import Rule, grant_hint
 
 WATCH_WINDOW_S = 30
@@ -31,6 +31,18 @@ class _Watch(threading.Thread):
         self.label, self.conn, self.fn, self.args, self.kw = label, conn, fn, args, kw
         self.out, self.stop, self.keep = out, stop, keep or (lambda obj: True)
         self.drops = 0
+        self.resp = None  # the open watch response, so close() can unblock a read
+        self.failing_since: float | None = None  # first of the failures to reach the API server in a row
+        self.last_error = ""
+
+    def close(self) -> None:
+        """Unblock a read in progress: the thread then sees ``stop`` and ends."""
+        resp = self.resp
+        if resp is not None:
+            try:
+                resp.shutdown()  # urllib3 >= 2.3: shuts the socket down under a blocked read
+            except Exception:  # noqa: BLE001 - already closed
+                pass
 
     def _put(self, kind, obj=None):
         if kind in ("ADDED", "MODIFIED", "DELETED") and not self.keep(obj):
@@ -43,6 +55,7 @@ class _Watch(threading.Thread):
             try:
                 if rv is None:
                     body = self.conn.get_json(self.fn, *self.args, **self.kw)
+                    self.failing_since = None
                     for item in body.get("items") or []:
                         self._put("ADDED", item)
                     rv = (body.get("metadata") or {}).get("resourceVersion")
@@ -50,6 +63,11 @@ class _Watch(threading.Thread):
                 resp = self.fn(*self.args, **self.kw, watch=True, resource_version=rv, allow_watch_bookmarks=True,
                                timeout_seconds=WATCH_WINDOW_S, _preload_content=False,
                                _request_timeout=(self.conn.timeout, WATCH_WINDOW_S + 10))
+                self.resp = resp
+                self.failing_since = None
+                if self.stop.is_set():
+                    resp.release_conn()
+                    return
                 try:
                     for line in iter_resp_lines(resp):
                         if self.stop.is_set():
@@ -65,6 +83,7 @@ class _Watch(threading.Thread):
                         if ev.get("type") != "BOOKMARK":
                             self._put(ev.get("type"), obj)
                 finally:
+                    self.resp = None
                     resp.release_conn()
                 if time.monotonic() - opened < WATCH_WINDOW_S - 1 and not self.stop.is_set():
                     self.drops += 1
@@ -84,14 +103,19 @@ class _Watch(threading.Thread):
             except (OSError, ValueError, OptiServeError, Exception) as exc:  # noqa: BLE001 - network drops vary
                 if self.stop.is_set():
                     return
+                if self.failing_since is None:
+                    self.failing_since = time.monotonic()
+                self.last_error = getattr(exc, "message", None) or type(exc).__name__
                 self.drops += 1
                 self._put("DROPPED", f"{type(exc).__name__}")
                 self.stop.wait(0.5)
 
 
 def follow(conn, name: str, namespace: str | None = None, *, timeout: float = 1800, pending_grace: float = 300,
-           on_update=None, kind=ISVC, include_pods: bool = True) -> Timeline:
-    """Watch until Ready, a terminal failure, a stop, or ``timeout`` seconds; return the timeline."""
+           on_update=None, kind=ISVC, include_pods: bool = True, unreachable_after: float = 60.0) -> Timeline:
+    """Watch until Ready, a terminal failure, a stop, or ``timeout`` seconds; return the timeline.
+    ClusterUnreachableError when the API server has not answered for ``unreachable_after`` seconds
+    (or at the timeout): a dead API server is not a deployment that is merely slow."""
     ns = namespace or conn.namespace
     tl = Timeline(name, ns)
     tl.advance("submitted", f"{kind.kind}/{name}")
@@ -131,6 +155,12 @@ def follow(conn, name: str, namespace: str | None = None, *, timeout: float = 18
     try:
         while tl.outcome is None:
             left = deadline - time.monotonic()
+            lost = watches[0].failing_since
+            if lost is not None and (time.monotonic() - lost >= unreachable_after or left <= 0):
+                raise ClusterUnreachableError(
+                    f"lost the API server while following {name}: no answer for {time.monotonic() - lost:.0f} s "
+                    f"({watches[0].last_error}); the deployment may still be progressing",
+                    hint=f"check the cluster (VPN, `oc login`), then `optiserve status {name} -n {ns}`")
             if left <= 0:
                 tl.outcome = "timeout"
                 tl.note(f"gave up after {timeout:g} s in phase {tl.current} (the deployment keeps going; "
@@ -172,7 +202,12 @@ def follow(conn, name: str, namespace: str | None = None, *, timeout: float = 18
                 if label == "pod" and typ in ("ADDED", "MODIFIED"):
                     tracker.on_pod(obj)
     finally:
+        # join the watches: a daemon thread still reading at interpreter exit can abort the process
         stop.set()
+        for w in watches:
+            w.close()
+        for w in watches:
+            w.join(timeout=5)
     if forbidden:
         rules = [Rule("list", "pods"), Rule("watch", "pods"), Rule("list", "events"), Rule("watch", "events")]
         tl.notes.append("showing InferenceService status only: pods/events are not readable. "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -47,20 +48,57 @@ def _explain(status: int | None, body: str) -> tuple[str, str]:
     return "the first request failed", "see the error"
 
 
+def token_refusal(url: str) -> str | None:
+    """Why a bearer token must not go to ``url`` (None when it may): only over https, to loopback, or
+    over plain http to an in-cluster Service when ``OPTISERVE_ALLOW_HTTP_TOKEN=1`` says the network is trusted."""
+    u = urllib.parse.urlsplit(url)
+    host = (u.hostname or "").lower()
+    if u.scheme == "https" or host in ("127.0.0.1", "::1", "localhost"):
+        return None
+    if u.scheme == "http" and host.endswith((".svc", ".svc.cluster.local")) and \
+            os.environ.get("OPTISERVE_ALLOW_HTTP_TOKEN") == "1":
+        return None
+    return f"the endpoint {u.scheme}://{host} is not https"
+
+
 def smoke_test(url: str, model: str, token: str | None = None, *, timeout: float = 60.0, max_tokens: int = 16,
-               prompt: str = PROMPT) -> SmokeResult:
-    """POST ``/v1/completions`` with ``stream=true``; TTFT = time to the first non-empty text chunk."""
+               prompt: str = PROMPT, deadline: float | None = None) -> SmokeResult:
+    """POST ``/v1/completions`` with ``stream=true``; TTFT = time to the first non-empty text chunk.
+
+    ``timeout`` bounds the whole request (connect, headers and every streamed line), not one socket
+    read: an endpoint that trickles keep-alive comments cannot hold it longer. ``deadline`` (a
+    ``time.monotonic()`` value) ends it earlier, e.g. when the request waited for a free worker."""
+    start = time.monotonic()
+    deadline = min(deadline or float("inf"), start + timeout)
+    res = SmokeResult(False, url)
     u = urllib.parse.urlsplit(url.rstrip("/"))
+    if token and token_refusal(url):
+        res.error = f"not sending the token: {token_refusal(url)}"
+        res.cause = "a bearer token would cross the network in clear text"
+        res.fix = ("expose the endpoint over https (--external gives a TLS route), or, inside a trusted cluster "
+                   "network, set OPTISERVE_ALLOW_HTTP_TOKEN=1")
+        return res
+    if deadline - start <= 0:
+        res.error, res.cause = "no time left for the request", "the request waited too long for a free worker"
+        res.fix = "too many prompts at once: try again in a moment"
+        return res
     conn_cls = http.client.HTTPSConnection if u.scheme == "https" else http.client.HTTPConnection
     body = json.dumps({"model": model, "prompt": prompt, "max_tokens": max_tokens, "stream": True, "temperature": 0})
     headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    res = SmokeResult(False, url)
-    start = time.monotonic()
+    conn = None
+
+    def left() -> float:
+        rest = deadline - time.monotonic()
+        if rest <= 0:
+            raise TimeoutError(f"no complete answer within {deadline - start:.0f} s")
+        return rest
+
     try:
-        conn = conn_cls(u.netloc, timeout=timeout)
+        conn = conn_cls(u.netloc, timeout=left())
         conn.request("POST", f"{u.path}/v1/completions", body=body, headers=headers)
+        conn.sock.settimeout(left())
         resp = conn.getresponse()
         res.status = resp.status
         if resp.status != 200:
@@ -70,7 +108,10 @@ def smoke_test(url: str, model: str, token: str | None = None, *, timeout: float
             return res
         parts = []
         while True:
-            line = resp.readline()
+            if conn.sock is not None:
+                conn.sock.settimeout(left())
+            line = resp.readline(65536)
+            left()
             if not line:
                 break
             line = line.decode("utf-8", "replace").strip()
@@ -80,7 +121,8 @@ def smoke_test(url: str, model: str, token: str | None = None, *, timeout: float
             if data == "[DONE]":
                 break
             chunk = json.loads(data)
-            piece = "".join(c.get("text") or "" for c in chunk.get("choices") or [])
+            choices = chunk.get("choices") if isinstance(chunk, dict) else None
+            piece = "".join(str(c.get("text") or "") for c in choices or [] if isinstance(c, dict))
             if piece and res.ttft_s is None:
                 res.ttft_s = round(time.monotonic() - start, 3)
             parts.append(piece)
@@ -89,16 +131,25 @@ def smoke_test(url: str, model: str, token: str | None = None, *, timeout: float
         res.ok = res.ttft_s is not None
         if not res.ok:
             res.error, res.cause, res.fix = "the stream ended without text", "the engine returned nothing", "check the logs"
-    except (OSError, http.client.HTTPException, json.JSONDecodeError) as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:
         res.error = f"{type(exc).__name__}: {exc}"
-        res.cause = "the endpoint is not reachable from here" if isinstance(exc, OSError) else "bad response"
-        res.fix = ("an internal *.svc.cluster.local URL works only inside the cluster: run from the workbench, "
-                   "or deploy with --external")
+        if res.status is not None and isinstance(exc, (TimeoutError, OSError)):
+            # it answered, then went quiet: reachable, but slow or stuck
+            res.cause = f"the endpoint answered HTTP {res.status}, then sent no complete answer in time"
+            res.fix = "the engine may be overloaded or stuck: check its logs, or ask for fewer max_tokens"
+        elif isinstance(exc, TimeoutError):
+            res.cause = "the endpoint did not answer in time"
+            res.fix = ("check that the engine is up (its logs); an internal *.svc.cluster.local URL works only "
+                       "inside the cluster: run from the workbench, or deploy with --external")
+        elif isinstance(exc, OSError):
+            res.cause = "the endpoint is not reachable from here"
+            res.fix = ("an internal *.svc.cluster.local URL works only inside the cluster: run from the workbench, "
+                       "or deploy with --external")
+        else:
+            res.cause, res.fix = "bad response", "the endpoint does not speak the OpenAI streaming API: check the runtime"
     finally:
-        try:
+        if conn is not None:
             conn.close()
-        except Exception:  # noqa: BLE001
-            pass
     return res
 
 

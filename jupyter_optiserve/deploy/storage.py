@@ -49,9 +49,12 @@ def parse_secret_ref(ref: str | None, default_key: str) -> tuple[str | None, str
     if not ref:
         return None, default_key
     name, _, key = ref.partition(":")
-    if not re.fullmatch(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?", name):
-        raise InvalidInputError(f"secret name '{name}' is not a valid Kubernetes name",
-                                hint="pass the Secret's name (not its value), optionally NAME:KEY")
+    if _SECRETISH.search(ref) or not re.fullmatch(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?", name) or len(name) > 253:
+        # never echo the value: a pasted token would land in the answer and the server log
+        what = "looks like a token itself" if _SECRETISH.search(ref) else "is not a valid Kubernetes name"
+        raise InvalidInputError(f"the secret reference ({len(ref)} characters, not shown) {what}",
+                                hint="pass the Secret's name (not its value), optionally NAME:KEY; put the token "
+                                     "in a Secret with `oc create secret generic NAME --from-literal=HF_TOKEN=...`")
     return name, key or default_key
 
 
@@ -59,6 +62,8 @@ def resolve_storage(model, variant=None, *, storage_uri: str | None = None, hf_t
                     connection: str | None = None, pull_secret: str | None = None, catalog=None,
                     precision: str | None = None) -> Storage:
     """Pick and check the model source; never accepts a credential inline."""
+    for ref in (hf_token_secret, pull_secret, connection):
+        parse_secret_ref(ref, "")  # a pasted token fails here, whatever the storage scheme
     if storage_uri and _SECRETISH.search(storage_uri) or (storage_uri and re.match(r"^\w[\w+]*://[^/@]+:[^/@]+@", storage_uri)):
         raise InvalidInputError("--storage-uri seems to contain a credential; OptiServe never writes secrets into manifests",
                                 hint="put the token in a Secret and pass --hf-token-secret NAME or --connection NAME")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jupyter_optiserve.errors import OptiServeError, PermissionDeniedError
+from jupyter_optiserve.errors import NotFoundError, OptiServeError, PermissionDeniedError
 from jupyter_optiserve.hardware.inventory import Pool, Quota
 from jupyter_optiserve.hardware.nodes import capacity_key, has_accelerators, pools_from_nodes
 from jupyter_optiserve.hardware.quota import quota_from_objects
@@ -60,6 +60,10 @@ def detect_cluster(conn, catalog) -> ClusterFacts:
                 facts.identity = Identity.from_username(exc.detail["identity"])
             ok[key] = False
             facts.missing.append(want[key])
+            return None
+        except NotFoundError:  # an aggregated API or a restricted proxy may not serve it: degrade, like a 403
+            facts.notes.append(f"{key}: the API server does not serve {want[key].resource} here (404); "
+                               "inventory without it")
             return None
 
     nodes = read("nodes", conn.core.list_node)

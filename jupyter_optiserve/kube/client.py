@@ -23,11 +23,13 @@ from kubernetes.config.config_exception import ConfigException
 from jupyter_optiserve.errors import (ClusterUnreachableError, ConflictError, InvalidInputError, NotFoundError,
                                      OptiServeError, PermissionDeniedError)
 from jupyter_optiserve.kube.access import Rule, grant_hint
+from jupyter_optiserve.userpath import expand
 
 SA_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")  # tests point this elsewhere
 DEFAULT_KUBECONFIG = "~/.kube/config"
 _UNREACHABLE_HINT = ("check the VPN/network and that the API server is up, log in again (`oc login`), "
-                     "raise --timeout, or pass --no-cluster to work from local facts only")
+                     "raise --timeout, or work without the cluster: --offline (render, preflight, export), "
+                     "--accelerator A --gpus N or --no-detect (recommend), --no-cluster (hardware)")
 
 
 class NoCluster(ClusterUnreachableError):
@@ -109,14 +111,14 @@ def connect(kubeconfig: str | None = None, context: str | None = None, namespace
     Nothing is sent to the server here: reachability shows on the first ``call``.
     """
     if kubeconfig:
-        path = Path(kubeconfig).expanduser()
+        path = expand(kubeconfig)
         if not path.is_file():
             raise InvalidInputError(f"--kubeconfig {kubeconfig}: no such file", hint="pass an existing kubeconfig file")
         return _from_kubeconfig(str(path), context, namespace, timeout)
     if not context and _in_cluster():
         return _from_service_account(namespace, timeout)
     env = [p for p in os.environ.get("KUBECONFIG", "").split(os.pathsep) if p]
-    files = [str(Path(p).expanduser()) for p in env if Path(p).expanduser().is_file()]
+    files = [str(expand(p)) for p in env if expand(p).is_file()]
     if not files and Path(DEFAULT_KUBECONFIG).expanduser().is_file():
         files = [str(Path(DEFAULT_KUBECONFIG).expanduser())]
     if not files:

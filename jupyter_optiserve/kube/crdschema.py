@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from jupyter_optiserve.patterns import end_anchored
+
 CRDS_ENV = "OPTISERVE_KSERVE_CRDS"
 _DEFAULT = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "kserve-crds"
 
@@ -59,6 +61,8 @@ def to_json_schema(s, reject_unknown: bool = True):
             out[k] = to_json_schema(v, reject_unknown)
         elif k in ("allOf", "anyOf", "oneOf"):
             out[k] = [to_json_schema(x, reject_unknown) for x in v]
+        elif k == "pattern":
+            out[k] = end_anchored(v)  # Go's $ is the end of text; Python's also matches before a final \n
         else:
             out[k] = v
     if s.get("nullable"):

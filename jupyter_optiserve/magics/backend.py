@@ -15,6 +15,7 @@ from pathlib import Path
 
 from jupyter_optiserve import service
 from jupyter_optiserve.service import Settings
+from jupyter_optiserve.userpath import expand
 
 _settings: dict = {}
 _lock = threading.Lock()
@@ -56,10 +57,14 @@ def task(task_dict: dict, settings: Settings):
     return settings.tasks.get(task_dict["id"])
 
 
-def export(req: dict, out_dir: str, settings: Settings) -> list[str]:
+def export(req: dict, out_dir: str, settings: Settings, force: bool = False) -> list[str]:
     """``optiserve export``'s folder, from the same bundle ``GET /optiserve/export`` serves."""
+    from jupyter_optiserve.deploy.export import refuse_overwrite
+
     data = service.export_zip(req, settings)
-    out = Path(out_dir).expanduser()
+    out = expand(out_dir)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        refuse_overwrite(out, [e.split("/", 1)[-1] for e in zf.namelist()], force)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

@@ -93,4 +93,4 @@ def stop(args, settings):
 
 def export(args, settings):
     req = _body(args, PLAN_FIELDS, offline=args.offline or None)
-    return Exported(backend.export(req, args.output, settings))
+    return Exported(backend.export(req, args.output, settings, force=getattr(args, "force", False)))

@@ -122,6 +122,7 @@ def build() -> Parser:
     p.add_argument("output", nargs="?", metavar="DIR", help="folder to write (created if missing)")
     p.add_argument("--output", "-o", dest="output_flag", metavar="DIR", help=argparse.SUPPRESS)
     p.add_argument("--offline", action="store_true", help="do not contact a cluster")
+    p.add_argument("--force", action="store_true", help="overwrite files DIR already holds")
     return top
 
 

@@ -44,6 +44,8 @@ class OptiServeApp(ExtensionApp):
     max_tasks = Int(50, config=True, help="Finished deploy tasks kept in memory.")
     sse_heartbeat = Float(15.0, config=True, help="Seconds between heartbeat comments on the progress stream.")
     workers = Int(8, config=True, help="Threads for blocking Kubernetes/NVML/file calls (engine work uses one more).")
+    endpoint_workers = Int(4, config=True, help="Threads for requests to model endpoints (prompts); more wait.")
+    max_body_bytes = Int(1_000_000, config=True, help="Largest request body OptiServe's endpoints read (413 above).")
 
     def make_settings(self) -> Settings:
         return Settings(namespace=self.namespace or None, kubeconfig=self.kubeconfig or None,
@@ -61,8 +63,12 @@ class OptiServeApp(ExtensionApp):
             parse_kpi(settings.default_kpi, False)  # a typo in the config fails at start-up, not per request
         self.executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="optiserve")
         self.cpu_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="optiserve-cpu")
+        self.endpoint_executor = ThreadPoolExecutor(max_workers=max(1, self.endpoint_workers),
+                                                    thread_name_prefix="optiserve-endpoint")
         self.settings.update({"optiserve": settings, "optiserve_executor": self.executor,
                               "optiserve_cpu_executor": self.cpu_executor,
+                              "optiserve_endpoint_executor": self.endpoint_executor,
+                              "optiserve_max_body": max(1024, self.max_body_bytes),
                               "optiserve_sse_heartbeat": self.sse_heartbeat})
         self.executor.submit(_warm, settings)  # the first request should not pay for imports and schemas
         self.log.info("OptiServe %s: namespace=%s, offline=%s", __version__, settings.namespace or "(default)",
@@ -79,7 +85,8 @@ class OptiServeApp(ExtensionApp):
             settings.tasks.cancel_all()
         if getattr(settings, "_benchmark_tasks", None) is not None:
             settings._benchmark_tasks.cancel_all()
-        for executor in (getattr(self, "executor", None), getattr(self, "cpu_executor", None)):
+        for executor in (getattr(self, "executor", None), getattr(self, "cpu_executor", None),
+                         getattr(self, "endpoint_executor", None)):
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)
 

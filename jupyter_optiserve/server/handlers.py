@@ -8,8 +8,9 @@ extension's thread pool, so the event loop never waits on it. Errors are
 
 from __future__ import annotations
 
+import asyncio
 import functools
-import json
+import time
 from http.client import responses
 
 import tornado.web
@@ -18,17 +19,41 @@ from tornado.ioloop import IOLoop
 
 from jupyter_optiserve import service
 from jupyter_optiserve.errors import OptiServeError
+from jupyter_optiserve.service import jsonsafe
 from jupyter_optiserve.server.validation import check_body, check_params
 from jupyter_optiserve.service.schema import openapi_json
 
+DEFAULT_MAX_BODY = 1_000_000  # bytes; OptiServe's largest body (a prompt) is ~20 kB
+
 _HINTS = {403: "send the Jupyter token (Authorization: token ...) or the session cookie with X-XSRFToken",
-          404: "see GET /optiserve/openapi.json for the endpoints", 405: "see GET /optiserve/openapi.json"}
+          404: "see GET /optiserve/openapi.json for the endpoints", 405: "see GET /optiserve/openapi.json",
+          413: "send a smaller body (the administrator sets c.OptiServeApp.max_body_bytes)"}
 
 
+@tornado.web.stream_request_body
 class OptiServeHandler(APIHandler):
-    """Base: settings, executor, validation and the error shape."""
+    """Base: settings, executor, validation and the error shape.
+
+    Bodies are streamed in (``stream_request_body``) so that their size is checked before they are read:
+    a body over ``max_body_bytes`` answers 413 instead of filling memory and holding the event loop."""
 
     api_path = ""  # the path in openapi.yaml
+    _chunks: list
+
+    async def prepare(self) -> None:
+        self._chunks = []
+        await super().prepare()  # authentication and XSRF first: an anonymous body is never read
+        limit = self.settings.get("optiserve_max_body", DEFAULT_MAX_BODY)
+        declared = self.request.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise tornado.web.HTTPError(413, f"the body is larger than {limit} bytes")
+        if self.request.connection is not None and hasattr(self.request.connection, "set_max_body_size"):
+            self.request.connection.set_max_body_size(limit)
+
+    def data_received(self, chunk: bytes) -> None:
+        # a chunked body past the limit is cut off by the connection (set_max_body_size), not here:
+        # an exception raised in data_received would be logged as uncaught
+        self._chunks.append(chunk)
 
     @property
     def optiserve(self) -> service.Settings:
@@ -45,15 +70,24 @@ class OptiServeHandler(APIHandler):
         return await IOLoop.current().run_in_executor(self.settings["optiserve_cpu_executor"],
                                                       functools.partial(fn, *args, **kw))
 
+    async def endpoint(self, fn, *args, **kw):
+        """Run a call to a model endpoint on its own small pool: a slow endpoint never delays Kubernetes calls."""
+        return await IOLoop.current().run_in_executor(self.settings["optiserve_endpoint_executor"],
+                                                      functools.partial(fn, *args, **kw))
+
     def params(self, method: str) -> dict:
         return check_params(self.api_path, method, self.request.query_arguments, self.path_kwargs or {})
 
-    def body(self, method: str = "post") -> dict | None:
-        return check_body(self.api_path, method, self.request.body)
+    async def body(self, method: str = "post") -> dict | None:
+        """The validated JSON body; a large one is parsed on the CPU pool, not on the event loop."""
+        raw = b"".join(self._chunks)
+        if len(raw) > 65536:
+            return await self.compute(check_body, self.api_path, method, raw)
+        return check_body(self.api_path, method, raw)
 
     def reply(self, data, status: int = 200) -> None:
         self.set_status(status)
-        self.finish(json.dumps(data, default=str))
+        self.finish(jsonsafe.dumps(data, default=str))
 
     def write_error(self, status_code: int, **kwargs) -> None:
         exc = (kwargs.get("exc_info") or (None, None, None))[1]
@@ -66,8 +100,15 @@ class OptiServeHandler(APIHandler):
         else:
             body = {"error": "InternalError", "detail": f"unexpected {type(exc).__name__}",
                     "hint": "see the Jupyter server log"}
+        if status_code == 405:  # RFC 9110: a 405 names the methods the resource has
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
         self.set_status(status_code)
-        self.finish(json.dumps(body, default=str))
+        self.finish(jsonsafe.dumps(body, default=str))
+
+    @classmethod
+    def allowed_methods(cls) -> list[str]:
+        return [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
+                if getattr(cls, m.lower()) is not getattr(tornado.web.RequestHandler, m.lower())]
 
     def log_exception(self, typ, value, tb) -> None:
         if isinstance(value, OptiServeError):  # expected: the user's input or the cluster, no traceback
@@ -135,7 +176,7 @@ class _BodyHandler(OptiServeHandler):
 
     @tornado.web.authenticated
     async def post(self):
-        body = self.body()
+        body = await self.body()
         run = self.compute if self.cpu and (self.optiserve.offline or body.get("accelerator")
                                             or body.get("no_detect") or self.api_path.endswith("estimate")) \
             else self.blocking  # without an accelerator, recommend may detect the hardware (cluster I/O)
@@ -148,7 +189,7 @@ class RecommendHandler(_BodyHandler):
 
     @tornado.web.authenticated
     async def post(self):
-        cached = service.recommend_json_cached(self.body(), self.optiserve)  # body validated on the way
+        cached = service.recommend_json_cached(await self.body(), self.optiserve)  # body validated on the way
         if cached is not None:
             return self.reply(cached)
         await super().post()
@@ -178,7 +219,7 @@ class ExportHandler(OptiServeHandler):
     async def post(self):
         from jupyter_optiserve.service.plans import zip_name
 
-        data = await self.blocking(service.export_zip, self.body(), self.optiserve)
+        data = await self.blocking(service.export_zip, await self.body(), self.optiserve)
         self.set_header("Content-Disposition", f'attachment; filename="{zip_name(data)}"')
         self.finish(data, set_content_type="application/zip")
 
@@ -194,7 +235,7 @@ class DeploymentsHandler(OptiServeHandler):
 
     @tornado.web.authenticated
     async def post(self):
-        body = self.body()
+        body = await self.body()
         task = await self.blocking(service.start_deploy, body, self.optiserve)
         self.set_header("Location", self.request.path.rstrip("/") + "/" + task["name"])
         self.reply(task, status=202)
@@ -220,7 +261,7 @@ class StopHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def post(self, name):
         p = self.params("post")
-        body = self.body() or {}
+        body = await self.body() or {}
         self.reply(await self.blocking(service.stop_deployment, name, self.optiserve, _ns(p),
                                        start=bool(body.get("start"))))
 
@@ -240,9 +281,21 @@ class PromptHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def post(self, name):
         p = self.params("post")
-        body = self.body()
-        self.reply(await self.blocking(service.prompt, name, body["text"], body.get("max_tokens", 64),
-                                       self.optiserve, _ns(p)))
+        body = await self.body()
+        deadline = time.monotonic() + self.optiserve.prompt_timeout  # the wait for a free worker counts too
+        target = await self.blocking(service.prompt_target, name, self.optiserve, _ns(p),
+                                     foreign=bool(body.get("foreign")))
+        try:  # the worker honours the deadline itself; this also bounds what it cannot (a DNS lookup)
+            answer = await asyncio.wait_for(
+                self.endpoint(service.send_prompt, target, body["text"], body.get("max_tokens", 64), self.optiserve,
+                              deadline), timeout=max(0.1, deadline - time.monotonic()) + 2.0)
+        except asyncio.TimeoutError:
+            from jupyter_optiserve.deploy.smoke import SmokeResult
+
+            answer = SmokeResult(False, target.url, error=f"no answer within {self.optiserve.prompt_timeout:g} s",
+                                 cause="the endpoint did not answer in time",
+                                 fix="check that the engine is up (its logs), then try again").to_dict()
+        self.reply(answer)
 
 
 # -- meta ---------------------------------------------------------------------------------------------

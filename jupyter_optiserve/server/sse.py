@@ -10,17 +10,17 @@ restarted) it sends the cluster's view once (``snapshot``) and ``end``.
 from __future__ import annotations
 
 import asyncio
-import json
 
 import tornado.web
 from tornado.iostream import StreamClosedError
 
 from jupyter_optiserve import service
 from jupyter_optiserve.server.handlers import OptiServeHandler
+from jupyter_optiserve.service import jsonsafe
 
 
 def format_event(ev: dict) -> str:
-    data = json.dumps(ev["data"], default=str)
+    data = jsonsafe.dumps(ev["data"], default=str)
     return f"id: {ev['seq']}\nevent: {ev['type']}\ndata: {data}\n\n"
 
 

@@ -3,9 +3,8 @@ body (parsed and checked with jsonschema). Failures are InvalidInputError (400) 
 
 from __future__ import annotations
 
-import json
-
 from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.service.jsonsafe import loads
 from jupyter_optiserve.service.schema import openapi, validate, validate_value
 
 
@@ -52,8 +51,4 @@ def check_body(api_path: str, method: str, raw: bytes) -> dict | None:
         if spec.get("required"):
             raise InvalidInputError("the request needs a JSON body", hint="send a JSON object", field="body")
         return {}
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"the body is not valid JSON ({exc})", hint="send a JSON object", field="body") from None
-    return validate(ref.rsplit("/", 1)[1], body)
+    return validate(ref.rsplit("/", 1)[1], loads(raw))

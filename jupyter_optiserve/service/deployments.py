@@ -19,7 +19,7 @@ def _namespace(settings: Settings, conn, namespace: str | None) -> str:
 def start_deploy(body: dict, settings: Settings) -> dict:
     """Plan now (bad input fails here, synchronously), then preflight -> apply -> follow -> first request
     in a background task. Returns the task (state ``queued``)."""
-    from jupyter_optiserve.deploy import ensure_valid, render
+    from jupyter_optiserve.deploy import Deployer, ensure_valid, render
     from jupyter_optiserve.service.tasks import Task
 
     validate("DeployRequest", body)
@@ -28,12 +28,16 @@ def start_deploy(body: dict, settings: Settings) -> dict:
         conn.call(conn.core.get_api_resources)  # fail fast (502) before a task starts on a dead cluster
         plan = build(body, settings, conn, fallback=False)
         objs = render(plan)
+        clashes = Deployer(conn).collisions(objs)
+        if clashes:  # 409 now, not a task that fails later
+            raise ConflictError("; ".join(clashes), hint=f"pick another name (e.g. {plan.name}-2), or delete that "
+                                "deployment yourself first", name=plan.name)
         if conn is None:  # pragma: no cover - deploy always has a cluster
             ensure_valid(objs)
         task = Task(plan, objs, conn, body, dry_run=bool(body.get("dry_run")),
                     follow_timeout=float(body.get("timeout") or settings.deploy_timeout),
                     no_follow=bool(body.get("no_follow")), no_smoke=bool(body.get("no_smoke")),
-                    smoke_timeout=settings.prompt_timeout)
+                    smoke_timeout=settings.prompt_timeout, on_change=settings.invalidate_inventory)
         settings.tasks.add(task)
     except BaseException:
         conn.close()
@@ -44,7 +48,7 @@ def start_deploy(body: dict, settings: Settings) -> dict:
 
 def list_deployments(settings: Settings, namespace: str | None = None) -> dict:
     """``optiserve list --json`` plus ``tasks`` (this server's deploys in the namespace, newest last)."""
-    from jupyter_optiserve.commands.list import _row
+    from jupyter_optiserve.commands.list import _row, orphan_rows
     from jupyter_optiserve.deploy import Deployer
 
     conn = settings.connect(namespace)
@@ -58,7 +62,8 @@ def list_deployments(settings: Settings, namespace: str | None = None) -> dict:
     for r in rows:
         t = settings.tasks.latest(r["name"], ns)
         r["task"] = t.state if t else None
-    return {"namespace": ns, "deployments": rows, "tasks": [t.to_dict(events=False) for t in tasks]}
+    return {"namespace": ns, "deployments": rows, "tasks": [t.to_dict(events=False) for t in tasks],
+            "orphans": orphan_rows(found)}
 
 
 def get_deployment(name: str, settings: Settings, namespace: str | None = None) -> dict:
@@ -119,6 +124,7 @@ def delete_deployment(name: str, settings: Settings, namespace: str | None = Non
             deleted = []
     finally:
         conn.close()
+        settings.invalidate_inventory()
     return {"name": name, "namespace": ns, "deleted": [str(d) for d in deleted], "cancelled": cancelled}
 
 
@@ -134,32 +140,5 @@ def stop_deployment(name: str, settings: Settings, namespace: str | None = None,
         Deployer(conn).stop(ns, name, stopped=not start)
     finally:
         conn.close()
+        settings.invalidate_inventory()
     return {"name": name, "namespace": ns, "stopped": not start}
-
-
-def prompt(name: str, text: str, max_tokens: int = 64, settings: Settings | None = None,
-           namespace: str | None = None) -> dict:
-    """One completion request to a Ready deployment through its endpoint (the UI's test box)."""
-    from jupyter_optiserve.deploy import Deployer, smoke_test
-    from jupyter_optiserve.deploy.naming import validate_name
-    from jupyter_optiserve.deploy.smoke import read_token
-
-    settings = settings or Settings()
-    validate("PromptRequest", {"text": text, "max_tokens": max_tokens})
-    validate_name(name)
-    conn = settings.connect(namespace)
-    try:
-        ns = _namespace(settings, conn, namespace)
-        isvc = Deployer(conn).get_isvc(ns, name)
-        st = isvc.get("status") or {}
-        ann = isvc["metadata"].get("annotations") or {}
-        ready = next((c.get("status") for c in st.get("conditions") or [] if c.get("type") == "Ready"), None)
-        url = st.get("url") or (st.get("address") or {}).get("url")
-        if ann.get("serving.kserve.io/stop") == "true" or ready != "True" or not url:
-            raise ConflictError(f"'{name}' is not Ready yet", hint="wait for the deploy to reach ready, then try again",
-                                name=name)
-        token = read_token(conn, name, ns) if ann.get("security.opendatahub.io/enable-auth") == "true" else None
-    finally:
-        conn.close()
-    res = smoke_test(url, name, token, timeout=settings.prompt_timeout, max_tokens=max_tokens, prompt=text)
-    return res.to_dict()

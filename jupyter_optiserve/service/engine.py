@@ -8,6 +8,7 @@ import threading
 from collections import OrderedDict
 
 from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.service import jsonsafe
 from jupyter_optiserve.service.schema import validate
 from jupyter_optiserve.service.settings import Settings
 
@@ -93,7 +94,7 @@ def _recommend_memo(body: dict, settings: Settings) -> tuple[dict, str]:
             _memo.move_to_end(key)
             return hit[1], hit[2]
     out = recommend_result(body, settings)[1]
-    text = json.dumps(out, default=str)
+    text = jsonsafe.dumps(out, default=str)
     with _memo_lock:
         _memo[key] = (inventory, out, text)
         while len(_memo) > MEMO_SIZE:

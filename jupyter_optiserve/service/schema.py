@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 
 from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.patterns import end_anchored
+from jupyter_optiserve.service.jsonsafe import non_finite_path
 
 OPENAPI_PATH = Path(__file__).resolve().parent.parent / "server" / "openapi.yaml"
 
@@ -44,6 +46,8 @@ def _to_jsonschema(node):
             continue
         elif k == "exclusiveMinimum" and isinstance(v, bool):
             continue
+        elif k == "pattern":
+            out[k] = end_anchored(v)
         else:
             out[k] = _to_jsonschema(v)
     if node.get("exclusiveMinimum") is True and "minimum" in node:
@@ -64,7 +68,16 @@ def _validator(name: str):
 
     defs = _to_jsonschema(copy.deepcopy(openapi()["components"]["schemas"]))
     schema = {"$ref": f"#/definitions/{name}", "definitions": defs}
-    return jsonschema.Draft7Validator(schema)
+    return _strict_ints(jsonschema.Draft7Validator)(schema)
+
+
+def _strict_ints(cls):
+    """JSON Schema counts 3.0 as an integer; the engine slices and counts with these, so only ints are."""
+    import jsonschema
+
+    checker = cls.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, v: isinstance(v, int) and not isinstance(v, bool))
+    return jsonschema.validators.extend(cls, type_checker=checker)
 
 
 def _field(err) -> str:
@@ -82,7 +95,13 @@ def validate(name: str, body) -> dict:
     """Validate ``body`` against ``components.schemas[name]``; InvalidInputError naming the field."""
     if not isinstance(body, dict):
         raise InvalidInputError("the request body must be a JSON object", hint="send e.g. {\"model\": \"...\"}")
-    errors = sorted(_validator(name).iter_errors(body), key=lambda e: (len(list(e.absolute_path)), e.message))
+    bad = non_finite_path(body)
+    if bad:  # NaN passes every minimum/maximum comparison: reject it before the schema
+        raise InvalidInputError(f"'{bad}' is not a finite number", hint=f"send a finite number for \"{bad}\"", field=bad)
+    try:
+        errors = sorted(_validator(name).iter_errors(body), key=lambda e: (len(list(e.absolute_path)), e.message))
+    except RecursionError:
+        raise InvalidInputError("the request nests too deeply", hint="send a flat JSON object", field="body") from None
     if not errors:
         return body
     err = errors[0]
@@ -102,7 +121,7 @@ def _param_validator(schema_json: str):
     import jsonschema
 
     defs = _to_jsonschema(copy.deepcopy(openapi()["components"]["schemas"]))
-    return jsonschema.Draft7Validator({**_to_jsonschema(json.loads(schema_json)), "definitions": defs})
+    return _strict_ints(jsonschema.Draft7Validator)({**_to_jsonschema(json.loads(schema_json)), "definitions": defs})
 
 
 def validate_value(schema: dict, value, where: str):

@@ -29,6 +29,7 @@ class Settings:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _inventory: tuple | None = field(default=None, repr=False, compare=False)   # (monotonic time, Inventory)
     _tasks: object = field(default=None, repr=False, compare=False)
+    _generation: int = field(default=0, repr=False, compare=False)
 
     # -- catalog ------------------------------------------------------------------------------------
     def catalog(self):
@@ -93,13 +94,21 @@ class Settings:
         with self._lock:
             if not refresh and self._inventory and time.monotonic() - self._inventory[0] < self.hardware_ttl:
                 return self._inventory[1]
+            generation = self._generation
         from jupyter_optiserve.hardware import detect
 
         inv = detect(kubeconfig=self.kubeconfig, context=self.context, namespace=self.namespace,
                      cluster=not self.offline, timeout=self.request_timeout, catalog=self.catalog())
         with self._lock:
-            self._inventory = (time.monotonic(), inv)
+            if generation == self._generation:  # not invalidated while detecting (it may predate a change)
+                self._inventory = (time.monotonic(), inv)
         return inv
+
+    def invalidate_inventory(self) -> None:
+        """Forget the cached inventory: a deploy, stop or delete changes which GPUs are free."""
+        with self._lock:
+            self._inventory = None
+            self._generation += 1
 
     @property
     def tasks(self):

@@ -36,13 +36,14 @@ class Task:
     """One deploy. ``run()`` does the work (in its own thread via ``start()``)."""
 
     def __init__(self, plan, objs, conn, request: dict, *, dry_run=False, follow_timeout=1800.0, no_follow=False,
-                 no_smoke=False, smoke_timeout=120.0):
+                 no_smoke=False, smoke_timeout=120.0, on_change=None):
         self.id = uuid.uuid4().hex[:12]
         self.plan, self.objs, self.conn = plan, objs, conn
         self.name, self.namespace = plan.name, plan.namespace
         self.request = dict(request)
         self.dry_run, self.follow_timeout, self.no_follow, self.no_smoke = dry_run, follow_timeout, no_follow, no_smoke
         self.smoke_timeout = smoke_timeout
+        self.on_change = on_change  # called when the cluster's GPU use may have changed (stale inventory)
         self.state = "queued"
         self.created = self.updated = time.time()
         self.preflight = self.apply = self.timeline = self.error = None
@@ -137,6 +138,7 @@ class Task:
             self._check_cancel()
             self._set_state("applying")
             result = Deployer(self.conn).apply(self.objs, dry_run=self.dry_run)
+            self._changed()
             self.apply = result.to_dict()
             self.emit("apply", self.apply)
             if self.dry_run or self.no_follow:
@@ -184,9 +186,17 @@ class Task:
                     self.conn.close()
             except Exception:  # noqa: BLE001
                 pass
+            self._changed()
             self._set_state(final)
             self.emit("end", self.to_dict(events=False))
             self.done.set()
+
+    def _changed(self) -> None:
+        if self.on_change is not None and not self.dry_run:
+            try:
+                self.on_change()
+            except Exception:  # noqa: BLE001 - a cache, never a reason to fail the deploy
+                pass
 
     def _on_update(self, tl) -> None:
         self._tl = tl

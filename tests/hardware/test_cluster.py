@@ -267,3 +267,12 @@ def test_profile_for_whole_gpus_does_not_claim_shared_nodes(kube):
     assert pools["NVIDIA-L4"].profile == "redhat-ods-applications/l4-whole"
     assert {"key": "team", "operator": "Exists", "effect": "NoSchedule"} in pools["NVIDIA-L4"].tolerations
     assert pools["NVIDIA-L4-SHARED"].profile is None
+
+
+def test_a_404_for_resourcequotas_degrades_to_a_note(kube):
+    """An aggregated API or a restricted proxy may not serve resourcequotas: the inventory goes on."""
+    kube.preset("full")
+    kube.fault(path="/resourcequotas$", status=404, count=5)
+    inv = run(kube)
+    assert by_acc(inv)["a100-sxm-80gb"].free_gpus == 10
+    assert inv.quota.readable is False and any("404" in n for n in inv.notes), inv.notes

@@ -10,6 +10,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterator
+from urllib.parse import unquote
 
 import yaml
 
@@ -93,7 +94,12 @@ class KubeAPI:
                                        "application/yaml")
 
     def _route(self, req: Request) -> Route:
-        parts = [p for p in req.path.split("/") if p]
+        # a real API server decodes each segment: "abc%0A" names the object "abc\n" (which no create admits)
+        parts = [unquote(p) for p in req.path.split("/") if p]
+        for seg in parts:
+            if seg in (".", "..") or "/" in seg or "%" in seg:
+                raise errors.ApiError(400, f"invalid path segment {seg!r}: may not be '.' or '..' or contain "
+                                           "'/' or '%'", reason="BadRequest")
         if parts[:2] == ["api", "v1"]:
             group, version, rest = "", "v1", parts[2:]
         elif parts[:1] == ["apis"] and len(parts) >= 3:

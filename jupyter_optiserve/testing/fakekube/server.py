@@ -33,10 +33,12 @@ ADMIN_PREFIX = "/_fake/"
 
 
 class Fault:
-    """Make the next `count` requests whose path matches `path` fail (status) or stall (hang)."""
+    """Make the next `count` requests whose path matches `path` fail (status) or stall (hang), after
+    letting the first `after` of them through (e.g. a preflight's dry run before the real create)."""
 
     def __init__(self, path: str = ".*", count: int = 1, status: int | None = None,
-                 retry_after: int | None = None, hang: float = 0.0, method: str | None = None):
+                 retry_after: int | None = None, hang: float = 0.0, method: str | None = None, after: int = 0):
+        self.after = after
         self.regex = re.compile(path)
         if status is None and not hang:
             status = 500  # a hang alone delays the real answer; otherwise default to a 500
@@ -45,6 +47,16 @@ class Fault:
 
     def matches(self, method: str, path: str) -> bool:
         return self.count > 0 and (self.method in (None, method)) and bool(self.regex.search(path))
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up (a watch closed under a read) is routine for an API server, not a traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 class FakeKubeServer:
@@ -91,7 +103,7 @@ class FakeKubeServer:
 
     def start(self) -> "FakeKubeServer":
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._httpd = ThreadingHTTPServer((self.host, self._port), handler)
+        self._httpd = _QuietServer((self.host, self._port), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="fakekube-http", daemon=True)
         self._thread.start()
@@ -218,8 +230,8 @@ class FakeKubeServer:
             self.authz.add(preset.deny)
 
     def add_fault(self, path: str = ".*", count: int = 1, status: int | None = None, retry_after: int | None = None,
-                  hang: float = 0.0, method: str | None = None) -> Fault:
-        fault = Fault(path, count, status, retry_after, hang, method)
+                  hang: float = 0.0, method: str | None = None, after: int = 0) -> Fault:
+        fault = Fault(path, count, status, retry_after, hang, method, after)
         with self._faults_lock:
             self.faults.append(fault)
         return fault
@@ -232,6 +244,9 @@ class FakeKubeServer:
         with self._faults_lock:
             for f in self.faults:
                 if f.matches(method, path):
+                    if f.after > 0:
+                        f.after -= 1
+                        continue
                     f.count -= 1
                     return f
         return None
