@@ -13,6 +13,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PIECES = ("Hello", "!", " I am", " OptiServe's", " test model.")
+SEEN: set[str] = set()  # /v1/models lists the names it was asked for, as a real server lists its own
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -25,7 +26,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.rstrip("/") in ("/health", ""):
             return self._json(200, {})
         if self.path.startswith("/v1/models"):
-            return self._json(200, {"object": "list", "data": [{"id": "any", "object": "model"}]})
+            names = sorted(SEEN) or ["any"]
+            return self._json(200, {"object": "list", "data": [{"id": n, "object": "model"} for n in names]})
         return self._json(404, {"error": "not found"})
 
     def do_POST(self):  # noqa: N802
@@ -34,6 +36,7 @@ class Handler(BaseHTTPRequestHandler):
         if not (chat or self.path.startswith("/v1/completions")):
             return self._json(404, {"error": "not found"})
         model = body.get("model") or "model"
+        SEEN.add(model)
         if not body.get("stream"):
             text = "".join(PIECES)
             choice = {"index": 0, "finish_reason": "stop"}

@@ -26,7 +26,7 @@ class BenchmarksHandler(OptiServeHandler):
 
     @tornado.web.authenticated
     async def post(self):
-        body = self.body("post")
+        body = await self.body("post")
         task = await self.blocking(svc.start_benchmark, body, self.optiserve)
         self.set_header("Location", f"{self.base_url.rstrip('/')}/optiserve/benchmarks/{task['id']}")
         self.reply(task, 202)
@@ -55,7 +55,7 @@ class CalibrateHandler(OptiServeHandler):
 
     @tornado.web.authenticated
     async def post(self):
-        self.reply(await self.blocking(svc.calibrate, self.body("post")))
+        self.reply(await self.blocking(svc.calibrate, await self.body("post")))
 
 
 class BenchmarkEventsHandler(OptiServeHandler):

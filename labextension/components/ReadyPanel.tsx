@@ -3,6 +3,7 @@ import { IEnv } from '../env';
 import { curlSnippet, pythonSnippet } from '../snippets';
 import { CodeBlock, CopyButton } from './common';
 import { PromptBox } from './PromptBox';
+import { BenchmarkPanel } from './BenchmarkPanel';
 
 /** A Ready deployment: endpoint, client snippets, insert into notebook, test prompt. */
 export function ReadyPanel(props: { env: IEnv; name: string; namespace?: string; url: string }): JSX.Element {
@@ -31,6 +32,7 @@ export function ReadyPanel(props: { env: IEnv; name: string; namespace?: string;
       </button>
       {inserted ? <span className="jp-OptiServe-muted" role="status"> {inserted}</span> : null}
       <PromptBox name={props.name} namespace={props.namespace} />
+      <BenchmarkPanel name={props.name} namespace={props.namespace} />
     </div>
   );
 }
