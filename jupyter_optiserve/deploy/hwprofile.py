@@ -37,6 +37,7 @@ class ProfileChoice:
     node_selector: dict = field(default_factory=dict)
     queue: str | None = None             # Kueue LocalQueue of a Queue-scheduled profile
     queue_present: bool | None = None    # the LocalQueue exists in the project (None: not checked)
+    gpu_range: dict = field(default_factory=dict)  # accelerator identifier -> (min, max or None)
 
     def isvc_annotations(self) -> dict:
         if self.legacy:
@@ -63,10 +64,14 @@ class ProfileChoice:
 def _from_object(obj: dict, legacy: bool) -> ProfileChoice:
     from jupyter_optiserve.hardware.rhoai import _scheduling
 
-    meta = obj.get("metadata") or {}
-    selector, tolerations, queue = _scheduling(obj.get("spec") or {})
+    from jupyter_optiserve.hardware.rhoai import _count, _is_accelerator
+
+    meta, spec = obj.get("metadata") or {}, obj.get("spec") or {}
+    selector, tolerations, queue = _scheduling(spec)
+    ranges = {i["identifier"]: (_count(i.get("minCount")) or 0, _count(i.get("maxCount")))
+              for i in spec.get("identifiers") or [] if isinstance(i, dict) and _is_accelerator(i)}
     return ProfileChoice(meta.get("name", ""), meta.get("namespace", ""), legacy, meta.get("resourceVersion"),
-                         tolerations, selector, queue)
+                         tolerations, selector, queue, gpu_range=ranges)
 
 
 def read(conn, ref: str) -> ProfileChoice | None:
@@ -109,6 +114,10 @@ def choose(pool, accelerator, resource: str | None, gpus: int, conn=None, namesp
     if choice is None and conn is not None and catalog is not None:
         choice = _search(conn, namespace, pool, accelerator, resource, gpus, catalog)
     product = getattr(pool, "product", None) or getattr(accelerator, "gfd_product", None) or accelerator.name
+    low, high = (choice.gpu_range.get(resource) or (0, None)) if choice and resource else (0, None)
+    if choice is not None and not (low <= gpus <= (high or gpus)):
+        return None, (f"hardware profile {choice.namespace}/{choice.name} allows {low}-{high} {resource} per pod, this "
+                      f"profile needs {gpus}: no profile recorded; tolerations and node selector are written from the pool")
     if choice is None:
         return None, (f"no HardwareProfile matches the {product} pool ({gpus} x {resource}): the deployment will not "
                       "show a hardware profile in the dashboard; tolerations and node selector are written from the pool")

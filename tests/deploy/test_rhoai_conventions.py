@@ -257,3 +257,17 @@ def test_row8_catalog_cuda_image_is_pinned_and_preflight_flags_moving_tags(catal
     assert _checks(run_preflight(make_plan(), render(make_plan())))["image-pinned"].status == "pass"
     rocm = make_plan(accelerator="mi300x", model="llama-3.1-8b-instruct")
     assert _checks(run_preflight(rocm, render(rocm)))["image-pinned"].status == "warn"
+
+
+def test_row1_profile_whose_gpu_range_excludes_the_pod_is_not_recorded(make_plan, conn, kube):
+    kube.seed([seeds.hardware_profile("a100-one", APP, "NVIDIA-A100-SXM4-80GB", (1, 1, 1))])
+    plan = make_plan(conn=conn, tp=2, pool=_pool(profile=f"{APP}/a100-one"))
+    assert plan.hardware_profile is None and any("allows 1-1 nvidia.com/gpu" in n for n in plan.notes)
+
+
+def test_cli_rhoai_flag_selects_the_convention(capsys):
+    from jupyter_optiserve.cli import main
+
+    rc = main(["render", "--model", "granite-3.1-8b-instruct", "--kpi", "latency", "--accelerator", "a100-sxm-80gb",
+               "--namespace", "demo", "--offline", "--rhoai", "2", "--target", "llmisvc"])
+    assert rc in (0, None) and "apiVersion: serving.kserve.io/v1alpha1\nkind: LLMInferenceService" in capsys.readouterr().out
