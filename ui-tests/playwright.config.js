@@ -40,6 +40,9 @@ if (!process.env.OPTISERVE_UI_PORT_CHOSEN) {
   const helpers = fs.readFileSync(path.join(__dirname, 'tests', 'helpers.ts'), 'utf8');
   const pinned = helpers.includes("'http://localhost:8888'") && !helpers.includes('OPTISERVE_UI_URL');
   let port = Number(process.env.OPTISERVE_UI_PORT || 8888);
+  if (pinned && port !== 8888) {
+    throw new Error(`UI tests: OPTISERVE_UI_PORT=${port}, but ui-tests/tests/helpers.ts still expects port 8888`);
+  }
   if (!portFree(port)) {
     if (process.env.OPTISERVE_UI_PORT || pinned) {
       throw new Error(

@@ -118,6 +118,8 @@ def choose(pool, accelerator, resource: str | None, gpus: int, conn=None, namesp
     if choice is not None and not (low <= gpus <= (high or gpus)):
         return None, (f"hardware profile {choice.namespace}/{choice.name} allows {low}-{high} {resource} per pod, this "
                       f"profile needs {gpus}: no profile recorded; tolerations and node selector are written from the pool")
+    if choice is None and conn is None:
+        return None, ""  # offline: which profiles exist is unknown; the placement is the pool's
     if choice is None:
         return None, (f"no HardwareProfile matches the {product} pool ({gpus} x {resource}): the deployment will not "
                       "show a hardware profile in the dashboard; tolerations and node selector are written from the pool")
