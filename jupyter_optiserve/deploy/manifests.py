@@ -72,8 +72,8 @@ def serving_runtime(plan) -> dict:
         **_optiserve_annotations(plan),
         **(plan.hardware_profile.sr_annotations() if plan.hardware_profile else {}),
     }
-    if body.version:
-        annotations["opendatahub.io/runtime-version"] = body.version
+    if body.version:  # the Templates' spelling, "v0.21.0", also for the catalog's "0.21.0"
+        annotations["opendatahub.io/runtime-version"] = "v" + str(body.version).lstrip("v")
     return {"apiVersion": f"{SERVING}/v1alpha1", "kind": "ServingRuntime",
             "metadata": {"name": plan.name, "namespace": plan.namespace, "labels": _labels(plan),
                          "annotations": annotations},
