@@ -243,4 +243,8 @@ def llm_inference_service(plan) -> dict:
 def to_yaml(objs: list[dict]) -> str:
     import yaml
 
-    return yaml.safe_dump_all(objs, sort_keys=False, default_flow_style=False, width=120)
+    class _NoAliases(yaml.SafeDumper):  # a shared sub-object must not come out as &id001/*id001
+        def ignore_aliases(self, data):
+            return True
+
+    return yaml.dump_all(objs, Dumper=_NoAliases, sort_keys=False, default_flow_style=False, width=120)

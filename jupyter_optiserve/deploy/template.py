@@ -56,6 +56,7 @@ _WORKER = ("exec python -m vllm.entrypoints.openai.api_server --model=/mnt/model
            f"--master-addr=${{HEAD_SVC}}.${{POD_NAMESPACE}}.svc.cluster.local --master-port={MASTER_PORT}")
 _POD_NAMESPACE = {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}
 CATALOG_MAX_NODES = 2
+MULTINODE_DISPLAY = "vLLM Multi-Node ServingRuntime for KServe"
 
 
 def unpinned(image: str) -> bool:
@@ -82,20 +83,20 @@ def from_catalog(runtime, multinode: bool = False) -> RuntimeBody:
         "supportedModelFormats": [{"name": runtime.model_format, "autoSelect": True}],
         "containers": [container],
     }
-    name, template = runtime.serving_runtime or runtime.id, runtime.template or runtime.id
+    name, template, display = runtime.serving_runtime or runtime.id, runtime.template or runtime.id, runtime.name
     notes = ["runtime image and version from OptiServe's catalog (upstream default): "
              "no runtime Template was readable on the cluster"]
     if multinode:
-        name, template = "vllm-multinode-runtime", MULTINODE_TEMPLATE
+        name, template, display = "vllm-multinode-runtime", MULTINODE_TEMPLATE, MULTINODE_DISPLAY
         container["command"], container["args"] = ["bash", "-c"], [_HEAD]
-        container["env"].append(dict(_POD_NAMESPACE))
+        container["env"].append(copy.deepcopy(_POD_NAMESPACE))
         spec["workerSpec"] = {"containers": [{"name": "worker-container", "image": runtime.image,
                                               "command": ["bash", "-c"], "args": [_WORKER],
-                                              "env": [dict(_POD_NAMESPACE)]}]}
+                                              "env": [copy.deepcopy(_POD_NAMESPACE)]}]}
         notes.append(f"multi-node body from the catalog (vLLM mp backend): at most {CATALOG_MAX_NODES} nodes; "
                      "more need the cluster's vllm-multinode-runtime-template")
     acc = [runtime.resource_name] if runtime.resource_name else []
-    return RuntimeBody(template, name, runtime.name, runtime.image, runtime.default_engine_version,
+    return RuntimeBody(template, name, display, runtime.image, runtime.default_engine_version,
                        runtime.api_protocol, acc, spec, "catalog", notes=notes)
 
 

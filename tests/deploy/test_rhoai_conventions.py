@@ -271,3 +271,12 @@ def test_cli_rhoai_flag_selects_the_convention(capsys):
     rc = main(["render", "--model", "granite-3.1-8b-instruct", "--kpi", "latency", "--accelerator", "a100-sxm-80gb",
                "--namespace", "demo", "--offline", "--rhoai", "2", "--target", "llmisvc"])
     assert rc in (0, None) and "apiVersion: serving.kserve.io/v1alpha1\nkind: LLMInferenceService" in capsys.readouterr().out
+
+
+def test_row2_multinode_yaml_has_no_aliases_and_names_the_multinode_runtime(make_plan):
+    from jupyter_optiserve.deploy import to_yaml
+
+    plan = make_plan(pool=_pool(accelerator="h100-sxm-80gb", gpus_per_node=8), **MULTI)
+    text = to_yaml(render(plan))
+    assert "&id" not in text and "*id" not in text
+    assert plan.body.display_name == "vLLM Multi-Node ServingRuntime for KServe"
