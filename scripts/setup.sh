@@ -14,7 +14,10 @@ fi
 # The stamp records what was installed: the extras and the pyproject.toml it was installed from.
 STAMP=".venv/.optiserve-installed${EXTRA:+-test}"
 WANT="$(sha256sum pyproject.toml | cut -d' ' -f1)"
-if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && .venv/bin/python -c "import jupyter_optiserve" 2>/dev/null; then
+installed() { [ -f "$1" ] && [ "$(cat "$1")" = "$WANT" ]; }
+# The runtime is also there after a --test install (a superset).
+if { installed "$STAMP" || { [ -z "$EXTRA" ] && installed .venv/.optiserve-installed-test; }; } &&
+   .venv/bin/python -c "import jupyter_optiserve" 2>/dev/null; then
   exit 0
 fi
 if ! .venv/bin/python -m pip install -q -e ".${EXTRA}"; then

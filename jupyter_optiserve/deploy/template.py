@@ -139,9 +139,7 @@ def _disabled(conn, ns: str) -> set[str]:
     try:
         body = conn.get_json(conn.custom.get_namespaced_custom_object, *DASHBOARD_CONFIG_GVP[:2], ns,
                              DASHBOARD_CONFIG_GVP[2], DASHBOARD_CONFIG)
-    except ClusterUnreachableError:
-        raise
-    except OptiServeError:
+    except OptiServeError:  # unreadable (a workbench may not read it) or unreachable: nothing hidden
         return set()
     return set((body.get("spec") or {}).get("templateDisablement") or [])
 
@@ -167,10 +165,8 @@ def list_templates(conn, multinode: bool = False) -> tuple[list[dict], str | Non
             try:
                 items.append(conn.get_json(conn.custom.get_namespaced_custom_object, *TEMPLATE_GVP[:2], ns,
                                            TEMPLATE_GVP[2], MULTINODE_TEMPLATE))
-            except ClusterUnreachableError:
-                raise
-            except OptiServeError:
-                notes.append(f"no {MULTINODE_TEMPLATE} in {ns}")
+            except OptiServeError as exc:  # unreachable included: the catalog body follows, with this note
+                notes.append(f"no {MULTINODE_TEMPLATE} in {ns}: {exc.message}")
         if items:
             hidden = _disabled(conn, ns)
             kept = [t for t in items if (t.get("metadata") or {}).get("name") not in hidden]
