@@ -30,8 +30,14 @@ if [ ! -f jupyter_optiserve/labextension/package.json ]; then
     echo "note: Node.js not found, so the OptiServe sidebar cannot be built; the REST API and %optiserve still work" >&2
   fi
 fi
-if [ -f jupyter_optiserve/labextension/package.json ]; then
-  jupyter-builder develop . --overwrite >/dev/null
+# Link the built sidebar into this environment once (an editable install does not); skip when present.
+if [ -f jupyter_optiserve/labextension/package.json ] && \
+   ! jupyter labextension list 2>&1 | grep -q "jupyter-optiserve.*OK"; then
+  if command -v jupyter-builder >/dev/null; then
+    jupyter-builder develop . --overwrite >/dev/null
+  else
+    echo "note: the sidebar is built but not linked (jupyter-builder missing): pip install jupyter-builder, then rerun" >&2
+  fi
 fi
 
 TOKEN=${OPTISERVE_LAB_TOKEN:-$(python -c 'import secrets; print(secrets.token_hex(16))')}

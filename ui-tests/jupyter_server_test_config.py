@@ -10,6 +10,7 @@ and writes their addresses to $OPTISERVE_UI_STATE for the tests (admin endpoints
 import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,14 @@ def _stop() -> None:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             proc.kill()
+    for d in _tmp_dirs():  # this run's temporary folders only, never another run's
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _tmp_dirs() -> list[Path]:
+    """Our own folder and Galata's notebook root, when it is a temporary galata-test-* folder."""
+    root = Path(str(c.ServerApp.root_dir or ""))  # noqa: F821
+    return [_tmp] + ([root] if root.name.startswith("galata-test-") else [])
 
 
 atexit.register(_stop)
@@ -59,6 +68,10 @@ _kube_port = _start([
     "--step-seconds", os.environ.get("FAKEKUBE_STEP_SECONDS", "0.1"), "--endpoint-url", _stub_url,
 ])
 os.environ["KUBECONFIG"] = str(_kubeconfig)
+# ui-test.sh removes these after the run too, in case this server is killed before atexit runs.
+if os.environ.get("OPTISERVE_UI_TMP_LIST"):
+    with open(os.environ["OPTISERVE_UI_TMP_LIST"], "a") as f:
+        f.writelines(f"{d}\n" for d in _tmp_dirs())
 
 _state = {
     "fakekube": f"http://127.0.0.1:{_kube_port}",
@@ -66,4 +79,5 @@ _state = {
     "kubeconfig": str(_kubeconfig),
     "root_dir": c.ServerApp.root_dir,  # noqa: F821
 }
-Path(os.environ.get("OPTISERVE_UI_STATE", _tmp / "state.json")).write_text(json.dumps(_state))
+# Never a state file from an earlier run: the Playwright config names a fresh one per run.
+Path(os.environ.get("OPTISERVE_UI_STATE") or _tmp / "state.json").write_text(json.dumps(_state))

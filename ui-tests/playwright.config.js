@@ -3,12 +3,61 @@
  * The Jupyter server under test (jupyter_server_test_config.py) starts the fake Kubernetes API
  * server and an OpenAI-compatible stub, and writes where they are to OPTISERVE_UI_STATE.
  */
+const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { execFileSync } = require('child_process');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
-process.env.OPTISERVE_UI_STATE =
-  process.env.OPTISERVE_UI_STATE || path.join(os.tmpdir(), "optiserve-ui-state.json");
+// Playwright evaluates this file in the runner and again in each worker: the choices below are made
+// once, in the runner, and reach the workers (and the test server) through the environment.
+if (!process.env.OPTISERVE_UI_STATE) {
+  // A fresh folder per run, so a state file from an earlier run is never read.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'optiserve-ui-run-'));
+  process.env.OPTISERVE_UI_STATE = path.join(dir, 'state.json');
+}
+
+/** Whether 127.0.0.1:port can be bound now (asked of Python: Node has no synchronous check). */
+function portFree(port) {
+  const code = 'import socket,sys\ns=socket.socket()\ntry:\n s.bind(("127.0.0.1",int(sys.argv[1])))\nexcept OSError:\n sys.exit(1)';
+  try {
+    execFileSync(process.env.PYTHON || 'python3', ['-c', code, String(port)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A free port the OS picks. */
+function anyPort() {
+  const code = 'import socket\ns=socket.socket()\ns.bind(("127.0.0.1",0))\nprint(s.getsockname()[1])';
+  return Number(execFileSync(process.env.PYTHON || 'python3', ['-c', code]).toString().trim());
+}
+
+if (!process.env.OPTISERVE_UI_PORT_CHOSEN) {
+  // tests/helpers.ts addresses the server as localhost:8888 until it reads OPTISERVE_UI_URL; while it
+  // does, only 8888 works, and a busy 8888 must fail here with its number, not later with timeouts.
+  const helpers = fs.readFileSync(path.join(__dirname, 'tests', 'helpers.ts'), 'utf8');
+  const pinned = helpers.includes("'http://localhost:8888'") && !helpers.includes('OPTISERVE_UI_URL');
+  let port = Number(process.env.OPTISERVE_UI_PORT || 8888);
+  if (pinned && port !== 8888) {
+    throw new Error(`UI tests: OPTISERVE_UI_PORT=${port}, but ui-tests/tests/helpers.ts still expects port 8888`);
+  }
+  if (!portFree(port)) {
+    if (process.env.OPTISERVE_UI_PORT || pinned) {
+      throw new Error(
+        `UI tests: port ${port} on 127.0.0.1 is in use (another Jupyter server?). Stop what listens there ` +
+          `(e.g. \`ss -ltnp | grep :${port}\`)` +
+          (pinned ? '; ui-tests/tests/helpers.ts still expects 8888.' : ', or set OPTISERVE_UI_PORT to a free port.')
+      );
+    }
+    port = anyPort();
+  }
+  process.env.OPTISERVE_UI_PORT = String(port);
+  process.env.OPTISERVE_UI_URL = `http://localhost:${port}`;
+  process.env.OPTISERVE_UI_PORT_CHOSEN = '1';
+}
+const PORT = Number(process.env.OPTISERVE_UI_PORT);
 
 module.exports = {
   ...baseConfig,
@@ -20,6 +69,7 @@ module.exports = {
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {
     ...baseConfig.use,
+    baseURL: process.env.OPTISERVE_UI_URL,
     video: 'off',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
@@ -38,10 +88,11 @@ module.exports = {
     }
   },
   webServer: {
-    command: 'jlpm start',
-    url: 'http://localhost:8888/lab',
+    command: `jlpm start --ServerApp.port=${PORT} --ServerApp.port_retries=0`,
+    url: `${process.env.OPTISERVE_UI_URL}/lab`,
     timeout: 120 * 1000,
-    reuseExistingServer: !process.env.CI,
+    // Never an existing server: it would belong to another run, with another fake cluster and state.
+    reuseExistingServer: false,
     env: { ...process.env }
   }
 };

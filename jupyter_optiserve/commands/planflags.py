@@ -45,6 +45,8 @@ def add_plan_flags(p, call_timeout_flag: str = "--timeout") -> None:
     p.add_argument("--trust-remote-code", action="store_true", help="allow models that run repository code")
     p.add_argument("--display-name", help="name shown in the dashboard")
     p.add_argument("--offline", action="store_true", help="do not contact a cluster (catalog runtime, no inventory)")
+    p.add_argument("--rhoai", choices=("2", "3"),
+                   help="write RHOAI 2.x or 3.x manifests (default: detected from the cluster; 3 offline)")
     add_cluster_flags(p, call_timeout_flag)
 
 
@@ -79,7 +81,8 @@ def plan_from_args(args, conn):
               connection=args.connection, pull_secret=args.pull_secret, target=args.target,
               external=args.external, auth=args.auth, trust_remote_code=args.trust_remote_code,
               display_name=args.display_name, gpus_per_node=getattr(args, "gpus_per_node", None),
-              allow_precision=getattr(args, "allow_precision", None), gpu_margin=getattr(args, "gpu_margin", None))
+              allow_precision=getattr(args, "allow_precision", None), gpu_margin=getattr(args, "gpu_margin", None),
+              rhoai=getattr(args, "rhoai", None))
     try:
         return build_plan(args.model, args.kpi, namespace=namespace, accelerator=args.accelerator, gpus=args.gpus,
                           conn=conn, **kw)

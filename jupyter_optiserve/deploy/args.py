@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 V1_DEFAULT = (0, 8, 0)
 # Both flags exist from 0.4.0; older engines get neither.
 FLAGS_SINCE = (0, 4, 0)
+# vLLM 0.8-0.9 run an fp8 KV cache on V1 only with FlashAttention 3 (Hopper and newer); on older
+# GPUs (L4, L40S, A100: compute capability < 9.0) they fall back to the V0 engine, where prefix
+# caching and chunked prefill are off unless asked for. From 0.10 V0 is gone.
+V0_FALLBACK = ((0, 8, 0), (0, 10, 0))
+FA3_MIN_CC = 9.0
 
 _FLAG_DEFAULTS = {
     "tensor_parallel": "--tensor-parallel-size", "pipeline_parallel": "--pipeline-parallel-size",
@@ -65,7 +70,8 @@ def build_args(profile, model, accelerator, runtime=None, variant=None, *, engin
     _quantization(out, add, profile, model, variant)
     if profile.kv_cache_dtype and profile.kv_cache_dtype != "auto":
         add("kv_cache_dtype", profile.kv_cache_dtype)
-    _caching(out, add, engine_version or profile.engine_version or getattr(runtime, "default_engine_version", None))
+    _caching(out, add, engine_version or profile.engine_version or getattr(runtime, "default_engine_version", None),
+             v0_fallback=_v0_fallback(profile, accelerator))
     if getattr(model, "trust_remote_code", False):
         if trust_remote_code:
             out.args.append("--trust-remote-code")
@@ -125,8 +131,20 @@ def _quantization(out, add, profile, model, variant) -> None:
         out.notes.append(f"quantizing the 16-bit weights to {method} at load time (--quantization={method})")
 
 
-def _caching(out, add, version) -> None:
+def _v0_fallback(profile, accelerator) -> bool:
+    fp8_kv = str(profile.kv_cache_dtype or "").startswith("fp8")
+    cc = accelerator.cc if accelerator is not None and accelerator.vendor == "nvidia" else None
+    return fp8_kv and cc is not None and cc < FA3_MIN_CC
+
+
+def _caching(out, add, version, v0_fallback: bool = False) -> None:
     v = version_tuple(version)
+    if v is not None and v0_fallback and V0_FALLBACK[0] <= v < V0_FALLBACK[1]:
+        add("prefix_caching")
+        add("chunked_prefill")
+        out.notes.append(f"vLLM {version} runs an fp8 KV cache on this GPU with the V0 engine: enabling prefix "
+                         "caching and chunked prefill explicitly (V1 turns them on by itself)")
+        return
     if v is None or v >= V1_DEFAULT:
         return  # V1 engine: both on by default
     if v >= FLAGS_SINCE:

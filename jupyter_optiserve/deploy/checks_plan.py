@@ -148,10 +148,20 @@ def placement(add, plan, objs, inventory) -> None:
         elif pool.max_free_gpus_per_node is None:
             add("free-gpus", "warn", f"pool {pool.product or pool.accelerator}: {pool.gpus_per_node} GPUs per node, "
                 "but free GPUs are unknown (pods not readable)", pool.grant or "ask for list pods cluster-wide", rows=(6,))
+        elif plan.multinode and len(pool.free_gpus_by_node or []) and \
+                sum(1 for f in pool.free_gpus_by_node if f >= need) < plan.profile.pp:
+            fit = sum(1 for f in pool.free_gpus_by_node if f >= need)
+            add("free-gpus", "fail", f"{plan.profile.pp} nodes need {need} free {res.gpu_resource} each (head + workers); "
+                f"{fit} node(s) have that many (free per node: {pool.free_gpus_by_node}; the pool's sum, "
+                f"{pool.free_gpus}, does not help: a pod cannot span nodes)",
+                "free GPUs on more nodes, wait, or use fewer GPUs per node (lower TP)", rows=(6,))
         elif pool.max_free_gpus_per_node < need:
             add("free-gpus", "fail", f"no node has {need} free {res.gpu_resource} (best: {pool.max_free_gpus_per_node} "
                 f"free on one node, {pool.free_gpus} in the pool)",
                 "use fewer GPUs (a quantized variant or fp8 KV cache), free GPUs, or wait", rows=(6,))
+        elif plan.multinode and pool.free_gpus_by_node:
+            add("free-gpus", "pass", f"{plan.profile.pp} nodes with {need} free {res.gpu_resource} each "
+                f"(free per node: {pool.free_gpus_by_node})", rows=(6,))
         else:
             add("free-gpus", "pass", f"a node has {pool.max_free_gpus_per_node} free {res.gpu_resource} (need {need})",
                 rows=(6,))
@@ -165,9 +175,14 @@ def placement(add, plan, objs, inventory) -> None:
             add("gpu-quota", "pass", f"quota leaves {left:g} {res.gpu_resource} (need {total})", rows=(6,))
         spec = _predictor(objs)
         tol = spec.get("tolerations") or (spec.get("template") or {}).get("tolerations") or []
-        add("tolerations", "pass", "tolerating " + (", ".join(f"{t.get('key')}:{t.get('effect', '*')}" for t in tol)
-                                                   or "no taints") + ("" if pool else " (default for the GPU resource)"),
-            rows=(6,))
+        hw = plan.hardware_profile
+        if not tol and hw is not None and plan.conventions.v3 and not hw.legacy:
+            add("tolerations", "pass", f"from hardware profile {hw.namespace}/{hw.name}: the model controller's webhook "
+                "injects its tolerations and node selector" + (f" (Kueue queue {hw.queue})" if hw.queue else ""), rows=(6,))
+        else:
+            add("tolerations", "pass", "tolerating " + (", ".join(f"{t.get('key')}:{t.get('effect', '*')}" for t in tol)
+                                                       or "no taints") + ("" if pool else " (default for the GPU resource)"),
+                rows=(6,))
         asked = {k for o in objs for k in _resource_keys(o) if k in GPU_RESOURCES or k.startswith("nvidia.com/mig-")}
         if len(asked) > 1:
             add("one-accelerator", "fail", f"requests several accelerator resources: {sorted(asked)}",

@@ -43,6 +43,7 @@ class ApplyResult:
     dry_run: bool = False
     rolled_back: list = field(default_factory=list)
     left_behind: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # what could not be done alongside (the project label)
 
     @property
     def changed(self) -> bool:
@@ -50,7 +51,8 @@ class ApplyResult:
 
     def to_dict(self) -> dict:
         return {"dry_run": self.dry_run, "changed": self.changed, "rolled_back": self.rolled_back,
-                "objects": [{"kind": k, "name": n, "action": a} for k, n, a in self.actions]}
+                "objects": [{"kind": k, "name": n, "action": a} for k, n, a in self.actions],
+                **({"notes": self.notes} if self.notes else {})}
 
 
 def _conflict(obj: dict, existing: dict) -> ConflictError:
@@ -112,6 +114,12 @@ class Deployer:
                     owner = _owner_ref(out)
             if owner and not dry_run:
                 self._adopt(objs, owner)
+                if any(o["kind"] == ISVC.kind for o in objs):  # first KServe deploy: as the dashboard does
+                    from jupyter_optiserve.deploy.project import mark_single_model
+
+                    note = mark_single_model(self.conn, objs[0]["metadata"]["namespace"])
+                    if note:
+                        result.notes.append(note)
         except OptiServeError as exc:
             result.rolled_back, result.left_behind = self._rollback(created, updated)
             notes = []

@@ -20,11 +20,16 @@ CACHE_DIR = "/cache"
 CACHE_ENV = {"HOME": CACHE_DIR, "HF_HOME": f"{CACHE_DIR}/hf", "VLLM_CACHE_ROOT": f"{CACHE_DIR}/vllm",
              "XDG_CACHE_HOME": f"{CACHE_DIR}/xdg", "TRITON_CACHE_DIR": f"{CACHE_DIR}/triton"}
 ROUTE_TIMEOUT = "10m"  # OpenShift routes default to 30 s, too short for long generations (#16)
+PREDICTOR_TIMEOUT_S = 600  # the 3.x dashboard's field for the same budget: spec.predictor.timeout
+AUTH = "security.opendatahub.io/enable-auth"
+CONNECTIONS = "opendatahub.io/connections"
+CONNECTION_PATH = "opendatahub.io/connection-path"
 
 
 def render(plan) -> list[dict]:
     if plan.target == "llmisvc":
-        return [llm_inference_service(plan)]
+        objs = [llm_inference_service(plan)]
+        return objs + (auth_objects(plan, "llminferenceservices") if plan.auth else [])
     objs = [serving_runtime(plan), inference_service(plan)]
     if plan.auth:
         objs += auth_objects(plan)
@@ -78,9 +83,10 @@ def serving_runtime(plan) -> dict:
         "opendatahub.io/apiProtocol": body.api_protocol,
         "opendatahub.io/recommended-accelerators": json.dumps(body.recommended_accelerators),
         **_optiserve_annotations(plan),
+        **(plan.hardware_profile.sr_annotations() if plan.hardware_profile else {}),
     }
-    if body.version:
-        annotations["opendatahub.io/runtime-version"] = body.version
+    if body.version:  # the Templates' spelling, "v0.21.0", also for the catalog's "0.21.0"
+        annotations["opendatahub.io/runtime-version"] = "v" + str(body.version).lstrip("v")
     return {"apiVersion": f"{SERVING}/v1alpha1", "kind": "ServingRuntime",
             "metadata": {"name": plan.name, "namespace": plan.namespace, "labels": _labels(plan),
                          "annotations": annotations},
@@ -93,15 +99,22 @@ def _merge_env(base: list, extra: list) -> list:
     return [e for e in base if e.get("name") not in names] + extra
 
 
-def _placement(plan) -> dict:
-    """Tolerations and node selector of the pool; without one, the accelerator's defaults."""
-    pool, acc = plan.pool, plan.accelerator
+def _placement(plan, worker: bool = False) -> dict:
+    """Tolerations and node selector: the hardware profile's, else the pool's, else the accelerator's
+    defaults. On 3.x the model controller's webhook injects a (non-legacy) profile's scheduling into
+    the predictor, as for the dashboard's deployments, so only worker pods get it written."""
+    pool, acc, choice = plan.pool, plan.accelerator, plan.hardware_profile
     if acc.vendor == "cpu":
         return {}
-    tolerations = list(getattr(pool, "tolerations", None) or [])
-    selector = dict(getattr(pool, "node_selector", None) or {})
+    if choice is not None:
+        if plan.conventions.v3 and not choice.legacy and not worker:
+            return {}
+        tolerations, selector = list(choice.tolerations), dict(choice.node_selector)  # Queue: Kueue places it
+    else:
+        tolerations = list(getattr(pool, "tolerations", None) or [])
+        selector = dict(getattr(pool, "node_selector", None) or {})
     resource = plan.resources.gpu_resource
-    if pool is None:
+    if pool is None and choice is None:
         if resource:
             tolerations = [{"key": resource, "operator": "Exists", "effect": "NoSchedule"}]
         if acc.vendor == "nvidia" and acc.gfd_product:
@@ -114,6 +127,19 @@ def _placement(plan) -> dict:
     return out
 
 
+def _connection_annotations(plan) -> dict:
+    """3.x records the data connection (kserve-rhoai.md §4); the explicit storage fields stay, so a
+    cluster without the model controller's webhook still finds the weights."""
+    st = plan.storage
+    if not plan.conventions.v3:
+        return {}
+    if st.key:
+        return {CONNECTIONS: st.key, CONNECTION_PATH: st.path or ""}
+    if st.kind == "oci" and st.secret:
+        return {CONNECTIONS: st.secret}
+    return {}
+
+
 def _probes() -> dict:
     return {"httpGet": {"path": "/health", "port": 8080, "scheme": "HTTP"}, "timeoutSeconds": 5}
 
@@ -124,13 +150,15 @@ def inference_service(plan) -> dict:
         "openshift.io/display-name": plan.display_name,
         "openshift.io/description": f"OptiServe profile {p.name} ({p.kpi or 'balanced'})",
         "opendatahub.io/model-type": "generative",
-        "security.opendatahub.io/enable-auth": "true" if plan.auth else "false",
+        AUTH: "true" if plan.auth else "false",
         # Explicit RawDeployment: works on 2.x, becomes Standard on 3.x, and avoids Knative's
         # 10-minute progress deadline and scale-to-zero during a long download (#7).
         "serving.kserve.io/deploymentMode": "RawDeployment",
         **_optiserve_annotations(plan),
+        **(plan.hardware_profile.isvc_annotations() if plan.hardware_profile else {}),
+        **_connection_annotations(plan),
     }
-    labels = _labels(plan)
+    labels = _labels(plan, plan.hardware_profile.queue_label if plan.hardware_profile else None)
     if plan.external:
         labels["networking.kserve.io/visibility"] = "exposed"
         annotations["haproxy.router.openshift.io/timeout"] = ROUTE_TIMEOUT
@@ -150,11 +178,13 @@ def inference_service(plan) -> dict:
     if plan.storage.env:
         model["env"] = copy.deepcopy(plan.storage.env)
     predictor = {"minReplicas": p.replicas, "maxReplicas": p.replicas, **_placement(plan), "model": model}
+    if plan.conventions.v3:
+        predictor["timeout"] = PREDICTOR_TIMEOUT_S
     if plan.storage.image_pull_secrets:
         predictor["imagePullSecrets"] = copy.deepcopy(plan.storage.image_pull_secrets)
     if plan.multinode:
         predictor["workerSpec"] = {
-            "pipelineParallelSize": p.pp, "tensorParallelSize": p.tp, **_placement(plan),
+            "pipelineParallelSize": p.pp, "tensorParallelSize": p.tp, **_placement(plan, worker=True),
             "containers": [{"name": "worker-container", "resources": plan.resources.to_k8s()}],
         }
     return {"apiVersion": f"{SERVING}/v1beta1", "kind": "InferenceService",
@@ -162,7 +192,7 @@ def inference_service(plan) -> dict:
             "spec": {"predictor": predictor}}
 
 
-def auth_objects(plan) -> list[dict]:
+def auth_objects(plan, resource: str = "inferenceservices") -> list[dict]:
     """Token auth as the dashboard sets it up (DB deployUtils.ts); all owned by the ISVC once it exists."""
     n, ns = plan.name, plan.namespace
     labels = _labels(plan)
@@ -171,7 +201,7 @@ def auth_objects(plan) -> list[dict]:
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa, "namespace": ns, "labels": labels}},
         {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
          "metadata": {"name": f"{n}-view-role", "namespace": ns, "labels": labels},
-         "rules": [{"apiGroups": [SERVING], "resources": ["inferenceservices"], "resourceNames": [n], "verbs": ["get"]}]},
+         "rules": [{"apiGroups": [SERVING], "resources": [resource], "resourceNames": [n], "verbs": ["get"]}]},
         {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
          "metadata": {"name": f"{n}-view", "namespace": ns, "labels": labels},
          "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": f"{n}-view-role"},
@@ -184,7 +214,7 @@ def auth_objects(plan) -> list[dict]:
 
 
 def llm_inference_service(plan) -> dict:
-    """The llm-d alternative (kserve-rhoai.md §8): v1alpha1, served by every release that has the CRD."""
+    """The llm-d alternative (kserve-rhoai.md §8): v1alpha2 on 3.x (the storage version), v1alpha1 on 2.x."""
     from jupyter_optiserve.errors import InvalidInputError
 
     p = plan.profile
@@ -200,7 +230,8 @@ def llm_inference_service(plan) -> dict:
     env += [{"name": k, "value": v} for k, v in CACHE_ENV.items()] + copy.deepcopy(plan.storage.env)
     container = {"name": "main", "env": env, "resources": plan.resources.to_k8s(),
                  "volumeMounts": [{"name": "shm", "mountPath": "/dev/shm"}, {"name": "optiserve-cache", "mountPath": CACHE_DIR}]}
-    template = {**_placement(plan), "containers": [container],
+    # llm-d has no hardware-profile webhook on the template: scheduling is always written.
+    template = {**_placement(plan, worker=True), "containers": [container],
                 "volumes": [{"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": f"{plan.resources.shm_gib}Gi"}},
                             {"name": "optiserve-cache", "emptyDir": {}}]}
     if plan.storage.image_pull_secrets:
@@ -210,14 +241,23 @@ def llm_inference_service(plan) -> dict:
         parallelism["pipeline"] = p.pp
     spec = {"model": {"uri": plan.storage.uri, "name": plan.model.hf_id}, "replicas": p.replicas,
             "parallelism": parallelism, "router": {"route": {}, "gateway": {}, "scheduler": {}}, "template": template}
+    # Auth is on unless this says "false": without it the smoke request gets 401.
     annotations = {"openshift.io/display-name": plan.display_name, "opendatahub.io/model-type": "generative",
-                   **_optiserve_annotations(plan)}
-    return {"apiVersion": f"{SERVING}/v1alpha1", "kind": "LLMInferenceService",
-            "metadata": {"name": plan.name, "namespace": plan.namespace, "labels": _labels(plan), "annotations": annotations},
+                   AUTH: "true" if plan.auth else "false", **_optiserve_annotations(plan),
+                   **(plan.hardware_profile.isvc_annotations() if plan.hardware_profile else {}),
+                   **_connection_annotations(plan)}
+    return {"apiVersion": f"{SERVING}/{plan.conventions.llmisvc_version}", "kind": "LLMInferenceService",
+            "metadata": {"name": plan.name, "namespace": plan.namespace,
+                         "labels": _labels(plan, plan.hardware_profile.queue_label if plan.hardware_profile else None),
+                         "annotations": annotations},
             "spec": spec}
 
 
 def to_yaml(objs: list[dict]) -> str:
     import yaml
 
-    return yaml.safe_dump_all(objs, sort_keys=False, default_flow_style=False, width=120)
+    class _NoAliases(yaml.SafeDumper):  # a shared sub-object must not come out as &id001/*id001
+        def ignore_aliases(self, data):
+            return True
+
+    return yaml.dump_all(objs, Dumper=_NoAliases, sort_keys=False, default_flow_style=False, width=120)

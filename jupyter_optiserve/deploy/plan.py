@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jupyter_optiserve.deploy import naming, sizing
+from jupyter_optiserve.deploy import conventions as conv_mod
+from jupyter_optiserve.deploy import hwprofile, naming, sizing
 from jupyter_optiserve.deploy.args import EngineArgs, build_args
 from jupyter_optiserve.deploy.storage import Storage, resolve_storage
 from jupyter_optiserve.deploy.template import RuntimeBody, resolve_runtime_body
@@ -42,6 +43,8 @@ class Plan:
     display_name: str = ""
     notes: list = field(default_factory=list)
     inventory: object = None  # what build_plan detected (quota, pools); None for plan_from_profile
+    conventions: conv_mod.Conventions = conv_mod.OFFLINE  # RHOAI 2.x or 3.x manifests
+    hardware_profile: hwprofile.ProfileChoice | None = None
 
     @property
     def gpus_per_pod(self) -> int:
@@ -58,14 +61,16 @@ class Plan:
                 "runtime": self.body.to_dict(), "storage": self.storage.to_dict(), "args": self.engine.args,
                 "resources": self.resources.to_k8s(), "startup": self.startup.to_dict(),
                 "multinode": self.multinode, "external": self.external, "auth": self.auth,
-                "estimate": est, "notes": self.notes + self.engine.notes + self.body.notes}
+                "estimate": est, "notes": self.notes + self.engine.notes + self.body.notes,
+                "conventions": self.conventions.to_dict(),
+                "hardware_profile": self.hardware_profile.to_dict() if self.hardware_profile else None}
 
 
 def plan_from_profile(profile, *, name: str | None = None, namespace: str, catalog=None, pool=None, estimate=None,
                       conn=None, storage_uri: str | None = None, hf_token_secret: str | None = None,
                       connection: str | None = None, pull_secret: str | None = None, target: str = "kserve",
                       external: bool = False, auth: bool = False, trust_remote_code: bool = False,
-                      display_name: str | None = None, model=None) -> Plan:
+                      display_name: str | None = None, model=None, rhoai: int | str | None = None) -> Plan:
     from jupyter_optiserve.catalog import load_catalog
 
     if target not in TARGETS:
@@ -101,9 +106,18 @@ def plan_from_profile(profile, *, name: str | None = None, namespace: str, catal
     start = sizing.startup(total, pod_w, storage.kind, profile.tp)
     if storage.note:
         notes.append(storage.note)
+    conv = conv_mod.for_generation(rhoai, "--rhoai") if rhoai else conv_mod.detect(conn)
+    choice, hw_note = hwprofile.choose(pool, acc, resource if acc.vendor != "cpu" else None, gpus_pod, conn=conn,
+                                       namespace=namespace, catalog=catalog)
+    if hw_note:
+        notes.append(hw_note)
+    if choice and choice.queue and not choice.queue_label:
+        notes.append(f"hardware profile {choice.name} schedules through Kueue queue '{choice.queue}', which "
+                     f"{'does not exist' if choice.queue_present is False else 'could not be checked'} in {namespace}: "
+                     "no queue label written")
     return Plan(name, namespace, profile, model, acc, runtime, body, storage, engine, res, start, round(total, 2),
                 variant, pool, estimate, target, multinode, external, auth,
-                display_name or model.hf_id, notes)
+                display_name or model.hf_id, notes, conventions=conv, hardware_profile=choice)
 
 
 def _estimate(profile, model, acc, engine_version):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jupyter_optiserve.deploy import checks_cluster, checks_plan
+from jupyter_optiserve.deploy import checks_cluster, checks_plan, checks_rhoai
 from jupyter_optiserve.errors import ClusterUnreachableError
 
 STATUSES = ("pass", "warn", "fail", "skip")
@@ -65,6 +65,7 @@ def run_preflight(plan, objs: list[dict], conn=None, inventory=None, dry_run: bo
         if cluster:
             checks_cluster.permissions(add, plan, conn)
             checks_cluster.capabilities(add, plan, conn)
+            checks_rhoai.platform_label(add, plan, conn)
         else:
             add("cluster", "skip", "no cluster: permissions, placement, storage and the server dry run were not checked",
                 "run `oc login` (or pass --kubeconfig) and run preflight again")
@@ -72,6 +73,9 @@ def run_preflight(plan, objs: list[dict], conn=None, inventory=None, dry_run: bo
         checks_plan.compatibility(add, plan)
         checks_plan.memory_fit(add, plan)
         checks_plan.placement(add, plan, objs, inventory)
+        checks_rhoai.image_pinned(add, plan)
+        if cluster:
+            checks_rhoai.kueue(add, plan, conn)
         if cluster:
             checks_cluster.storage(add, plan, conn)
         else:

@@ -37,7 +37,12 @@ _TYPED = {"ServiceAccount": "service_account", "Secret": "secret", "Role": "role
 
 
 def kind_of(obj: dict) -> Kind:
-    return KINDS[obj["kind"]]
+    """The object's own version (an LLMInferenceService is v1alpha1 or v1alpha2 by RHOAI generation)."""
+    kind = KINDS[obj["kind"]]
+    group, _, version = str(obj.get("apiVersion", "")).rpartition("/")
+    if group == kind.group and version and version != kind.version:
+        return Kind(kind.group, version, kind.plural, kind.kind)
+    return kind
 
 
 class Resources:

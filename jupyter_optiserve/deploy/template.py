@@ -17,6 +17,8 @@ from jupyter_optiserve.errors import ClusterUnreachableError, OptiServeError
 APP_NAMESPACES = ("redhat-ods-applications", "opendatahub")
 TEMPLATE_GVP = ("template.openshift.io", "v1", "templates")
 MULTINODE_TEMPLATE = "vllm-multinode-runtime-template"
+DASHBOARD_CONFIG_GVP = ("opendatahub.io", "v1alpha", "odhdashboardconfigs")
+DASHBOARD_CONFIG = "odh-dashboard-config"
 
 
 @dataclass
@@ -38,6 +40,33 @@ class RuntimeBody:
                 "version": self.version, "source": self.source, "notes": self.notes}
 
 
+# Catalog fallback for several nodes, mirroring the RHOAI 3.4+ multinode Template: vLLM's own
+# ``mp`` backend (no Ray). KServe exports TENSOR_/PIPELINE_PARALLEL_SIZE from workerSpec and the
+# head's Service name as HEAD_SVC; model.args from the InferenceService arrive as "$0" "$@".
+MASTER_PORT = 29500
+_HEAD = ("exec python -m vllm.entrypoints.openai.api_server --port=8080 --model=/mnt/models "
+         "--served-model-name={{.Name}} --distributed-executor-backend=mp "
+         "--tensor-parallel-size=${TENSOR_PARALLEL_SIZE} --pipeline-parallel-size=${PIPELINE_PARALLEL_SIZE} "
+         f"--nnodes=${{PIPELINE_PARALLEL_SIZE}} --node-rank=0 --master-port={MASTER_PORT} \"$0\" \"$@\"")
+# One worker Deployment gives identical pods: the fallback supports one worker (rank 1), i.e. 2 nodes.
+_WORKER = ("exec python -m vllm.entrypoints.openai.api_server --model=/mnt/models --headless "
+           "--distributed-executor-backend=mp "
+           "--tensor-parallel-size=${TENSOR_PARALLEL_SIZE} --pipeline-parallel-size=${PIPELINE_PARALLEL_SIZE} "
+           "--nnodes=${PIPELINE_PARALLEL_SIZE} --node-rank=1 "
+           f"--master-addr=${{HEAD_SVC}}.${{POD_NAMESPACE}}.svc.cluster.local --master-port={MASTER_PORT}")
+_POD_NAMESPACE = {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}
+CATALOG_MAX_NODES = 2
+MULTINODE_DISPLAY = "vLLM Multi-Node ServingRuntime for KServe"
+
+
+def unpinned(image: str) -> bool:
+    """True for a moving image reference: no digest and no tag, or ``latest``/``stable``."""
+    if "@sha256:" in image:
+        return False
+    tail = image.rsplit("/", 1)[-1]
+    return ":" not in tail or tail.rsplit(":", 1)[1] in ("latest", "stable", "main", "nightly")
+
+
 def from_catalog(runtime, multinode: bool = False) -> RuntimeBody:
     """The common vLLM runtime body (MC config/runtimes) with the catalog's image and version."""
     args = ["--port=8080", "--model=/mnt/models", "--served-model-name={{.Name}}"]
@@ -54,21 +83,21 @@ def from_catalog(runtime, multinode: bool = False) -> RuntimeBody:
         "supportedModelFormats": [{"name": runtime.model_format, "autoSelect": True}],
         "containers": [container],
     }
-    name, template = runtime.serving_runtime or runtime.id, runtime.template or runtime.id
+    name, template, display = runtime.serving_runtime or runtime.id, runtime.template or runtime.id, runtime.name
+    notes = ["runtime image and version from OptiServe's catalog (upstream default): "
+             "no runtime Template was readable on the cluster"]
     if multinode:
-        name, template = "vllm-multinode-runtime", MULTINODE_TEMPLATE
+        name, template, display = "vllm-multinode-runtime", MULTINODE_TEMPLATE, MULTINODE_DISPLAY
+        container["command"], container["args"] = ["bash", "-c"], [_HEAD]
+        container["env"].append(copy.deepcopy(_POD_NAMESPACE))
         spec["workerSpec"] = {"containers": [{"name": "worker-container", "image": runtime.image,
-                                              "command": ["bash", "-c"], "args": ["ray start --block --address=$(RAY_ADDRESS)"]}]}
-        container["command"], container["args"] = ["bash", "-c"], [
-            "ray start --head --disable-usage-stats && python -m vllm.entrypoints.openai.api_server "
-            "--port=8080 --model=/mnt/models --served-model-name={{.Name}} "
-            "--tensor-parallel-size=${TENSOR_PARALLEL_SIZE} --pipeline-parallel-size=${PIPELINE_PARALLEL_SIZE} "
-            "--distributed-executor-backend=ray $0 $@"]
+                                              "command": ["bash", "-c"], "args": [_WORKER],
+                                              "env": [copy.deepcopy(_POD_NAMESPACE)]}]}
+        notes.append(f"multi-node body from the catalog (vLLM mp backend): at most {CATALOG_MAX_NODES} nodes; "
+                     "more need the cluster's vllm-multinode-runtime-template")
     acc = [runtime.resource_name] if runtime.resource_name else []
-    return RuntimeBody(template, name, runtime.name, runtime.image, runtime.default_engine_version,
-                       runtime.api_protocol, acc, spec, "catalog",
-                       notes=["runtime image and version from OptiServe's catalog (upstream default): "
-                              "no runtime Template was readable on the cluster"])
+    return RuntimeBody(template, name, display, runtime.image, runtime.default_engine_version,
+                       runtime.api_protocol, acc, spec, "catalog", notes=notes)
 
 
 def from_template(tpl: dict, namespace: str) -> RuntimeBody | None:
@@ -105,8 +134,21 @@ def _substitute(obj, params: dict):
     return obj
 
 
-def list_templates(conn) -> tuple[list[dict], str | None, list[str]]:
-    """Dashboard Templates from the first app namespace that answers: (templates, namespace, notes)."""
+def _disabled(conn, ns: str) -> set[str]:
+    """Templates the admin hid (OdhDashboardConfig ``spec.templateDisablement``); unreadable: none."""
+    try:
+        body = conn.get_json(conn.custom.get_namespaced_custom_object, *DASHBOARD_CONFIG_GVP[:2], ns,
+                             DASHBOARD_CONFIG_GVP[2], DASHBOARD_CONFIG)
+    except OptiServeError:  # unreadable (a workbench may not read it) or unreachable: nothing hidden
+        return set()
+    return set((body.get("spec") or {}).get("templateDisablement") or [])
+
+
+def list_templates(conn, multinode: bool = False) -> tuple[list[dict], str | None, list[str]]:
+    """Dashboard Templates from the first app namespace that answers: (templates, namespace, notes).
+
+    The multinode Template is labelled ``opendatahub.io/dashboard: "false"`` (YAML-only in the
+    dashboard), so the label selector never finds it: it is read by name."""
     notes = []
     for ns in APP_NAMESPACES:
         try:
@@ -119,8 +161,18 @@ def list_templates(conn) -> tuple[list[dict], str | None, list[str]]:
             notes.append(f"runtime Templates in {ns}: {exc.message}")
             continue
         items = body.get("items") or []
+        if multinode:
+            try:
+                items.append(conn.get_json(conn.custom.get_namespaced_custom_object, *TEMPLATE_GVP[:2], ns,
+                                           TEMPLATE_GVP[2], MULTINODE_TEMPLATE))
+            except OptiServeError as exc:  # unreachable included: the catalog body follows, with this note
+                notes.append(f"no {MULTINODE_TEMPLATE} in {ns}: {exc.message}")
         if items:
-            return items, ns, notes
+            hidden = _disabled(conn, ns)
+            kept = [t for t in items if (t.get("metadata") or {}).get("name") not in hidden]
+            notes += [f"runtime Template {n} is disabled in the dashboard (templateDisablement): not used"
+                      for n in sorted(hidden & {(t.get("metadata") or {}).get("name") for t in items})]
+            return kept, ns, notes
         notes.append(f"no runtime Templates in {ns}")
     return [], None, notes
 
@@ -147,7 +199,7 @@ def pick_template(templates: list[dict], runtime, resource: str | None, multinod
 def resolve_runtime_body(runtime, conn=None, resource: str | None = None, multinode: bool = False) -> RuntimeBody:
     """The cluster's Template when readable, else the catalog body (with a note saying so)."""
     if conn is not None:
-        templates, ns, notes = list_templates(conn)
+        templates, ns, notes = list_templates(conn, multinode)
         chosen = pick_template(templates, runtime, resource, multinode) if templates else None
         body = from_template(chosen, ns) if chosen else None
         if body:

@@ -109,6 +109,7 @@ class Pool:
     node_names: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     grant: str | None = None  # what to ask an admin for, when a permission was missing
+    free_gpus_by_node: list[int] = field(default_factory=list)  # largest first; empty when pods are not readable
     accelerator_obj: Accelerator | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -215,4 +215,4 @@ def _pool(g: dict, catalog, pods_known: bool) -> Pool:
         tolerations=g["tolerations"], node_selector=o["selector"], source="nodes", resource_name=o["resource"],
         max_free_gpus_per_node=max(free) if pods_known and free else None, compute_capability=cc, mig=mig,
         sharing=o["sharing"], max_tensor_parallel=max_tp, node_names=sorted(g["nodes"]), notes=notes,
-        accelerator_obj=obj)
+        accelerator_obj=obj, free_gpus_by_node=sorted(free, reverse=True) if pods_known else [])

@@ -13,7 +13,7 @@ from jupyter_optiserve.service.settings import Settings
 
 RANKING_FIELDS = ("gpus_per_node", "allow_precision", "gpu_margin")  # passed on to recommend
 PLAN_FIELDS = ("profile", "name", "storage_uri", "hf_token_secret", "connection", "pull_secret", "target", "external", "auth",
-               "trust_remote_code", "display_name")
+               "trust_remote_code", "display_name", "rhoai")
 
 
 def connect_for(body: dict, settings: Settings, required: bool = False):

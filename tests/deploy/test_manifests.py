@@ -37,7 +37,7 @@ def test_dashboard_shape(make_plan):
     assert ann["security.opendatahub.io/enable-auth"] == "false"
     sra = sr["metadata"]["annotations"]
     assert sra["opendatahub.io/template-name"] == "vllm-cuda-runtime-template"
-    assert sra["opendatahub.io/runtime-version"] == "0.21.0"
+    assert sra["opendatahub.io/runtime-version"] == "v0.21.0"
     assert sra["opendatahub.io/recommended-accelerators"] == '["nvidia.com/gpu"]'
     pred = isvc["spec"]["predictor"]
     assert pred["minReplicas"] == pred["maxReplicas"] == 1

@@ -146,6 +146,12 @@ OPENSHIFT_ODH = (
     _cr("infrastructure.opendatahub.io", ["v1", "v1alpha1"], "hardwareprofiles", "hardwareprofile",
         "HardwareProfile", status_subresource=True),
     _cr("dashboard.opendatahub.io", ["v1"], "acceleratorprofiles", "acceleratorprofile", "AcceleratorProfile"),
+    _cr("opendatahub.io", ["v1alpha"], "odhdashboardconfigs", "odhdashboardconfig", "OdhDashboardConfig"),
+    _cr("datasciencecluster.opendatahub.io", ["v2", "v1"], "datascienceclusters", "datasciencecluster",
+        "DataScienceCluster", namespaced=False, status_subresource=True),
+    _cr("kueue.x-k8s.io", ["v1beta1"], "localqueues", "localqueue", "LocalQueue", status_subresource=True),
+    _cr("kueue.x-k8s.io", ["v1beta1"], "clusterqueues", "clusterqueue", "ClusterQueue", namespaced=False,
+        status_subresource=True),
 )
 
 CRD_RESOURCE = Resource(

@@ -282,3 +282,55 @@ def seed_cluster(kind: str, namespace: str = "demo", app_namespace: str = APP_NS
         deny = [{"verb": "*", "group": "", "resource": r} for r in ("nodes", "pods", "pods/log", "resourcequotas")]
         return ClusterPreset(full.objects, deny)
     raise ValueError(f"unknown preset {kind!r}; known: {', '.join(PRESETS)}")
+
+
+def multinode_runtime_template(ns: str = APP_NS, runtime_version: str = "v0.24.0",
+                               image: str = "registry.example.com/rhaiis/vllm-cuda-rhel9@sha256:" + "ab" * 32) -> dict:
+    """The multi-node Template as RHOAI 3.4+ ships it: hidden from the dashboard (label "false"),
+    vLLM's mp backend with --nnodes/--node-rank; reconstructed from kserve-rhoai.md §7."""
+    tpl = vllm_runtime_template(ns, "nvidia.com/gpu", runtime_version, image)
+    tpl["metadata"]["name"] = "vllm-multinode-runtime-template"
+    tpl["metadata"]["labels"]["opendatahub.io/dashboard"] = "false"
+    sr = tpl["objects"][0]
+    sr["metadata"]["name"] = "vllm-multinode-runtime"
+    sr["metadata"]["annotations"]["openshift.io/display-name"] = "vLLM Multi-Node ServingRuntime for KServe"
+    head = sr["spec"]["containers"][0]
+    head["command"] = ["bash", "-c"]
+    head["args"] = ["vllm serve /mnt/models --port=8080 --nnodes=${PIPELINE_PARALLEL_SIZE} --node-rank=0 "
+                    "--master-port=29500 --distributed-executor-backend=mp \"$0\" \"$@\""]
+    sr["spec"]["workerSpec"] = {"pipelineParallelSize": 2, "tensorParallelSize": 1, "containers": [{
+        "name": "worker-container", "image": image, "command": ["bash", "-c"],
+        "args": ["vllm serve /mnt/models --headless --nnodes=${PIPELINE_PARALLEL_SIZE} --master-port=29500"]}]}
+    return tpl
+
+
+def queue_hardware_profile(name: str, queue: str, ns: str = APP_NS, gpus: tuple[int, int, int] = (1, 8, 1)) -> dict:
+    """A 3.x HardwareProfile scheduled through Kueue (``scheduling.type: Queue``)."""
+    hwp = hardware_profile(name, ns, None, gpus)
+    hwp["spec"]["scheduling"] = {"type": "Queue", "kueue": {"localQueueName": queue}}
+    return hwp
+
+
+def local_queue(name: str, ns: str, cluster_queue: str = "cluster-queue") -> dict:
+    return {"apiVersion": "kueue.x-k8s.io/v1beta1", "kind": "LocalQueue", "metadata": {"name": name, "namespace": ns},
+            "spec": {"clusterQueue": cluster_queue}}
+
+
+def cluster_queue(name: str, gpus: int, used: int = 0, resource: str = "nvidia.com/gpu") -> dict:
+    return {"apiVersion": "kueue.x-k8s.io/v1beta1", "kind": "ClusterQueue", "metadata": {"name": name},
+            "spec": {"resourceGroups": [{"coveredResources": [resource], "flavors": [
+                {"name": "default-flavor", "resources": [{"name": resource, "nominalQuota": str(gpus)}]}]}]},
+            "status": {"flavorsUsage": [{"name": "default-flavor",
+                                         "resources": [{"name": resource, "total": str(used)}]}]}}
+
+
+def data_science_cluster(version: str) -> dict:
+    return {"apiVersion": "datasciencecluster.opendatahub.io/v1", "kind": "DataScienceCluster",
+            "metadata": {"name": "default-dsc"}, "spec": {},
+            "status": {"release": {"name": "OpenShift AI Self-Managed", "version": version}}}
+
+
+def dashboard_config(disabled: Iterable[str], ns: str = APP_NS) -> dict:
+    return {"apiVersion": "opendatahub.io/v1alpha", "kind": "OdhDashboardConfig",
+            "metadata": {"name": "odh-dashboard-config", "namespace": ns},
+            "spec": {"templateDisablement": list(disabled)}}
