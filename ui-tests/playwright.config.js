@@ -35,20 +35,14 @@ function anyPort() {
 }
 
 if (!process.env.OPTISERVE_UI_PORT_CHOSEN) {
-  // tests/helpers.ts addresses the server as localhost:8888 until it reads OPTISERVE_UI_URL; while it
-  // does, only 8888 works, and a busy 8888 must fail here with its number, not later with timeouts.
-  const helpers = fs.readFileSync(path.join(__dirname, 'tests', 'helpers.ts'), 'utf8');
-  const pinned = helpers.includes("'http://localhost:8888'") && !helpers.includes('OPTISERVE_UI_URL');
+  // 8888 when it is free (or OPTISERVE_UI_PORT), else any free port; a port asked for explicitly
+  // that is busy fails here with its number, not later with timeouts.
   let port = Number(process.env.OPTISERVE_UI_PORT || 8888);
-  if (pinned && port !== 8888) {
-    throw new Error(`UI tests: OPTISERVE_UI_PORT=${port}, but ui-tests/tests/helpers.ts still expects port 8888`);
-  }
   if (!portFree(port)) {
-    if (process.env.OPTISERVE_UI_PORT || pinned) {
+    if (process.env.OPTISERVE_UI_PORT) {
       throw new Error(
         `UI tests: port ${port} on 127.0.0.1 is in use (another Jupyter server?). Stop what listens there ` +
-          `(e.g. \`ss -ltnp | grep :${port}\`)` +
-          (pinned ? '; ui-tests/tests/helpers.ts still expects 8888.' : ', or set OPTISERVE_UI_PORT to a free port.')
+          `(e.g. \`ss -ltnp | grep :${port}\`), or unset OPTISERVE_UI_PORT to use any free port.`
       );
     }
     port = anyPort();

@@ -3,7 +3,8 @@ import { Locator } from '@playwright/test';
 import { artifact, resetCluster } from './fake';
 
 export const PANEL_ID = 'jupyter-optiserve-panel';
-export const SERVER = 'http://localhost:8888';
+// the server's address, chosen once per run by playwright.config.js (a free port)
+export const SERVER = process.env.OPTISERVE_UI_URL ?? 'http://localhost:8888';
 
 /** Reset the fake cluster and make the server detect the hardware again (it caches the inventory). */
 export async function freshCluster(page: IJupyterLabPageFixture, setup?: () => Promise<void>): Promise<void> {
