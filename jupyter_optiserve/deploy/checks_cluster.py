@@ -7,6 +7,7 @@ import base64
 
 from jupyter_optiserve.errors import ClusterUnreachableError, NotFoundError, OptiServeError, PermissionDeniedError
 from jupyter_optiserve.kube import Rule, check_access, grant_hint
+from jupyter_optiserve.kube.probe import serves
 
 KSERVE = "serving.kserve.io"
 WRITE_VERBS = ("create", "get", "update", "patch", "delete")
@@ -61,30 +62,14 @@ def capabilities(add, plan, conn) -> None:
         _llmisvc(add, plan, conn)
 
 
-def _exists(conn, group, version, plural, namespace=None) -> bool | None:
-    """True if the API serves this resource, False if 404, None if we may not tell."""
-    try:
-        if namespace:
-            conn.get_json(conn.custom.list_namespaced_custom_object, group, version, namespace, plural, limit=1)
-        else:
-            conn.get_json(conn.custom.list_cluster_custom_object, group, version, plural, limit=1)
-        return True
-    except NotFoundError:
-        return False
-    except ClusterUnreachableError:
-        raise
-    except OptiServeError:
-        return None
-
-
 def _llmisvc(add, plan, conn) -> None:
     ns = plan.namespace
     found = {
-        "llminferenceservices CRD": _exists(conn, KSERVE, "v1alpha1", "llminferenceservices", ns),
-        "InferencePool CRD": next((r for r in (_exists(conn, "inference.networking.k8s.io", "v1", "inferencepools", ns),
-                                               _exists(conn, "inference.networking.x-k8s.io", "v1alpha2", "inferencepools", ns))
+        "llminferenceservices CRD": serves(conn, KSERVE, "v1alpha1", "llminferenceservices", ns),
+        "InferencePool CRD": next((r for r in (serves(conn, "inference.networking.k8s.io", "v1", "inferencepools", ns),
+                                               serves(conn, "inference.networking.x-k8s.io", "v1alpha2", "inferencepools", ns))
                                    if r is not False), False),
-        "GatewayClass": _exists(conn, "gateway.networking.k8s.io", "v1", "gatewayclasses"),
+        "GatewayClass": serves(conn, "gateway.networking.k8s.io", "v1", "gatewayclasses"),
     }
     absent = [k for k, v in found.items() if v is False]
     unknown = [k for k, v in found.items() if v is None]

@@ -13,7 +13,8 @@ import os
 import re
 from dataclasses import dataclass
 
-from jupyter_optiserve.errors import ClusterUnreachableError, InvalidInputError, NotFoundError, OptiServeError
+from jupyter_optiserve.errors import ClusterUnreachableError, InvalidInputError, OptiServeError
+from jupyter_optiserve.kube.probe import serves
 
 ENV = "OPTISERVE_RHOAI"
 DSC_APIS = (("datasciencecluster.opendatahub.io", "v2"), ("datasciencecluster.opendatahub.io", "v1"))
@@ -62,7 +63,7 @@ def detect(conn=None) -> Conventions:
             conv = for_generation(release, f"DataScienceCluster release {release}")
         else:
             conv = _from_apis(conn)
-        if conv.v3 and _served(conn, "serving.kserve.io", "v1alpha2", "llminferenceservices", conn.namespace) is False:
+        if conv.v3 and serves(conn, "serving.kserve.io", "v1alpha2", "llminferenceservices", conn.namespace) is False:
             conv = Conventions(conv.generation, conv.source, "v1alpha1")
         return conv
     except ClusterUnreachableError:
@@ -84,28 +85,13 @@ def _dsc_release(conn) -> str | None:
     return None
 
 
-def _served(conn, group, version, plural, namespace) -> bool | None:
-    try:
-        if namespace:
-            conn.get_json(conn.custom.list_namespaced_custom_object, group, version, namespace, plural, limit=1)
-        else:
-            conn.get_json(conn.custom.list_cluster_custom_object, group, version, plural, limit=1)
-        return True
-    except NotFoundError:
-        return False
-    except ClusterUnreachableError:
-        raise
-    except OptiServeError:
-        return None  # forbidden: served, but we may not tell more
-
-
 def _from_apis(conn) -> Conventions:
     """3.x serves HardwareProfiles as infrastructure.opendatahub.io/v1 and dropped AcceleratorProfiles."""
     ns = conn.namespace
-    infra_v1 = _served(conn, "infrastructure.opendatahub.io", "v1", "hardwareprofiles", ns)
+    infra_v1 = serves(conn, "infrastructure.opendatahub.io", "v1", "hardwareprofiles", ns)
     if infra_v1:
         return for_generation(3, "served API hardwareprofiles.infrastructure.opendatahub.io/v1")
-    legacy = _served(conn, "dashboard.opendatahub.io", "v1", "acceleratorprofiles", ns)
+    legacy = serves(conn, "dashboard.opendatahub.io", "v1", "acceleratorprofiles", ns)
     if infra_v1 is False and legacy:
         return for_generation(2, "served API acceleratorprofiles.dashboard.opendatahub.io (no HardwareProfile v1)")
     return for_generation(3, "default (the cluster's APIs do not tell)")

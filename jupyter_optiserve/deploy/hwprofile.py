@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jupyter_optiserve.errors import ClusterUnreachableError, NotFoundError, OptiServeError
+from jupyter_optiserve.kube.probe import probe
 
 PROFILE_NAME = "opendatahub.io/hardware-profile-name"
 PROFILE_NS = "opendatahub.io/hardware-profile-namespace"
@@ -148,13 +149,5 @@ def _search(conn, namespace, pool, accelerator, resource, gpus, catalog) -> Prof
 
 
 def _localqueue_exists(conn, namespace: str, queue: str) -> bool | None:
-    try:
-        conn.get_json(conn.custom.get_namespaced_custom_object, "kueue.x-k8s.io", "v1beta1", namespace,
-                      "localqueues", queue)
-        return True
-    except NotFoundError:
-        return False
-    except ClusterUnreachableError:
-        raise
-    except OptiServeError:
-        return None
+    return probe(conn, conn.custom.get_namespaced_custom_object, "kueue.x-k8s.io", "v1beta1", namespace,
+                 "localqueues", queue)
