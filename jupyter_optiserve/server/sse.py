@@ -24,8 +24,9 @@ def format_event(ev: dict) -> str:
     return f"id: {ev['seq']}\nevent: {ev['type']}\ndata: {data}\n\n"
 
 
-class EventsHandler(OptiServeHandler):
-    api_path = "/optiserve/deployments/{name}/events"
+class TaskStreamHandler(OptiServeHandler):
+    """Streams one task's events (deploy or benchmark: both keep numbered events and subscribers)."""
+
     _track_activity = False  # a long-lived stream is not user activity
 
     def _start_stream(self) -> None:
@@ -37,19 +38,8 @@ class EventsHandler(OptiServeHandler):
         self.write(text)
         await self.flush()
 
-    @tornado.web.authenticated
-    async def get(self, name):
-        params = self.params("get")
-        settings = self.optiserve
-        ns = params.get("namespace") or settings.namespace
-        task = settings.tasks.latest(name, ns)
-        if task is None:
-            snap = await self.blocking(service.get_deployment, name, settings, params.get("namespace"))
-            self._start_stream()
-            await self._send(format_event({"seq": 1, "type": "snapshot", "data": snap}))
-            await self._send(format_event({"seq": 2, "type": "end", "data": {"name": name, "task": None}}))
-            self.finish(set_content_type="text/event-stream; charset=utf-8")
-            return
+    async def stream_task(self, task, label: str) -> None:
+        """The task's events after ``Last-Event-ID``, then live ones until ``end``, with heartbeats."""
         try:
             after = int(self.request.headers.get("Last-Event-ID") or 0)
         except ValueError:
@@ -57,7 +47,7 @@ class EventsHandler(OptiServeHandler):
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue = asyncio.Queue()
 
-        def push(ev):  # called on the deploy thread
+        def push(ev):  # called on the task's thread
             try:
                 loop.call_soon_threadsafe(queue.put_nowait, ev)
             except RuntimeError:  # the loop is closed (server shutting down)
@@ -67,7 +57,7 @@ class EventsHandler(OptiServeHandler):
         heartbeat = float(self.settings.get("optiserve_sse_heartbeat", 15.0))
         self._start_stream()
         try:
-            await self._send(f"retry: 3000\n: task {task.id}\n\n")
+            await self._send(f"retry: 3000\n: {label} {task.id}\n\n")
             for ev in replay:
                 await self._send(format_event(ev))
                 if ev["type"] == "end":
@@ -90,3 +80,22 @@ class EventsHandler(OptiServeHandler):
                     self.finish(set_content_type="text/event-stream; charset=utf-8")
                 except StreamClosedError:
                     pass
+
+
+class EventsHandler(TaskStreamHandler):
+    api_path = "/optiserve/deployments/{name}/events"
+
+    @tornado.web.authenticated
+    async def get(self, name):
+        params = self.params("get")
+        settings = self.optiserve
+        ns = params.get("namespace") or settings.namespace
+        task = settings.tasks.latest(name, ns)
+        if task is None:
+            snap = await self.blocking(service.get_deployment, name, settings, params.get("namespace"))
+            self._start_stream()
+            await self._send(format_event({"seq": 1, "type": "snapshot", "data": snap}))
+            await self._send(format_event({"seq": 2, "type": "end", "data": {"name": name, "task": None}}))
+            self.finish(set_content_type="text/event-stream; charset=utf-8")
+            return
+        await self.stream_task(task, "task")
