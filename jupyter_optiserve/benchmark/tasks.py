@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 
 from jupyter_optiserve.errors import OptiServeError
+from jupyter_optiserve.service.tasks import TaskManager
 
 TERMINAL = frozenset({"stored", "failed", "cancelled"})
 PROGRESS_EVERY_S = 0.25
@@ -122,37 +122,8 @@ class BenchmarkTask:
             return out
 
 
-class BenchmarkTasks:
-    """This server's benchmark tasks, newest last; ``max_finished`` finished ones are kept."""
+class BenchmarkTasks(TaskManager):
+    """This server's benchmark tasks: the deploy task registry, with its own conflict message."""
 
-    def __init__(self, max_finished: int = 50):
-        self.max_finished = max_finished
-        self._tasks: "OrderedDict[str, BenchmarkTask]" = OrderedDict()
-        self._lock = threading.Lock()
-
-    def add(self, task: BenchmarkTask) -> BenchmarkTask:
-        from jupyter_optiserve.errors import ConflictError
-
-        with self._lock:
-            running = next((t for t in self._tasks.values() if not t.terminal and t.name == task.name
-                            and t.namespace == task.namespace), None)
-            if running is not None:
-                raise ConflictError(f"a benchmark of '{task.name}' is already running (task {running.id})",
-                                    hint="follow it, or cancel it first", task=running.id)
-            self._tasks[task.id] = task
-            finished = [t for t in self._tasks.values() if t.terminal]
-            for t in finished[:max(0, len(finished) - self.max_finished)]:
-                self._tasks.pop(t.id, None)
-        return task
-
-    def get(self, task_id: str) -> BenchmarkTask | None:
-        with self._lock:
-            return self._tasks.get(task_id)
-
-    def list(self) -> list[BenchmarkTask]:
-        with self._lock:
-            return list(self._tasks.values())
-
-    def cancel_all(self) -> None:
-        for t in self.list():
-            t.cancel()
+    def _conflict(self, task, running) -> str:
+        return f"a benchmark of '{task.name}' is already running (task {running.id})"

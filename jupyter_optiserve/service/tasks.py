@@ -243,13 +243,15 @@ class TaskManager:
         with self._lock:
             running = self._running(task.name, task.namespace)
             if running is not None:
-                raise ConflictError(f"a deploy of '{task.name}' in {task.namespace} is already running (task {running.id})",
-                                    hint="follow it, or cancel it first", task=running.id)
+                raise ConflictError(self._conflict(task, running), hint="follow it, or cancel it first", task=running.id)
             self._tasks[task.id] = task
             finished = [t for t in self._tasks.values() if t.terminal]
             for t in finished[:max(0, len(finished) - self.max_finished)]:
                 self._tasks.pop(t.id, None)
         return task
+
+    def _conflict(self, task, running) -> str:
+        return f"a deploy of '{task.name}' in {task.namespace} is already running (task {running.id})"
 
     def _running(self, name: str, namespace: str):
         return next((t for t in reversed(self._tasks.values())
