@@ -52,23 +52,32 @@ def main() -> None:
     a = ap.parse_args()
     url, sim = start_sim()
     err = lambda m, t: f"{(m - t) / t * 100:+.1f}%"  # noqa: E731
-    print(f"simulated engine: TTFT {TIMING.ttft_ms(IN):.0f} ms at {IN} prompt tokens, ITL {TIMING.itl_base_ms} ms "
-          f"+ {TIMING.itl_per_stream_ms} ms per extra stream; {OUT} output tokens")
-    print(f"{'streams':>7} {'requests':>8} {'tokens':>7} {'client CPU us/token':>20} {'TTFT p50 err':>12} "
-          f"{'ITL err':>8} {'E2E p50 err':>11}")
+    print(
+        f"simulated engine: TTFT {TIMING.ttft_ms(IN):.0f} ms at {IN} prompt tokens, ITL {TIMING.itl_base_ms} ms "
+        f"+ {TIMING.itl_per_stream_ms} ms per extra stream; {OUT} output tokens"
+    )
+    print(
+        f"{'streams':>7} {'requests':>8} {'tokens':>7} {'client CPU us/token':>20} {'TTFT p50 err':>12} "
+        f"{'ITL err':>8} {'E2E p50 err':>11}"
+    )
     try:
         for c in (int(x) for x in a.levels.split(",")):
             n = a.requests or max(16, 2 * c)
             cpu0 = time.process_time()
-            lv = run_sweep({"url": url, "model": "granite"}, Workload(IN, OUT),
-                           Sweep(concurrency=[c], requests_per_level=n, max_streams=max(256, c)))[0]
+            lv = run_sweep(
+                {"url": url, "model": "granite"},
+                Workload(IN, OUT),
+                Sweep(concurrency=[c], requests_per_level=n, max_streams=max(256, c)),
+            )[0]
             cpu = time.process_time() - cpu0
             tokens = lv["requests"] * lv["mean_output_tokens"]
             ttft, itl = TIMING.ttft_ms(IN), TIMING.itl_ms(c)
             e2e = ttft + (OUT - 1) * itl
-            print(f"{c:>7} {lv['requests']:>8} {tokens:>7.0f} {cpu / tokens * 1e6:>20.1f} "
-                  f"{err(lv['ttft_ms']['p50'], ttft):>12} {err(lv['itl_ms']['mean'], itl):>8} "
-                  f"{err(lv['request_latency_ms']['p50'], e2e):>11}")
+            print(
+                f"{c:>7} {lv['requests']:>8} {tokens:>7.0f} {cpu / tokens * 1e6:>20.1f} "
+                f"{err(lv['ttft_ms']['p50'], ttft):>12} {err(lv['itl_ms']['mean'], itl):>8} "
+                f"{err(lv['request_latency_ms']['p50'], e2e):>11}"
+            )
     finally:
         sim.terminate()
 

@@ -38,10 +38,14 @@ def roofline(m: int, n: int, k: int, path: str) -> float:
 def main() -> None:
     if not aic.available():
         sys.exit("aiconfigurator-core is not installed: pip install 'jupyter_optiserve[measured]'")
-    runs = [subprocess.run([sys.executable, "-c", IMPORT_PROBE], capture_output=True, text=True, check=True)
-            .stdout.split() for _ in range(3)]
-    print(f"import aiconfigurator_core.sdk per-op API: median {statistics.median(float(r[0]) for r in runs):.0f} ms "
-          f"(fresh process); numpy/pandas/pyarrow/scipy imported: {runs[0][1]}")
+    runs = [
+        subprocess.run([sys.executable, "-c", IMPORT_PROBE], capture_output=True, text=True, check=True).stdout.split()
+        for _ in range(3)
+    ]
+    print(
+        f"import aiconfigurator_core.sdk per-op API: median {statistics.median(float(r[0]) for r in runs):.0f} ms "
+        f"(fresh process); numpy/pandas/pyarrow/scipy imported: {runs[0][1]}"
+    )
 
     cat = load_catalog()
     print("\n| system | tables | bind | first query of each op family | total |")
@@ -56,8 +60,10 @@ def main() -> None:
         b.attention_decode(8, 1024, 32, 8, 128, "auto")
         b.allreduce(1 << 20, 2)
         t2 = time.perf_counter()
-        print(f"| {acc.name} | {b.system} vLLM {b.version} | {(t1 - t0) * 1000:.0f} ms | {(t2 - t1) * 1000:.0f} ms "
-              f"| {(t2 - t0) * 1000:.0f} ms |")
+        print(
+            f"| {acc.name} | {b.system} vLLM {b.version} | {(t1 - t0) * 1000:.0f} ms | {(t2 - t1) * 1000:.0f} ms "
+            f"| {(t2 - t0) * 1000:.0f} ms |"
+        )
 
     b = aic.backend_for(cat.accelerators.get("h200-sxm-141gb"))
     t0 = time.perf_counter()
@@ -70,10 +76,14 @@ def main() -> None:
     hit = (time.perf_counter() - t0) / 1000
     print(f"\nper query after warm-up: {miss * 1e6:.1f} us (engine), {hit * 1e6:.2f} us (memoised)")
 
-    print("\nH200, Llama-3.1-8B layer GEMMs (TP 1): measured (AIC vLLM tables) vs roofline "
-          "(989 / 1979 TFLOPS, 4.8 TB/s); eff = roofline / measured")
-    print("\n| layer (n x k) | m | bf16 measured us | bf16 roofline us | bf16 eff | fp8 measured us | fp8 roofline us "
-          "| fp8 eff | fp8 speed-up |")
+    print(
+        "\nH200, Llama-3.1-8B layer GEMMs (TP 1): measured (AIC vLLM tables) vs roofline "
+        "(989 / 1979 TFLOPS, 4.8 TB/s); eff = roofline / measured"
+    )
+    print(
+        "\n| layer (n x k) | m | bf16 measured us | bf16 roofline us | bf16 eff | fp8 measured us | fp8 roofline us "
+        "| fp8 eff | fp8 speed-up |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for name, n, k in LAYERS:
         for m in TOKENS:

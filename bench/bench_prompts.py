@@ -56,10 +56,13 @@ class HungEndpoint:
 
 
 def ready_isvc(name: str, url: str) -> dict:
-    return {"apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService",
-            "metadata": {"name": name, "namespace": "demo", "labels": {"app.kubernetes.io/managed-by": "optiserve"}},
-            "spec": {"predictor": {"model": {"modelFormat": {"name": "vLLM"}, "runtime": name}}},
-            "status": {"url": url, "conditions": [{"type": "Ready", "status": "True"}]}}
+    return {
+        "apiVersion": "serving.kserve.io/v1beta1",
+        "kind": "InferenceService",
+        "metadata": {"name": name, "namespace": "demo", "labels": {"app.kubernetes.io/managed-by": "optiserve"}},
+        "spec": {"predictor": {"model": {"modelFormat": {"name": "vLLM"}, "runtime": name}}},
+        "status": {"url": url, "conditions": [{"type": "Ready", "status": "True"}]},
+    }
 
 
 def time_list(server: Server, n: int) -> list[float]:
@@ -113,13 +116,24 @@ def main(argv=None) -> int:
             fk.stop()
             hung.close()
     ok = loaded["p95_ms"] < 200
-    print(f"GET /optiserve/deployments with {args.prompts} prompts hung on a silent endpoint "
-          f"({in_flight} connections open, {still_hung} prompts still waiting at the end): {loaded['requests']} "
-          f"requests, p50 {loaded['p50_ms']} ms, p95 {loaded['p95_ms']} ms, max {loaded['max_ms']} ms "
-          f"[target p95 < 200 ms: {'met' if ok else 'MISSED'}]; without prompts: p50 {base['p50_ms']} ms, "
-          f"p95 {base['p95_ms']} ms")
-    print(json.dumps({"with_hung_prompts": loaded, "baseline": base, "prompts": args.prompts,
-                      "endpoint_connections": in_flight, "prompts_still_waiting": still_hung}))
+    print(
+        f"GET /optiserve/deployments with {args.prompts} prompts hung on a silent endpoint "
+        f"({in_flight} connections open, {still_hung} prompts still waiting at the end): {loaded['requests']} "
+        f"requests, p50 {loaded['p50_ms']} ms, p95 {loaded['p95_ms']} ms, max {loaded['max_ms']} ms "
+        f"[target p95 < 200 ms: {'met' if ok else 'MISSED'}]; without prompts: p50 {base['p50_ms']} ms, "
+        f"p95 {base['p95_ms']} ms"
+    )
+    print(
+        json.dumps(
+            {
+                "with_hung_prompts": loaded,
+                "baseline": base,
+                "prompts": args.prompts,
+                "endpoint_connections": in_flight,
+                "prompts_still_waiting": still_hung,
+            }
+        )
+    )
     return 0 if ok else 1
 
 

@@ -83,19 +83,40 @@ class Server:
     def __init__(self, kubeconfig: str, namespace: str, tmp: Path, optiserve: dict | None = None):
         self.port, self.token = free_port(), secrets.token_hex(16)
         cfg = tmp / "jupyter_server_config.json"
-        cfg.write_text(json.dumps({
-            "ServerApp": {"ip": "127.0.0.1", "port": self.port, "port_retries": 0, "open_browser": False,
-                          "allow_root": True, "root_dir": str(tmp), "allow_unauthenticated_access": False,
-                          "jpserver_extensions": {"jupyter_optiserve": True, "bench_server": True},
-                          "log_level": "WARN"},
-            "IdentityProvider": {"token": self.token},
-            "OptiServeApp": {"kubeconfig": kubeconfig, "namespace": namespace, **(optiserve or {})}}))
+        cfg.write_text(
+            json.dumps(
+                {
+                    "ServerApp": {
+                        "ip": "127.0.0.1",
+                        "port": self.port,
+                        "port_retries": 0,
+                        "open_browser": False,
+                        "allow_root": True,
+                        "root_dir": str(tmp),
+                        "allow_unauthenticated_access": False,
+                        "jpserver_extensions": {"jupyter_optiserve": True, "bench_server": True},
+                        "log_level": "WARN",
+                    },
+                    "IdentityProvider": {"token": self.token},
+                    "OptiServeApp": {"kubeconfig": kubeconfig, "namespace": namespace, **(optiserve or {})},
+                }
+            )
+        )
         env = {k: v for k, v in os.environ.items() if k not in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST")}
-        env.update({"JUPYTER_CONFIG_DIR": str(tmp / "config"), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
-                    "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), str(ROOT), env.get("PYTHONPATH", "")])})
+        env.update(
+            {
+                "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+                "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+                "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), str(ROOT), env.get("PYTHONPATH", "")]),
+            }
+        )
         self.log = open(tmp / "server.log", "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "jupyter_server", f"--config={cfg}"], env=env,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_server", f"--config={cfg}"],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -103,7 +124,7 @@ class Server:
                 break
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp / "server.log").read_text()[-3000:])
+                    raise RuntimeError((tmp / "server.log").read_text()[-3000:]) from None
                 time.sleep(0.2)
 
     @property
@@ -116,8 +137,9 @@ class Server:
             return json.loads(resp.read())
 
     def post(self, path: str, body: dict):
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=json.dumps(body).encode(),
-                                     headers=self.headers, method="POST")
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", data=json.dumps(body).encode(), headers=self.headers, method="POST"
+        )
         with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.status, json.loads(resp.read())
 
@@ -130,8 +152,9 @@ class Server:
         self.log.close()
 
 
-def bench_recommend(server: Server, clients: int, per_client: int, method: str = "POST",
-                    path: str = "/optiserve/recommend") -> dict:
+def bench_recommend(
+    server: Server, clients: int, per_client: int, method: str = "POST", path: str = "/optiserve/recommend"
+) -> dict:
     lat: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -167,9 +190,16 @@ def bench_recommend(server: Server, clients: int, per_client: int, method: str =
     lat.sort()
     q = statistics.quantiles(lat, n=100)
     lag = server.get("/bench/loop-lag?reset=1")
-    return {"requests": len(lat), "errors": len(errors), "rps": round(len(lat) / wall, 1),
-            "p50_ms": round(q[49], 1), "p95_ms": round(q[94], 1), "p99_ms": round(q[98], 1),
-            "max_ms": round(lat[-1], 1), "loop_max_late_ms": lag["max_ms"]}
+    return {
+        "requests": len(lat),
+        "errors": len(errors),
+        "rps": round(len(lat) / wall, 1),
+        "p50_ms": round(q[49], 1),
+        "p95_ms": round(q[94], 1),
+        "p99_ms": round(q[98], 1),
+        "max_ms": round(lat[-1], 1),
+        "loop_max_late_ms": lag["max_ms"],
+    }
 
 
 def idle_lateness(server: Server, seconds: float = 3.0) -> float:
@@ -182,9 +212,17 @@ def bench_deploy(server: Server, kube, stub_url: str, name: str = "bench") -> di
     kube.scenario("success", step_seconds=0.3, endpoint_url=stub_url)
     server.get("/bench/loop-lag?reset=1")
     t0 = time.perf_counter()
-    status, task = server.post("/optiserve/deployments", {"model": "granite-3.1-8b-instruct", "kpi": "latency",
-                                                          "accelerator": "a100-sxm-80gb", "gpus": 1,
-                                                          "name": name, "timeout": 120})
+    status, task = server.post(
+        "/optiserve/deployments",
+        {
+            "model": "granite-3.1-8b-instruct",
+            "kpi": "latency",
+            "accelerator": "a100-sxm-80gb",
+            "gpus": 1,
+            "name": name,
+            "timeout": 120,
+        },
+    )
     assert status == 202, task
     events: list[str] = []
 
@@ -209,8 +247,14 @@ def bench_deploy(server: Server, kube, stub_url: str, name: str = "bench") -> di
     wall = time.perf_counter() - t0
     final = server.get(f"/optiserve/deployments/{name}")
     lag = server.get("/bench/loop-lag?reset=1")
-    return {"seconds": round(wall, 1), "outcome": final["task"]["state"], "events": len(events),
-            "status_polls": polls * 2, "loop_max_late_ms": lag["max_ms"], "loop_samples": lag["samples"]}
+    return {
+        "seconds": round(wall, 1),
+        "outcome": final["task"]["state"],
+        "events": len(events),
+        "status_polls": polls * 2,
+        "loop_max_late_ms": lag["max_ms"],
+        "loop_samples": lag["samples"],
+    }
 
 
 def main(argv=None) -> int:
@@ -241,20 +285,38 @@ def main(argv=None) -> int:
             fk.stop()
     ok_p95 = rec["p95_ms"] <= 50
     ok_lag = dep["loop_max_late_ms"] < 100
-    print(f"POST /optiserve/recommend, {args.clients} concurrent clients x {args.requests} on loopback: "
-          f"{rec['requests']} requests ({rec['errors']} errors), {rec['rps']} req/s, p50 {rec['p50_ms']} ms, "
-          f"p95 {rec['p95_ms']} ms, p99 {rec['p99_ms']} ms, max {rec['max_ms']} ms "
-          f"[target p95 <= 50 ms: {'met' if ok_p95 else 'MISSED'}]; loop max lateness meanwhile "
-          f"{rec['loop_max_late_ms']} ms")
-    print(f"first deploy in a fresh server (imports on the deploy path): loop max lateness "
-          f"{first['loop_max_late_ms']} ms, outcome {first['outcome']}")
-    print(f"baseline on this machine: Jupyter's own GET /api/status under the same load: p50 {base['p50_ms']} ms, "
-          f"p95 {base['p95_ms']} ms, {base['rps']} req/s; idle event-loop max lateness {idle} ms")
-    print(f"deploy to the fake cluster (SSE stream + {dep['status_polls']} status requests): outcome "
-          f"{dep['outcome']} in {dep['seconds']} s, {dep['events']} events; event loop max lateness "
-          f"{dep['loop_max_late_ms']} ms over {dep['loop_samples']} 10-ms ticks "
-          f"[target < 100 ms: {'met' if ok_lag else 'MISSED'}]")
-    print(json.dumps({"recommend": rec, "deploy": dep, "first_deploy": first, "baseline_api_status": base, "idle_loop_max_late_ms": idle}))
+    print(
+        f"POST /optiserve/recommend, {args.clients} concurrent clients x {args.requests} on loopback: "
+        f"{rec['requests']} requests ({rec['errors']} errors), {rec['rps']} req/s, p50 {rec['p50_ms']} ms, "
+        f"p95 {rec['p95_ms']} ms, p99 {rec['p99_ms']} ms, max {rec['max_ms']} ms "
+        f"[target p95 <= 50 ms: {'met' if ok_p95 else 'MISSED'}]; loop max lateness meanwhile "
+        f"{rec['loop_max_late_ms']} ms"
+    )
+    print(
+        f"first deploy in a fresh server (imports on the deploy path): loop max lateness "
+        f"{first['loop_max_late_ms']} ms, outcome {first['outcome']}"
+    )
+    print(
+        f"baseline on this machine: Jupyter's own GET /api/status under the same load: p50 {base['p50_ms']} ms, "
+        f"p95 {base['p95_ms']} ms, {base['rps']} req/s; idle event-loop max lateness {idle} ms"
+    )
+    print(
+        f"deploy to the fake cluster (SSE stream + {dep['status_polls']} status requests): outcome "
+        f"{dep['outcome']} in {dep['seconds']} s, {dep['events']} events; event loop max lateness "
+        f"{dep['loop_max_late_ms']} ms over {dep['loop_samples']} 10-ms ticks "
+        f"[target < 100 ms: {'met' if ok_lag else 'MISSED'}]"
+    )
+    print(
+        json.dumps(
+            {
+                "recommend": rec,
+                "deploy": dep,
+                "first_deploy": first,
+                "baseline_api_status": base,
+                "idle_loop_max_late_ms": idle,
+            }
+        )
+    )
     return 0 if ok_p95 and ok_lag and dep["outcome"] == "ready" else 1
 
 

@@ -36,15 +36,48 @@ def run_campaign(max_examples: int, workers: int, seed: int, max_time: int, repo
         out.mkdir(parents=True, exist_ok=True)
         fk = FakeKubeServer(namespace="demo", service_account="workbench").start()
         fk.set_scenario("success", step_seconds=0.05)  # deploys the campaign starts end quickly
-        server = Server(str(fk.write_kubeconfig(tmp / "kubeconfig")), "demo", tmp,
-                        {"request_timeout": 5.0, "prompt_timeout": 5.0, "max_tasks": 20})
+        server = Server(
+            str(fk.write_kubeconfig(tmp / "kubeconfig")),
+            "demo",
+            tmp,
+            {"request_timeout": 5.0, "prompt_timeout": 5.0, "max_tasks": 20},
+        )
         har = out / "campaign.har"
-        cmd = [sys.executable, "-m", "schemathesis.cli", "run", f"http://127.0.0.1:{server.port}/optiserve/openapi.json",
-               "--url", f"http://127.0.0.1:{server.port}", "-H", f"Authorization: token {server.token}",
-               "--phases", "examples,coverage,fuzzing,stateful", "--checks", "all", "-n", str(max_examples),
-               "--seed", str(seed), "--workers", str(workers), "--request-timeout", "30", "--max-time", str(max_time),
-               "--continue-on-failure", "--no-shrink", "--report", "har", "--report-har-path", str(har),
-               "--suppress-health-check", "all", "--warnings", "off"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            f"http://127.0.0.1:{server.port}/optiserve/openapi.json",
+            "--url",
+            f"http://127.0.0.1:{server.port}",
+            "-H",
+            f"Authorization: token {server.token}",
+            "--phases",
+            "examples,coverage,fuzzing,stateful",
+            "--checks",
+            "all",
+            "-n",
+            str(max_examples),
+            "--seed",
+            str(seed),
+            "--workers",
+            str(workers),
+            "--request-timeout",
+            "30",
+            "--max-time",
+            str(max_time),
+            "--continue-on-failure",
+            "--no-shrink",
+            "--report",
+            "har",
+            "--report-har-path",
+            str(har),
+            "--suppress-health-check",
+            "all",
+            "--warnings",
+            "off",
+        ]
         t0 = time.monotonic()
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=max_time + 300, cwd=tmp)
@@ -55,13 +88,23 @@ def run_campaign(max_examples: int, workers: int, seed: int, max_time: int, repo
         log = (tmp / "server.log").read_text(errors="replace")
         entries = json.loads(har.read_text())["log"]["entries"] if har.exists() else []
     statuses = collections.Counter(e["response"]["status"] for e in entries)
-    fivexx = [f"{e['request']['method']} {e['request']['url']} -> {e['response']['status']}"
-              for e in entries if e["response"]["status"] >= 500]
+    fivexx = [
+        f"{e['request']['method']} {e['request']['url']} -> {e['response']['status']}"
+        for e in entries
+        if e["response"]["status"] >= 500
+    ]
     tail = proc.stdout[-4000:]
-    return {"requests": len(entries), "statuses": dict(sorted(statuses.items())), "5xx": len(fivexx),
-            "5xx_examples": fivexx[:10], "tracebacks": log.count("Traceback"), "seconds": round(wall, 1),
-            "schemathesis_exit": proc.returncode, "schemathesis_summary": tail,
-            "server_log_tail": _tracebacks(log)}
+    return {
+        "requests": len(entries),
+        "statuses": dict(sorted(statuses.items())),
+        "5xx": len(fivexx),
+        "5xx_examples": fivexx[:10],
+        "tracebacks": log.count("Traceback"),
+        "seconds": round(wall, 1),
+        "schemathesis_exit": proc.returncode,
+        "schemathesis_summary": tail,
+        "server_log_tail": _tracebacks(log),
+    }
 
 
 def _tracebacks(log: str, keep: int = 3) -> str:
@@ -70,7 +113,7 @@ def _tracebacks(log: str, keep: int = 3) -> str:
     for i, line in enumerate(lines):
         if line.startswith("Traceback") and len(out) < keep:
             end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("[")), len(lines))
-            out.append("\n".join(lines[max(0, i - 1):end]))
+            out.append("\n".join(lines[max(0, i - 1) : end]))
     return "\n\n".join(out)
 
 
@@ -87,8 +130,10 @@ def main(argv=None) -> int:
     print(res["schemathesis_summary"])
     if res["server_log_tail"]:
         print("server log:\n" + res["server_log_tail"])
-    print(f"schemathesis campaign: {res['requests']} requests in {res['seconds']} s, statuses {res['statuses']}, "
-          f"5xx: {res['5xx']}, tracebacks in the server log: {res['tracebacks']}")
+    print(
+        f"schemathesis campaign: {res['requests']} requests in {res['seconds']} s, statuses {res['statuses']}, "
+        f"5xx: {res['5xx']}, tracebacks in the server log: {res['tracebacks']}"
+    )
     for line in res["5xx_examples"]:
         print("  5xx:", line)
     ok = res["requests"] >= args.min_requests and res["5xx"] == 0 and res["tracebacks"] == 0

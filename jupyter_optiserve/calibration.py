@@ -68,15 +68,35 @@ class Row:
         return (self.predicted - self.measured) / self.measured * 100
 
     def to_dict(self) -> dict:
-        return {"source": self.source, "model": self.model, "gpu": self.gpu, "tp": self.tp, "metric": self.metric,
-                "regime": self.regime, "backend": self.backend, "input_len": self.input_len,
-                "output_len": self.output_len, "load": self.load, "measured": self.measured,
-                "predicted": self.predicted, "error_pct": self.error_pct, "note": self.note}
+        return {
+            "source": self.source,
+            "model": self.model,
+            "gpu": self.gpu,
+            "tp": self.tp,
+            "metric": self.metric,
+            "regime": self.regime,
+            "backend": self.backend,
+            "input_len": self.input_len,
+            "output_len": self.output_len,
+            "load": self.load,
+            "measured": self.measured,
+            "predicted": self.predicted,
+            "error_pct": self.error_pct,
+            "note": self.note,
+        }
 
 
 def _source(url: str) -> str:
     u = url.lower()
-    return "lambda" if "lambda" in u else "amd" if "amd.com" in u else "aiconfigurator" if "aiconfigurator" in u else url[:40]
+    return (
+        "lambda"
+        if "lambda" in u
+        else "amd"
+        if "amd.com" in u
+        else "aiconfigurator"
+        if "aiconfigurator" in u
+        else url[:40]
+    )
 
 
 def _map_model(name: str):
@@ -111,8 +131,16 @@ def regime(concurrency: int, all_at_once: bool) -> str:
 
 def predict_row(cat, r: dict, backend: str = "auto") -> Row:
     metric = r["metric"]
-    base = Row(_source(r["source_url"]), r["model"], r["gpu"], int(r["tp"] or r["num_gpus"] or 1), metric,
-               float(r["value"]), None, load=r["concurrency_or_rate"])
+    base = Row(
+        _source(r["source_url"]),
+        r["model"],
+        r["gpu"],
+        int(r["tp"] or r["num_gpus"] or 1),
+        metric,
+        float(r["value"]),
+        None,
+        load=r["concurrency_or_rate"],
+    )
     mid = _map_model(r["model"])
     acc = cat.accelerators.find(r["gpu"]) or cat.accelerators.find(r["gpu"].split(" ")[0])
     if not mid or not acc or metric not in METRICS:
@@ -130,11 +158,23 @@ def predict_row(cat, r: dict, backend: str = "auto") -> Row:
     base.regime = regime(conc, at_once)
     seqs = re.search(r"max_num_seqs=(\d+)", r["concurrency_or_rate"])
     max_len = 2000 if base.source == "lambda" else None
-    est = estimate(model, acc, gpus=base.tp, tp=base.tp, precision=prec, input_len=isl, output_len=osl,
-                   concurrency=conc, max_model_len=max_len, kv_cache_dtype=kv,
-                   engine_version=r["engine_version"] or ASSUMPTIONS["engine_version_when_unstated"],
-                   max_num_seqs=int(seqs.group(1)) if seqs else None, check_tp=False, backend=backend,
-                   requests=conc if at_once else 0)
+    est = estimate(
+        model,
+        acc,
+        gpus=base.tp,
+        tp=base.tp,
+        precision=prec,
+        input_len=isl,
+        output_len=osl,
+        concurrency=conc,
+        max_model_len=max_len,
+        kv_cache_dtype=kv,
+        engine_version=r["engine_version"] or ASSUMPTIONS["engine_version_when_unstated"],
+        max_num_seqs=int(seqs.group(1)) if seqs else None,
+        check_tp=False,
+        backend=backend,
+        requests=conc if at_once else 0,
+    )
     if not est.fits:
         base.note = "; ".join(est.reasons)
         return base
@@ -158,14 +198,17 @@ def predict_row(cat, r: dict, backend: str = "auto") -> Row:
 def read_csv(path: str | Path) -> list[dict]:
     p = Path(path)
     if not p.is_file():
-        raise InvalidInputError(f"--data {p}: no such file",
-                                hint="pass a calibration CSV in the published-vllm-measurements.csv format")
+        raise InvalidInputError(
+            f"--data {p}: no such file", hint="pass a calibration CSV in the published-vllm-measurements.csv format"
+        )
     with open(p, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     needed = {"model", "gpu", "metric", "value", "concurrency_or_rate"}
     if not rows or not needed <= set(rows[0]):
-        raise InvalidInputError(f"--data {p}: not a calibration CSV (needs columns {', '.join(sorted(needed))})",
-                                hint="use the published-vllm-measurements.csv format")
+        raise InvalidInputError(
+            f"--data {p}: not a calibration CSV (needs columns {', '.join(sorted(needed))})",
+            hint="use the published-vllm-measurements.csv format",
+        )
     return rows
 
 
@@ -174,8 +217,12 @@ def validate_csv(cat, path: str | Path, backend: str = "auto") -> list[Row]:
 
 
 def group(metric: str) -> str:
-    return {"tpot_ms": "itl_ms", "tok_per_s_unspecified": "throughput", "output_tok_per_s": "throughput",
-            "e2e_latency_s": "request_latency"}.get(metric, metric)
+    return {
+        "tpot_ms": "itl_ms",
+        "tok_per_s_unspecified": "throughput",
+        "output_tok_per_s": "throughput",
+        "e2e_latency_s": "request_latency",
+    }.get(metric, metric)
 
 
 def _stats(errs: list[float]) -> dict | None:
@@ -183,8 +230,12 @@ def _stats(errs: list[float]) -> dict | None:
     if not a:
         return None
     p90 = a[min(len(a) - 1, int(round(0.9 * (len(a) - 1))))]
-    return {"rows": len(a), "median_abs_pct": round(statistics.median(a), 1), "p90_abs_pct": round(p90, 1),
-            "median_signed_pct": round(statistics.median(errs), 1)}
+    return {
+        "rows": len(a),
+        "median_abs_pct": round(statistics.median(a), 1),
+        "p90_abs_pct": round(p90, 1),
+        "median_signed_pct": round(statistics.median(errs), 1),
+    }
 
 
 def _bucket(rows: list[Row], key, keep=lambda r: True) -> dict:
@@ -208,7 +259,7 @@ def shape_checks(rows: list[Row]) -> dict:
     out: dict[str, list[float]] = {}
     for group_rows in by.values():
         for i, a in enumerate(group_rows):
-            for b in group_rows[i + 1:]:
+            for b in group_rows[i + 1 :]:
                 differ = [k for k in SHAPE_KEYS if getattr(a, k) != getattr(b, k)]
                 if len(differ) != 1:
                     continue

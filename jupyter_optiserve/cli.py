@@ -17,9 +17,26 @@ import sys
 from jupyter_optiserve import __version__
 from jupyter_optiserve.errors import OptiServeError
 
-COMMANDS = ["models", "accelerators", "profiles", "estimate", "recommend", "validate", "hardware",
-            "render", "preflight", "deploy", "status", "list", "delete", "stop", "export",
-            "benchmark", "benchmarks", "calibrate"]
+COMMANDS = [
+    "models",
+    "accelerators",
+    "profiles",
+    "estimate",
+    "recommend",
+    "validate",
+    "hardware",
+    "render",
+    "preflight",
+    "deploy",
+    "status",
+    "list",
+    "delete",
+    "stop",
+    "export",
+    "benchmark",
+    "benchmarks",
+    "calibrate",
+]
 
 
 class _Parser(argparse.ArgumentParser):

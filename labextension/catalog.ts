@@ -17,6 +17,9 @@ export function catalog(reload = false): Promise<IModelSummary[]> {
 
 function sortModels(models: IModelSummary[]): IModelSummary[] {
   return [...models].sort(
-    (a, b) => (a.family ?? a.id).localeCompare(b.family ?? b.id) || (a.params_b ?? 0) - (b.params_b ?? 0) || a.id.localeCompare(b.id)
+    (a, b) =>
+      (a.family ?? a.id).localeCompare(b.family ?? b.id) ||
+      (a.params_b ?? 0) - (b.params_b ?? 0) ||
+      a.id.localeCompare(b.id)
   );
 }

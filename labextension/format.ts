@@ -4,7 +4,9 @@ export function ms(v?: number | null): string {
   if (v === null || v === undefined || !isFinite(v)) {
     return '–';
   }
-  return v >= 1000 ? `${(v / 1000).toFixed(v >= 10000 ? 0 : 1)} s` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ms`;
+  return v >= 1000
+    ? `${(v / 1000).toFixed(v >= 10000 ? 0 : 1)} s`
+    : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ms`;
 }
 
 export function rate(v?: number | null): string {

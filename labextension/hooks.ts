@@ -3,7 +3,12 @@ import { requestAPI } from './request';
 import { IHardwareChoice, IInventory, IModelChoice, IRecommendResult, ISlo, Kpi } from './types';
 
 /** The hardware inventory (cached by the server; `refresh()` detects again). */
-export function useInventory(): { data: IInventory | null; error: unknown; loading: boolean; refresh: () => void } {
+export function useInventory(): {
+  data: IInventory | null;
+  error: unknown;
+  loading: boolean;
+  refresh: () => void;
+} {
   const [data, setData] = useState<IInventory | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
@@ -21,7 +26,12 @@ export function useInventory(): { data: IInventory | null; error: unknown; loadi
   return { data, error, loading, refresh: () => load(true) };
 }
 
-export function recommendRequest(model: IModelChoice, kpi: Kpi, slo: ISlo, hw: IHardwareChoice): Record<string, unknown> {
+export function recommendRequest(
+  model: IModelChoice,
+  kpi: Kpi,
+  slo: ISlo,
+  hw: IHardwareChoice
+): Record<string, unknown> {
   const req: Record<string, unknown> = { model: model.model, kpi, limit: 8, ...slo };
   if (hw.accelerator) {
     req.accelerator = hw.accelerator;
@@ -70,6 +80,7 @@ export function useRecommend(
         }
       });
     return () => abort.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on purpose: re-run only when the listed inputs change
   }, [key, attempt, generation]);
   return { data, error, loading, retry: () => setAttempt(a => a + 1) };
 }

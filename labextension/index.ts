@@ -1,8 +1,4 @@
-import {
-  ILayoutRestorer,
-  JupyterFrontEnd,
-  JupyterFrontEndPlugin
-} from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -16,7 +12,10 @@ const PLUGIN_ID = 'jupyter-optiserve:plugin';
 const COMMAND = 'optiserve:open';
 const KPIS: Kpi[] = ['latency', 'throughput', 'balanced', 'cost'];
 
-function readSettings(settings: ISettingRegistry.ISettings | null): { defaultKpi: Kpi; namespace: string } {
+function readSettings(settings: ISettingRegistry.ISettings | null): {
+  defaultKpi: Kpi;
+  namespace: string;
+} {
   const kpi = settings?.get('defaultKpi').composite as string | undefined;
   const ns = settings?.get('namespace').composite as string | undefined;
   return {

@@ -59,8 +59,12 @@ export async function requestAPI<T = unknown>(
     if ((e as Error)?.name === 'AbortError') {
       throw e;
     }
-    throw new APIError(0, 'NetworkError', String((e as Error)?.message ?? e),
-      'Is the Jupyter server still running?');
+    throw new APIError(
+      0,
+      'NetworkError',
+      String((e as Error)?.message ?? e),
+      'Is the Jupyter server still running?'
+    );
   }
   if (!response.ok) {
     let body: Record<string, unknown> = {};

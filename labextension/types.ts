@@ -49,7 +49,12 @@ export interface IInventory {
     [k: string]: unknown;
   };
   pools: IPool[];
-  quota: { namespace?: string | null; readable?: boolean | null; resources?: Record<string, any>; notes?: string[] };
+  quota: {
+    namespace?: string | null;
+    readable?: boolean | null;
+    resources?: Record<string, any>;
+    notes?: string[];
+  };
   notes: string[];
   cluster: {
     server?: string;
@@ -134,7 +139,13 @@ export interface IRecommendResult {
   model: { id: string; hf_id?: string; params_b?: number; origin?: string; [k: string]: unknown };
   kpi: string;
   workload: { input_len: number; output_len: number; concurrency: number; context?: number | null };
-  hardware: { name: string; accelerator: string; gpus_per_node?: number; free_gpus?: number | null; source?: string }[];
+  hardware: {
+    name: string;
+    accelerator: string;
+    gpus_per_node?: number;
+    free_gpus?: number | null;
+    source?: string;
+  }[];
   recommendations: IRecommendation[];
   rejected: { name: string; why: string; target?: string }[];
   notes: string[];

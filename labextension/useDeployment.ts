@@ -42,7 +42,7 @@ export function useDeployment(name: string, namespace?: string): IDeploymentStat
         ...prev,
         timeline: t ?? prev.timeline,
         url: t?.url ?? prev.url,
-        state: d.task?.state ?? (d.stopped ? 'stopped' : t?.outcome ?? prev.state),
+        state: d.task?.state ?? (d.stopped ? 'stopped' : (t?.outcome ?? prev.state)),
         terminal: d.task ? d.task.terminal : !!t?.outcome,
         error: d.task?.error ?? prev.error,
         smokeOk: prev.smokeOk || !!(t?.smoke as { ok?: boolean } | null | undefined)?.ok
@@ -70,8 +70,13 @@ export function useDeployment(name: string, namespace?: string): IDeploymentStat
           patch({ smokeOk: !!d?.ok });
           break;
         case 'snapshot': {
-          const t: ITimeline | null = d?.phases ? d : d?.timeline ?? null;
-          setS(prev => ({ ...prev, timeline: t ?? prev.timeline, url: t?.url ?? d?.url ?? prev.url, state: t?.outcome ?? d?.state ?? prev.state }));
+          const t: ITimeline | null = d?.phases ? d : (d?.timeline ?? null);
+          setS(prev => ({
+            ...prev,
+            timeline: t ?? prev.timeline,
+            url: t?.url ?? d?.url ?? prev.url,
+            state: t?.outcome ?? d?.state ?? prev.state
+          }));
           break;
         }
         case 'end': {

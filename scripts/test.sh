@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
+bash scripts/lint.sh
 .venv/bin/python -m pytest "$@"
 bash scripts/ui-test.sh

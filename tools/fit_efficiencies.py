@@ -66,8 +66,11 @@ def main() -> None:
     ap.add_argument("--passes", type=int, default=2)
     args = ap.parse_args()
     cat = load_catalog()
-    raw = [r for r in C.read_csv(args.data) if C._source(r["source_url"]) == args.fit_source
-           and r["metric"] in ("ttft_ms", "tpot_ms", "itl_ms")]
+    raw = [
+        r
+        for r in C.read_csv(args.data)
+        if C._source(r["source_url"]) == args.fit_source and r["metric"] in ("ttft_ms", "tpot_ms", "itl_ms")
+    ]
     best = _objective(cat, raw)
     print(f"start: objective {best:.4f} ({len(raw)} rows) " + ", ".join(f"{k}={_get(k)}" for k in PARAMS))
     for _ in range(args.passes):

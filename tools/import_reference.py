@@ -50,24 +50,57 @@ ACCEL_IDS = {
 
 # Gaps in accelerators.csv, filled from the vendors' public datasheets (marked per entry).
 FILL = {
-    "h100-nvl-94gb": dict(memory_bw_gbps=3900, bf16=835, fp8=1671, int8=1671, link=("nvlink-bridge", 300),
-                          why="NVIDIA H100 NVL product brief (dense = sparse/2); NVLink bridge 600 GB/s bidirectional"),
+    "h100-nvl-94gb": dict(
+        memory_bw_gbps=3900,
+        bf16=835,
+        fp8=1671,
+        int8=1671,
+        link=("nvlink-bridge", 300),
+        why="NVIDIA H100 NVL product brief (dense = sparse/2); NVLink bridge 600 GB/s bidirectional",
+    ),
     "gh200": dict(fp8=1979, int8=1979, link=("nvlink", 450), why="NVIDIA GH200 datasheet, dense; NVLink 4 as H100"),
-    "a10g": dict(bf16=70, int8=140, link=("pcie", 32),
-                 why="AWS G5 (A10G) tensor peak, approximate: no NVIDIA datasheet for this SKU"),
+    "a10g": dict(
+        bf16=70,
+        int8=140,
+        link=("pcie", 32),
+        why="AWS G5 (A10G) tensor peak, approximate: no NVIDIA datasheet for this SKU",
+    ),
     "a10": dict(link=("pcie", 32), why="PCIe Gen4 x16"),
     "a100-pcie-40gb": dict(link=("pcie", 32), why="PCIe Gen4 x16"),
     "l40": dict(link=("pcie", 32), why="PCIe Gen4 x16"),
     "t4": dict(fp16=65, link=("pcie", 16), why="FP16 tensor figure from the CSV notes; PCIe Gen3 x16"),
-    "v100-sxm-16gb": dict(fp16=125, link=("nvlink", 150), why="FP16 tensor from the CSV notes; NVLink 2 300 GB/s bidirectional"),
-    "v100-sxm-32gb": dict(fp16=125, link=("nvlink", 150), why="FP16 tensor from the CSV notes; NVLink 2 300 GB/s bidirectional"),
-    "rtx-6000-ada": dict(memory_gb=48, memory_bw_gbps=960, bf16=364, fp8=728, int8=728, cc="8.9", link=("pcie", 32),
-                         why="NVIDIA RTX 6000 Ada datasheet (dense); Ada = CC 8.9"),
-    "mi300x": dict(fp8=2615, int8=2615, arch="gfx942", link=("xgmi", 448),
-                   why="AMD MI300X datasheet (dense); XGMI 896 GB/s aggregate peer bandwidth, half per direction"),
+    "v100-sxm-16gb": dict(
+        fp16=125, link=("nvlink", 150), why="FP16 tensor from the CSV notes; NVLink 2 300 GB/s bidirectional"
+    ),
+    "v100-sxm-32gb": dict(
+        fp16=125, link=("nvlink", 150), why="FP16 tensor from the CSV notes; NVLink 2 300 GB/s bidirectional"
+    ),
+    "rtx-6000-ada": dict(
+        memory_gb=48,
+        memory_bw_gbps=960,
+        bf16=364,
+        fp8=728,
+        int8=728,
+        cc="8.9",
+        link=("pcie", 32),
+        why="NVIDIA RTX 6000 Ada datasheet (dense); Ada = CC 8.9",
+    ),
+    "mi300x": dict(
+        fp8=2615,
+        int8=2615,
+        arch="gfx942",
+        link=("xgmi", 448),
+        why="AMD MI300X datasheet (dense); XGMI 896 GB/s aggregate peer bandwidth, half per direction",
+    ),
     "mi325x": dict(fp8=2615, int8=2615, link=("xgmi", 448), why="AMD MI325X datasheet (dense); XGMI as MI300X"),
-    "mi250x": dict(memory_gb=64, memory_bw_gbps=1638, bf16=191.5, arch="gfx90a", link=("xgmi", 100),
-                   why="per GCD (the device plugin exposes each of the 2 GCDs as one GPU): half of the OAM's 128 GB, 3.28 TB/s, 383 TFLOPS"),
+    "mi250x": dict(
+        memory_gb=64,
+        memory_bw_gbps=1638,
+        bf16=191.5,
+        arch="gfx90a",
+        link=("xgmi", 100),
+        why="per GCD (the device plugin exposes each of the 2 GCDs as one GPU): half of the OAM's 128 GB, 3.28 TB/s, 383 TFLOPS",
+    ),
     "gaudi2": dict(fp8=865, link=("roce", 300), why="Intel Gaudi 2 whitepaper; RoCE 600 GB/s bidirectional"),
     "gaudi3": dict(link=("roce", 600), why="RoCE 1200 GB/s bidirectional"),
 }
@@ -76,7 +109,10 @@ FILL = {
 # (HGX, DGX, MI300X/Gaudi platforms) carry 8; PCIe cards are sold in up to 8-GPU servers too
 # (e.g. AWS g6e.48xlarge: 8x L40S, g6.48xlarge: 8x L4, g5.48xlarge: 8x A10G). The exceptions:
 NODE_GPUS = {
-    "gh200": (1, "one Hopper GPU per Grace Hopper superchip node (multi-superchip systems join nodes over NVLink-C2C/network)"),
+    "gh200": (
+        1,
+        "one Hopper GPU per Grace Hopper superchip node (multi-superchip systems join nodes over NVLink-C2C/network)",
+    ),
     "h100-nvl-94gb": (8, "H100 NVL is bridged in pairs; servers hold up to 8 (4 pairs)"),
     "rtx-6000-ada": (4, "workstation card: typical workstations and 2U servers hold up to 4"),
     "mi250x": (8, "4 OAM modules x 2 GCDs, each GCD one GPU to the device plugin"),
@@ -88,17 +124,25 @@ NODE_GPUS_DEFAULT = (8, "SXM/OAM baseboards and 8-GPU PCIe servers hold 8")
 # has none recorded ("not published").
 ACCURACY = {
     "RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16": (
-        98.9, "OpenLLM v1 (card also: Arena-Hard 93.0%, OpenLLM v2 96.1%)",
-        "https://huggingface.co/RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16"),
+        98.9,
+        "OpenLLM v1 (card also: Arena-Hard 93.0%, OpenLLM v2 96.1%)",
+        "https://huggingface.co/RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16",
+    ),
     "RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a8": (
-        100.3, "OpenLLM v1 (card also: Arena-Hard 105.4%, OpenLLM v2 101.5%)",
-        "https://huggingface.co/RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a8"),
+        100.3,
+        "OpenLLM v1 (card also: Arena-Hard 105.4%, OpenLLM v2 101.5%)",
+        "https://huggingface.co/RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a8",
+    ),
     "RedHatAI/Llama-3.3-70B-Instruct-quantized.w8a8": (
-        99.4, "OpenLLM v1 (card also: HumanEval and HumanEval+ pass@1 100%)",
-        "https://huggingface.co/RedHatAI/Llama-3.3-70B-Instruct-quantized.w8a8"),
+        99.4,
+        "OpenLLM v1 (card also: HumanEval and HumanEval+ pass@1 100%)",
+        "https://huggingface.co/RedHatAI/Llama-3.3-70B-Instruct-quantized.w8a8",
+    ),
     "RedHatAI/granite-3.1-8b-instruct-quantized.w4a16": (
-        99.3, "OpenLLM v1 (card: average 69.81 vs 70.30 unquantized)",
-        "https://huggingface.co/RedHatAI/granite-3.1-8b-instruct-quantized.w4a16"),
+        99.3,
+        "OpenLLM v1 (card: average 69.81 vs 70.30 unquantized)",
+        "https://huggingface.co/RedHatAI/granite-3.1-8b-instruct-quantized.w4a16",
+    ),
 }
 
 VENDOR = {"NVIDIA": "nvidia", "AMD": "amd", "Intel (Habana)": "intel"}
@@ -148,15 +192,20 @@ def accelerators(shared: Path) -> list[dict]:
             "memory_gb": num(row["memory_gb"]) or fill.get("memory_gb"),
             "usable_memory_gib": usable,
             "memory_bw_gbps": num(row["memory_bw_gbps"]) or fill.get("memory_bw_gbps"),
-            "tflops": {k: v for k, v in {
-                "bf16": bf16,
-                "fp16": fill.get("fp16") or bf16,
-                "fp8": num(row["fp8_dense_tflops"]) or fill.get("fp8"),
-                "int8": num(row["int8_dense_tops"]) or fill.get("int8"),
-            }.items() if v},
+            "tflops": {
+                k: v
+                for k, v in {
+                    "bf16": bf16,
+                    "fp16": fill.get("fp16") or bf16,
+                    "fp8": num(row["fp8_dense_tflops"]) or fill.get("fp8"),
+                    "int8": num(row["int8_dense_tops"]) or fill.get("int8"),
+                }.items()
+                if v
+            },
             "interconnect": {"kind": kind or "pcie", "bw_gbps_per_direction": bw or 32},
             "compute_capability": cc,
-            "arch": fill.get("arch") or (row["compute_capability"] if vendor == "amd" and row["compute_capability"] else None),
+            "arch": fill.get("arch")
+            or (row["compute_capability"] if vendor == "amd" and row["compute_capability"] else None),
             "resource_name": RESOURCE[vendor],
             "names": {"nvml": nvml, "gfd_product": gfd, "pci_device_ids": pci, "aliases": names},
             "relative_cost": cost,
@@ -234,7 +283,8 @@ def models(shared: Path) -> list[dict]:
             "vocab_size": num(row["vocab_size"]),
             "max_context": num(row["max_position_embeddings"]),
             # gemma rows leave it blank, but Gemma ties embeddings (its params only add up tied)
-            "tie_word_embeddings": (row["tie_word_embeddings"] or "").lower() == "true" or row["family"].startswith("gemma"),
+            "tie_word_embeddings": (row["tie_word_embeddings"] or "").lower() == "true"
+            or row["family"].startswith("gemma"),
             "dtype": dtype_of(row["torch_dtype"]),
             "attention": attention,
             "license": row["license"] or None,
@@ -253,22 +303,44 @@ def models(shared: Path) -> list[dict]:
         if entry["dtype"] == "fp8":
             entry["weights"] = {"scheme": "fp8-block", "note": "declares bf16, ships FP8 128x128 block weights"}
         if entry["dtype"] == "mxfp4":
-            entry["weights"] = {"scheme": "mxfp4", "quantized_part": "experts",
-                                "note": "MXFP4 expert weights; attention, router, embeddings and lm_head stay bf16"}
+            entry["weights"] = {
+                "scheme": "mxfp4",
+                "quantized_part": "experts",
+                "note": "MXFP4 expert weights; attention, router, embeddings and lm_head stay bf16",
+            }
             entry["dtype"] = "bf16"
         if hf == "ibm-granite/granite-3.3-8b-instruct":
             # Gap in models.csv: IBM's card says granite-3.3 keeps the granite-3.1 8B dense
             # architecture (GraniteForCausalLM, 128K context); marked unverified.
-            entry.update(architecture="GraniteForCausalLM", layers=40, hidden_size=4096, intermediate_size=12800,
-                         heads=32, kv_heads=8, head_dim=128, vocab_size=49159, max_context=131072,
-                         tie_word_embeddings=True, verified=False,
-                         note="dims assumed from the granite-3.1-8b architecture; check config.json")
+            entry.update(
+                architecture="GraniteForCausalLM",
+                layers=40,
+                hidden_size=4096,
+                intermediate_size=12800,
+                heads=32,
+                kv_heads=8,
+                head_dim=128,
+                vocab_size=49159,
+                max_context=131072,
+                tie_word_embeddings=True,
+                verified=False,
+                note="dims assumed from the granite-3.1-8b architecture; check config.json",
+            )
         out.append({k: v for k, v in entry.items() if v is not None})
     return out
 
 
-SCHEMES = [("fp8-dynamic", "fp8-dynamic"), ("fp8-block", "fp8-block"), ("fp8", "fp8"), ("w8a8", "w8a8"),
-           ("w4a16", "w4a16"), ("nvfp4", "nvfp4"), ("mxfp4", "mxfp4"), ("2:4", "sparse-2of4"), ("none", "none")]
+SCHEMES = [
+    ("fp8-dynamic", "fp8-dynamic"),
+    ("fp8-block", "fp8-block"),
+    ("fp8", "fp8"),
+    ("w8a8", "w8a8"),
+    ("w4a16", "w4a16"),
+    ("nvfp4", "nvfp4"),
+    ("mxfp4", "mxfp4"),
+    ("2:4", "sparse-2of4"),
+    ("none", "none"),
+]
 
 
 def variants(shared: Path) -> list[dict]:

@@ -62,11 +62,27 @@ _tmp = Path(tempfile.mkdtemp(prefix="optiserve-ui-"))
 _kubeconfig = _tmp / "kubeconfig"
 _stub_port = _start([str(HERE / "openai_stub.py")])
 _stub_url = f"http://127.0.0.1:{_stub_port}"
-_kube_port = _start([
-    "-m", "jupyter_optiserve.testing.fakekube", "--port", "0", "--kubeconfig", str(_kubeconfig),
-    "--namespace", "demo", "--preset", "full", "--simulate-kserve", "--scenario", "success",
-    "--step-seconds", os.environ.get("FAKEKUBE_STEP_SECONDS", "0.1"), "--endpoint-url", _stub_url,
-])
+_kube_port = _start(
+    [
+        "-m",
+        "jupyter_optiserve.testing.fakekube",
+        "--port",
+        "0",
+        "--kubeconfig",
+        str(_kubeconfig),
+        "--namespace",
+        "demo",
+        "--preset",
+        "full",
+        "--simulate-kserve",
+        "--scenario",
+        "success",
+        "--step-seconds",
+        os.environ.get("FAKEKUBE_STEP_SECONDS", "0.1"),
+        "--endpoint-url",
+        _stub_url,
+    ]
+)
 os.environ["KUBECONFIG"] = str(_kubeconfig)
 # ui-test.sh removes these after the run too, in case this server is killed before atexit runs.
 if os.environ.get("OPTISERVE_UI_TMP_LIST"):

@@ -22,7 +22,7 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *a):  # quiet
         pass
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         if self.path.rstrip("/") in ("/health", ""):
             return self._json(200, {})
         if self.path.startswith("/v1/models"):
@@ -30,7 +30,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(200, {"object": "list", "data": [{"id": n, "object": "model"} for n in names]})
         return self._json(404, {"error": "not found"})
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         chat = self.path.startswith("/v1/chat/completions")
         if not (chat or self.path.startswith("/v1/completions")):
@@ -41,8 +41,15 @@ class Handler(BaseHTTPRequestHandler):
             text = "".join(PIECES)
             choice = {"index": 0, "finish_reason": "stop"}
             choice.update({"message": {"role": "assistant", "content": text}} if chat else {"text": text})
-            return self._json(200, {"id": "cmpl-1", "object": "chat.completion" if chat else "text_completion",
-                                    "model": model, "choices": [choice]})
+            return self._json(
+                200,
+                {
+                    "id": "cmpl-1",
+                    "object": "chat.completion" if chat else "text_completion",
+                    "model": model,
+                    "choices": [choice],
+                },
+            )
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()

@@ -68,8 +68,10 @@ class Fit:
     skipped: list[str] = field(default_factory=list)
 
     def rows(self) -> list[dict]:
-        return [{"accelerator": a, "engine_version": e, "metric": m, "regime": r, "factor": round(f, 4), "runs": n}
-                for (a, e, m, r), (f, n) in sorted(self.factors.items())]
+        return [
+            {"accelerator": a, "engine_version": e, "metric": m, "regime": r, "factor": round(f, 4), "runs": n}
+            for (a, e, m, r), (f, n) in sorted(self.factors.items())
+        ]
 
 
 def fit(runs: list[dict]) -> Fit:
@@ -94,7 +96,7 @@ def holdout(runs: list[dict]) -> dict:
     after: dict[str, list[float]] = {m: [] for m in PREDICTED}
     held = set()
     for i, run in enumerate(runs):
-        f = fit(runs[:i] + runs[i + 1:])
+        f = fit(runs[:i] + runs[i + 1 :])
         for lv in run["levels"]:
             pred, reg = lv.get("predicted") or {}, regime(lv.get("concurrency"))
             for m in PREDICTED:
@@ -106,9 +108,12 @@ def holdout(runs: list[dict]) -> dict:
                 before[m].append(abs(p - meas) / meas * 100)
                 after[m].append(abs(p * factor[0] - meas) / meas * 100)
     mean = lambda v: round(sum(v) / len(v), 1) if v else None  # noqa: E731
-    return {"held_out_runs": len(held),
-            "metrics": {m: {"before_pct": mean(before[m]), "after_pct": mean(after[m]), "levels": len(before[m])}
-                        for m in PREDICTED}}
+    return {
+        "held_out_runs": len(held),
+        "metrics": {
+            m: {"before_pct": mean(before[m]), "after_pct": mean(after[m]), "levels": len(before[m])} for m in PREDICTED
+        },
+    }
 
 
 def calibrate(store, cluster: str | None = None, dry_run: bool = False) -> dict:
@@ -121,11 +126,18 @@ def calibrate(store, cluster: str | None = None, dry_run: bool = False) -> dict:
         f = fit(mine)
         if not dry_run:
             store.save_corrections(c, f.rows())
-        out.append({"cluster": c, "runs": len(mine), "corrections": f.rows(), "skipped": f.skipped,
-                    "holdout": holdout(mine)})
-    return {"clusters": out, "min_runs": MIN_RUNS, "saved": not dry_run,
-            "note": None if out else "no stored run has a cluster and a prediction: benchmark a deployment "
-                                     "(optiserve benchmark NAME) to collect some"}
+        out.append(
+            {"cluster": c, "runs": len(mine), "corrections": f.rows(), "skipped": f.skipped, "holdout": holdout(mine)}
+        )
+    return {
+        "clusters": out,
+        "min_runs": MIN_RUNS,
+        "saved": not dry_run,
+        "note": None
+        if out
+        else "no stored run has a cluster and a prediction: benchmark a deployment "
+        "(optiserve benchmark NAME) to collect some",
+    }
 
 
 @dataclass
@@ -145,12 +157,18 @@ class Corrections:
 
     def apply(self, perf: dict, concurrency: int) -> dict:
         """A copy of ``perf`` ({metric: value}) with the factors applied (unknown metrics unchanged)."""
-        return {k: (v * self.factor(k, concurrency) if isinstance(v, (int, float)) and k in PREDICTED else v)
-                for k, v in perf.items()}
+        return {
+            k: (v * self.factor(k, concurrency) if isinstance(v, (int, float)) and k in PREDICTED else v)
+            for k, v in perf.items()
+        }
 
     def to_dict(self) -> dict:
-        return {"cluster": self.cluster, "runs": self.runs, "provenance": self.provenance,
-                "factors": [{"metric": m, "regime": r, "factor": f} for (m, r), f in sorted(self.factors.items())]}
+        return {
+            "cluster": self.cluster,
+            "runs": self.runs,
+            "provenance": self.provenance,
+            "factors": [{"metric": m, "regime": r, "factor": f} for (m, r), f in sorted(self.factors.items())],
+        }
 
 
 def corrections_for(cluster: str | None, accelerator: str, engine_version: str, store=None) -> Corrections:
@@ -161,7 +179,8 @@ def corrections_for(cluster: str | None, accelerator: str, engine_version: str, 
 
     try:
         rows = (store or Store()).corrections(cluster, accelerator, engine_version or "")
-    except Exception:  # noqa: BLE001 - an unreadable store must never break an estimate
+    except Exception:
         return Corrections(cluster=cluster)
-    return Corrections({(r["metric"], r["regime"]): r["factor"] for r in rows},
-                       max((r["runs"] for r in rows), default=0), cluster)
+    return Corrections(
+        {(r["metric"], r["regime"]): r["factor"] for r in rows}, max((r["runs"] for r in rows), default=0), cluster
+    )

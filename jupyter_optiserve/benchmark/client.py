@@ -30,7 +30,8 @@ def check_url(url: str, token: str | None, allow_insecure_token: bool) -> str:
         raise InvalidInputError(
             f"refusing to send the endpoint token over plain http to {u.netloc}",
             hint="use the https URL (a Route, or the external URL), or pass --insecure-token for a trusted "
-                 "loopback or port-forward")
+            "loopback or port-forward",
+        )
     base = url.rstrip("/")
     return base[:-3] if base.endswith("/v1") else base
 
@@ -38,9 +39,18 @@ def check_url(url: str, token: str | None, allow_insecure_token: bool) -> str:
 class StreamingClient:
     """``async with StreamingClient(url, model, max_streams=256) as c: rec = await c.send(request)``"""
 
-    def __init__(self, url: str, model: str, *, api: str = "completions", token: str | None = None,
-                 max_streams: int = 256, request_timeout: float = 300.0, allow_insecure_token: bool = False,
-                 ignore_eos: bool = True):
+    def __init__(
+        self,
+        url: str,
+        model: str,
+        *,
+        api: str = "completions",
+        token: str | None = None,
+        max_streams: int = 256,
+        request_timeout: float = 300.0,
+        allow_insecure_token: bool = False,
+        ignore_eos: bool = True,
+    ):
         self.base = check_url(url, token, allow_insecure_token)
         self.model, self.api, self.ignore_eos = model, api, ignore_eos
         self.max_streams, self.request_timeout = max_streams, request_timeout
@@ -49,18 +59,24 @@ class StreamingClient:
             self._headers["Authorization"] = f"Bearer {token}"
         self._session: aiohttp.ClientSession | None = None
 
-    async def __aenter__(self) -> "StreamingClient":
+    async def __aenter__(self) -> StreamingClient:
         conn = aiohttp.TCPConnector(limit=self.max_streams, limit_per_host=self.max_streams, force_close=False)
-        self._session = aiohttp.ClientSession(connector=conn, headers=self._headers,
-                                              timeout=aiohttp.ClientTimeout(total=self.request_timeout, connect=10))
+        self._session = aiohttp.ClientSession(
+            connector=conn, headers=self._headers, timeout=aiohttp.ClientTimeout(total=self.request_timeout, connect=10)
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:
         await self._session.close()
 
     def body(self, req: Request) -> dict:
-        body = {"model": self.model, "max_tokens": req.output_len, "stream": True, "temperature": 0,
-                "stream_options": {"include_usage": True}}
+        body = {
+            "model": self.model,
+            "max_tokens": req.output_len,
+            "stream": True,
+            "temperature": 0,
+            "stream_options": {"include_usage": True},
+        }
         if self.ignore_eos:  # vLLM: generate exactly max_tokens, as the workload asks
             body.update(ignore_eos=True, min_tokens=req.output_len)
         if self.api == "chat":
@@ -74,22 +90,29 @@ class StreamingClient:
         try:
             async with self._session.get(self.base + "/v1/models", timeout=aiohttp.ClientTimeout(total=30)) as r:
                 if r.status in (401, 403):
-                    raise EndpointAuthError(f"{self.base} answered {r.status}: the endpoint wants a valid token",
-                                            hint="pass --token-env VAR naming a variable that holds the token "
-                                                 "(for an OptiServe deployment with --auth: its <name>-sa Secret)")
+                    raise EndpointAuthError(
+                        f"{self.base} answered {r.status}: the endpoint wants a valid token",
+                        hint="pass --token-env VAR naming a variable that holds the token "
+                        "(for an OptiServe deployment with --auth: its <name>-sa Secret)",
+                    )
                 if r.status == 200:
                     names = [m.get("id") for m in (await r.json(content_type=None)).get("data") or []]
                     if names and self.model not in names:
                         raise UnknownServedModelError(
                             f"{self.base} does not serve a model named '{self.model}'; it serves {', '.join(names)}",
-                            hint=f"use --model {names[0]}", matches=closest(self.model, names) or names[:5])
+                            hint=f"use --model {names[0]}",
+                            matches=closest(self.model, names) or names[:5],
+                        )
         except aiohttp.ClientConnectionError as exc:
-            raise EndpointUnreachableError(f"cannot reach {self.base}: {exc}",
-                                           hint="check the URL; an internal *.svc URL works only inside the cluster "
-                                                "(run from the workbench, or benchmark in-cluster)") from None
+            raise EndpointUnreachableError(
+                f"cannot reach {self.base}: {exc}",
+                hint="check the URL; an internal *.svc URL works only inside the cluster "
+                "(run from the workbench, or benchmark in-cluster)",
+            ) from None
         except TimeoutError:
-            raise EndpointUnreachableError(f"{self.base} did not answer within 30 s",
-                                           hint="check the URL and that the model is Ready") from None
+            raise EndpointUnreachableError(
+                f"{self.base} did not answer within 30 s", hint="check the URL and that the model is Ready"
+            ) from None
 
     async def send(self, req: Request) -> RequestRecord:
         rec = RequestRecord(start=time.monotonic(), input_tokens=req.input_len)
@@ -132,5 +155,5 @@ def _has_text(data: bytes) -> bool:
     for key in (b'"text":"', b'"text": "', b'"content":"', b'"content": "'):
         i = data.find(key)
         if i >= 0:
-            return data[i + len(key): i + len(key) + 1] != b'"'
+            return data[i + len(key) : i + len(key) + 1] != b'"'
     return False

@@ -28,19 +28,31 @@ def predict_level(model, acc, profile: dict, workload: dict, concurrency: int) -
     from jupyter_optiserve.estimate import estimate
 
     try:
-        est = estimate(model, acc, gpus=int(profile["gpus"]), tp=int(profile.get("tp") or 1),
-                       pp=int(profile.get("pp") or 1), precision=profile.get("precision") or "bf16",
-                       input_len=int(workload["input_len"]), output_len=int(workload["output_len"]),
-                       concurrency=int(concurrency), max_model_len=profile.get("max_model_len"),
-                       engine_version=profile.get("engine_version"),
-                       kv_cache_dtype=profile.get("kv_cache_dtype") or "auto",
-                       max_num_seqs=profile.get("max_num_seqs"))
+        est = estimate(
+            model,
+            acc,
+            gpus=int(profile["gpus"]),
+            tp=int(profile.get("tp") or 1),
+            pp=int(profile.get("pp") or 1),
+            precision=profile.get("precision") or "bf16",
+            input_len=int(workload["input_len"]),
+            output_len=int(workload["output_len"]),
+            concurrency=int(concurrency),
+            max_model_len=profile.get("max_model_len"),
+            engine_version=profile.get("engine_version"),
+            kv_cache_dtype=profile.get("kv_cache_dtype") or "auto",
+            max_num_seqs=profile.get("max_num_seqs"),
+        )
     except (OptiServeError, ValueError, KeyError, TypeError, ZeroDivisionError):
         return None
     if not est.perf:
         return None
     p = est.perf
-    return {"ttft_ms": round(p.ttft_ms, 2), "itl_ms": round(p.itl_ms, 3),
-            "request_latency_ms": round(p.request_latency_ms, 2),
-            "output_tokens_per_s": round(p.output_tokens_per_s, 2), "requests_per_s": round(p.requests_per_s, 4),
-            "label": "estimated"}
+    return {
+        "ttft_ms": round(p.ttft_ms, 2),
+        "itl_ms": round(p.itl_ms, 3),
+        "request_latency_ms": round(p.request_latency_ms, 2),
+        "output_tokens_per_s": round(p.output_tokens_per_s, 2),
+        "requests_per_s": round(p.requests_per_s, 4),
+        "label": "estimated",
+    }

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from jupyter_optiserve.benchmark.client import StreamingClient
 from jupyter_optiserve.benchmark.errors import NothingMeasuredError
@@ -30,13 +30,17 @@ class Sweep:
 
     def __post_init__(self):
         if bool(self.concurrency) == bool(self.rates):
-            raise InvalidInputError("give either --concurrency or --rate levels (not both, not neither)",
-                                    hint="e.g. --concurrency 1,8,32 or --rate 1,2,4")
+            raise InvalidInputError(
+                "give either --concurrency or --rate levels (not both, not neither)",
+                hint="e.g. --concurrency 1,8,32 or --rate 1,2,4",
+            )
         if any(c < 1 for c in self.concurrency) or any(not r > 0 for r in self.rates):
             raise InvalidInputError("levels must be positive", hint="e.g. --concurrency 1,8,32")
         if max(self.concurrency or [1]) > self.max_streams:
-            raise InvalidInputError(f"concurrency {max(self.concurrency)} is above --max-streams {self.max_streams}",
-                                    hint=f"raise --max-streams to {max(self.concurrency)}")
+            raise InvalidInputError(
+                f"concurrency {max(self.concurrency)} is above --max-streams {self.max_streams}",
+                hint=f"raise --max-streams to {max(self.concurrency)}",
+            )
 
     def count(self, level: float, closed: bool) -> int:
         if self.requests_per_level:
@@ -44,8 +48,9 @@ class Sweep:
         return max(int(3 * level), 10) if closed else max(int(30 * level), 10)
 
 
-def run_sweep(client_kw: dict, workload: Workload, sweep: Sweep,
-              on_progress: Callable[[dict], None] | None = None, cancel=None) -> list[dict]:
+def run_sweep(
+    client_kw: dict, workload: Workload, sweep: Sweep, on_progress: Callable[[dict], None] | None = None, cancel=None
+) -> list[dict]:
     """Blocking: runs the sweep on a fresh event loop (call it from a thread in a server)."""
     return asyncio.run(_sweep(client_kw, workload, sweep, on_progress or (lambda e: None), cancel))
 
@@ -59,21 +64,30 @@ async def _sweep(client_kw, workload, sweep, progress, cancel) -> list[dict]:
         await client.probe()
         for i, level in enumerate(values):
             n = sweep.count(level, closed)
-            progress({"event": "level", "index": i, "levels": len(values), "concurrency" if closed else "rate": level,
-                      "requests": n})
+            progress(
+                {
+                    "event": "level",
+                    "index": i,
+                    "levels": len(values),
+                    "concurrency" if closed else "rate": level,
+                    "requests": n,
+                }
+            )
             reqs = workload.requests(n, offset=i * 1000)
             records: list[RequestRecord] = []
 
-            def done(rec, i=i, n=n):
+            def done(rec, i=i, n=n, records=records):
                 records.append(rec)
                 progress({"event": "request", "index": i, "done": len(records), "requests": n, "ok": rec.ok})
 
-            work = _closed_loop(client, reqs, int(level), done) if closed else _poisson(client, reqs, level, done,
-                                                                                         workload.seed + i)
+            work = (
+                _closed_loop(client, reqs, int(level), done)
+                if closed
+                else _poisson(client, reqs, level, done, workload.seed + i)
+            )
             truncated = not await _until(work, end_by, cancel)
             if records:
-                row = level_summary(records, concurrency=int(level) if closed else None,
-                                    rate=None if closed else level)
+                row = level_summary(records, concurrency=int(level) if closed else None, rate=None if closed else level)
                 row["truncated"] = truncated
                 levels.append(row)
                 progress({"event": "level_done", "index": i, "level": row})

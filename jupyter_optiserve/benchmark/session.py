@@ -6,8 +6,8 @@ the magic, so the three answer the same JSON.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from jupyter_optiserve.benchmark.workload import Workload
 from jupyter_optiserve.errors import InvalidInputError
@@ -42,10 +42,18 @@ class BenchmarkRequest:
     seed: int = 42
 
     def workload(self, kpi: str | None = None) -> Workload:
-        return Workload(self.input_len or 512, self.output_len or 128, self.input_stddev, self.output_stddev,
-                        self.dataset, self.api, self.seed, kpi)
+        return Workload(
+            self.input_len or 512,
+            self.output_len or 128,
+            self.input_stddev,
+            self.output_stddev,
+            self.dataset,
+            self.api,
+            self.seed,
+            kpi,
+        )
 
-    def from_kpi(self, kpi: str | None) -> "BenchmarkRequest":
+    def from_kpi(self, kpi: str | None) -> BenchmarkRequest:
         """Fill unset lengths and levels from the KPI the deployment was sized for: its workload, and
         concurrency levels up to the KPI's (1, a quarter of it, all of it)."""
         from dataclasses import replace
@@ -56,11 +64,15 @@ class BenchmarkRequest:
         if not d:
             return self
         levels = self.concurrency or ([] if self.rate else sorted({1, max(1, d["concurrency"] // 4), d["concurrency"]}))
-        return replace(self, input_len=self.input_len or d["input_len"], output_len=self.output_len or d["output_len"],
-                       concurrency=levels)
+        return replace(
+            self,
+            input_len=self.input_len or d["input_len"],
+            output_len=self.output_len or d["output_len"],
+            concurrency=levels,
+        )
 
     @classmethod
-    def from_dict(cls, d: dict) -> "BenchmarkRequest":
+    def from_dict(cls, d: dict) -> BenchmarkRequest:
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__ and v is not None})
 
 
@@ -69,13 +81,22 @@ def token_from_env(var: str | None) -> str | None:
         return None
     value = os.environ.get(var)
     if not value:
-        raise InvalidInputError(f"--token-env {var}: the variable is not set or empty",
-                                hint=f"export {var}=<token> first (the value is never printed or stored)")
+        raise InvalidInputError(
+            f"--token-env {var}: the variable is not set or empty",
+            hint=f"export {var}=<token> first (the value is never printed or stored)",
+        )
     return value
 
 
-def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[dict], None] | None = None,
-        cancel=None, run_id: str | None = None) -> dict:
+def run(
+    req: BenchmarkRequest,
+    *,
+    conn=None,
+    store=None,
+    on_progress: Callable[[dict], None] | None = None,
+    cancel=None,
+    run_id: str | None = None,
+) -> dict:
     """Measure, compare, store. ``conn`` is needed for a deployment (``req.name``); ``run_id`` lets a
     server task and its stored run share one id."""
     from jupyter_optiserve.benchmark import target as _target
@@ -83,8 +104,10 @@ def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[
     from jupyter_optiserve.benchmark.store import Store, new_id
 
     if bool(req.name) == bool(req.url):
-        raise InvalidInputError("benchmark either a deployment NAME or a --url", hint="e.g. `optiserve benchmark granite` "
-                                "or `optiserve benchmark --url https://host --model granite`")
+        raise InvalidInputError(
+            "benchmark either a deployment NAME or a --url",
+            hint="e.g. `optiserve benchmark granite` or `optiserve benchmark --url https://host --model granite`",
+        )
     if req.name:
         if conn is None:
             raise InvalidInputError("benchmarking a deployment needs a cluster", hint="or pass --url and --model")
@@ -95,8 +118,10 @@ def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[
     unset = req.input_len is None or req.output_len is None or not (req.concurrency or req.rate)
     req = req.from_kpi(kpi)
     if not (req.concurrency or req.rate):
-        raise InvalidInputError("no levels: pass --concurrency 1,8,32 or --rate 1,2,4",
-                                hint="a deployment made by this OptiServe takes its levels from its KPI")
+        raise InvalidInputError(
+            "no levels: pass --concurrency 1,8,32 or --rate 1,2,4",
+            hint="a deployment made by this OptiServe takes its levels from its KPI",
+        )
     workload = req.workload(kpi if kpi and unset else None)
     sweep = Sweep(req.concurrency, req.rate, req.requests_per_level, req.max_streams, req.deadline)
     token = token_from_env(req.token_env) or tgt.token
@@ -118,23 +143,39 @@ def run(req: BenchmarkRequest, *, conn=None, store=None, on_progress: Callable[[
         if not req.name:
             raise InvalidInputError("--mode job needs a deployment NAME", hint="use --mode client for a URL")
         check_url(tgt.internal_url or tgt.url, tgt.auth_secret, req.insecure_token)
-        levels, meta = run_job(conn, tgt, workload, sweep, image=req.image, tokenizer=req.tokenizer,
-                               on_progress=progress, cancel=cancel)
+        levels, meta = run_job(
+            conn, tgt, workload, sweep, image=req.image, tokenizer=req.tokenizer, on_progress=progress, cancel=cancel
+        )
         if not any(lv["requests"] for lv in levels):
             from jupyter_optiserve.benchmark.errors import NothingMeasuredError
 
-            raise NothingMeasuredError("the GuideLLM Job's report holds no successful request; nothing was stored",
-                                       hint="check the endpoint and its token, or try --mode client to see the error")
+            raise NothingMeasuredError(
+                "the GuideLLM Job's report holds no successful request; nothing was stored",
+                hint="check the endpoint and its token, or try --mode client to see the error",
+            )
         for i, lv in enumerate(levels):
             on_level({"event": "level_done", "index": i, "level": lv})
         source = "guidellm-job"
     else:
-        client_kw = {"url": tgt.url, "model": tgt.model, "token": token,
-                     "allow_insecure_token": req.insecure_token, "ignore_eos": req.ignore_eos}
+        client_kw = {
+            "url": tgt.url,
+            "model": tgt.model,
+            "token": token,
+            "allow_insecure_token": req.insecure_token,
+            "ignore_eos": req.ignore_eos,
+        }
         levels = run_sweep(client_kw, workload, sweep, on_level, cancel)
         meta, source = {"client": "optiserve"}, "client"
-    out = {"id": rid, "source": source, "endpoint": tgt.url, "model": tgt.model, "workload": workload.to_dict(),
-           "context": tgt.context, "meta": meta, "levels": levels}
+    out = {
+        "id": rid,
+        "source": source,
+        "endpoint": tgt.url,
+        "model": tgt.model,
+        "workload": workload.to_dict(),
+        "context": tgt.context,
+        "meta": meta,
+        "levels": levels,
+    }
     if calibration:
         out["calibration"] = calibration
     store = store or Store()
@@ -168,6 +209,11 @@ def _predictor(tgt, workload: dict):
             level["predicted"] = pred
             level["error_pct"] = error_pct(level, pred)
             if corr.factors:
-                level["calibrated"] = {k: round(v, 3) for k, v in corr.apply(
-                    {k: v for k, v in pred.items() if k != "label"}, level["concurrency"]).items()}
+                level["calibrated"] = {
+                    k: round(v, 3)
+                    for k, v in corr.apply(
+                        {k: v for k, v in pred.items() if k != "label"}, level["concurrency"]
+                    ).items()
+                }
+
     return attach, corr.provenance

@@ -55,8 +55,12 @@ def summary(values: list[float]) -> dict | None:
     v = sorted(x for x in values if x is not None)
     if not v:
         return None
-    return {"mean": round(sum(v) / len(v), 3), "p50": round(percentile(v, 50), 3),
-            "p90": round(percentile(v, 90), 3), "p99": round(percentile(v, 99), 3)}
+    return {
+        "mean": round(sum(v) / len(v), 3),
+        "p50": round(percentile(v, 50), 3),
+        "p90": round(percentile(v, 90), 3),
+        "p99": round(percentile(v, 99), 3),
+    }
 
 
 def level_summary(records: list[RequestRecord], *, concurrency: int | None = None, rate: float | None = None) -> dict:
@@ -64,14 +68,18 @@ def level_summary(records: list[RequestRecord], *, concurrency: int | None = Non
     ok = [r for r in records if r.ok]
     errors = len(records) - len(ok)
     wall = (max(r.end for r in records) - min(r.start for r in records)) if records else 0.0
-    out = {"concurrency": concurrency, "requests": len(ok), "errors": errors,
-           "ttft_ms": summary([r.ttft_ms for r in ok]),
-           "itl_ms": summary([r.itl_ms for r in ok]),
-           "request_latency_ms": summary([r.latency_ms for r in ok]),
-           "output_tokens_per_s": round(sum(r.output_tokens for r in ok) / wall, 3) if wall > 0 and ok else 0.0,
-           "requests_per_s": round(len(ok) / wall, 4) if wall > 0 and ok else 0.0,
-           "mean_input_tokens": round(sum(r.input_tokens for r in ok) / len(ok), 1) if ok else None,
-           "mean_output_tokens": round(sum(r.output_tokens for r in ok) / len(ok), 1) if ok else None}
+    out = {
+        "concurrency": concurrency,
+        "requests": len(ok),
+        "errors": errors,
+        "ttft_ms": summary([r.ttft_ms for r in ok]),
+        "itl_ms": summary([r.itl_ms for r in ok]),
+        "request_latency_ms": summary([r.latency_ms for r in ok]),
+        "output_tokens_per_s": round(sum(r.output_tokens for r in ok) / wall, 3) if wall > 0 and ok else 0.0,
+        "requests_per_s": round(len(ok) / wall, 4) if wall > 0 and ok else 0.0,
+        "mean_input_tokens": round(sum(r.input_tokens for r in ok) / len(ok), 1) if ok else None,
+        "mean_output_tokens": round(sum(r.output_tokens for r in ok) / len(ok), 1) if ok else None,
+    }
     if rate is not None:
         out["rate"] = rate
     samples = sorted({r.error for r in records if r.error})[:3]

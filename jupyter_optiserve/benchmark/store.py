@@ -19,7 +19,7 @@ import os
 import sqlite3
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from jupyter_optiserve.errors import NotFoundError
@@ -65,7 +65,7 @@ def default_path() -> Path:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class Store:
@@ -115,23 +115,48 @@ class Store:
             db.execute(
                 "INSERT INTO runs (id, created_at, source, endpoint, model, cluster, namespace, deployment, accelerator,"
                 " gpus, profile_id, engine_version, runtime_args, workload, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (rid, run.get("created_at") or _now(), run.get("source") or "client", run.get("endpoint"),
-                 run.get("model"), ctx.get("cluster"), ctx.get("namespace"), ctx.get("deployment"),
-                 ctx.get("accelerator"), ctx.get("gpus"), ctx.get("profile_id"), ctx.get("engine_version"),
-                 json.dumps(ctx.get("runtime_args") or []), json.dumps(run.get("workload") or {}),
-                 json.dumps(run.get("meta") or {})))
+                (
+                    rid,
+                    run.get("created_at") or _now(),
+                    run.get("source") or "client",
+                    run.get("endpoint"),
+                    run.get("model"),
+                    ctx.get("cluster"),
+                    ctx.get("namespace"),
+                    ctx.get("deployment"),
+                    ctx.get("accelerator"),
+                    ctx.get("gpus"),
+                    ctx.get("profile_id"),
+                    ctx.get("engine_version"),
+                    json.dumps(ctx.get("runtime_args") or []),
+                    json.dumps(run.get("workload") or {}),
+                    json.dumps(run.get("meta") or {}),
+                ),
+            )
             for i, lv in enumerate(run["levels"]):
                 measured = {k: v for k, v in lv.items() if k not in ("predicted", "error_pct")}
-                db.execute("INSERT INTO levels VALUES (?,?,?,?,?,?,?,?)",
-                           (rid, i, lv.get("concurrency"), lv.get("rate"), lv.get("requests") or 0,
-                            lv.get("errors") or 0, json.dumps(measured),
-                            json.dumps(lv["predicted"]) if lv.get("predicted") else None))
+                db.execute(
+                    "INSERT INTO levels VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        rid,
+                        i,
+                        lv.get("concurrency"),
+                        lv.get("rate"),
+                        lv.get("requests") or 0,
+                        lv.get("errors") or 0,
+                        json.dumps(measured),
+                        json.dumps(lv["predicted"]) if lv.get("predicted") else None,
+                    ),
+                )
         return rid
 
     def list_runs(self, limit: int = 100) -> list[dict]:
         with self._read() as db:
-            rows = db.execute("SELECT r.*, (SELECT COUNT(*) FROM levels l WHERE l.run_id = r.id) AS n_levels "
-                              "FROM runs r ORDER BY created_at DESC, rowid DESC LIMIT ?", (limit,)).fetchall()
+            rows = db.execute(
+                "SELECT r.*, (SELECT COUNT(*) FROM levels l WHERE l.run_id = r.id) AS n_levels "
+                "FROM runs r ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
         return [{**_run_row(r), "levels": r["n_levels"]} for r in rows]
 
     def get_run(self, rid: str) -> dict:
@@ -145,18 +170,25 @@ class Store:
         return out
 
     def _by_prefix(self, db, rid: str):
-        rows = db.execute("SELECT * FROM runs WHERE id LIKE ? LIMIT 2", (rid + "%",)).fetchall() if len(rid) >= 4 else []
+        rows = (
+            db.execute("SELECT * FROM runs WHERE id LIKE ? LIMIT 2", (rid + "%",)).fetchall() if len(rid) >= 4 else []
+        )
         if len(rows) != 1:
             recent = [x[0] for x in db.execute("SELECT id FROM runs ORDER BY created_at DESC LIMIT 5")]
-            raise NotFoundError(f"no benchmark run '{rid}'" + (" (ambiguous prefix)" if rows else ""),
-                                hint="`optiserve benchmarks` lists the stored runs", matches=recent)
+            raise NotFoundError(
+                f"no benchmark run '{rid}'" + (" (ambiguous prefix)" if rows else ""),
+                hint="`optiserve benchmarks` lists the stored runs",
+                matches=recent,
+            )
         return rows[0]
 
     def runs_for_calibration(self) -> list[dict]:
         """Runs with predictions, with their levels (the calibration's input)."""
         with self._read() as db:
-            runs = db.execute("SELECT * FROM runs WHERE id IN (SELECT run_id FROM levels WHERE predicted IS NOT NULL)"
-                              " ORDER BY created_at").fetchall()
+            runs = db.execute(
+                "SELECT * FROM runs WHERE id IN (SELECT run_id FROM levels WHERE predicted IS NOT NULL)"
+                " ORDER BY created_at"
+            ).fetchall()
             levels = db.execute("SELECT * FROM levels WHERE predicted IS NOT NULL ORDER BY run_id, idx").fetchall()
         by_run: dict[str, list] = {}
         for lv in levels:
@@ -165,25 +197,69 @@ class Store:
 
     def export_csv(self) -> str:
         """One row per level with its run's fields, measured and predicted figures."""
-        head = ["run_id", "created_at", "source", "endpoint", "model", "cluster", "namespace", "deployment",
-                "accelerator", "gpus", "profile_id", "engine_version", "runtime_args", "input_len", "output_len", "api",
-                "level", "concurrency", "rate", "requests", "errors"]
+        head = [
+            "run_id",
+            "created_at",
+            "source",
+            "endpoint",
+            "model",
+            "cluster",
+            "namespace",
+            "deployment",
+            "accelerator",
+            "gpus",
+            "profile_id",
+            "engine_version",
+            "runtime_args",
+            "input_len",
+            "output_len",
+            "api",
+            "level",
+            "concurrency",
+            "rate",
+            "requests",
+            "errors",
+        ]
         head += [f"{m}_{s}" for m in METRIC_COLUMNS for s in STATS] + list(RATE_COLUMNS)
         head += [f"predicted_{m}" for m in (*METRIC_COLUMNS, *RATE_COLUMNS)]
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(head)
         with self._read() as db:
-            rows = db.execute("SELECT r.*, l.idx, l.concurrency, l.rate, l.requests, l.errors, l.measured, l.predicted "
-                              "FROM runs r JOIN levels l ON l.run_id = r.id ORDER BY r.created_at, l.idx").fetchall()
+            rows = db.execute(
+                "SELECT r.*, l.idx, l.concurrency, l.rate, l.requests, l.errors, l.measured, l.predicted "
+                "FROM runs r JOIN levels l ON l.run_id = r.id ORDER BY r.created_at, l.idx"
+            ).fetchall()
         for r in rows:
             m, p, wl = json.loads(r["measured"]), json.loads(r["predicted"] or "{}"), json.loads(r["workload"])
-            w.writerow([r["id"], r["created_at"], r["source"], r["endpoint"], r["model"], r["cluster"], r["namespace"],
-                        r["deployment"], r["accelerator"], r["gpus"], r["profile_id"], r["engine_version"],
-                        " ".join(json.loads(r["runtime_args"])), wl.get("input_len"), wl.get("output_len"),
-                        wl.get("api"), r["idx"], r["concurrency"], r["rate"], r["requests"], r["errors"]]
-                       + [(m.get(k) or {}).get(s) for k in METRIC_COLUMNS for s in STATS]
-                       + [m.get(k) for k in RATE_COLUMNS] + [p.get(k) for k in (*METRIC_COLUMNS, *RATE_COLUMNS)])
+            w.writerow(
+                [
+                    r["id"],
+                    r["created_at"],
+                    r["source"],
+                    r["endpoint"],
+                    r["model"],
+                    r["cluster"],
+                    r["namespace"],
+                    r["deployment"],
+                    r["accelerator"],
+                    r["gpus"],
+                    r["profile_id"],
+                    r["engine_version"],
+                    " ".join(json.loads(r["runtime_args"])),
+                    wl.get("input_len"),
+                    wl.get("output_len"),
+                    wl.get("api"),
+                    r["idx"],
+                    r["concurrency"],
+                    r["rate"],
+                    r["requests"],
+                    r["errors"],
+                ]
+                + [(m.get(k) or {}).get(s) for k in METRIC_COLUMNS for s in STATS]
+                + [m.get(k) for k in RATE_COLUMNS]
+                + [p.get(k) for k in (*METRIC_COLUMNS, *RATE_COLUMNS)]
+            )
         return buf.getvalue()
 
     # ---- corrections ----
@@ -193,20 +269,33 @@ class Store:
         with self._write() as db:
             db.execute("DELETE FROM corrections WHERE cluster = ?", (cluster,))
             for r in rows:
-                db.execute("INSERT INTO corrections VALUES (?,?,?,?,?,?,?,?)",
-                           (cluster, r["accelerator"], r["engine_version"], r["metric"], r["regime"], r["factor"],
-                            r["runs"], _now()))
+                db.execute(
+                    "INSERT INTO corrections VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        cluster,
+                        r["accelerator"],
+                        r["engine_version"],
+                        r["metric"],
+                        r["regime"],
+                        r["factor"],
+                        r["runs"],
+                        _now(),
+                    ),
+                )
 
     def reset_corrections(self, cluster: str | None = None) -> int:
         with self._write() as db:
-            cur = db.execute("DELETE FROM corrections" + (" WHERE cluster = ?" if cluster else ""),
-                             (cluster,) if cluster else ())
+            cur = db.execute(
+                "DELETE FROM corrections" + (" WHERE cluster = ?" if cluster else ""), (cluster,) if cluster else ()
+            )
             return cur.rowcount
 
     def corrections(self, cluster: str, accelerator: str, engine_version: str) -> list[dict]:
         with self._read() as db:
-            rows = db.execute("SELECT * FROM corrections WHERE cluster = ? AND accelerator = ? AND engine_version = ?",
-                              (cluster, accelerator, engine_version)).fetchall()
+            rows = db.execute(
+                "SELECT * FROM corrections WHERE cluster = ? AND accelerator = ? AND engine_version = ?",
+                (cluster, accelerator, engine_version),
+            ).fetchall()
         return [dict(r) for r in rows]
 
 
@@ -216,8 +305,10 @@ def migrate(db: sqlite3.Connection) -> int:
     if version > SCHEMA_VERSION:
         from jupyter_optiserve.errors import CatalogError
 
-        raise CatalogError(f"the benchmark database is schema {version}, newer than this OptiServe ({SCHEMA_VERSION})",
-                           hint="upgrade jupyter_optiserve, or point $OPTISERVE_BENCHMARK_DB at another file")
+        raise CatalogError(
+            f"the benchmark database is schema {version}, newer than this OptiServe ({SCHEMA_VERSION})",
+            hint="upgrade jupyter_optiserve, or point $OPTISERVE_BENCHMARK_DB at another file",
+        )
     for v in range(version, SCHEMA_VERSION):
         for stmt in filter(str.strip, MIGRATIONS[v].split(";")):
             db.execute(stmt)
@@ -226,17 +317,30 @@ def migrate(db: sqlite3.Connection) -> int:
 
 
 def new_id() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
 
 
 def _run_row(r) -> dict:
     keys = r.keys()
-    return {"id": r["id"], "created_at": r["created_at"], "source": r["source"], "endpoint": r["endpoint"],
-            "model": r["model"], "workload": json.loads(r["workload"]),
-            "context": {"cluster": r["cluster"], "namespace": r["namespace"], "deployment": r["deployment"],
-                        "accelerator": r["accelerator"], "gpus": r["gpus"], "profile_id": r["profile_id"],
-                        "engine_version": r["engine_version"], "runtime_args": json.loads(r["runtime_args"])},
-            "meta": json.loads(r["meta"]) if "meta" in keys else {}}
+    return {
+        "id": r["id"],
+        "created_at": r["created_at"],
+        "source": r["source"],
+        "endpoint": r["endpoint"],
+        "model": r["model"],
+        "workload": json.loads(r["workload"]),
+        "context": {
+            "cluster": r["cluster"],
+            "namespace": r["namespace"],
+            "deployment": r["deployment"],
+            "accelerator": r["accelerator"],
+            "gpus": r["gpus"],
+            "profile_id": r["profile_id"],
+            "engine_version": r["engine_version"],
+            "runtime_args": json.loads(r["runtime_args"]),
+        },
+        "meta": json.loads(r["meta"]) if "meta" in keys else {},
+    }
 
 
 def _level_row(lv) -> dict:

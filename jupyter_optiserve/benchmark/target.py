@@ -55,8 +55,11 @@ def from_deployment(conn, name: str, namespace: str, cluster: str | None = None,
     internal = (st.get("address") or {}).get("url")
     url = st.get("url") or internal
     if ann.get("serving.kserve.io/stop") == "true" or ready != "True" or not url:
-        raise ConflictError(f"'{name}' is not Ready, so there is nothing to measure yet",
-                            hint=f"wait for `optiserve status {name}` to say ready, then benchmark", name=name)
+        raise ConflictError(
+            f"'{name}' is not Ready, so there is nothing to measure yet",
+            hint=f"wait for `optiserve status {name}` to say ready, then benchmark",
+            name=name,
+        )
     try:
         profile = json.loads(ann[PROFILE_SPEC]) if ann.get(PROFILE_SPEC) else None
     except ValueError:
@@ -68,12 +71,27 @@ def from_deployment(conn, name: str, namespace: str, cluster: str | None = None,
 
         token = _read(conn, name, namespace)
     model = (isvc["spec"].get("predictor") or {}).get("model") or {}
-    ctx = {"cluster": cluster_id(conn, cluster), "namespace": namespace, "deployment": name,
-           "accelerator": (profile or {}).get("accelerator"), "gpus": (profile or {}).get("gpus"),
-           "profile_id": ann.get(PROFILE_ID), "engine_version": (profile or {}).get("engine_version"),
-           "runtime_args": list(model.get("args") or [])}
-    return Target(url, name, token, ctx, profile, ann.get("optiserve.io/model"), internal,
-                  f"default-{name}-sa" if auth else None, _hf_id(ann.get("optiserve.io/model")))
+    ctx = {
+        "cluster": cluster_id(conn, cluster),
+        "namespace": namespace,
+        "deployment": name,
+        "accelerator": (profile or {}).get("accelerator"),
+        "gpus": (profile or {}).get("gpus"),
+        "profile_id": ann.get(PROFILE_ID),
+        "engine_version": (profile or {}).get("engine_version"),
+        "runtime_args": list(model.get("args") or []),
+    }
+    return Target(
+        url,
+        name,
+        token,
+        ctx,
+        profile,
+        ann.get("optiserve.io/model"),
+        internal,
+        f"default-{name}-sa" if auth else None,
+        _hf_id(ann.get("optiserve.io/model")),
+    )
 
 
 def _hf_id(model_id: str | None) -> str | None:

@@ -47,7 +47,7 @@ class BenchmarkTask:
         for cb in subs:
             try:
                 cb(ev)
-            except Exception:  # noqa: BLE001 - a broken subscriber must not stop the benchmark
+            except Exception:
                 pass
 
     def subscribe(self, callback, after: int = 0):
@@ -59,6 +59,7 @@ class BenchmarkTask:
             with self._lock:
                 if callback in self._subs:
                     self._subs.remove(callback)
+
         return replay, unsubscribe
 
     def _set_state(self, state: str) -> None:
@@ -68,9 +69,13 @@ class BenchmarkTask:
     def on_progress(self, e: dict) -> None:
         kind = e.get("event")
         if kind in ("level", "request"):
-            self.progress = {"index": e["index"], "levels": e.get("levels", self.progress.get("levels")),
-                             "done": e.get("done", 0), "requests": e["requests"],
-                             "concurrency": e.get("concurrency", self.progress.get("concurrency"))}
+            self.progress = {
+                "index": e["index"],
+                "levels": e.get("levels", self.progress.get("levels")),
+                "done": e.get("done", 0),
+                "requests": e["requests"],
+                "concurrency": e.get("concurrency", self.progress.get("concurrency")),
+            }
             now = time.monotonic()
             if kind == "level" or now - self._last_progress >= PROGRESS_EVERY_S or e.get("done") == e["requests"]:
                 self._last_progress = now
@@ -81,7 +86,7 @@ class BenchmarkTask:
         elif kind == "job":
             self.emit("job", {k: v for k, v in e.items() if k != "event"})
 
-    def start(self) -> "BenchmarkTask":
+    def start(self) -> BenchmarkTask:
         self.emit("state", {"state": self.state})
         threading.Thread(target=self._main, name=f"optiserve-benchmark-{self.id}", daemon=True).start()
         return self
@@ -96,9 +101,12 @@ class BenchmarkTask:
             self.error = exc.to_dict()
             self.emit("error", self.error)
             self._set_state("cancelled" if self.cancel_event.is_set() else "failed")
-        except Exception as exc:  # noqa: BLE001 - reported on the task, never a dead thread
-            self.error = {"error": "InternalError", "detail": f"unexpected {type(exc).__name__}: {exc}",
-                          "hint": "see the Jupyter server log"}
+        except Exception as exc:
+            self.error = {
+                "error": "InternalError",
+                "detail": f"unexpected {type(exc).__name__}: {exc}",
+                "hint": "see the Jupyter server log",
+            }
             self.emit("error", self.error)
             self._set_state("failed")
         finally:
@@ -113,10 +121,20 @@ class BenchmarkTask:
 
     def to_dict(self, events: bool = True) -> dict:
         with self._lock:
-            out = {"id": self.id, "name": self.name, "namespace": self.namespace, "state": self.state,
-                   "terminal": self.terminal, "created": round(self.created, 3), "updated": round(self.updated, 3),
-                   "request": self.request, "progress": self.progress or None, "levels": list(self.levels),
-                   "run": self.run, "error": self.error}
+            out = {
+                "id": self.id,
+                "name": self.name,
+                "namespace": self.namespace,
+                "state": self.state,
+                "terminal": self.terminal,
+                "created": round(self.created, 3),
+                "updated": round(self.updated, 3),
+                "request": self.request,
+                "progress": self.progress or None,
+                "levels": list(self.levels),
+                "run": self.run,
+                "error": self.error,
+            }
             if events:
                 out["events"] = list(self.events)
             return out

@@ -14,11 +14,13 @@ from pathlib import Path
 
 from jupyter_optiserve.errors import InvalidInputError
 
-WORDS = ("the of and to in is you that it he was for on are as with his they at be this have from or one had by "
-         "word but not what all were we when your can said there use an each which she do how their if will up "
-         "other about out many then them these so some her would make like him into time has look two more write "
-         "go see number no way could people my than first water been call who oil its now find long down day did "
-         "get come made may part").split()
+WORDS = (
+    "the of and to in is you that it he was for on are as with his they at be this have from or one had by "
+    "word but not what all were we when your can said there use an each which she do how their if will up "
+    "other about out many then them these so some her would make like him into time has look two more write "
+    "go see number no way could people my than first water been call who oil its now find long down day did "
+    "get come made may part"
+).split()
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,15 @@ class Workload:
             if not isinstance(v, int) or v < 0:
                 raise InvalidInputError(f"{flag} must be a whole number of at least 0, got {v!r}", hint=f"fix {flag}")
         if self.api not in ("completions", "chat"):
-            raise InvalidInputError(f"--api must be completions or chat, got {self.api!r}", hint="use --api completions")
+            raise InvalidInputError(
+                f"--api must be completions or chat, got {self.api!r}", hint="use --api completions"
+            )
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Workload":
+    def from_dict(cls, d: dict) -> Workload:
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
     def requests(self, n: int, offset: int = 0) -> list[Request]:
@@ -62,14 +66,18 @@ class Workload:
         if self.dataset:
             rows = _load_dataset(self.dataset)
             picked = [rows[(offset + i) % len(rows)] for i in range(n)]
-            return [Request(p, o or self._length(rng, self.output_len, self.output_stddev), len(p.split()))
-                    for p, o in picked]
+            return [
+                Request(p, o or self._length(rng, self.output_len, self.output_stddev), len(p.split()))
+                for p, o in picked
+            ]
         out = []
         for i in range(n):
             n_in = self._length(rng, self.input_len, self.input_stddev)
             head = [f"m{(offset + i) % 100}", *rng.choices(WORDS, k=min(8, n_in))]  # unique start: no shared prefix
             body = [WORDS[(j * 7 + offset + i) % len(WORDS)] for j in range(max(0, n_in - len(head)))]
-            out.append(Request(" ".join((head + body)[:n_in]), self._length(rng, self.output_len, self.output_stddev), n_in))
+            out.append(
+                Request(" ".join((head + body)[:n_in]), self._length(rng, self.output_len, self.output_stddev), n_in)
+            )
         return out
 
     @staticmethod
@@ -92,8 +100,10 @@ def _load_dataset(path: str) -> list[tuple[str, int | None]]:
             try:
                 d = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InvalidInputError(f"{path} line {n} is not valid JSON: {exc.msg}",
-                                        hint='one object per line: {"prompt": "...", "output_len": 128}') from None
+                raise InvalidInputError(
+                    f"{path} line {n} is not valid JSON: {exc.msg}",
+                    hint='one object per line: {"prompt": "...", "output_len": 128}',
+                ) from None
             if not isinstance(d.get("prompt"), str):
                 raise InvalidInputError(f"{path} line {n} has no string 'prompt'", hint='add "prompt": "..."')
             rows.append((d["prompt"], int(d["output_len"]) if d.get("output_len") else None))

@@ -16,7 +16,7 @@ from jupyter_optiserve.catalog import models as _models
 from jupyter_optiserve.catalog import profiles as _profiles
 from jupyter_optiserve.catalog import runtimes as _runtimes
 from jupyter_optiserve.catalog import variants as _variants
-from jupyter_optiserve.catalog.accelerators import Accelerator, AcceleratorCatalog, normalize
+from jupyter_optiserve.catalog.accelerators import Accelerator, AcceleratorCatalog, normalize  # noqa: F401 (re-exported)
 from jupyter_optiserve.catalog.models import Model, from_hf_config, load_config_path
 from jupyter_optiserve.catalog.paths import bundled_profiles_dir, extra_profile_dirs
 from jupyter_optiserve.catalog.profiles import Profile
@@ -73,20 +73,31 @@ class Catalog:
             try:
                 out.append(make(item))
             except (TypeError, ValueError, KeyError) as exc:
-                raise CatalogError(f"{path}: entry {i} ('{item.get('id', '?')}'): {exc}", hint="fix this entry") from None
+                raise CatalogError(
+                    f"{path}: entry {i} ('{item.get('id', '?')}'): {exc}", hint="fix this entry"
+                ) from None
         return out
 
     def _curated(self, path: Path, d: dict) -> Profile:
-        for field, lookup in (("model", self.find_model), ("accelerator", self.accelerators.find), ("runtime", self.runtimes.get)):
+        for field, lookup in (
+            ("model", self.find_model),
+            ("accelerator", self.accelerators.find),
+            ("runtime", self.runtimes.get),
+        ):
             if lookup(d[field]) is None:
-                raise CatalogError(f"{path}: field '{field}' of profile for {d['model']}: unknown {field} '{d[field]}'",
-                                   hint=f"use an id from `optiserve {field}s`")
+                raise CatalogError(
+                    f"{path}: field '{field}' of profile for {d['model']}: unknown {field} '{d[field]}'",
+                    hint=f"use an id from `optiserve {field}s`",
+                )
         model = self.find_model(d["model"])
         acc = self.accelerators.find(d["accelerator"])
         rt = self.runtimes[d["runtime"]]
         d = {**d, "model": model.id, "accelerator": acc.id, "provenance": d.get("provenance", "curated")}
-        return Profile.from_dict(d).with_(accelerator_short=short_accelerator_name(acc.id), framework=rt.framework,
-                                          engine_version=rt.default_engine_version)
+        return Profile.from_dict(d).with_(
+            accelerator_short=short_accelerator_name(acc.id),
+            framework=rt.framework,
+            engine_version=rt.default_engine_version,
+        )
 
     # -- lookups ----------------------------------------------------------------------------------
     def find_model(self, name: str) -> Model | None:
@@ -101,7 +112,9 @@ class Catalog:
     def resolve_model(self, name: str, allow_hub: bool = True, timeout: float = 5.0) -> tuple[Model, Variant | None]:
         """A catalog id, HF id, variant id (RedHatAI/...), local folder/config.json, or a Hub id."""
         if not name or not str(name).strip():
-            raise NotFoundError("no model given", hint="pass --model with a catalog id (`optiserve models`), a HF id or a path")
+            raise NotFoundError(
+                "no model given", hint="pass --model with a catalog id (`optiserve models`), a HF id or a path"
+            )
         name = str(name).strip()
         model = self.find_model(name)
         if model:
@@ -122,17 +135,26 @@ class Catalog:
                 if not near:
                     raise
                 # a typo in a HF id is far likelier than a new model: name the catalog entries it resembles
-                raise NotFoundError(f"unknown model '{name}': {exc.message}",
-                                    hint="did you mean " + " or ".join(f"'{n}'" for n in near) + "? "
-                                    "(`optiserve models` lists the catalog)", matches=near) from None
-        raise NotFoundError(f"unknown model '{name}'",
-                            hint=("closest: " + ", ".join(near) + "; " if near else "") +
-                            "use a catalog id (`optiserve models`), a Hugging Face id or a folder with config.json",
-                            matches=near)
+                raise NotFoundError(
+                    f"unknown model '{name}': {exc.message}",
+                    hint="did you mean " + " or ".join(f"'{n}'" for n in near) + "? "
+                    "(`optiserve models` lists the catalog)",
+                    matches=near,
+                ) from None
+        raise NotFoundError(
+            f"unknown model '{name}'",
+            hint=("closest: " + ", ".join(near) + "; " if near else "")
+            + "use a catalog id (`optiserve models`), a Hugging Face id or a folder with config.json",
+            matches=near,
+        )
 
     def closest_models(self, name: str, n: int = 3) -> list[str]:
         """Catalog ids or HF ids (whichever form ``name`` has) closest to a mistyped name."""
-        ids = [m.hf_id for m in self.models] + [v.id for v in self.variants] if "/" in name else [m.id for m in self.models]
+        ids = (
+            [m.hf_id for m in self.models] + [v.id for v in self.variants]
+            if "/" in name
+            else [m.id for m in self.models]
+        )
         return closest(name, ids, n=n)
 
     def runtime_for(self, acc: Accelerator, framework: str = "vllm") -> Runtime | None:
@@ -159,7 +181,9 @@ def load_catalog(extra_dirs: list[str | Path] | None = None) -> Catalog:
     dirs = [bundled_profiles_dir(), *extra_profile_dirs(), *(expand(p) for p in (extra_dirs or []))]
     for d in dirs[1:]:
         if not d.is_dir():
-            raise CatalogError(f"extra profile folder {d} does not exist", hint="fix OPTISERVE_PROFILE_DIRS or the configured folders")
+            raise CatalogError(
+                f"extra profile folder {d} does not exist", hint="fix OPTISERVE_PROFILE_DIRS or the configured folders"
+            )
     key = tuple(str(d.resolve()) for d in dirs)
     with _lock:
         if key not in _cache:

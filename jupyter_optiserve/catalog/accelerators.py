@@ -73,24 +73,33 @@ class Accelerator:
     relative_cost: float = 1.0
     isa: tuple = ()
     source: str = ""
-    gpus_per_node: int = 8      # GPUs one server usually holds: the largest TP for a manual choice
+    gpus_per_node: int = 8  # GPUs one server usually holds: the largest TP for a manual choice
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Accelerator":
+    def from_dict(cls, d: dict) -> Accelerator:
         names = d.get("names") or {}
         link = d.get("interconnect") or {}
         return cls(
-            id=d["id"], name=d["name"], vendor=d["vendor"],
+            id=d["id"],
+            name=d["name"],
+            vendor=d["vendor"],
             memory_gb=d.get("memory_gb") or round(d["usable_memory_gib"] * 1.0737, 1),
-            usable_memory_gib=float(d["usable_memory_gib"]), memory_bw_gbps=float(d["memory_bw_gbps"]),
-            tflops=dict(d["tflops"]), interconnect_kind=link.get("kind", "pcie"),
+            usable_memory_gib=float(d["usable_memory_gib"]),
+            memory_bw_gbps=float(d["memory_bw_gbps"]),
+            tflops=dict(d["tflops"]),
+            interconnect_kind=link.get("kind", "pcie"),
             interconnect_gbps=float(link.get("bw_gbps_per_direction", 32)),
-            compute_capability=d.get("compute_capability"), arch=d.get("arch"),
-            resource_name=d.get("resource_name"), nvml_name=names.get("nvml"),
-            gfd_product=names.get("gfd_product"), pci_device_ids=tuple(names.get("pci_device_ids") or ()),
-            aliases=tuple(names.get("aliases") or ()), relative_cost=float(d.get("relative_cost", 1.0)),
-            isa=tuple(d.get("isa") or ()), source=d.get("source", ""),
+            compute_capability=d.get("compute_capability"),
+            arch=d.get("arch"),
+            resource_name=d.get("resource_name"),
+            nvml_name=names.get("nvml"),
+            gfd_product=names.get("gfd_product"),
+            pci_device_ids=tuple(names.get("pci_device_ids") or ()),
+            aliases=tuple(names.get("aliases") or ()),
+            relative_cost=float(d.get("relative_cost", 1.0)),
+            isa=tuple(d.get("isa") or ()),
+            source=d.get("source", ""),
             gpus_per_node=int(d.get("gpus_per_node") or (1 if d["vendor"] == "cpu" else 8)),
         )
 
@@ -118,12 +127,22 @@ class Accelerator:
 
     def summary(self) -> dict:
         return {
-            "id": self.id, "name": self.name, "vendor": self.vendor, "memory_gb": self.memory_gb,
-            "usable_memory_gib": self.usable_memory_gib, "memory_bw_gbps": self.memory_bw_gbps,
-            "tflops": self.tflops, "interconnect": {"kind": self.interconnect_kind, "bw_gbps_per_direction": self.interconnect_gbps},
-            "compute_capability": self.compute_capability, "arch": self.arch, "resource_name": self.resource_name,
-            "nvml_name": self.nvml_name, "gfd_product": self.gfd_product, "pci_device_ids": list(self.pci_device_ids),
-            "aliases": list(self.aliases), "relative_cost": self.relative_cost,
+            "id": self.id,
+            "name": self.name,
+            "vendor": self.vendor,
+            "memory_gb": self.memory_gb,
+            "usable_memory_gib": self.usable_memory_gib,
+            "memory_bw_gbps": self.memory_bw_gbps,
+            "tflops": self.tflops,
+            "interconnect": {"kind": self.interconnect_kind, "bw_gbps_per_direction": self.interconnect_gbps},
+            "compute_capability": self.compute_capability,
+            "arch": self.arch,
+            "resource_name": self.resource_name,
+            "nvml_name": self.nvml_name,
+            "gfd_product": self.gfd_product,
+            "pci_device_ids": list(self.pci_device_ids),
+            "aliases": list(self.aliases),
+            "relative_cost": self.relative_cost,
             "gpus_per_node": self.gpus_per_node,
         }
 
@@ -160,8 +179,8 @@ class AcceleratorCatalog:
         for prefix in ("nvidia-", "tesla-", "amd-", "intel-"):
             if prefix + key in self._by_key:
                 return self._by_key[prefix + key]
-            if key.startswith(prefix) and key[len(prefix):] in self._by_key:
-                return self._by_key[key[len(prefix):]]
+            if key.startswith(prefix) and key[len(prefix) :] in self._by_key:
+                return self._by_key[key[len(prefix) :]]
         return None
 
     def get(self, name: str) -> Accelerator:

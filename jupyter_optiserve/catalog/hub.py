@@ -26,14 +26,16 @@ def _offline() -> bool:
 
 
 def _unreachable(repo_id: str, reason) -> InvalidInputError:
-    return InvalidInputError(f"'{repo_id}' is not in the catalog and the Hugging Face Hub is unreachable ({reason})",
-                             hint=_LOCAL_HINT)
+    return InvalidInputError(
+        f"'{repo_id}' is not in the catalog and the Hugging Face Hub is unreachable ({reason})", hint=_LOCAL_HINT
+    )
 
 
 def fetch_config(repo_id: str, timeout: float = 5.0, revision: str = "main") -> dict:
     if _offline():
-        raise InvalidInputError(f"'{repo_id}' is not in the catalog and HF_HUB_OFFLINE is set: the Hub is not asked",
-                                hint=_LOCAL_HINT)
+        raise InvalidInputError(
+            f"'{repo_id}' is not in the catalog and HF_HUB_OFFLINE is set: the Hub is not asked", hint=_LOCAL_HINT
+        )
     from huggingface_hub import get_session, hf_hub_url
     from huggingface_hub.utils import build_hf_headers
 
@@ -45,8 +47,10 @@ def fetch_config(repo_id: str, timeout: float = 5.0, revision: str = "main") -> 
         url = hf_hub_url(repo_id, "config.json", revision=revision, endpoint=endpoint)
         headers = build_hf_headers(token=token, library_name="optiserve", library_version=__version__)
     except ValueError as exc:  # an id the Hub would reject
-        raise NotFoundError(f"'{repo_id}' is not a valid Hugging Face id ({exc})",
-                            hint="check the id, or run `optiserve models` to list catalog models") from None
+        raise NotFoundError(
+            f"'{repo_id}' is not a valid Hugging Face id ({exc})",
+            hint="check the id, or run `optiserve models` to list catalog models",
+        ) from None
     deadline = time.monotonic() + timeout
     try:
         with get_session().stream("GET", url, headers=headers, timeout=timeout) as resp:
@@ -63,27 +67,34 @@ def fetch_config(repo_id: str, timeout: float = 5.0, revision: str = "main") -> 
                     raise _unreachable(repo_id, f"no complete answer within {timeout:g} s")
     except (InvalidInputError, NotFoundError):
         raise
-    except Exception as exc:  # noqa: BLE001 - the HTTP client's transport errors, huggingface_hub's offline error
+    except Exception as exc:
         raise _unreachable(repo_id, type(exc).__name__ + (f": {str(exc)[:200]}" if str(exc) else "")) from None
     try:
         cfg = json.loads(bytes(data).decode("utf-8"))
     except (ValueError, RecursionError):
-        raise InvalidInputError(f"the config.json served for '{repo_id}' is not valid JSON",
-                                hint="pass a local config.json") from None
+        raise InvalidInputError(
+            f"the config.json served for '{repo_id}' is not valid JSON", hint="pass a local config.json"
+        ) from None
     return cfg
 
 
 def _too_big(repo_id: str) -> InvalidInputError:
-    return InvalidInputError(f"the config.json served for '{repo_id}' is larger than {MAX_CONFIG_BYTES // 1_000_000} MB: "
-                             "not a model config", hint="check the id, or pass a local config.json")
+    return InvalidInputError(
+        f"the config.json served for '{repo_id}' is larger than {MAX_CONFIG_BYTES // 1_000_000} MB: not a model config",
+        hint="check the id, or pass a local config.json",
+    )
 
 
 def _raise_for_status(repo_id: str, status: int) -> None:
     if status < 400:
         return
     if status in (401, 403):
-        raise InvalidInputError(f"Hugging Face refused access to '{repo_id}' (HTTP {status}): the model is gated or private",
-                                hint="accept its licence on Hugging Face and set HF_TOKEN (or `hf auth login`), or pass "
-                                     "a local folder with config.json")
-    raise NotFoundError(f"'{repo_id}' is not a catalog model and Hugging Face has no config.json for it (HTTP {status})",
-                        hint="check the id, or run `optiserve models` to list catalog models")
+        raise InvalidInputError(
+            f"Hugging Face refused access to '{repo_id}' (HTTP {status}): the model is gated or private",
+            hint="accept its licence on Hugging Face and set HF_TOKEN (or `hf auth login`), or pass "
+            "a local folder with config.json",
+        )
+    raise NotFoundError(
+        f"'{repo_id}' is not a catalog model and Hugging Face has no config.json for it (HTTP {status})",
+        hint="check the id, or run `optiserve models` to list catalog models",
+    )

@@ -143,8 +143,10 @@ class Model:
 
     def _kv_bytes(self, kv_bytes: float, tp: int, context: int | None) -> float:
         if not self.complete:
-            raise InvalidInputError(f"model '{self.id}' lacks the attention dimensions needed for KV sizing",
-                                    hint="describe it with a config.json (--model PATH)")
+            raise InvalidInputError(
+                f"model '{self.id}' lacks the attention dimensions needed for KV sizing",
+                hint="describe it with a config.json (--model PATH)",
+            )
         att = self.attention or {}
         if att.get("kind") == "mla":
             return self.layers * (att["kv_lora_rank"] + att["qk_rope_head_dim"]) * kv_bytes
@@ -159,25 +161,38 @@ class Model:
 
     def summary(self) -> dict:
         out = {
-            "id": self.id, "hf_id": self.hf_id, "family": self.family, "architecture": self.architecture,
-            "params_b": round(self.total_params / 1e9, 2), "active_params_b": round(self.active_params / 1e9, 2),
-            "layers": self.layers, "hidden_size": self.hidden_size, "heads": self.heads, "kv_heads": self.kv_heads,
-            "head_dim": self.head_dim, "vocab_size": self.vocab_size, "max_context": self.max_context,
-            "dtype": self.dtype, "attention": self.attention, "moe": self.moe, "license": self.license,
-            "multimodal": self.multimodal, "origin": self.origin,
+            "id": self.id,
+            "hf_id": self.hf_id,
+            "family": self.family,
+            "architecture": self.architecture,
+            "params_b": round(self.total_params / 1e9, 2),
+            "active_params_b": round(self.active_params / 1e9, 2),
+            "layers": self.layers,
+            "hidden_size": self.hidden_size,
+            "heads": self.heads,
+            "kv_heads": self.kv_heads,
+            "head_dim": self.head_dim,
+            "vocab_size": self.vocab_size,
+            "max_context": self.max_context,
+            "dtype": self.dtype,
+            "attention": self.attention,
+            "moe": self.moe,
+            "license": self.license,
+            "multimodal": self.multimodal,
+            "origin": self.origin,
         }
         if self.complete:
             out["kv_bytes_per_token_bf16"] = int(self.kv_bytes_per_token(2.0))
         return out
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Model":
+    def from_dict(cls, d: dict) -> Model:
         known = {f for f in cls.__dataclass_fields__}
         kw = {k: v for k, v in d.items() if k in known}
         kw.setdefault("active_params_b", d["params_b"])
         return cls(**kw)
 
-    def with_(self, **kw) -> "Model":
+    def with_(self, **kw) -> Model:
         return replace(self, **kw)
 
 
@@ -187,15 +202,26 @@ _DTYPES = {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32", "half": "fp
 
 
 MAX_CONFIG_BYTES = 5_000_000  # real config.json files are a few KB
-_SIZE_FIELDS = ("layers", "hidden_size", "intermediate_size", "heads", "kv_heads", "head_dim", "vocab_size", "max_context")
+_SIZE_FIELDS = (
+    "layers",
+    "hidden_size",
+    "intermediate_size",
+    "heads",
+    "kv_heads",
+    "head_dim",
+    "vocab_size",
+    "max_context",
+)
 _MAX_SIZE = 10**8  # far beyond any real model; a config.json can come from any public repo
 
 
 def from_hf_config(cfg: dict, model_id: str, origin: str = "config.json") -> Model:
     """Describe any decoder-only model from its ``config.json`` (multimodal: its ``text_config``).
     Strings, huge or non-finite numbers where sizes belong are InvalidInputError, never a crash."""
-    bad = InvalidInputError(f"{model_id}: config.json has sizes OptiServe cannot use (non-numbers, negative or huge "
-                            "values)", hint="check the model's config.json, or pick a catalog model (`optiserve models`)")
+    bad = InvalidInputError(
+        f"{model_id}: config.json has sizes OptiServe cannot use (non-numbers, negative or huge values)",
+        hint="check the model's config.json, or pick a catalog model (`optiserve models`)",
+    )
     try:
         model = _from_hf_config(cfg, model_id, origin)
     except (TypeError, ValueError, OverflowError, ZeroDivisionError, AttributeError, KeyError):
@@ -211,29 +237,45 @@ def from_hf_config(cfg: dict, model_id: str, origin: str = "config.json") -> Mod
 
 def _from_hf_config(cfg: dict, model_id: str, origin: str) -> Model:
     if not isinstance(cfg, dict):
-        raise InvalidInputError(f"{model_id}: config.json is not a JSON object", hint="point --model at a Hugging Face model folder")
+        raise InvalidInputError(
+            f"{model_id}: config.json is not a JSON object", hint="point --model at a Hugging Face model folder"
+        )
     text = cfg.get("text_config") if isinstance(cfg.get("text_config"), dict) else cfg
     get = lambda *keys, default=None: next((text[k] for k in keys if text.get(k) is not None), default)  # noqa: E731
     layers = get("num_hidden_layers", "n_layer", "num_layers")
     hidden = get("hidden_size", "n_embd", "d_model")
     heads = get("num_attention_heads", "n_head")
     if not (layers and hidden and heads):
-        missing = [k for k, v in (("num_hidden_layers", layers), ("hidden_size", hidden), ("num_attention_heads", heads)) if not v]
-        raise InvalidInputError(f"{model_id}: config.json lacks {', '.join(missing)}",
-                                hint="OptiServe sizes decoder-only transformer LLMs; is this a text-generation model?")
+        missing = [
+            k
+            for k, v in (("num_hidden_layers", layers), ("hidden_size", hidden), ("num_attention_heads", heads))
+            if not v
+        ]
+        raise InvalidInputError(
+            f"{model_id}: config.json lacks {', '.join(missing)}",
+            hint="OptiServe sizes decoder-only transformer LLMs; is this a text-generation model?",
+        )
     kv_heads = get("num_key_value_heads", "num_kv_heads", default=heads)
     head_dim = get("head_dim", default=hidden // heads)
     inter = get("intermediate_size", "ffn_dim", "n_inner", default=4 * hidden)
     vocab = get("vocab_size", default=cfg.get("vocab_size"))
     attention: dict = {"kind": "gqa"}
     if get("kv_lora_rank"):
-        attention = {"kind": "mla", "kv_lora_rank": get("kv_lora_rank"), "qk_rope_head_dim": get("qk_rope_head_dim", default=64),
-                     "qk_nope_head_dim": get("qk_nope_head_dim"), "v_head_dim": get("v_head_dim"),
-                     "q_lora_rank": get("q_lora_rank")}
+        attention = {
+            "kind": "mla",
+            "kv_lora_rank": get("kv_lora_rank"),
+            "qk_rope_head_dim": get("qk_rope_head_dim", default=64),
+            "qk_nope_head_dim": get("qk_nope_head_dim"),
+            "v_head_dim": get("v_head_dim"),
+            "q_lora_rank": get("q_lora_rank"),
+        }
         kv_heads = 1
     layer_types = get("layer_types", "layers_block_type")
     if isinstance(layer_types, list) and any(t in ("mamba", "linear_attention") for t in layer_types):
-        attention = {"kind": "hybrid", "attention_layers": sum(1 for t in layer_types if t in ("attention", "full_attention"))}
+        attention = {
+            "kind": "hybrid",
+            "attention_layers": sum(1 for t in layer_types if t in ("attention", "full_attention")),
+        }
     window = get("sliding_window")
     if window and get("use_sliding_window", default=True) is not False and attention["kind"] == "gqa":
         attention["sliding_window"] = int(window)
@@ -247,29 +289,62 @@ def _from_hf_config(cfg: dict, model_id: str, origin: str) -> Model:
     n_experts = get("num_local_experts", "num_experts", "n_routed_experts")
     moe = None
     if n_experts:
-        moe = {"experts": int(n_experts), "experts_per_token": int(get("num_experts_per_tok", "moe_topk", default=2)),
-               "moe_intermediate_size": get("moe_intermediate_size", default=inter),
-               "shared_experts": int(get("n_shared_experts", default=0) or 0)}
+        moe = {
+            "experts": int(n_experts),
+            "experts_per_token": int(get("num_experts_per_tok", "moe_topk", default=2)),
+            "moe_intermediate_size": get("moe_intermediate_size", default=inter),
+            "shared_experts": int(get("n_shared_experts", default=0) or 0),
+        }
         if get("first_k_dense_replace"):
             moe["dense_layers"] = int(get("first_k_dense_replace"))
-    dtype = _DTYPES.get(str(cfg.get("torch_dtype") or cfg.get("dtype") or text.get("torch_dtype") or "bfloat16"), "bf16")
+    dtype = _DTYPES.get(
+        str(cfg.get("torch_dtype") or cfg.get("dtype") or text.get("torch_dtype") or "bfloat16"), "bf16"
+    )
     qc = cfg.get("quantization_config") or text.get("quantization_config")
     weights = _native_weights(qc)
-    probe = Model(id=model_id, hf_id=model_id, params_b=1.0, active_params_b=1.0, layers=int(layers), hidden_size=int(hidden),
-                  intermediate_size=int(inter), heads=int(heads), kv_heads=int(kv_heads), head_dim=int(head_dim),
-                  vocab_size=int(vocab) if vocab else None, tie_word_embeddings=bool(cfg.get("tie_word_embeddings", text.get("tie_word_embeddings", False))),
-                  attention=attention, moe=moe)
+    probe = Model(
+        id=model_id,
+        hf_id=model_id,
+        params_b=1.0,
+        active_params_b=1.0,
+        layers=int(layers),
+        hidden_size=int(hidden),
+        intermediate_size=int(inter),
+        heads=int(heads),
+        kv_heads=int(kv_heads),
+        head_dim=int(head_dim),
+        vocab_size=int(vocab) if vocab else None,
+        tie_word_embeddings=bool(cfg.get("tie_word_embeddings", text.get("tie_word_embeddings", False))),
+        attention=attention,
+        moe=moe,
+    )
     total = _estimate_params(probe)
     active = total if not moe else _active_params(probe, total)
     arch = (cfg.get("architectures") or [None])[0]
     return Model(
-        id=model_id, hf_id=model_id, params_b=round(total / 1e9, 3), active_params_b=round(active / 1e9, 3),
-        layers=probe.layers, hidden_size=probe.hidden_size, intermediate_size=probe.intermediate_size, heads=probe.heads,
-        kv_heads=probe.kv_heads, head_dim=probe.head_dim, vocab_size=probe.vocab_size,
+        id=model_id,
+        hf_id=model_id,
+        params_b=round(total / 1e9, 3),
+        active_params_b=round(active / 1e9, 3),
+        layers=probe.layers,
+        hidden_size=probe.hidden_size,
+        intermediate_size=probe.intermediate_size,
+        heads=probe.heads,
+        kv_heads=probe.kv_heads,
+        head_dim=probe.head_dim,
+        vocab_size=probe.vocab_size,
         max_context=int(get("max_position_embeddings", "n_positions", "max_seq_len", default=4096)),
-        tie_word_embeddings=probe.tie_word_embeddings, dtype=dtype, attention=attention, moe=moe, weights=weights,
-        family=str(cfg.get("model_type") or ""), architecture=arch, multimodal=bool(arch and arch.endswith("ForConditionalGeneration")),
-        origin=origin, quantization_config=qc, trust_remote_code=bool(cfg.get("auto_map")),
+        tie_word_embeddings=probe.tie_word_embeddings,
+        dtype=dtype,
+        attention=attention,
+        moe=moe,
+        weights=weights,
+        family=str(cfg.get("model_type") or ""),
+        architecture=arch,
+        multimodal=bool(arch and arch.endswith("ForConditionalGeneration")),
+        origin=origin,
+        quantization_config=qc,
+        trust_remote_code=bool(cfg.get("auto_map")),
     )
 
 
@@ -304,7 +379,12 @@ def _estimate_params(m: Model) -> float:
         qk = (att.get("qk_nope_head_dim") or 128) + rope
         qr = att.get("q_lora_rank")
         q_proj = h * qr + qr * m.heads * qk if qr else h * m.heads * qk  # DeepSeek-V3 low-rank queries
-        attn = q_proj + h * (r + rope) + r * m.heads * ((att.get("qk_nope_head_dim") or 128) + (att.get("v_head_dim") or 128)) + m.heads * (att.get("v_head_dim") or 128) * h
+        attn = (
+            q_proj
+            + h * (r + rope)
+            + r * m.heads * ((att.get("qk_nope_head_dim") or 128) + (att.get("v_head_dim") or 128))
+            + m.heads * (att.get("v_head_dim") or 128) * h
+        )
     else:
         attn = h * m.heads * d * 2 + 2 * h * m.kv_heads * d
     if m.moe:
@@ -320,7 +400,13 @@ def _estimate_params(m: Model) -> float:
 
 def _active_params(m: Model, total: float) -> float:
     inter = m.moe.get("moe_intermediate_size") or m.intermediate_size
-    unused = (m.layers - m.moe.get("dense_layers", 0)) * (m.moe["experts"] - m.moe["experts_per_token"]) * 3 * m.hidden_size * inter
+    unused = (
+        (m.layers - m.moe.get("dense_layers", 0))
+        * (m.moe["experts"] - m.moe["experts_per_token"])
+        * 3
+        * m.hidden_size
+        * inter
+    )
     return total - unused
 
 
@@ -330,18 +416,22 @@ def load_config_path(path: str | Path) -> Model:
     try:
         cfg_path = p / "config.json" if p.is_dir() else p
         if not cfg_path.is_file():
-            raise InvalidInputError(f"no config.json at {str(p)[:200]}",
-                                    hint="pass a folder containing config.json, or the file itself")
+            raise InvalidInputError(
+                f"no config.json at {str(p)[:200]}", hint="pass a folder containing config.json, or the file itself"
+            )
         if cfg_path.stat().st_size > MAX_CONFIG_BYTES:
-            raise InvalidInputError(f"{cfg_path} is larger than {MAX_CONFIG_BYTES // 1_000_000} MB: not a model config",
-                                    hint="pass the model's config.json")
+            raise InvalidInputError(
+                f"{cfg_path} is larger than {MAX_CONFIG_BYTES // 1_000_000} MB: not a model config",
+                hint="pass the model's config.json",
+            )
         cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidInputError(f"{cfg_path} is not valid JSON ({str(exc)[:200]})", hint="check the file") from None
     except (OSError, ValueError) as exc:  # a name too long, a NUL byte, no permission, ...
-        raise InvalidInputError(f"cannot read a model config at {str(p)[:200]} ({getattr(exc, 'strerror', None) or exc})",
-                                hint="pass a catalog id (`optiserve models`), a Hugging Face id or a folder "
-                                     "with config.json") from None
+        raise InvalidInputError(
+            f"cannot read a model config at {str(p)[:200]} ({getattr(exc, 'strerror', None) or exc})",
+            hint="pass a catalog id (`optiserve models`), a Hugging Face id or a folder with config.json",
+        ) from None
     name = (p if p.is_dir() else p.parent).name or "local-model"
     model = from_hf_config(cfg, name.lower(), origin="config.json")
     tok = (p if p.is_dir() else p.parent) / "tokenizer_config.json"

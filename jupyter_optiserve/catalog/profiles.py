@@ -72,7 +72,11 @@ class Profile:
 
     def content(self) -> dict:
         """What the id hashes: everything that changes the running server, nothing descriptive."""
-        return {k: v for k, v in asdict(self).items() if k not in ("provenance", "accelerator_short", "framework", "note", "kpi")}
+        return {
+            k: v
+            for k, v in asdict(self).items()
+            if k not in ("provenance", "accelerator_short", "framework", "note", "kpi")
+        }
 
     @property
     def id(self) -> str:
@@ -96,25 +100,45 @@ class Profile:
         """Identity of the serving shape, for matching generated candidates to curated recipes."""
         return (self.model, self.accelerator, self.runtime, self.precision, self.tp, self.pp, self.kv_cache_dtype)
 
-    def with_(self, **kw) -> "Profile":
+    def with_(self, **kw) -> Profile:
         return replace(self, **kw)
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "name": self.name, "model": self.model, "runtime": self.runtime,
-            "accelerator": self.accelerator, "gpus": self.gpus, "tp": self.tp, "pp": self.pp,
-            "replicas": self.replicas, "precision": self.precision, "variant": self.variant,
-            "kv_cache_dtype": self.kv_cache_dtype, "max_model_len": self.max_model_len,
-            "max_num_seqs": self.max_num_seqs, "gpu_memory_utilization": self.gpu_memory_utilization,
-            "kpi": self.kpi, "engine_version": self.engine_version, "args": list(self.args),
+            "id": self.id,
+            "name": self.name,
+            "model": self.model,
+            "runtime": self.runtime,
+            "accelerator": self.accelerator,
+            "gpus": self.gpus,
+            "tp": self.tp,
+            "pp": self.pp,
+            "replicas": self.replicas,
+            "precision": self.precision,
+            "variant": self.variant,
+            "kv_cache_dtype": self.kv_cache_dtype,
+            "max_model_len": self.max_model_len,
+            "max_num_seqs": self.max_num_seqs,
+            "gpu_memory_utilization": self.gpu_memory_utilization,
+            "kpi": self.kpi,
+            "engine_version": self.engine_version,
+            "args": list(self.args),
             "provenance": self.provenance,
-            "tags": {"runtime": self.runtime, "accelerator": self.accelerator, "precision": self.precision,
-                     "tp": self.tp, "pp": self.pp, "gpus": self.gpus, "kpi": self.kpi,
-                     "max_model_len": self.max_model_len, "max_num_seqs": self.max_num_seqs},
+            "tags": {
+                "runtime": self.runtime,
+                "accelerator": self.accelerator,
+                "precision": self.precision,
+                "tp": self.tp,
+                "pp": self.pp,
+                "gpus": self.gpus,
+                "kpi": self.kpi,
+                "max_model_len": self.max_model_len,
+                "max_num_seqs": self.max_num_seqs,
+            },
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Profile":
+    def from_dict(cls, d: dict) -> Profile:
         kw = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
         kw["args"] = tuple(kw.get("args") or ())
         return cls(**kw)

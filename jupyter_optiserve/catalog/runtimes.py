@@ -40,7 +40,7 @@ class Runtime:
     flags: dict = field(default_factory=dict, hash=False, compare=False)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Runtime":
+    def from_dict(cls, d: dict) -> Runtime:
         kw = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
         for k in ("vendors", "precisions", "kv_cache_dtypes"):
             if k in kw:
@@ -51,6 +51,14 @@ class Runtime:
         return vendor in self.vendors
 
     def summary(self) -> dict:
-        return {"id": self.id, "name": self.name, "framework": self.framework, "vendors": list(self.vendors),
-                "precisions": list(self.precisions), "engine_version": self.default_engine_version,
-                "template": self.template, "image": self.image, "flags": dict(self.flags)}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "framework": self.framework,
+            "vendors": list(self.vendors),
+            "precisions": list(self.precisions),
+            "engine_version": self.default_engine_version,
+            "template": self.template,
+            "image": self.image,
+            "flags": dict(self.flags),
+        }

@@ -12,16 +12,20 @@ SCHEMA = {
         "properties": {
             "id": {"type": "string"},
             "base": {"type": "string"},
-            "scheme": {"enum": ["none", "fp8", "fp8-dynamic", "fp8-block", "w8a8", "w4a16", "nvfp4", "mxfp4", "sparse-2of4"]},
+            "scheme": {
+                "enum": ["none", "fp8", "fp8-dynamic", "fp8-block", "w8a8", "w4a16", "nvfp4", "mxfp4", "sparse-2of4"]
+            },
             "weight_bits": {"type": "integer", "enum": [4, 8, 16]},
             "oci_image": {"type": "string"},
             # published accuracy of this variant relative to the unquantized model, with its source
             "accuracy_recovery": {
                 "type": "object",
                 "required": ["percent", "source"],
-                "properties": {"percent": {"type": "number", "exclusiveMinimum": 0, "maximum": 110},
-                               "benchmark": {"type": "string"},
-                               "source": {"type": "string", "pattern": "^https://"}},
+                "properties": {
+                    "percent": {"type": "number", "exclusiveMinimum": 0, "maximum": 110},
+                    "benchmark": {"type": "string"},
+                    "source": {"type": "string", "pattern": "^https://"},
+                },
             },
         },
     },
@@ -39,13 +43,19 @@ class Variant:
     group_size: int | None = None
     validated_on: str | None = None
     source: str = ""
-    accuracy_recovery: dict | None = None   # {"percent", "benchmark", "source"}; None: not published
+    accuracy_recovery: dict | None = None  # {"percent", "benchmark", "source"}; None: not published
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Variant":
+    def from_dict(cls, d: dict) -> Variant:
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
     def summary(self) -> dict:
-        return {"id": self.id, "scheme": self.scheme, "weight_bits": self.weight_bits,
-                "activation_bits": self.activation_bits, "oci_image": self.oci_image, "validated_on": self.validated_on,
-                "accuracy_recovery": self.accuracy_recovery}
+        return {
+            "id": self.id,
+            "scheme": self.scheme,
+            "weight_bits": self.weight_bits,
+            "activation_bits": self.activation_bits,
+            "oci_image": self.oci_image,
+            "validated_on": self.validated_on,
+            "accuracy_recovery": self.accuracy_recovery,
+        }

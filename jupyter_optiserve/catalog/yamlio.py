@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import hashlib
 import json
 import os
+from pathlib import Path
 
 import yaml
 
@@ -32,7 +31,8 @@ def _marker(path: Path, data, schema: dict) -> Path | None:
     Importing jsonschema costs ~1 s with some optional format plugins installed, which a CLI
     run should not pay for unchanged catalog files."""
     root = os.environ.get("OPTISERVE_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "optiserve")
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "optiserve"
+    )
     blob = json.dumps([data, schema], sort_keys=True, default=str).encode()
     return Path(root) / "validated" / hashlib.sha256(blob).hexdigest()
 

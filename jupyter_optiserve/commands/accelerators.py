@@ -17,7 +17,23 @@ def run(args) -> int:
     if args.json:
         print_json([a.summary() for a in accs])
         return 0
-    print(table([[a.id, a.vendor, a.memory_gb, a.memory_bw_gbps, a.tflops.get("bf16") or a.tflops.get("fp16"),
-                  a.tflops.get("fp8", ""), a.compute_capability or a.arch or "", a.interconnect_kind, a.resource_name or "-"]
-                 for a in accs], ["accelerator", "vendor", "GB", "GB/s", "bf16 TF", "fp8 TF", "CC", "link", "resource"]))
+    print(
+        table(
+            [
+                [
+                    a.id,
+                    a.vendor,
+                    a.memory_gb,
+                    a.memory_bw_gbps,
+                    a.tflops.get("bf16") or a.tflops.get("fp16"),
+                    a.tflops.get("fp8", ""),
+                    a.compute_capability or a.arch or "",
+                    a.interconnect_kind,
+                    a.resource_name or "-",
+                ]
+                for a in accs
+            ],
+            ["accelerator", "vendor", "GB", "GB/s", "bf16 TF", "fp8 TF", "CC", "link", "resource"],
+        )
+    )
     return 0

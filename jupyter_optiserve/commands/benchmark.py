@@ -22,6 +22,7 @@ def int_list(flag: str):
         if not vals or min(vals) < 1 or max(vals) > 4096:
             raise argparse.ArgumentTypeError(f"{flag} levels must be between 1 and 4096, got '{text}'")
         return vals
+
     return parse
 
 
@@ -34,14 +35,16 @@ def float_list(flag: str):
         if not vals or min(vals) <= 0:
             raise argparse.ArgumentTypeError(f"{flag} rates must be greater than 0, got '{text}'")
         return vals
+
     return parse
 
 
 def register(sub) -> None:
     p = sub.add_parser("benchmark", help="measure an endpoint (TTFT, ITL, latency, throughput) beside the prediction")
     add_benchmark_flags(p)
-    p.add_argument("--import", dest="import_report", metavar="REPORT",
-                   help="store a GuideLLM JSON report instead of measuring")
+    p.add_argument(
+        "--import", dest="import_report", metavar="REPORT", help="store a GuideLLM JSON report instead of measuring"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     add_cluster_flags(p)
     p.set_defaults(func=run)
@@ -52,33 +55,62 @@ def add_benchmark_flags(p) -> None:
     p.add_argument("name", nargs="?", help="an OptiServe deployment (InferenceService) to measure")
     p.add_argument("--url", help="base URL of any OpenAI-compatible endpoint (instead of NAME)")
     p.add_argument("--model", help="served model name (with --url; a deployment's is its name)")
-    p.add_argument("--input-len", type=positive_int("--input-len", 1 << 20),
-                   help="prompt tokens (default: the deployment's KPI workload, else 512)")
-    p.add_argument("--output-len", type=positive_int("--output-len", 1 << 20),
-                   help="answer tokens (default: the deployment's KPI workload, else 128)")
+    p.add_argument(
+        "--input-len",
+        type=positive_int("--input-len", 1 << 20),
+        help="prompt tokens (default: the deployment's KPI workload, else 512)",
+    )
+    p.add_argument(
+        "--output-len",
+        type=positive_int("--output-len", 1 << 20),
+        help="answer tokens (default: the deployment's KPI workload, else 128)",
+    )
     p.add_argument("--input-stddev", type=int, default=0, help="normal spread of prompt lengths (default 0: fixed)")
     p.add_argument("--output-stddev", type=int, default=0, help="normal spread of answer lengths (default 0: fixed)")
-    p.add_argument("--dataset", help="prompts file: JSONL {\"prompt\", \"output_len\"?} or one prompt per line")
-    p.add_argument("--concurrency", type=int_list("--concurrency"),
-                   help="closed-loop levels, e.g. 1,8,32 (default for a deployment: 1, 1/4 and all of its KPI's)")
+    p.add_argument("--dataset", help='prompts file: JSONL {"prompt", "output_len"?} or one prompt per line')
+    p.add_argument(
+        "--concurrency",
+        type=int_list("--concurrency"),
+        help="closed-loop levels, e.g. 1,8,32 (default for a deployment: 1, 1/4 and all of its KPI's)",
+    )
     p.add_argument("--rate", type=float_list("--rate"), help="Poisson request rates per second, e.g. 1,2,4")
-    p.add_argument("--requests-per-level", type=positive_int("--requests-per-level", 100000),
-                   help="requests per level (default: 3 x concurrency, at least 10)")
+    p.add_argument(
+        "--requests-per-level",
+        type=positive_int("--requests-per-level", 100000),
+        help="requests per level (default: 3 x concurrency, at least 10)",
+    )
     p.add_argument("--api", choices=("completions", "chat"), default="completions")
     p.add_argument("--token-env", metavar="VAR", help="environment variable holding the endpoint's token")
     p.add_argument("--insecure-token", action="store_true", help="allow sending the token over plain http")
-    p.add_argument("--no-ignore-eos", dest="ignore_eos", action="store_false",
-                   help="do not send vLLM's ignore_eos/min_tokens (for servers that reject them)")
-    p.add_argument("--max-streams", type=positive_int("--max-streams", 4096), default=256,
-                   help="the client's connection pool (default 256)")
-    p.add_argument("--deadline", type=positive_float("--deadline", 86400), default=600.0,
-                   help="seconds for the whole benchmark (default 600); finished levels are kept")
+    p.add_argument(
+        "--no-ignore-eos",
+        dest="ignore_eos",
+        action="store_false",
+        help="do not send vLLM's ignore_eos/min_tokens (for servers that reject them)",
+    )
+    p.add_argument(
+        "--max-streams",
+        type=positive_int("--max-streams", 4096),
+        default=256,
+        help="the client's connection pool (default 256)",
+    )
+    p.add_argument(
+        "--deadline",
+        type=positive_float("--deadline", 86400),
+        default=600.0,
+        help="seconds for the whole benchmark (default 600); finished levels are kept",
+    )
     p.add_argument("--cluster", help="name for this cluster in the store (default: the API server's host)")
-    p.add_argument("--mode", choices=("auto", "client", "job"), default="auto",
-                   help="auto: a GuideLLM Job for a deployment, the in-process client for a URL")
+    p.add_argument(
+        "--mode",
+        choices=("auto", "client", "job"),
+        default="auto",
+        help="auto: a GuideLLM Job for a deployment, the in-process client for a URL",
+    )
     p.add_argument("--image", help="GuideLLM image for --mode job (default: pinned; $OPTISERVE_GUIDELLM_IMAGE)")
-    p.add_argument("--tokenizer", help="Hugging Face id or path GuideLLM sizes prompts with (--mode job; "
-                                       "default: the model's)")
+    p.add_argument(
+        "--tokenizer", help="Hugging Face id or path GuideLLM sizes prompts with (--mode job; default: the model's)"
+    )
 
 
 def run(args) -> int:

@@ -24,7 +24,9 @@ def run(args) -> int:
     store = Store()
     if args.action == "show":
         if not args.id:
-            raise InvalidInputError("`optiserve benchmarks show` needs a run id", hint="`optiserve benchmarks` lists them")
+            raise InvalidInputError(
+                "`optiserve benchmarks show` needs a run id", hint="`optiserve benchmarks` lists them"
+            )
         out = store.get_run(args.id)
         if args.json:
             print_json(out)
@@ -49,7 +51,21 @@ def run(args) -> int:
     if not runs:
         print(f"no benchmark runs stored yet ({store.path}); run `optiserve benchmark`")
         return 0
-    print(table([[r["id"], r["created_at"][:19], r["source"], r["model"], r["context"].get("deployment") or r["endpoint"],
-                  r["context"].get("accelerator"), r["levels"]] for r in runs],
-                ["id", "created (UTC)", "source", "model", "deployment / endpoint", "accelerator", "levels"]))
+    print(
+        table(
+            [
+                [
+                    r["id"],
+                    r["created_at"][:19],
+                    r["source"],
+                    r["model"],
+                    r["context"].get("deployment") or r["endpoint"],
+                    r["context"].get("accelerator"),
+                    r["levels"],
+                ]
+                for r in runs
+            ],
+            ["id", "created (UTC)", "source", "model", "deployment / endpoint", "accelerator", "levels"],
+        )
+    )
     return 0

@@ -22,8 +22,9 @@ def run(args) -> int:
     if args.reset:
         n = store.reset_corrections(args.cluster)
         out = {"reset": True, "cluster": args.cluster, "removed": n}
-        print_json(out) if args.json else print(f"removed {n} correction(s)"
-                                                + (f" for {args.cluster}" if args.cluster else ""))
+        print_json(out) if args.json else print(
+            f"removed {n} correction(s)" + (f" for {args.cluster}" if args.cluster else "")
+        )
         return 0
     out = calibrate(store, args.cluster, dry_run=args.dry_run)
     if args.json:
@@ -32,15 +33,28 @@ def run(args) -> int:
     if out["note"]:
         print(out["note"])
     for c in out["clusters"]:
-        print(f"cluster {c['cluster']}: {c['runs']} runs, {len(c['corrections'])} correction(s)"
-              + ("" if out["saved"] else " (dry run: not saved)"))
+        print(
+            f"cluster {c['cluster']}: {c['runs']} runs, {len(c['corrections'])} correction(s)"
+            + ("" if out["saved"] else " (dry run: not saved)")
+        )
         if c["corrections"]:
-            print(table([[r["accelerator"], r["engine_version"], r["metric"], r["regime"], r["factor"], r["runs"]]
-                         for r in c["corrections"]], ["accelerator", "engine", "metric", "regime", "factor", "runs"]))
+            print(
+                table(
+                    [
+                        [r["accelerator"], r["engine_version"], r["metric"], r["regime"], r["factor"], r["runs"]]
+                        for r in c["corrections"]
+                    ],
+                    ["accelerator", "engine", "metric", "regime", "factor", "runs"],
+                )
+            )
         for s in c["skipped"]:
             print(f"  not fitted: {s}")
         h = c["holdout"]
         print(f"held-out error ({h['held_out_runs']} runs predicted by fits that did not see them):")
-        print(table([[m, v["before_pct"], v["after_pct"], v["levels"]] for m, v in h["metrics"].items()],
-                    ["metric", "before |err| %", "after |err| %", "levels"]))
+        print(
+            table(
+                [[m, v["before_pct"], v["after_pct"], v["levels"]] for m, v in h["metrics"].items()],
+                ["metric", "before |err| %", "after |err| %", "levels"],
+            )
+        )
     return 0

@@ -13,16 +13,23 @@ def add_deploy_flags(p) -> None:
     """What ``deploy`` adds to the plan flags, shared with the magic."""
     p.add_argument("--dry-run", action="store_true", help="server-side dry run (dryRun=All): nothing is created")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
-    p.add_argument("--timeout", type=positive_float("--timeout", 24 * 3600), default=1800.0,
-                   help="seconds to follow the start-up (default 1800)")
+    p.add_argument(
+        "--timeout",
+        type=positive_float("--timeout", 24 * 3600),
+        default=1800.0,
+        help="seconds to follow the start-up (default 1800)",
+    )
     p.add_argument("--no-follow", action="store_true", help="create and return without watching")
     p.add_argument("--no-smoke", action="store_true", help="skip the first-request check after Ready")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("deploy", help="deploy a model for a KPI and follow it to a working endpoint",
-                       description="Preflight, create the ServingRuntime + InferenceService, follow the start-up "
-                                   "timeline and send one real request. Re-running changes nothing.")
+    p = sub.add_parser(
+        "deploy",
+        help="deploy a model for a KPI and follow it to a working endpoint",
+        description="Preflight, create the ServingRuntime + InferenceService, follow the start-up "
+        "timeline and send one real request. Re-running changes nothing.",
+    )
     add_plan_flags(p, call_timeout_flag="--request-timeout")
     add_deploy_flags(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -70,7 +77,7 @@ def run(args) -> int:
     seen = [0]
 
     def progress(tl):
-        for t, text in tl.entries[seen[0]:]:
+        for t, text in tl.entries[seen[0] :]:
             _say(args, f"  {t:7.1f}s  {text}")
         seen[0] = len(tl.entries)
 

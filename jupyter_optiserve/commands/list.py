@@ -17,9 +17,19 @@ def _row(obj: dict, ours: bool) -> dict:
     st = obj.get("status") or {}
     ready = next((c.get("status") for c in st.get("conditions") or [] if c.get("type") == "Ready"), "Unknown")
     ann = obj["metadata"].get("annotations") or {}
-    state = "Stopped" if ann.get("serving.kserve.io/stop") == "true" else {"True": "Ready", "False": "NotReady"}.get(ready, "Unknown")
-    return {"name": obj["metadata"]["name"], "kind": obj["kind"], "optiserve": ours, "state": state,
-            "profile": ann.get("optiserve.io/profile"), "url": st.get("url")}
+    state = (
+        "Stopped"
+        if ann.get("serving.kserve.io/stop") == "true"
+        else {"True": "Ready", "False": "NotReady"}.get(ready, "Unknown")
+    )
+    return {
+        "name": obj["metadata"]["name"],
+        "kind": obj["kind"],
+        "optiserve": ours,
+        "state": state,
+        "profile": ann.get("optiserve.io/profile"),
+        "url": st.get("url"),
+    }
 
 
 def orphan_rows(found: dict) -> list[dict]:
@@ -38,11 +48,20 @@ def run(args) -> int:
         print_json({"namespace": ns, "deployments": rows, "orphans": orphans})
         return 0
     for o in orphans:
-        print(f"left over: {o['kind']}/{o['name']} without its InferenceService; remove it with "
-              f"`optiserve delete {o['name']} -n {ns}`")
+        print(
+            f"left over: {o['kind']}/{o['name']} without its InferenceService; remove it with "
+            f"`optiserve delete {o['name']} -n {ns}`"
+        )
     if not rows:
         print(f"no InferenceServices in {ns}")
         return 0
-    print(table([[r["name"], "optiserve" if r["optiserve"] else "other", r["state"], r["profile"] or "", r["url"] or ""]
-                 for r in rows], ["NAME", "CREATED BY", "STATE", "PROFILE", "URL"]))
+    print(
+        table(
+            [
+                [r["name"], "optiserve" if r["optiserve"] else "other", r["state"], r["profile"] or "", r["url"] or ""]
+                for r in rows
+            ],
+            ["NAME", "CREATED BY", "STATE", "PROFILE", "URL"],
+        )
+    )
     return 0

@@ -32,7 +32,21 @@ def run(args) -> int:
     if args.json:
         print_json(rows)
         return 0
-    print(table([[m["id"], m["params_b"], m["active_params_b"] if m["moe"] else "", m["max_context"], m["dtype"],
-                  ",".join(sorted({v["scheme"] for v in m["variants"] if v["scheme"] != "none"})), "yes" if m["modelcar"] else ""]
-                 for m in rows], ["model", "params(B)", "active(B)", "context", "dtype", "quantized variants", "modelcar"]))
+    print(
+        table(
+            [
+                [
+                    m["id"],
+                    m["params_b"],
+                    m["active_params_b"] if m["moe"] else "",
+                    m["max_context"],
+                    m["dtype"],
+                    ",".join(sorted({v["scheme"] for v in m["variants"] if v["scheme"] != "none"})),
+                    "yes" if m["modelcar"] else "",
+                ]
+                for m in rows
+            ],
+            ["model", "params(B)", "active(B)", "context", "dtype", "quantized variants", "modelcar"],
+        )
+    )
     return 0

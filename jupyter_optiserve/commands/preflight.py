@@ -7,8 +7,11 @@ from jupyter_optiserve.commands.planflags import add_plan_flags, connect_from_ar
 
 
 def register(sub) -> None:
-    p = sub.add_parser("preflight", help="check a deployment before creating it (pass/warn/fail + fixes)",
-                       description="Run the preflight checks (failure-modes.md) for a model and KPI; exit 1 if any fails.")
+    p = sub.add_parser(
+        "preflight",
+        help="check a deployment before creating it (pass/warn/fail + fixes)",
+        description="Run the preflight checks (failure-modes.md) for a model and KPI; exit 1 if any fails.",
+    )
     add_plan_flags(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=run)

@@ -26,6 +26,10 @@ def run(args) -> int:
     if args.json:
         print_json([p.to_dict() for p in profiles])
         return 0
-    print(table([[p.name, p.model, p.gpus, p.max_model_len, p.max_num_seqs, p.provenance, p.id[:12]] for p in profiles],
-                ["profile", "model", "gpus", "max_model_len", "max_num_seqs", "provenance", "id"]))
+    print(
+        table(
+            [[p.name, p.model, p.gpus, p.max_model_len, p.max_num_seqs, p.provenance, p.id[:12]] for p in profiles],
+            ["profile", "model", "gpus", "max_model_len", "max_num_seqs", "provenance", "id"],
+        )
+    )
     return 0

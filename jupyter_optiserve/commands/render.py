@@ -8,8 +8,11 @@ from jupyter_optiserve.commands.planflags import add_plan_flags, connect_from_ar
 
 
 def register(sub) -> None:
-    p = sub.add_parser("render", help="print the ServingRuntime + InferenceService YAML for a model and KPI",
-                       description="Render RHOAI-compatible KServe manifests (nothing is created).")
+    p = sub.add_parser(
+        "render",
+        help="print the ServingRuntime + InferenceService YAML for a model and KPI",
+        description="Render RHOAI-compatible KServe manifests (nothing is created).",
+    )
     add_plan_flags(p)
     p.set_defaults(func=run)
 

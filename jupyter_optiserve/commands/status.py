@@ -25,16 +25,21 @@ def snapshot(conn, name: str, namespace: str):
 
     def logs(pod, container, previous):
         try:
-            return conn.call(conn.core.read_namespaced_pod_log, pod, namespace, container=container,
-                             previous=previous, tail_lines=40)
+            return conn.call(
+                conn.core.read_namespaced_pod_log, pod, namespace, container=container, previous=previous, tail_lines=40
+            )
         except OptiServeError:
             return None
 
     tr = Tracker(tl, logs, pending_grace=0)
     tl.advance("submitted")
     try:
-        pods = conn.get_json(conn.core.list_namespaced_pod, namespace,
-                             label_selector=f"serving.kserve.io/inferenceservice={name}").get("items") or []
+        pods = (
+            conn.get_json(
+                conn.core.list_namespaced_pod, namespace, label_selector=f"serving.kserve.io/inferenceservice={name}"
+            ).get("items")
+            or []
+        )
         events = conn.get_json(conn.core.list_namespaced_event, namespace).get("items") or []
     except OptiServeError as exc:
         pods, events = [], []
@@ -54,9 +59,19 @@ def run(args) -> int:
     isvc, tl = snapshot(conn, args.name, ns)
     ann = isvc["metadata"].get("annotations") or {}
     if args.json:
-        print_json({"name": args.name, "namespace": ns, "profile": ann.get("optiserve.io/profile"),
-                    "stopped": ann.get("serving.kserve.io/stop") == "true", "timeline": tl.to_dict()})
+        print_json(
+            {
+                "name": args.name,
+                "namespace": ns,
+                "profile": ann.get("optiserve.io/profile"),
+                "stopped": ann.get("serving.kserve.io/stop") == "true",
+                "timeline": tl.to_dict(),
+            }
+        )
     else:
-        print(f"{args.name} in {ns}" + (f" (profile {ann['optiserve.io/profile']})" if ann.get("optiserve.io/profile") else ""))
+        print(
+            f"{args.name} in {ns}"
+            + (f" (profile {ann['optiserve.io/profile']})" if ann.get("optiserve.io/profile") else "")
+        )
         print(tl.text())
     return 0 if tl.outcome in ("ready", "stopped", None) else 1

@@ -19,6 +19,8 @@ def run(args) -> int:
     conn = connect_from_args(args, required=True)
     ns = args.namespace or conn.namespace
     Deployer(conn).stop(ns, args.name, stopped=not args.start)
-    print(f"{'started' if args.start else 'stopped'}: {args.name} in {ns} (serving.kserve.io/stop="
-          f"{'false' if args.start else 'true'})")
+    print(
+        f"{'started' if args.start else 'stopped'}: {args.name} in {ns} (serving.kserve.io/stop="
+        f"{'false' if args.start else 'true'})"
+    )
     return 0

@@ -19,5 +19,19 @@ from jupyter_optiserve.deploy.preflight import Report, run_preflight
 from jupyter_optiserve.deploy.smoke import smoke_test, snippets
 from jupyter_optiserve.deploy.validate import ensure_valid
 
-__all__ = ["Plan", "build_plan", "plan_from_profile", "render", "to_yaml", "ensure_valid", "run_preflight", "Report",
-           "Deployer", "ApplyResult", "follow", "smoke_test", "snippets", "export"]
+__all__ = [
+    "Plan",
+    "build_plan",
+    "plan_from_profile",
+    "render",
+    "to_yaml",
+    "ensure_valid",
+    "run_preflight",
+    "Report",
+    "Deployer",
+    "ApplyResult",
+    "follow",
+    "smoke_test",
+    "snippets",
+    "export",
+]

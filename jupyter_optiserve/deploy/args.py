@@ -21,10 +21,15 @@ V0_FALLBACK = ((0, 8, 0), (0, 10, 0))
 FA3_MIN_CC = 9.0
 
 _FLAG_DEFAULTS = {
-    "tensor_parallel": "--tensor-parallel-size", "pipeline_parallel": "--pipeline-parallel-size",
-    "max_model_len": "--max-model-len", "max_num_seqs": "--max-num-seqs",
-    "gpu_memory_utilization": "--gpu-memory-utilization", "dtype": "--dtype", "quantization": "--quantization",
-    "kv_cache_dtype": "--kv-cache-dtype", "prefix_caching": "--enable-prefix-caching",
+    "tensor_parallel": "--tensor-parallel-size",
+    "pipeline_parallel": "--pipeline-parallel-size",
+    "max_model_len": "--max-model-len",
+    "max_num_seqs": "--max-num-seqs",
+    "gpu_memory_utilization": "--gpu-memory-utilization",
+    "dtype": "--dtype",
+    "quantization": "--quantization",
+    "kv_cache_dtype": "--kv-cache-dtype",
+    "prefix_caching": "--enable-prefix-caching",
     "chunked_prefill": "--enable-chunked-prefill",
 }
 _ONTHEFLY = {"fp8": "fp8", "fp8-dynamic": "fp8"}  # precisions vLLM can quantize a 16-bit checkpoint to at load time
@@ -42,8 +47,17 @@ def version_tuple(v: str | None) -> tuple | None:
     return tuple(int(n) for n in nums[:3]) + (0,) * (3 - len(nums[:3])) if nums else None
 
 
-def build_args(profile, model, accelerator, runtime=None, variant=None, *, engine_version: str | None = None,
-               multinode: bool = False, trust_remote_code: bool = False) -> EngineArgs:
+def build_args(
+    profile,
+    model,
+    accelerator,
+    runtime=None,
+    variant=None,
+    *,
+    engine_version: str | None = None,
+    multinode: bool = False,
+    trust_remote_code: bool = False,
+) -> EngineArgs:
     """The vLLM flags for ``profile`` on ``accelerator`` (a catalog Accelerator).
 
     In a multi-node deployment KServe exports TENSOR_PARALLEL_SIZE/PIPELINE_PARALLEL_SIZE from
@@ -70,14 +84,20 @@ def build_args(profile, model, accelerator, runtime=None, variant=None, *, engin
     _quantization(out, add, profile, model, variant)
     if profile.kv_cache_dtype and profile.kv_cache_dtype != "auto":
         add("kv_cache_dtype", profile.kv_cache_dtype)
-    _caching(out, add, engine_version or profile.engine_version or getattr(runtime, "default_engine_version", None),
-             v0_fallback=_v0_fallback(profile, accelerator))
+    _caching(
+        out,
+        add,
+        engine_version or profile.engine_version or getattr(runtime, "default_engine_version", None),
+        v0_fallback=_v0_fallback(profile, accelerator),
+    )
     if getattr(model, "trust_remote_code", False):
         if trust_remote_code:
             out.args.append("--trust-remote-code")
         else:
-            out.notes.append("this model ships its own code (auto_map); it runs only with --trust-remote-code "
-                             "(pass --trust-remote-code after a security review)")
+            out.notes.append(
+                "this model ships its own code (auto_map); it runs only with --trust-remote-code "
+                "(pass --trust-remote-code after a security review)"
+            )
     present = {a.split("=", 1)[0] for a in out.args}
     out.args += [a for a in (profile.args or ()) if a.split("=", 1)[0] not in present]
     return out
@@ -109,8 +129,10 @@ def _dtype(out, add, profile, model, accelerator, variant) -> None:
         want = "half"
     elif cc is not None and cc < 8.0 and (declared in ("bf16", "fp32") or profile.precision == "bf16"):
         want = "half"
-        out.notes.append(f"{accelerator.name} (compute capability {accelerator.compute_capability}) lacks bf16: "
-                         "serving in fp16 (--dtype half), a small accuracy risk")
+        out.notes.append(
+            f"{accelerator.name} (compute capability {accelerator.compute_capability}) lacks bf16: "
+            "serving in fp16 (--dtype half), a small accuracy risk"
+        )
     elif declared == "fp32":
         want = "bfloat16"
         out.notes.append("the checkpoint declares float32: serving in bfloat16 (--dtype bfloat16) to halve memory")
@@ -142,12 +164,16 @@ def _caching(out, add, version, v0_fallback: bool = False) -> None:
     if v is not None and v0_fallback and V0_FALLBACK[0] <= v < V0_FALLBACK[1]:
         add("prefix_caching")
         add("chunked_prefill")
-        out.notes.append(f"vLLM {version} runs an fp8 KV cache on this GPU with the V0 engine: enabling prefix "
-                         "caching and chunked prefill explicitly (V1 turns them on by itself)")
+        out.notes.append(
+            f"vLLM {version} runs an fp8 KV cache on this GPU with the V0 engine: enabling prefix "
+            "caching and chunked prefill explicitly (V1 turns them on by itself)"
+        )
         return
     if v is None or v >= V1_DEFAULT:
         return  # V1 engine: both on by default
     if v >= FLAGS_SINCE:
         add("prefix_caching")
         add("chunked_prefill")
-        out.notes.append(f"vLLM {version} predates the V1 engine: enabling prefix caching and chunked prefill explicitly")
+        out.notes.append(
+            f"vLLM {version} predates the V1 engine: enabling prefix caching and chunked prefill explicitly"
+        )

@@ -22,8 +22,8 @@ DSC_APIS = (("datasciencecluster.opendatahub.io", "v2"), ("datasciencecluster.op
 
 @dataclass(frozen=True)
 class Conventions:
-    generation: int          # 2 or 3
-    source: str              # where the generation came from, shown in the plan
+    generation: int  # 2 or 3
+    source: str  # where the generation came from, shown in the plan
     llmisvc_version: str = "v1alpha2"
 
     @property
@@ -43,8 +43,10 @@ def for_generation(generation: int | str, source: str) -> Conventions:
 def _parse(value) -> int:
     m = re.match(r"\s*v?(\d+)", str(value))
     if not m or int(m.group(1)) not in (2, 3):
-        raise InvalidInputError(f"RHOAI generation '{value}' is not known",
-                                hint=f"set {ENV}=2 (RHOAI 2.x) or {ENV}=3 (RHOAI 3.x), or leave it unset")
+        raise InvalidInputError(
+            f"RHOAI generation '{value}' is not known",
+            hint=f"set {ENV}=2 (RHOAI 2.x) or {ENV}=3 (RHOAI 3.x), or leave it unset",
+        )
     return int(m.group(1))
 
 

@@ -50,17 +50,25 @@ class ApplyResult:
         return any(a != "unchanged" for _, _, a in self.actions)
 
     def to_dict(self) -> dict:
-        return {"dry_run": self.dry_run, "changed": self.changed, "rolled_back": self.rolled_back,
-                "objects": [{"kind": k, "name": n, "action": a} for k, n, a in self.actions],
-                **({"notes": self.notes} if self.notes else {})}
+        return {
+            "dry_run": self.dry_run,
+            "changed": self.changed,
+            "rolled_back": self.rolled_back,
+            "objects": [{"kind": k, "name": n, "action": a} for k, n, a in self.actions],
+            **({"notes": self.notes} if self.notes else {}),
+        }
 
 
 def _conflict(obj: dict, existing: dict) -> ConflictError:
     kind, name = obj["kind"], obj["metadata"]["name"]
     by = (existing["metadata"].get("labels") or {}).get(MANAGED_BY) or "someone else (e.g. the dashboard)"
-    return ConflictError(f"{kind} '{name}' already exists in {obj['metadata']['namespace']} and was not created by "
-                         f"OptiServe (managed by: {by}); OptiServe never changes objects it did not create",
-                         hint="pick another --name, or delete that deployment yourself first", kind=kind, name=name)
+    return ConflictError(
+        f"{kind} '{name}' already exists in {obj['metadata']['namespace']} and was not created by "
+        f"OptiServe (managed by: {by}); OptiServe never changes objects it did not create",
+        hint="pick another --name, or delete that deployment yourself first",
+        kind=kind,
+        name=name,
+    )
 
 
 class Deployer:
@@ -101,8 +109,9 @@ class Deployer:
                     action = "created"
                     if not dry_run:
                         created.append(obj)
-                elif (cur["metadata"].get("annotations") or {}).get(HASH) == body["metadata"]["annotations"][HASH] \
-                        or obj["kind"] in _CREATE_ONLY:
+                elif (cur["metadata"].get("annotations") or {}).get(HASH) == body["metadata"]["annotations"][
+                    HASH
+                ] or obj["kind"] in _CREATE_ONLY:
                     out, action = cur, "unchanged"
                 else:
                     out = self.res.replace(_for_replace(body, cur), dry_run=dry_run)
@@ -129,8 +138,11 @@ class Deployer:
             if result.left_behind:
                 name, ns = objs[0]["metadata"]["name"], objs[0]["metadata"]["namespace"]
                 refs = " ".join(r.split(" ")[0].lower() for r in result.left_behind)
-                notes.append("could NOT undo: " + ", ".join(result.left_behind)
-                             + f"; remove it with `optiserve delete {name} -n {ns}` (or `oc delete {refs} -n {ns}`)")
+                notes.append(
+                    "could NOT undo: "
+                    + ", ".join(result.left_behind)
+                    + f"; remove it with `optiserve delete {name} -n {ns}` (or `oc delete {refs} -n {ns}`)"
+                )
                 exc.detail["left_behind"] = result.left_behind
                 exc.message += " (left behind: " + ", ".join(result.left_behind) + ")"
                 exc.args = (exc.message,)
@@ -177,8 +189,11 @@ class Deployer:
         if live is None:
             return
         body = {k: copy.deepcopy(v) for k, v in prev.items() if k != "status"}
-        body["metadata"] = {k: copy.deepcopy(v) for k, v in meta.items()
-                            if k in ("name", "namespace", "labels", "annotations", "ownerReferences")}
+        body["metadata"] = {
+            k: copy.deepcopy(v)
+            for k, v in meta.items()
+            if k in ("name", "namespace", "labels", "annotations", "ownerReferences")
+        }
         body["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
         self.res.replace(body)
 
@@ -201,22 +216,31 @@ class Deployer:
                 obj = None  # the llmisvc CRD may simply not exist
             if obj is not None:
                 if not is_ours(obj):
-                    raise ConflictError(f"{kind.kind} '{name}' was not created by OptiServe; leaving it alone",
-                                        hint="manage it from the dashboard or with oc")
+                    raise ConflictError(
+                        f"{kind.kind} '{name}' was not created by OptiServe; leaving it alone",
+                        hint="manage it from the dashboard or with oc",
+                    )
                 return obj, kind
         raise NotFoundError(f"no deployment '{name}' in {namespace}", hint="`optiserve list` shows what exists")
 
     def stop(self, namespace: str, name: str, stopped: bool = True) -> dict:
         """KServe's stop annotation: pods go away, the objects (and the URL) stay."""
         _, kind = self._owned(namespace, name)
-        return self.res.patch(kind, namespace, name, {"metadata": {"annotations": {STOP: "true" if stopped else "false"}}})
+        return self.res.patch(
+            kind, namespace, name, {"metadata": {"annotations": {STOP: "true" if stopped else "false"}}}
+        )
 
     def leftovers(self, namespace: str, name: str) -> list[tuple]:
         """OptiServe's objects for deployment ``name`` (the names ``render`` gives them) while its
         InferenceService is gone, e.g. after a rollback that failed: [(Kind, object name)]."""
         out = []
-        for kind, obj_name in ((SR, name), (KINDS["ServiceAccount"], f"{name}-sa"), (KINDS["Role"], f"{name}-view-role"),
-                               (KINDS["RoleBinding"], f"{name}-view"), (KINDS["Secret"], f"default-{name}-sa")):
+        for kind, obj_name in (
+            (SR, name),
+            (KINDS["ServiceAccount"], f"{name}-sa"),
+            (KINDS["Role"], f"{name}-view-role"),
+            (KINDS["RoleBinding"], f"{name}-view"),
+            (KINDS["Secret"], f"default-{name}-sa"),
+        ):
             try:
                 obj = self.res.get(kind, namespace, obj_name)
             except OptiServeError:
@@ -258,8 +282,11 @@ class Deployer:
         ours = [i for i in items if is_ours(i)]
         names = {i["metadata"]["name"] for i in items}
         try:  # a ServingRuntime of ours without its InferenceService: a leftover `delete NAME` removes
-            orphans = [s for s in self.res.list(SR, namespace, label_selector=f"{MANAGED_BY}={MANAGER}")
-                       if s["metadata"]["name"] not in names]
+            orphans = [
+                s
+                for s in self.res.list(SR, namespace, label_selector=f"{MANAGED_BY}={MANAGER}")
+                if s["metadata"]["name"] not in names
+            ]
         except OptiServeError:
             orphans = []
         return {"optiserve": ours, "other": [i for i in items if not is_ours(i)], "orphans": orphans}
@@ -270,8 +297,13 @@ def _key(obj: dict) -> tuple:
 
 
 def _owner_ref(obj: dict) -> dict:
-    return {"apiVersion": obj["apiVersion"], "kind": obj["kind"], "name": obj["metadata"]["name"],
-            "uid": obj["metadata"]["uid"], "blockOwnerDeletion": False}
+    return {
+        "apiVersion": obj["apiVersion"],
+        "kind": obj["kind"],
+        "name": obj["metadata"]["name"],
+        "uid": obj["metadata"]["uid"],
+        "blockOwnerDeletion": False,
+    }
 
 
 def _for_replace(body: dict, cur: dict) -> dict:

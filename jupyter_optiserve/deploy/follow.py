@@ -41,7 +41,7 @@ class _Watch(threading.Thread):
         if resp is not None:
             try:
                 resp.shutdown()  # urllib3 >= 2.3: shuts the socket down under a blocked read
-            except Exception:  # noqa: BLE001 - already closed
+            except Exception:
                 pass
 
     def _put(self, kind, obj=None):
@@ -60,9 +60,16 @@ class _Watch(threading.Thread):
                         self._put("ADDED", item)
                     rv = (body.get("metadata") or {}).get("resourceVersion")
                 opened = time.monotonic()
-                resp = self.fn(*self.args, **self.kw, watch=True, resource_version=rv, allow_watch_bookmarks=True,
-                               timeout_seconds=WATCH_WINDOW_S, _preload_content=False,
-                               _request_timeout=(self.conn.timeout, WATCH_WINDOW_S + 10))
+                resp = self.fn(
+                    *self.args,
+                    **self.kw,
+                    watch=True,
+                    resource_version=rv,
+                    allow_watch_bookmarks=True,
+                    timeout_seconds=WATCH_WINDOW_S,
+                    _preload_content=False,
+                    _request_timeout=(self.conn.timeout, WATCH_WINDOW_S + 10),
+                )
                 self.resp = resp
                 self.failing_since = None
                 if self.stop.is_set():
@@ -100,7 +107,7 @@ class _Watch(threading.Thread):
                     continue
                 self._put("DROPPED", rv)
                 self.stop.wait(0.5)
-            except (OSError, ValueError, OptiServeError, Exception) as exc:  # noqa: BLE001 - network drops vary
+            except (OSError, ValueError, OptiServeError, Exception) as exc:
                 if self.stop.is_set():
                     return
                 if self.failing_since is None:
@@ -111,8 +118,18 @@ class _Watch(threading.Thread):
                 self.stop.wait(0.5)
 
 
-def follow(conn, name: str, namespace: str | None = None, *, timeout: float = 1800, pending_grace: float = 300,
-           on_update=None, kind=ISVC, include_pods: bool = True, unreachable_after: float = 60.0) -> Timeline:
+def follow(
+    conn,
+    name: str,
+    namespace: str | None = None,
+    *,
+    timeout: float = 1800,
+    pending_grace: float = 300,
+    on_update=None,
+    kind=ISVC,
+    include_pods: bool = True,
+    unreachable_after: float = 60.0,
+) -> Timeline:
     """Watch until Ready, a terminal failure, a stop, or ``timeout`` seconds; return the timeline.
     ClusterUnreachableError when the API server has not answered for ``unreachable_after`` seconds
     (or at the timeout): a dead API server is not a deployment that is merely slow."""
@@ -125,12 +142,14 @@ def follow(conn, name: str, namespace: str | None = None, *, timeout: float = 18
         if not logs_ok[0]:
             return None
         try:
-            return conn.call(conn.core.read_namespaced_pod_log, pod, ns, container=container, previous=previous,
-                             tail_lines=40)
+            return conn.call(
+                conn.core.read_namespaced_pod_log, pod, ns, container=container, previous=previous, tail_lines=40
+            )
         except PermissionDeniedError:
             logs_ok[0] = False
-            tl.notes.append("pod logs not readable: the failure cause comes from status only "
-                            "(grant get pods/log for log lines)")
+            tl.notes.append(
+                "pod logs not readable: the failure cause comes from status only (grant get pods/log for log lines)"
+            )
         except OptiServeError:
             return None
         return None
@@ -138,14 +157,42 @@ def follow(conn, name: str, namespace: str | None = None, *, timeout: float = 18
     tracker = Tracker(tl, fetch_logs, pending_grace)
     q: queue.Queue = queue.Queue()
     stop = threading.Event()
-    watches = [_Watch("isvc", conn, conn.custom.list_namespaced_custom_object,
-                      (kind.group, kind.version, ns, kind.plural), {"field_selector": f"metadata.name={name}"}, q, stop)]
+    watches = [
+        _Watch(
+            "isvc",
+            conn,
+            conn.custom.list_namespaced_custom_object,
+            (kind.group, kind.version, ns, kind.plural),
+            {"field_selector": f"metadata.name={name}"},
+            q,
+            stop,
+        )
+    ]
     if include_pods and kind is ISVC:
-        watches.append(_Watch("pod", conn, conn.core.list_namespaced_pod, (ns,),
-                              {"label_selector": f"serving.kserve.io/inferenceservice={name}"}, q, stop))
+        watches.append(
+            _Watch(
+                "pod",
+                conn,
+                conn.core.list_namespaced_pod,
+                (ns,),
+                {"label_selector": f"serving.kserve.io/inferenceservice={name}"},
+                q,
+                stop,
+            )
+        )
         prefix = f"{name}-predictor"
-        watches.append(_Watch("event", conn, conn.core.list_namespaced_event, (ns,), {}, q, stop,
-                              keep=lambda ev: (ev.get("involvedObject") or {}).get("name", "").startswith((prefix, name))))
+        watches.append(
+            _Watch(
+                "event",
+                conn,
+                conn.core.list_namespaced_event,
+                (ns,),
+                {},
+                q,
+                stop,
+                keep=lambda ev: (ev.get("involvedObject") or {}).get("name", "").startswith((prefix, name)),
+            )
+        )
     elif kind is not ISVC:
         tl.notes.append(f"{kind.kind}: following status conditions only")
     for w in watches:
@@ -160,11 +207,14 @@ def follow(conn, name: str, namespace: str | None = None, *, timeout: float = 18
                 raise ClusterUnreachableError(
                     f"lost the API server while following {name}: no answer for {time.monotonic() - lost:.0f} s "
                     f"({watches[0].last_error}); the deployment may still be progressing",
-                    hint=f"check the cluster (VPN, `oc login`), then `optiserve status {name} -n {ns}`")
+                    hint=f"check the cluster (VPN, `oc login`), then `optiserve status {name} -n {ns}`",
+                )
             if left <= 0:
                 tl.outcome = "timeout"
-                tl.note(f"gave up after {timeout:g} s in phase {tl.current} (the deployment keeps going; "
-                        f"`optiserve status {name}` shows it later)")
+                tl.note(
+                    f"gave up after {timeout:g} s in phase {tl.current} (the deployment keeps going; "
+                    f"`optiserve status {name}` shows it later)"
+                )
                 break
             try:
                 label, typ, obj = q.get(timeout=min(0.5, left))
@@ -210,7 +260,8 @@ def follow(conn, name: str, namespace: str | None = None, *, timeout: float = 18
             w.join(timeout=5)
     if forbidden:
         rules = [Rule("list", "pods"), Rule("watch", "pods"), Rule("list", "events"), Rule("watch", "events")]
-        tl.notes.append("showing InferenceService status only: pods/events are not readable. "
-                        + grant_hint(conn.identity, ns, rules, name="optiserve-follow"))
+        tl.notes.append(
+            "showing InferenceService status only: pods/events are not readable. "
+            + grant_hint(conn.identity, ns, rules, name="optiserve-follow")
+        )
     return tl
-

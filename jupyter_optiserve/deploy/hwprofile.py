@@ -22,22 +22,24 @@ ACCELERATOR_NAME = "opendatahub.io/accelerator-name"
 ACCELERATOR_NS = "opendatahub.io/accelerator-profile-namespace"
 QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
 # Where a profile "<ns>/<name>" may be read, newest API first.
-_READS = (("infrastructure.opendatahub.io", "v1", "hardwareprofiles", False),
-          ("infrastructure.opendatahub.io", "v1alpha1", "hardwareprofiles", False),
-          ("dashboard.opendatahub.io", "v1alpha1", "hardwareprofiles", False),
-          ("dashboard.opendatahub.io", "v1", "acceleratorprofiles", True))
+_READS = (
+    ("infrastructure.opendatahub.io", "v1", "hardwareprofiles", False),
+    ("infrastructure.opendatahub.io", "v1alpha1", "hardwareprofiles", False),
+    ("dashboard.opendatahub.io", "v1alpha1", "hardwareprofiles", False),
+    ("dashboard.opendatahub.io", "v1", "acceleratorprofiles", True),
+)
 
 
 @dataclass
 class ProfileChoice:
     name: str
     namespace: str
-    legacy: bool = False                 # a 2.x AcceleratorProfile (the dashboard's "legacy" profile)
+    legacy: bool = False  # a 2.x AcceleratorProfile (the dashboard's "legacy" profile)
     resource_version: str | None = None
     tolerations: list = field(default_factory=list)
     node_selector: dict = field(default_factory=dict)
-    queue: str | None = None             # Kueue LocalQueue of a Queue-scheduled profile
-    queue_present: bool | None = None    # the LocalQueue exists in the project (None: not checked)
+    queue: str | None = None  # Kueue LocalQueue of a Queue-scheduled profile
+    queue_present: bool | None = None  # the LocalQueue exists in the project (None: not checked)
     gpu_range: dict = field(default_factory=dict)  # accelerator identifier -> (min, max or None)
 
     def isvc_annotations(self) -> dict:
@@ -58,21 +60,35 @@ class ProfileChoice:
         return {QUEUE_LABEL: self.queue} if self.queue and self.queue_present else {}
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "namespace": self.namespace, "legacy": self.legacy,
-                "resource_version": self.resource_version, "queue": self.queue}
+        return {
+            "name": self.name,
+            "namespace": self.namespace,
+            "legacy": self.legacy,
+            "resource_version": self.resource_version,
+            "queue": self.queue,
+        }
 
 
 def _from_object(obj: dict, legacy: bool) -> ProfileChoice:
-    from jupyter_optiserve.hardware.rhoai import _scheduling
-
-    from jupyter_optiserve.hardware.rhoai import _count, _is_accelerator
+    from jupyter_optiserve.hardware.rhoai import _count, _is_accelerator, _scheduling
 
     meta, spec = obj.get("metadata") or {}, obj.get("spec") or {}
     selector, tolerations, queue = _scheduling(spec)
-    ranges = {i["identifier"]: (_count(i.get("minCount")) or 0, _count(i.get("maxCount")))
-              for i in spec.get("identifiers") or [] if isinstance(i, dict) and _is_accelerator(i)}
-    return ProfileChoice(meta.get("name", ""), meta.get("namespace", ""), legacy, meta.get("resourceVersion"),
-                         tolerations, selector, queue, gpu_range=ranges)
+    ranges = {
+        i["identifier"]: (_count(i.get("minCount")) or 0, _count(i.get("maxCount")))
+        for i in spec.get("identifiers") or []
+        if isinstance(i, dict) and _is_accelerator(i)
+    }
+    return ProfileChoice(
+        meta.get("name", ""),
+        meta.get("namespace", ""),
+        legacy,
+        meta.get("resourceVersion"),
+        tolerations,
+        selector,
+        queue,
+        gpu_range=ranges,
+    )
 
 
 def read(conn, ref: str) -> ProfileChoice | None:
@@ -98,8 +114,9 @@ def _fits(pool, resource: str | None, product: str | None, gpus: int) -> bool:
     return (counts.get("min") or 0) <= gpus <= (counts.get("max") or gpus)
 
 
-def choose(pool, accelerator, resource: str | None, gpus: int, conn=None, namespace: str | None = None,
-           catalog=None) -> tuple[ProfileChoice | None, str]:
+def choose(
+    pool, accelerator, resource: str | None, gpus: int, conn=None, namespace: str | None = None, catalog=None
+) -> tuple[ProfileChoice | None, str]:
     """(the matching profile or None, a note saying what was picked or why none)."""
     if accelerator is None or getattr(accelerator, "vendor", None) == "cpu":
         return None, ""
@@ -109,24 +126,34 @@ def choose(pool, accelerator, resource: str | None, gpus: int, conn=None, namesp
         choice = read(conn, ref)
     if choice is None and ref:  # offline, or unreadable now: what the inventory saw
         ns, _, name = ref.partition("/")
-        choice = ProfileChoice(name, ns, getattr(pool, "source", "") == "accelerator-profile",
-                               tolerations=list(getattr(pool, "tolerations", None) or []),
-                               node_selector=dict(getattr(pool, "node_selector", None) or {}))
+        choice = ProfileChoice(
+            name,
+            ns,
+            getattr(pool, "source", "") == "accelerator-profile",
+            tolerations=list(getattr(pool, "tolerations", None) or []),
+            node_selector=dict(getattr(pool, "node_selector", None) or {}),
+        )
     if choice is None and conn is not None and catalog is not None:
         choice = _search(conn, namespace, pool, accelerator, resource, gpus, catalog)
     product = getattr(pool, "product", None) or getattr(accelerator, "gfd_product", None) or accelerator.name
     low, high = (choice.gpu_range.get(resource) or (0, None)) if choice and resource else (0, None)
     if choice is not None and not (low <= gpus <= (high or gpus)):
-        return None, (f"hardware profile {choice.namespace}/{choice.name} allows {low}-{high} {resource} per pod, this "
-                      f"profile needs {gpus}: no profile recorded; tolerations and node selector are written from the pool")
+        return None, (
+            f"hardware profile {choice.namespace}/{choice.name} allows {low}-{high} {resource} per pod, this "
+            f"profile needs {gpus}: no profile recorded; tolerations and node selector are written from the pool"
+        )
     if choice is None and conn is None:
         return None, ""  # offline: which profiles exist is unknown; the placement is the pool's
     if choice is None:
-        return None, (f"no HardwareProfile matches the {product} pool ({gpus} x {resource}): the deployment will not "
-                      "show a hardware profile in the dashboard; tolerations and node selector are written from the pool")
+        return None, (
+            f"no HardwareProfile matches the {product} pool ({gpus} x {resource}): the deployment will not "
+            "show a hardware profile in the dashboard; tolerations and node selector are written from the pool"
+        )
     if choice.queue and conn is not None and namespace:
         choice.queue_present = _localqueue_exists(conn, namespace, choice.queue)
-    return choice, f"hardware profile {choice.namespace}/{choice.name}" + (" (legacy AcceleratorProfile)" if choice.legacy else "")
+    return choice, f"hardware profile {choice.namespace}/{choice.name}" + (
+        " (legacy AcceleratorProfile)" if choice.legacy else ""
+    )
 
 
 def _search(conn, namespace, pool, accelerator, resource, gpus, catalog) -> ProfileChoice | None:
@@ -139,7 +166,9 @@ def _search(conn, namespace, pool, accelerator, resource, gpus, catalog) -> Prof
         raise
     except OptiServeError:
         return None
-    product = (getattr(pool, "node_selector", None) or {}).get("nvidia.com/gpu.product") or getattr(accelerator, "gfd_product", None)
+    product = (getattr(pool, "node_selector", None) or {}).get("nvidia.com/gpu.product") or getattr(
+        accelerator, "gfd_product", None
+    )
     for obj, source in found:
         for p in pools_from_profile(obj, catalog, source):
             if p.accelerator not in (None, accelerator.id) or not _fits(p, resource, product, gpus):
@@ -149,5 +178,6 @@ def _search(conn, namespace, pool, accelerator, resource, gpus, catalog) -> Prof
 
 
 def _localqueue_exists(conn, namespace: str, queue: str) -> bool | None:
-    return probe(conn, conn.custom.get_namespaced_custom_object, "kueue.x-k8s.io", "v1beta1", namespace,
-                 "localqueues", queue)
+    return probe(
+        conn, conn.custom.get_namespaced_custom_object, "kueue.x-k8s.io", "v1beta1", namespace, "localqueues", queue
+    )

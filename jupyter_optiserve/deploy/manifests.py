@@ -17,8 +17,13 @@ DASHBOARD = "opendatahub.io/dashboard"
 PROFILE_ID = "optiserve.io/profile-id"
 # Writable caches for OpenShift's random UID (failure mode #12): one emptyDir for all of them.
 CACHE_DIR = "/cache"
-CACHE_ENV = {"HOME": CACHE_DIR, "HF_HOME": f"{CACHE_DIR}/hf", "VLLM_CACHE_ROOT": f"{CACHE_DIR}/vllm",
-             "XDG_CACHE_HOME": f"{CACHE_DIR}/xdg", "TRITON_CACHE_DIR": f"{CACHE_DIR}/triton"}
+CACHE_ENV = {
+    "HOME": CACHE_DIR,
+    "HF_HOME": f"{CACHE_DIR}/hf",
+    "VLLM_CACHE_ROOT": f"{CACHE_DIR}/vllm",
+    "XDG_CACHE_HOME": f"{CACHE_DIR}/xdg",
+    "TRITON_CACHE_DIR": f"{CACHE_DIR}/triton",
+}
 ROUTE_TIMEOUT = "10m"  # OpenShift routes default to 30 s, too short for long generations (#16)
 PREDICTOR_TIMEOUT_S = 600  # the 3.x dashboard's field for the same budget: spec.predictor.timeout
 AUTH = "security.opendatahub.io/enable-auth"
@@ -44,17 +49,31 @@ PROFILE_SPEC = "optiserve.io/profile-spec"
 
 
 def _optiserve_annotations(plan) -> dict:
-    return {PROFILE_ID: plan.profile.id, "optiserve.io/profile": plan.profile.name,
-            "optiserve.io/model": plan.model.id, "optiserve.io/startup-estimate-s": str(plan.startup.total_s),
-            PROFILE_SPEC: profile_spec(plan)}
+    return {
+        PROFILE_ID: plan.profile.id,
+        "optiserve.io/profile": plan.profile.name,
+        "optiserve.io/model": plan.model.id,
+        "optiserve.io/startup-estimate-s": str(plan.startup.total_s),
+        PROFILE_SPEC: profile_spec(plan),
+    }
 
 
 def profile_spec(plan) -> str:
     """What ``optiserve benchmark NAME`` needs to predict this deployment (compact JSON)."""
     p = plan.profile
-    spec = {"accelerator": plan.accelerator.id, "gpus": p.gpus, "tp": p.tp, "pp": p.pp, "replicas": p.replicas,
-            "precision": p.precision, "kv_cache_dtype": p.kv_cache_dtype, "max_model_len": p.max_model_len,
-            "max_num_seqs": p.max_num_seqs, "engine_version": plan.engine_version, "kpi": p.kpi}
+    spec = {
+        "accelerator": plan.accelerator.id,
+        "gpus": p.gpus,
+        "tp": p.tp,
+        "pp": p.pp,
+        "replicas": p.replicas,
+        "precision": p.precision,
+        "kv_cache_dtype": p.kv_cache_dtype,
+        "max_model_len": p.max_model_len,
+        "max_num_seqs": p.max_num_seqs,
+        "engine_version": plan.engine_version,
+        "kpi": p.kpi,
+    }
     return json.dumps(spec, separators=(",", ":"), sort_keys=True)
 
 
@@ -64,16 +83,22 @@ def serving_runtime(plan) -> dict:
     container = spec["containers"][0]
     container["env"] = _merge_env(container.get("env") or [], [{"name": k, "value": v} for k, v in CACHE_ENV.items()])
     mounts = [m for m in container.get("volumeMounts") or [] if m.get("mountPath") not in ("/dev/shm", CACHE_DIR)]
-    container["volumeMounts"] = mounts + [{"name": "shm", "mountPath": "/dev/shm"},
-                                          {"name": "optiserve-cache", "mountPath": CACHE_DIR}]
+    container["volumeMounts"] = mounts + [
+        {"name": "shm", "mountPath": "/dev/shm"},
+        {"name": "optiserve-cache", "mountPath": CACHE_DIR},
+    ]
     volumes = [v for v in spec.get("volumes") or [] if v.get("name") not in ("shm", "optiserve-cache")]
     spec["volumes"] = volumes + [
         {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": f"{plan.resources.shm_gib}Gi"}},
-        {"name": "optiserve-cache", "emptyDir": {}}]
+        {"name": "optiserve-cache", "emptyDir": {}},
+    ]
     if plan.multinode and spec.get("workerSpec"):
         for wc in spec["workerSpec"].get("containers") or []:
             wc["env"] = _merge_env(wc.get("env") or [], [{"name": k, "value": v} for k, v in CACHE_ENV.items()])
-            wc["volumeMounts"] = [{"name": "shm", "mountPath": "/dev/shm"}, {"name": "optiserve-cache", "mountPath": CACHE_DIR}]
+            wc["volumeMounts"] = [
+                {"name": "shm", "mountPath": "/dev/shm"},
+                {"name": "optiserve-cache", "mountPath": CACHE_DIR},
+            ]
         spec["workerSpec"]["volumes"] = copy.deepcopy(spec["volumes"])
     annotations = {
         "openshift.io/display-name": body.display_name,
@@ -87,10 +112,17 @@ def serving_runtime(plan) -> dict:
     }
     if body.version:  # the Templates' spelling, "v0.21.0", also for the catalog's "0.21.0"
         annotations["opendatahub.io/runtime-version"] = "v" + str(body.version).lstrip("v")
-    return {"apiVersion": f"{SERVING}/v1alpha1", "kind": "ServingRuntime",
-            "metadata": {"name": plan.name, "namespace": plan.namespace, "labels": _labels(plan),
-                         "annotations": annotations},
-            "spec": spec}
+    return {
+        "apiVersion": f"{SERVING}/v1alpha1",
+        "kind": "ServingRuntime",
+        "metadata": {
+            "name": plan.name,
+            "namespace": plan.namespace,
+            "labels": _labels(plan),
+            "annotations": annotations,
+        },
+        "spec": spec,
+    }
 
 
 def _merge_env(base: list, extra: list) -> list:
@@ -171,8 +203,11 @@ def inference_service(plan) -> dict:
         "args": list(plan.engine.args),
         "resources": plan.resources.to_k8s(),
         # Only a startup probe gates the slow start; no liveness probe that could kill a long load.
-        "startupProbe": {**_probes(), "periodSeconds": plan.startup.probe_period_s,
-                         "failureThreshold": plan.startup.probe_failure_threshold},
+        "startupProbe": {
+            **_probes(),
+            "periodSeconds": plan.startup.probe_period_s,
+            "failureThreshold": plan.startup.probe_failure_threshold,
+        },
         "readinessProbe": {**_probes(), "periodSeconds": 10, "failureThreshold": 3},
     }
     if plan.storage.env:
@@ -184,12 +219,17 @@ def inference_service(plan) -> dict:
         predictor["imagePullSecrets"] = copy.deepcopy(plan.storage.image_pull_secrets)
     if plan.multinode:
         predictor["workerSpec"] = {
-            "pipelineParallelSize": p.pp, "tensorParallelSize": p.tp, **_placement(plan, worker=True),
+            "pipelineParallelSize": p.pp,
+            "tensorParallelSize": p.tp,
+            **_placement(plan, worker=True),
             "containers": [{"name": "worker-container", "resources": plan.resources.to_k8s()}],
         }
-    return {"apiVersion": f"{SERVING}/v1beta1", "kind": "InferenceService",
-            "metadata": {"name": plan.name, "namespace": plan.namespace, "labels": labels, "annotations": annotations},
-            "spec": {"predictor": predictor}}
+    return {
+        "apiVersion": f"{SERVING}/v1beta1",
+        "kind": "InferenceService",
+        "metadata": {"name": plan.name, "namespace": plan.namespace, "labels": labels, "annotations": annotations},
+        "spec": {"predictor": predictor},
+    }
 
 
 def auth_objects(plan, resource: str = "inferenceservices") -> list[dict]:
@@ -199,17 +239,30 @@ def auth_objects(plan, resource: str = "inferenceservices") -> list[dict]:
     sa = f"{n}-sa"
     return [
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa, "namespace": ns, "labels": labels}},
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
-         "metadata": {"name": f"{n}-view-role", "namespace": ns, "labels": labels},
-         "rules": [{"apiGroups": [SERVING], "resources": [resource], "resourceNames": [n], "verbs": ["get"]}]},
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-         "metadata": {"name": f"{n}-view", "namespace": ns, "labels": labels},
-         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": f"{n}-view-role"},
-         "subjects": [{"kind": "ServiceAccount", "name": sa, "namespace": ns}]},
-        {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/service-account-token",
-         "metadata": {"name": f"default-{sa}", "namespace": ns, "labels": labels,
-                      "annotations": {"kubernetes.io/service-account.name": sa,
-                                      "openshift.io/display-name": "default"}}},
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "Role",
+            "metadata": {"name": f"{n}-view-role", "namespace": ns, "labels": labels},
+            "rules": [{"apiGroups": [SERVING], "resources": [resource], "resourceNames": [n], "verbs": ["get"]}],
+        },
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": {"name": f"{n}-view", "namespace": ns, "labels": labels},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": f"{n}-view-role"},
+            "subjects": [{"kind": "ServiceAccount", "name": sa, "namespace": ns}],
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "type": "kubernetes.io/service-account-token",
+            "metadata": {
+                "name": f"default-{sa}",
+                "namespace": ns,
+                "labels": labels,
+                "annotations": {"kubernetes.io/service-account.name": sa, "openshift.io/display-name": "default"},
+            },
+        },
     ]
 
 
@@ -219,38 +272,66 @@ def llm_inference_service(plan) -> dict:
 
     p = plan.profile
     if not plan.storage.uri:
-        raise InvalidInputError("LLMInferenceService needs a model URI; an S3 data connection (storage.key) is not supported there",
-                                hint="use --target kserve, or pass --storage-uri s3://bucket/folder without --connection")
+        raise InvalidInputError(
+            "LLMInferenceService needs a model URI; an S3 data connection (storage.key) is not supported there",
+            hint="use --target kserve, or pass --storage-uri s3://bucket/folder without --connection",
+        )
     if plan.multinode:
-        raise InvalidInputError("multi-node (pipeline parallel across nodes) is rendered for KServe only",
-                                hint="use --target kserve, or a profile that fits one node")
+        raise InvalidInputError(
+            "multi-node (pipeline parallel across nodes) is rendered for KServe only",
+            hint="use --target kserve, or a profile that fits one node",
+        )
     parallel_flags = ("--tensor-parallel-size", "--pipeline-parallel-size")
     extra = [a for a in plan.engine.args if a.split("=", 1)[0] not in parallel_flags]
     env = [{"name": "VLLM_ADDITIONAL_ARGS", "value": " ".join(extra)}]
     env += [{"name": k, "value": v} for k, v in CACHE_ENV.items()] + copy.deepcopy(plan.storage.env)
-    container = {"name": "main", "env": env, "resources": plan.resources.to_k8s(),
-                 "volumeMounts": [{"name": "shm", "mountPath": "/dev/shm"}, {"name": "optiserve-cache", "mountPath": CACHE_DIR}]}
+    container = {
+        "name": "main",
+        "env": env,
+        "resources": plan.resources.to_k8s(),
+        "volumeMounts": [{"name": "shm", "mountPath": "/dev/shm"}, {"name": "optiserve-cache", "mountPath": CACHE_DIR}],
+    }
     # llm-d has no hardware-profile webhook on the template: scheduling is always written.
-    template = {**_placement(plan, worker=True), "containers": [container],
-                "volumes": [{"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": f"{plan.resources.shm_gib}Gi"}},
-                            {"name": "optiserve-cache", "emptyDir": {}}]}
+    template = {
+        **_placement(plan, worker=True),
+        "containers": [container],
+        "volumes": [
+            {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": f"{plan.resources.shm_gib}Gi"}},
+            {"name": "optiserve-cache", "emptyDir": {}},
+        ],
+    }
     if plan.storage.image_pull_secrets:
         template["imagePullSecrets"] = copy.deepcopy(plan.storage.image_pull_secrets)
     parallelism = {"tensor": p.tp}
     if p.pp > 1:
         parallelism["pipeline"] = p.pp
-    spec = {"model": {"uri": plan.storage.uri, "name": plan.model.hf_id}, "replicas": p.replicas,
-            "parallelism": parallelism, "router": {"route": {}, "gateway": {}, "scheduler": {}}, "template": template}
+    spec = {
+        "model": {"uri": plan.storage.uri, "name": plan.model.hf_id},
+        "replicas": p.replicas,
+        "parallelism": parallelism,
+        "router": {"route": {}, "gateway": {}, "scheduler": {}},
+        "template": template,
+    }
     # Auth is on unless this says "false": without it the smoke request gets 401.
-    annotations = {"openshift.io/display-name": plan.display_name, "opendatahub.io/model-type": "generative",
-                   AUTH: "true" if plan.auth else "false", **_optiserve_annotations(plan),
-                   **(plan.hardware_profile.isvc_annotations() if plan.hardware_profile else {}),
-                   **_connection_annotations(plan)}
-    return {"apiVersion": f"{SERVING}/{plan.conventions.llmisvc_version}", "kind": "LLMInferenceService",
-            "metadata": {"name": plan.name, "namespace": plan.namespace,
-                         "labels": _labels(plan, plan.hardware_profile.queue_label if plan.hardware_profile else None),
-                         "annotations": annotations},
-            "spec": spec}
+    annotations = {
+        "openshift.io/display-name": plan.display_name,
+        "opendatahub.io/model-type": "generative",
+        AUTH: "true" if plan.auth else "false",
+        **_optiserve_annotations(plan),
+        **(plan.hardware_profile.isvc_annotations() if plan.hardware_profile else {}),
+        **_connection_annotations(plan),
+    }
+    return {
+        "apiVersion": f"{SERVING}/{plan.conventions.llmisvc_version}",
+        "kind": "LLMInferenceService",
+        "metadata": {
+            "name": plan.name,
+            "namespace": plan.namespace,
+            "labels": _labels(plan, plan.hardware_profile.queue_label if plan.hardware_profile else None),
+            "annotations": annotations,
+        },
+        "spec": spec,
+    }
 
 
 def to_yaml(objs: list[dict]) -> str:

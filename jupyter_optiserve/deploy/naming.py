@@ -24,23 +24,32 @@ def name_problem(name: str) -> str | None:
     if len(name) > MAX_NAME:
         return f"it is {len(name)} characters long; at most {MAX_NAME} fit (KServe appends '-predictor')"
     if not _DNS1035.match(name):
-        return ("it must be lower-case letters, digits and '-', start with a letter and end with a letter or digit "
-                "(DNS-1035 label)")
+        return (
+            "it must be lower-case letters, digits and '-', start with a letter and end with a letter or digit "
+            "(DNS-1035 label)"
+        )
     return None
 
 
 def validate_name(name: str, flag: str = "--name") -> str:
     problem = name_problem(name)
     if problem:
-        raise InvalidInputError(f"{flag} '{name}' is not a valid deployment name: {problem}",
-                                hint=f"try {flag} {derive_name(name or 'model')}", field=flag)
+        raise InvalidInputError(
+            f"{flag} '{name}' is not a valid deployment name: {problem}",
+            hint=f"try {flag} {derive_name(name or 'model')}",
+            field=flag,
+        )
     return name
 
 
 def validate_namespace(ns: str, flag: str = "--namespace") -> str:
     if not ns or len(ns) > 63 or not _DNS1123_LABEL.match(ns):
-        raise InvalidInputError(f"{flag} '{ns}' is not a valid namespace (DNS-1123 label: lower-case letters, "
-                                "digits and '-', at most 63 characters)", hint=f"check {flag}", field=flag)
+        raise InvalidInputError(
+            f"{flag} '{ns}' is not a valid namespace (DNS-1123 label: lower-case letters, "
+            "digits and '-', at most 63 characters)",
+            hint=f"check {flag}",
+            field=flag,
+        )
     return ns
 
 

@@ -27,10 +27,12 @@ def oversized(plan) -> tuple[str, str] | None:
     if need <= have:
         return None
     p = plan.profile
-    return (f"one pod of {p.name} asks for {need} GPUs (TP {p.tp}{f' x PP {p.pp}' if p.pp > 1 and not plan.multinode else ''}), "
-            f"but {where} hold {have}: the pod would stay Pending",
-            f"use tensor parallelism of at most {have} and replicas (or pipeline stages across nodes when one node "
-            f"cannot hold the model): `optiserve recommend` only offers such profiles")
+    return (
+        f"one pod of {p.name} asks for {need} GPUs (TP {p.tp}{f' x PP {p.pp}' if p.pp > 1 and not plan.multinode else ''}), "
+        f"but {where} hold {have}: the pod would stay Pending",
+        f"use tensor parallelism of at most {have} and replicas (or pipeline stages across nodes when one node "
+        f"cannot hold the model): `optiserve recommend` only offers such profiles",
+    )
 
 
 def ensure_fits_node(plan) -> None:

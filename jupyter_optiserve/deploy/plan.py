@@ -23,10 +23,10 @@ TARGETS = ("kserve", "llmisvc")
 class Plan:
     name: str
     namespace: str
-    profile: object           # catalog Profile
-    model: object             # catalog Model
-    accelerator: object       # catalog Accelerator
-    runtime: object           # catalog Runtime
+    profile: object  # catalog Profile
+    model: object  # catalog Model
+    accelerator: object  # catalog Accelerator
+    runtime: object  # catalog Runtime
     body: RuntimeBody
     storage: Storage
     engine: EngineArgs
@@ -56,21 +56,49 @@ class Plan:
 
     def summary(self) -> dict:
         est = self.estimate.to_dict() if hasattr(self.estimate, "to_dict") else self.estimate
-        return {"name": self.name, "namespace": self.namespace, "target": self.target,
-                "profile": self.profile.to_dict(), "model": self.model.id, "accelerator": self.accelerator.id,
-                "runtime": self.body.to_dict(), "storage": self.storage.to_dict(), "args": self.engine.args,
-                "resources": self.resources.to_k8s(), "startup": self.startup.to_dict(),
-                "multinode": self.multinode, "external": self.external, "auth": self.auth,
-                "estimate": est, "notes": self.notes + self.engine.notes + self.body.notes,
-                "conventions": self.conventions.to_dict(),
-                "hardware_profile": self.hardware_profile.to_dict() if self.hardware_profile else None}
+        return {
+            "name": self.name,
+            "namespace": self.namespace,
+            "target": self.target,
+            "profile": self.profile.to_dict(),
+            "model": self.model.id,
+            "accelerator": self.accelerator.id,
+            "runtime": self.body.to_dict(),
+            "storage": self.storage.to_dict(),
+            "args": self.engine.args,
+            "resources": self.resources.to_k8s(),
+            "startup": self.startup.to_dict(),
+            "multinode": self.multinode,
+            "external": self.external,
+            "auth": self.auth,
+            "estimate": est,
+            "notes": self.notes + self.engine.notes + self.body.notes,
+            "conventions": self.conventions.to_dict(),
+            "hardware_profile": self.hardware_profile.to_dict() if self.hardware_profile else None,
+        }
 
 
-def plan_from_profile(profile, *, name: str | None = None, namespace: str, catalog=None, pool=None, estimate=None,
-                      conn=None, storage_uri: str | None = None, hf_token_secret: str | None = None,
-                      connection: str | None = None, pull_secret: str | None = None, target: str = "kserve",
-                      external: bool = False, auth: bool = False, trust_remote_code: bool = False,
-                      display_name: str | None = None, model=None, rhoai: int | str | None = None) -> Plan:
+def plan_from_profile(
+    profile,
+    *,
+    name: str | None = None,
+    namespace: str,
+    catalog=None,
+    pool=None,
+    estimate=None,
+    conn=None,
+    storage_uri: str | None = None,
+    hf_token_secret: str | None = None,
+    connection: str | None = None,
+    pull_secret: str | None = None,
+    target: str = "kserve",
+    external: bool = False,
+    auth: bool = False,
+    trust_remote_code: bool = False,
+    display_name: str | None = None,
+    model=None,
+    rhoai: int | str | None = None,
+) -> Plan:
     from jupyter_optiserve.catalog import load_catalog
 
     if target not in TARGETS:
@@ -91,14 +119,32 @@ def plan_from_profile(profile, *, name: str | None = None, namespace: str, catal
     notes = []
     version = body.version or profile.engine_version
     if body.version and profile.engine_version and body.version.lstrip("v") != str(profile.engine_version).lstrip("v"):
-        notes.append(f"the cluster's runtime is vLLM {body.version}; the profile was sized for {profile.engine_version}: "
-                     "re-estimated for the cluster's version")
+        notes.append(
+            f"the cluster's runtime is vLLM {body.version}; the profile was sized for {profile.engine_version}: "
+            "re-estimated for the cluster's version"
+        )
     # Our own estimate of exactly this profile on this engine version; the caller's as fallback.
     estimate = _estimate(profile, model, acc, version) or estimate
-    storage = resolve_storage(model, variant, storage_uri=storage_uri, hf_token_secret=hf_token_secret,
-                              connection=connection, pull_secret=pull_secret, catalog=catalog, precision=profile.precision)
-    engine = build_args(profile, model, acc, runtime, variant, engine_version=version,
-                        multinode=multinode, trust_remote_code=trust_remote_code)
+    storage = resolve_storage(
+        model,
+        variant,
+        storage_uri=storage_uri,
+        hf_token_secret=hf_token_secret,
+        connection=connection,
+        pull_secret=pull_secret,
+        catalog=catalog,
+        precision=profile.precision,
+    )
+    engine = build_args(
+        profile,
+        model,
+        acc,
+        runtime,
+        variant,
+        engine_version=version,
+        multinode=multinode,
+        trust_remote_code=trust_remote_code,
+    )
     gpus_pod = profile.tp if multinode else profile.tp * profile.pp
     total = sizing.weights_gib(model, profile, variant, estimate)
     pod_w = total * gpus_pod / (profile.tp * profile.pp)
@@ -107,38 +153,86 @@ def plan_from_profile(profile, *, name: str | None = None, namespace: str, catal
     if storage.note:
         notes.append(storage.note)
     conv = conv_mod.for_generation(rhoai, "--rhoai") if rhoai else conv_mod.detect(conn)
-    choice, hw_note = hwprofile.choose(pool, acc, resource if acc.vendor != "cpu" else None, gpus_pod, conn=conn,
-                                       namespace=namespace, catalog=catalog)
+    choice, hw_note = hwprofile.choose(
+        pool, acc, resource if acc.vendor != "cpu" else None, gpus_pod, conn=conn, namespace=namespace, catalog=catalog
+    )
     if hw_note:
         notes.append(hw_note)
     if choice and choice.queue and not choice.queue_label:
-        notes.append(f"hardware profile {choice.name} schedules through Kueue queue '{choice.queue}', which "
-                     f"{'does not exist' if choice.queue_present is False else 'could not be checked'} in {namespace}: "
-                     "no queue label written")
-    return Plan(name, namespace, profile, model, acc, runtime, body, storage, engine, res, start, round(total, 2),
-                variant, pool, estimate, target, multinode, external, auth,
-                display_name or model.hf_id, notes, conventions=conv, hardware_profile=choice)
+        notes.append(
+            f"hardware profile {choice.name} schedules through Kueue queue '{choice.queue}', which "
+            f"{'does not exist' if choice.queue_present is False else 'could not be checked'} in {namespace}: "
+            "no queue label written"
+        )
+    return Plan(
+        name,
+        namespace,
+        profile,
+        model,
+        acc,
+        runtime,
+        body,
+        storage,
+        engine,
+        res,
+        start,
+        round(total, 2),
+        variant,
+        pool,
+        estimate,
+        target,
+        multinode,
+        external,
+        auth,
+        display_name or model.hf_id,
+        notes,
+        conventions=conv,
+        hardware_profile=choice,
+    )
 
 
 def _estimate(profile, model, acc, engine_version):
     """The estimator's view of exactly this profile (None if the model lacks the dimensions)."""
     try:
-        from jupyter_optiserve.estimate import estimate
         from jupyter_optiserve.errors import OptiServeError
+        from jupyter_optiserve.estimate import estimate
     except ImportError:  # pragma: no cover - estimator not installed
         return None
     try:
-        return estimate(model, acc, gpus=profile.gpus, tp=profile.tp, pp=profile.pp, precision=profile.precision,
-                        max_model_len=profile.max_model_len, engine_version=engine_version,
-                        kv_cache_dtype=profile.kv_cache_dtype, max_num_seqs=profile.max_num_seqs,
-                        gpu_memory_utilization=profile.gpu_memory_utilization, check_tp=True)
+        return estimate(
+            model,
+            acc,
+            gpus=profile.gpus,
+            tp=profile.tp,
+            pp=profile.pp,
+            precision=profile.precision,
+            max_model_len=profile.max_model_len,
+            engine_version=engine_version,
+            kv_cache_dtype=profile.kv_cache_dtype,
+            max_num_seqs=profile.max_num_seqs,
+            gpu_memory_utilization=profile.gpu_memory_utilization,
+            check_tp=True,
+        )
     except (OptiServeError, ValueError, KeyError, TypeError, ZeroDivisionError):
         return None
 
 
-def build_plan(model_name: str, kpi: str, *, namespace: str, accelerator: str | None = None, gpus: int | None = None,
-               inventory=None, conn=None, catalog=None, profile: str | None = None, gpus_per_node: int | None = None,
-               allow_precision=None, gpu_margin: float | None = None, **kw) -> Plan:
+def build_plan(
+    model_name: str,
+    kpi: str,
+    *,
+    namespace: str,
+    accelerator: str | None = None,
+    gpus: int | None = None,
+    inventory=None,
+    conn=None,
+    catalog=None,
+    profile: str | None = None,
+    gpus_per_node: int | None = None,
+    allow_precision=None,
+    gpu_margin: float | None = None,
+    **kw,
+) -> Plan:
     """Recommend a profile for ``model_name`` and ``kpi`` (on ``accelerator`` or the cluster's
     inventory), then plan its deployment: the winner, or the ranked ``profile`` (id, id prefix or
     name) the user picked, so a preview never deploys something other than what was chosen."""
@@ -151,26 +245,44 @@ def build_plan(model_name: str, kpi: str, *, namespace: str, accelerator: str | 
         from jupyter_optiserve.hardware import detect
 
         inventory = detect(connection=conn, catalog=catalog, namespace=namespace)
-    result = recommend(model_name, kpi, accelerator=accelerator, gpus=gpus, inventory=inventory, catalog=catalog,
-                       gpus_per_node=gpus_per_node, allow_precision=allow_precision, gpu_margin=gpu_margin)
+    result = recommend(
+        model_name,
+        kpi,
+        accelerator=accelerator,
+        gpus=gpus,
+        inventory=inventory,
+        catalog=catalog,
+        gpus_per_node=gpus_per_node,
+        allow_precision=allow_precision,
+        gpu_margin=gpu_margin,
+    )
     recs = getattr(result, "recommendations", None) or []
     if not recs:
         whys = list(dict.fromkeys(r["why"] for r in getattr(result, "rejected", [])))[:3]
         why = "; ".join(whys) or "no configuration fits"
-        raise InvalidInputError(f"nothing to deploy for {model_name} ({kpi}): {why}",
-                                hint="try another --accelerator, more --gpus, or a quantized variant")
+        raise InvalidInputError(
+            f"nothing to deploy for {model_name} ({kpi}): {why}",
+            hint="try another --accelerator, more --gpus, or a quantized variant",
+        )
     best = recs[0]
     if profile:
-        best = next((r for r in recs if r.profile.name == profile or (len(profile) >= 8 and r.profile.id.startswith(profile))), None)
+        best = next(
+            (r for r in recs if r.profile.name == profile or (len(profile) >= 8 and r.profile.id.startswith(profile))),
+            None,
+        )
         if best is None:
-            raise NotFoundError(f"profile '{profile}' is not among the {len(recs)} ranked for {model_name} ({kpi}) on this hardware",
-                                hint="pick an id or name from `optiserve recommend` with the same model, KPI and hardware")
+            raise NotFoundError(
+                f"profile '{profile}' is not among the {len(recs)} ranked for {model_name} ({kpi}) on this hardware",
+                hint="pick an id or name from `optiserve recommend` with the same model, KPI and hardware",
+            )
     pool = getattr(best, "pool", None)
     if (pool is None or getattr(pool, "source", None) == "manual") and inventory is not None:
         # --accelerator given: still use the cluster's facts (tolerations, free GPUs) for that GPU
-        pool = next((p for p in inventory.pools if p.accelerator == best.profile.accelerator
-                     and p.source != "manual"), pool)
-    plan = plan_from_profile(best.profile, namespace=namespace, catalog=catalog, pool=pool,
-                             conn=conn, model=model, **kw)
+        pool = next(
+            (p for p in inventory.pools if p.accelerator == best.profile.accelerator and p.source != "manual"), pool
+        )
+    plan = plan_from_profile(
+        best.profile, namespace=namespace, catalog=catalog, pool=pool, conn=conn, model=model, **kw
+    )
     plan.inventory = inventory
     return plan

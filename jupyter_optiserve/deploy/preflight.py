@@ -25,8 +25,13 @@ class Check:
     rows: tuple = ()
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "status": self.status, "message": self.message, "fix": self.fix,
-                "failure_modes": list(self.rows)}
+        return {
+            "id": self.id,
+            "status": self.status,
+            "message": self.message,
+            "fix": self.fix,
+            "failure_modes": list(self.rows),
+        }
 
 
 @dataclass
@@ -67,8 +72,12 @@ def run_preflight(plan, objs: list[dict], conn=None, inventory=None, dry_run: bo
             checks_cluster.capabilities(add, plan, conn)
             checks_rhoai.platform_label(add, plan, conn)
         else:
-            add("cluster", "skip", "no cluster: permissions, placement, storage and the server dry run were not checked",
-                "run `oc login` (or pass --kubeconfig) and run preflight again")
+            add(
+                "cluster",
+                "skip",
+                "no cluster: permissions, placement, storage and the server dry run were not checked",
+                "run `oc login` (or pass --kubeconfig) and run preflight again",
+            )
         checks_plan.model_metadata(add, plan)
         checks_plan.compatibility(add, plan)
         checks_plan.memory_fit(add, plan)

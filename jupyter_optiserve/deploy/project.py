@@ -35,8 +35,12 @@ def mark_single_model(conn, namespace: str) -> str | None:
     if value is not None or not readable:
         return None if value is not None else f"could not read namespace {namespace}: run `{label_command(namespace)}`"
     try:
-        conn.get_json(conn.core.patch_namespace, namespace, {"metadata": {"labels": {LABEL: "false"}}},
-                      _content_type="application/merge-patch+json")
+        conn.get_json(
+            conn.core.patch_namespace,
+            namespace,
+            {"metadata": {"labels": {LABEL: "false"}}},
+            _content_type="application/merge-patch+json",
+        )
     except ClusterUnreachableError:
         raise
     except OptiServeError as exc:

@@ -21,15 +21,18 @@ class Kind:
         return self.group not in ("", "rbac.authorization.k8s.io")
 
 
-KINDS = {k.kind: k for k in (
-    Kind("serving.kserve.io", "v1alpha1", "servingruntimes", "ServingRuntime"),
-    Kind("serving.kserve.io", "v1beta1", "inferenceservices", "InferenceService"),
-    Kind("serving.kserve.io", "v1alpha1", "llminferenceservices", "LLMInferenceService"),
-    Kind("", "v1", "serviceaccounts", "ServiceAccount"),
-    Kind("", "v1", "secrets", "Secret"),
-    Kind("rbac.authorization.k8s.io", "v1", "roles", "Role"),
-    Kind("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding"),
-)}
+KINDS = {
+    k.kind: k
+    for k in (
+        Kind("serving.kserve.io", "v1alpha1", "servingruntimes", "ServingRuntime"),
+        Kind("serving.kserve.io", "v1beta1", "inferenceservices", "InferenceService"),
+        Kind("serving.kserve.io", "v1alpha1", "llminferenceservices", "LLMInferenceService"),
+        Kind("", "v1", "serviceaccounts", "ServiceAccount"),
+        Kind("", "v1", "secrets", "Secret"),
+        Kind("rbac.authorization.k8s.io", "v1", "roles", "Role"),
+        Kind("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding"),
+    )
+}
 ISVC = KINDS["InferenceService"]
 SR = KINDS["ServingRuntime"]
 MERGE = "application/merge-patch+json"
@@ -59,8 +62,9 @@ class Resources:
     def get(self, kind: Kind, ns: str, name: str) -> dict | None:
         try:
             if kind.custom:
-                return self.conn.get_json(self.conn.custom.get_namespaced_custom_object, kind.group, kind.version,
-                                          ns, kind.plural, name)
+                return self.conn.get_json(
+                    self.conn.custom.get_namespaced_custom_object, kind.group, kind.version, ns, kind.plural, name
+                )
             return self.conn.get_json(self._typed(kind, "read"), name, ns)
         except NotFoundError:
             return None
@@ -68,8 +72,9 @@ class Resources:
     def list(self, kind: Kind, ns: str, label_selector: str | None = None) -> list[dict]:
         kw = {"label_selector": label_selector} if label_selector else {}
         if kind.custom:
-            body = self.conn.get_json(self.conn.custom.list_namespaced_custom_object, kind.group, kind.version,
-                                      ns, kind.plural, **kw)
+            body = self.conn.get_json(
+                self.conn.custom.list_namespaced_custom_object, kind.group, kind.version, ns, kind.plural, **kw
+            )
         else:
             body = self.conn.get_json(self._typed(kind, "list"), ns, **kw)
         return body.get("items") or []
@@ -78,31 +83,49 @@ class Resources:
         kind, ns = kind_of(obj), obj["metadata"]["namespace"]
         kw = {"dry_run": "All"} if dry_run else {}
         if kind.custom:
-            return self.conn.get_json(self.conn.custom.create_namespaced_custom_object, kind.group, kind.version,
-                                      ns, kind.plural, obj, **kw)
+            return self.conn.get_json(
+                self.conn.custom.create_namespaced_custom_object, kind.group, kind.version, ns, kind.plural, obj, **kw
+            )
         return self.conn.get_json(self._typed(kind, "create"), ns, obj, **kw)
 
     def replace(self, obj: dict, dry_run: bool = False) -> dict:
         kind, meta = kind_of(obj), obj["metadata"]
         kw = {"dry_run": "All"} if dry_run else {}
         if kind.custom:
-            return self.conn.get_json(self.conn.custom.replace_namespaced_custom_object, kind.group, kind.version,
-                                      meta["namespace"], kind.plural, meta["name"], obj, **kw)
+            return self.conn.get_json(
+                self.conn.custom.replace_namespaced_custom_object,
+                kind.group,
+                kind.version,
+                meta["namespace"],
+                kind.plural,
+                meta["name"],
+                obj,
+                **kw,
+            )
         return self.conn.get_json(self._typed(kind, "replace"), meta["name"], meta["namespace"], obj, **kw)
 
     def patch(self, kind: Kind, ns: str, name: str, patch: dict) -> dict:
         """A JSON merge patch (the client sends merge-patch for dict bodies on custom objects)."""
         if kind.custom:
-            return self.conn.get_json(self.conn.custom.patch_namespaced_custom_object, kind.group, kind.version,
-                                      ns, kind.plural, name, patch, _content_type=MERGE)
+            return self.conn.get_json(
+                self.conn.custom.patch_namespaced_custom_object,
+                kind.group,
+                kind.version,
+                ns,
+                kind.plural,
+                name,
+                patch,
+                _content_type=MERGE,
+            )
         return self.conn.get_json(self._typed(kind, "patch"), name, ns, patch, _content_type=MERGE)
 
     def delete(self, kind: Kind, ns: str, name: str) -> bool:
         """True when deleted, False when already gone."""
         try:
             if kind.custom:
-                self.conn.get_json(self.conn.custom.delete_namespaced_custom_object, kind.group, kind.version,
-                                   ns, kind.plural, name)
+                self.conn.get_json(
+                    self.conn.custom.delete_namespaced_custom_object, kind.group, kind.version, ns, kind.plural, name
+                )
             else:
                 self.conn.get_json(self._typed(kind, "delete"), name, ns)
             return True

@@ -8,14 +8,26 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-_BITS = {"bf16": 16, "fp16": 16, "fp32": 16, "fp8": 8, "fp8-dynamic": 8, "fp8-block": 8, "int8": 8, "w8a8": 8,
-         "int4": 4, "w4a16": 4, "nvfp4": 4, "mxfp4": 4}
+_BITS = {
+    "bf16": 16,
+    "fp16": 16,
+    "fp32": 16,
+    "fp8": 8,
+    "fp8-dynamic": 8,
+    "fp8-block": 8,
+    "int8": 8,
+    "w8a8": 8,
+    "int4": 4,
+    "w4a16": 4,
+    "nvfp4": 4,
+    "mxfp4": 4,
+}
 # Model download rates by source (MiB/s), conservative for a shared cluster network.
 DOWNLOAD_MIBPS = {"oci": 150, "hf": 80, "s3": 200, "uri": 80, "pvc": 0}
-LOAD_GIBPS = 1.0          # safetensors from local disk into GPU memory
-IMAGE_GIB = 10.0          # vLLM CUDA images are 8-12 GiB
+LOAD_GIBPS = 1.0  # safetensors from local disk into GPU memory
+IMAGE_GIB = 10.0  # vLLM CUDA images are 8-12 GiB
 IMAGE_MIBPS = 150
-MIN_PROBE_S = 600         # never less than 10 minutes: graph capture alone can take minutes
+MIN_PROBE_S = 600  # never less than 10 minutes: graph capture alone can take minutes
 PROBE_PERIOD_S = 10
 
 
@@ -51,7 +63,9 @@ class PodResources:
         return {"requests": req, "limits": lim}
 
 
-def pod_resources(weights_pod_gib: float, gpus_per_pod: int, gpu_resource: str | None, cpu_only: bool = False) -> PodResources:
+def pod_resources(
+    weights_pod_gib: float, gpus_per_pod: int, gpu_resource: str | None, cpu_only: bool = False
+) -> PodResources:
     """Host memory holds the weights once while loading (safetensors mmap) plus ~8 GiB for the
     Python process, tokenizer and CUDA context, plus the memory-backed /dev/shm (it counts against
     the limit). The limit adds a third for load spikes. CPU: 2 cores per GPU (tokenization, the
@@ -63,8 +77,9 @@ def pod_resources(weights_pod_gib: float, gpus_per_pod: int, gpu_resource: str |
     request = min(request, 512)
     limit = _ceil_to(request * 4 / 3, 4)
     cpu = 8 if cpu_only else min(32, max(4, 2 * gpus_per_pod))
-    return PodResources(cpu, min(64, cpu * 2), request, limit, None if cpu_only else gpu_resource,
-                        0 if cpu_only else gpus_per_pod, shm)
+    return PodResources(
+        cpu, min(64, cpu * 2), request, limit, None if cpu_only else gpu_resource, 0 if cpu_only else gpus_per_pod, shm
+    )
 
 
 def _ceil_to(x: float, step: int) -> int:
@@ -89,8 +104,14 @@ class Startup:
         return self.probe_failure_threshold * self.probe_period_s
 
     def to_dict(self) -> dict:
-        return {"image_pull_s": self.image_pull_s, "download_s": self.download_s, "load_s": self.load_s,
-                "compile_s": self.compile_s, "total_s": self.total_s, "startup_probe_budget_s": self.probe_budget_s}
+        return {
+            "image_pull_s": self.image_pull_s,
+            "download_s": self.download_s,
+            "load_s": self.load_s,
+            "compile_s": self.compile_s,
+            "total_s": self.total_s,
+            "startup_probe_budget_s": self.probe_budget_s,
+        }
 
 
 def startup(weights_total_gib: float, weights_pod_gib: float, storage_kind: str, tp: int) -> Startup:

@@ -29,14 +29,26 @@ class SmokeResult:
     fix: str = ""
 
     def to_dict(self) -> dict:
-        return {"ok": self.ok, "url": self.url, "status": self.status, "ttft_s": self.ttft_s, "total_s": self.total_s,
-                "text": self.text, "error": self.error, "cause": self.cause, "fix": self.fix}
+        return {
+            "ok": self.ok,
+            "url": self.url,
+            "status": self.status,
+            "ttft_s": self.ttft_s,
+            "total_s": self.total_s,
+            "text": self.text,
+            "error": self.error,
+            "cause": self.cause,
+            "fix": self.fix,
+        }
 
 
 def _explain(status: int | None, body: str) -> tuple[str, str]:
     low = body.lower()
     if status == 401 or status == 403:
-        return "the endpoint wants a token (auth is on)", "send `Authorization: Bearer $TOKEN` (the <name>-sa token Secret)"
+        return (
+            "the endpoint wants a token (auth is on)",
+            "send `Authorization: Bearer $TOKEN` (the <name>-sa token Secret)",
+        )
     if status == 400 and "chat template" in low:
         return "the model has no chat template", "use /v1/completions or pass --chat-template"
     if status == 400 and ("maximum context length" in low or "max_tokens" in low):
@@ -44,7 +56,10 @@ def _explain(status: int | None, body: str) -> tuple[str, str]:
     if status == 404 and "model" in low:
         return "the served model name differs", "use the InferenceService name as the model"
     if status in (502, 503, 504):
-        return "the route or server timed out", "the route timeout (haproxy.router.openshift.io/timeout) or a still-loading engine"
+        return (
+            "the route or server timed out",
+            "the route timeout (haproxy.router.openshift.io/timeout) or a still-loading engine",
+        )
     return "the first request failed", "see the error"
 
 
@@ -55,14 +70,25 @@ def token_refusal(url: str) -> str | None:
     host = (u.hostname or "").lower()
     if u.scheme == "https" or host in ("127.0.0.1", "::1", "localhost"):
         return None
-    if u.scheme == "http" and host.endswith((".svc", ".svc.cluster.local")) and \
-            os.environ.get("OPTISERVE_ALLOW_HTTP_TOKEN") == "1":
+    if (
+        u.scheme == "http"
+        and host.endswith((".svc", ".svc.cluster.local"))
+        and os.environ.get("OPTISERVE_ALLOW_HTTP_TOKEN") == "1"
+    ):
         return None
     return f"the endpoint {u.scheme}://{host} is not https"
 
 
-def smoke_test(url: str, model: str, token: str | None = None, *, timeout: float = 60.0, max_tokens: int = 16,
-               prompt: str = PROMPT, deadline: float | None = None) -> SmokeResult:
+def smoke_test(
+    url: str,
+    model: str,
+    token: str | None = None,
+    *,
+    timeout: float = 60.0,
+    max_tokens: int = 16,
+    prompt: str = PROMPT,
+    deadline: float | None = None,
+) -> SmokeResult:
     """POST ``/v1/completions`` with ``stream=true``; TTFT = time to the first non-empty text chunk.
 
     ``timeout`` bounds the whole request (connect, headers and every streamed line), not one socket
@@ -75,8 +101,10 @@ def smoke_test(url: str, model: str, token: str | None = None, *, timeout: float
     if token and token_refusal(url):
         res.error = f"not sending the token: {token_refusal(url)}"
         res.cause = "a bearer token would cross the network in clear text"
-        res.fix = ("expose the endpoint over https (--external gives a TLS route), or, inside a trusted cluster "
-                   "network, set OPTISERVE_ALLOW_HTTP_TOKEN=1")
+        res.fix = (
+            "expose the endpoint over https (--external gives a TLS route), or, inside a trusted cluster "
+            "network, set OPTISERVE_ALLOW_HTTP_TOKEN=1"
+        )
         return res
     if deadline - start <= 0:
         res.error, res.cause = "no time left for the request", "the request waited too long for a free worker"
@@ -130,7 +158,11 @@ def smoke_test(url: str, model: str, token: str | None = None, *, timeout: float
         res.total_s = round(time.monotonic() - start, 3)
         res.ok = res.ttft_s is not None
         if not res.ok:
-            res.error, res.cause, res.fix = "the stream ended without text", "the engine returned nothing", "check the logs"
+            res.error, res.cause, res.fix = (
+                "the stream ended without text",
+                "the engine returned nothing",
+                "check the logs",
+            )
     except (OSError, http.client.HTTPException, ValueError) as exc:
         res.error = f"{type(exc).__name__}: {exc}"
         if res.status is not None and isinstance(exc, (TimeoutError, OSError)):
@@ -139,14 +171,21 @@ def smoke_test(url: str, model: str, token: str | None = None, *, timeout: float
             res.fix = "the engine may be overloaded or stuck: check its logs, or ask for fewer max_tokens"
         elif isinstance(exc, TimeoutError):
             res.cause = "the endpoint did not answer in time"
-            res.fix = ("check that the engine is up (its logs); an internal *.svc.cluster.local URL works only "
-                       "inside the cluster: run from the workbench, or deploy with --external")
+            res.fix = (
+                "check that the engine is up (its logs); an internal *.svc.cluster.local URL works only "
+                "inside the cluster: run from the workbench, or deploy with --external"
+            )
         elif isinstance(exc, OSError):
             res.cause = "the endpoint is not reachable from here"
-            res.fix = ("an internal *.svc.cluster.local URL works only inside the cluster: run from the workbench, "
-                       "or deploy with --external")
+            res.fix = (
+                "an internal *.svc.cluster.local URL works only inside the cluster: run from the workbench, "
+                "or deploy with --external"
+            )
         else:
-            res.cause, res.fix = "bad response", "the endpoint does not speak the OpenAI streaming API: check the runtime"
+            res.cause, res.fix = (
+                "bad response",
+                "the endpoint does not speak the OpenAI streaming API: check the runtime",
+            )
     finally:
         if conn is not None:
             conn.close()
@@ -156,12 +195,16 @@ def smoke_test(url: str, model: str, token: str | None = None, *, timeout: float
 def snippets(url: str, model: str, auth: bool) -> dict:
     """Copyable curl and Python for the endpoint; ``$TOKEN`` stands for the token, never the value."""
     hdr = ' -H "Authorization: Bearer $TOKEN"' if auth else ""
-    curl = (f"curl -s {url.rstrip('/')}/v1/completions -H 'Content-Type: application/json'{hdr} \\\n"
-            f"  -d '{{\"model\": \"{model}\", \"prompt\": \"Hello\", \"max_tokens\": 32}}'")
+    curl = (
+        f"curl -s {url.rstrip('/')}/v1/completions -H 'Content-Type: application/json'{hdr} \\\n"
+        f'  -d \'{{"model": "{model}", "prompt": "Hello", "max_tokens": 32}}\''
+    )
     key = 'os.environ["TOKEN"]' if auth else '"none"'
-    python = ("import os\nfrom openai import OpenAI\n\n"
-              f"client = OpenAI(base_url=\"{url.rstrip('/')}/v1\", api_key={key})\n"
-              f"print(client.completions.create(model=\"{model}\", prompt=\"Hello\", max_tokens=32).choices[0].text)")
+    python = (
+        "import os\nfrom openai import OpenAI\n\n"
+        f'client = OpenAI(base_url="{url.rstrip("/")}/v1", api_key={key})\n'
+        f'print(client.completions.create(model="{model}", prompt="Hello", max_tokens=32).choices[0].text)'
+    )
     return {"curl": curl, "python": python}
 
 

@@ -30,30 +30,40 @@ class RuntimeBody:
     version: str | None
     api_protocol: str
     recommended_accelerators: list
-    spec: dict                      # ServingRuntime spec, copied
-    source: str                     # "cluster:<namespace>" or "catalog"
+    spec: dict  # ServingRuntime spec, copied
+    source: str  # "cluster:<namespace>" or "catalog"
     annotations: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"template": self.template_name, "runtime": self.runtime_name, "image": self.image,
-                "version": self.version, "source": self.source, "notes": self.notes}
+        return {
+            "template": self.template_name,
+            "runtime": self.runtime_name,
+            "image": self.image,
+            "version": self.version,
+            "source": self.source,
+            "notes": self.notes,
+        }
 
 
 # Catalog fallback for several nodes, mirroring the RHOAI 3.4+ multinode Template: vLLM's own
 # ``mp`` backend (no Ray). KServe exports TENSOR_/PIPELINE_PARALLEL_SIZE from workerSpec and the
 # head's Service name as HEAD_SVC; model.args from the InferenceService arrive as "$0" "$@".
 MASTER_PORT = 29500
-_HEAD = ("exec python -m vllm.entrypoints.openai.api_server --port=8080 --model=/mnt/models "
-         "--served-model-name={{.Name}} --distributed-executor-backend=mp "
-         "--tensor-parallel-size=${TENSOR_PARALLEL_SIZE} --pipeline-parallel-size=${PIPELINE_PARALLEL_SIZE} "
-         f"--nnodes=${{PIPELINE_PARALLEL_SIZE}} --node-rank=0 --master-port={MASTER_PORT} \"$0\" \"$@\"")
+_HEAD = (
+    "exec python -m vllm.entrypoints.openai.api_server --port=8080 --model=/mnt/models "
+    "--served-model-name={{.Name}} --distributed-executor-backend=mp "
+    "--tensor-parallel-size=${TENSOR_PARALLEL_SIZE} --pipeline-parallel-size=${PIPELINE_PARALLEL_SIZE} "
+    f'--nnodes=${{PIPELINE_PARALLEL_SIZE}} --node-rank=0 --master-port={MASTER_PORT} "$0" "$@"'
+)
 # One worker Deployment gives identical pods: the fallback supports one worker (rank 1), i.e. 2 nodes.
-_WORKER = ("exec python -m vllm.entrypoints.openai.api_server --model=/mnt/models --headless "
-           "--distributed-executor-backend=mp "
-           "--tensor-parallel-size=${TENSOR_PARALLEL_SIZE} --pipeline-parallel-size=${PIPELINE_PARALLEL_SIZE} "
-           "--nnodes=${PIPELINE_PARALLEL_SIZE} --node-rank=1 "
-           f"--master-addr=${{HEAD_SVC}}.${{POD_NAMESPACE}}.svc.cluster.local --master-port={MASTER_PORT}")
+_WORKER = (
+    "exec python -m vllm.entrypoints.openai.api_server --model=/mnt/models --headless "
+    "--distributed-executor-backend=mp "
+    "--tensor-parallel-size=${TENSOR_PARALLEL_SIZE} --pipeline-parallel-size=${PIPELINE_PARALLEL_SIZE} "
+    "--nnodes=${PIPELINE_PARALLEL_SIZE} --node-rank=1 "
+    f"--master-addr=${{HEAD_SVC}}.${{POD_NAMESPACE}}.svc.cluster.local --master-port={MASTER_PORT}"
+)
 _POD_NAMESPACE = {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}
 CATALOG_MAX_NODES = 2
 MULTINODE_DISPLAY = "vLLM Multi-Node ServingRuntime for KServe"
@@ -71,33 +81,60 @@ def from_catalog(runtime, multinode: bool = False) -> RuntimeBody:
     """The common vLLM runtime body (MC config/runtimes) with the catalog's image and version."""
     args = ["--port=8080", "--model=/mnt/models", "--served-model-name={{.Name}}"]
     container = {
-        "name": "kserve-container", "image": runtime.image,
-        "command": ["python", "-m", "vllm.entrypoints.openai.api_server"], "args": args,
+        "name": "kserve-container",
+        "image": runtime.image,
+        "command": ["python", "-m", "vllm.entrypoints.openai.api_server"],
+        "args": args,
         "env": [{"name": "HF_HOME", "value": "/tmp/hf_home"}],
         "ports": [{"containerPort": 8080, "protocol": "TCP"}],
     }
     spec = {
-        "annotations": {"opendatahub.io/kserve-runtime": "vllm", "prometheus.io/port": "8080",
-                        "prometheus.io/path": "/metrics"},
+        "annotations": {
+            "opendatahub.io/kserve-runtime": "vllm",
+            "prometheus.io/port": "8080",
+            "prometheus.io/path": "/metrics",
+        },
         "multiModel": False,
         "supportedModelFormats": [{"name": runtime.model_format, "autoSelect": True}],
         "containers": [container],
     }
     name, template, display = runtime.serving_runtime or runtime.id, runtime.template or runtime.id, runtime.name
-    notes = ["runtime image and version from OptiServe's catalog (upstream default): "
-             "no runtime Template was readable on the cluster"]
+    notes = [
+        "runtime image and version from OptiServe's catalog (upstream default): "
+        "no runtime Template was readable on the cluster"
+    ]
     if multinode:
         name, template, display = "vllm-multinode-runtime", MULTINODE_TEMPLATE, MULTINODE_DISPLAY
         container["command"], container["args"] = ["bash", "-c"], [_HEAD]
         container["env"].append(copy.deepcopy(_POD_NAMESPACE))
-        spec["workerSpec"] = {"containers": [{"name": "worker-container", "image": runtime.image,
-                                              "command": ["bash", "-c"], "args": [_WORKER],
-                                              "env": [copy.deepcopy(_POD_NAMESPACE)]}]}
-        notes.append(f"multi-node body from the catalog (vLLM mp backend): at most {CATALOG_MAX_NODES} nodes; "
-                     "more need the cluster's vllm-multinode-runtime-template")
+        spec["workerSpec"] = {
+            "containers": [
+                {
+                    "name": "worker-container",
+                    "image": runtime.image,
+                    "command": ["bash", "-c"],
+                    "args": [_WORKER],
+                    "env": [copy.deepcopy(_POD_NAMESPACE)],
+                }
+            ]
+        }
+        notes.append(
+            f"multi-node body from the catalog (vLLM mp backend): at most {CATALOG_MAX_NODES} nodes; "
+            "more need the cluster's vllm-multinode-runtime-template"
+        )
     acc = [runtime.resource_name] if runtime.resource_name else []
-    return RuntimeBody(template, name, display, runtime.image, runtime.default_engine_version,
-                       runtime.api_protocol, acc, spec, "catalog", notes=notes)
+    return RuntimeBody(
+        template,
+        name,
+        display,
+        runtime.image,
+        runtime.default_engine_version,
+        runtime.api_protocol,
+        acc,
+        spec,
+        "catalog",
+        notes=notes,
+    )
 
 
 def from_template(tpl: dict, namespace: str) -> RuntimeBody | None:
@@ -116,11 +153,19 @@ def from_template(tpl: dict, namespace: str) -> RuntimeBody | None:
     except ValueError:
         rec = []
     return RuntimeBody(
-        template_name=tmeta.get("name", ""), runtime_name=meta.get("name", ""),
-        display_name=ann.get("openshift.io/display-name") or tann.get("openshift.io/display-name") or meta.get("name", ""),
-        image=containers[0].get("image", ""), version=ann.get("opendatahub.io/runtime-version"),
+        template_name=tmeta.get("name", ""),
+        runtime_name=meta.get("name", ""),
+        display_name=ann.get("openshift.io/display-name")
+        or tann.get("openshift.io/display-name")
+        or meta.get("name", ""),
+        image=containers[0].get("image", ""),
+        version=ann.get("opendatahub.io/runtime-version"),
         api_protocol=tann.get("opendatahub.io/apiProtocol") or ann.get("opendatahub.io/apiProtocol") or "REST",
-        recommended_accelerators=rec, spec=sr.get("spec") or {}, source=f"cluster:{namespace}", annotations=ann)
+        recommended_accelerators=rec,
+        spec=sr.get("spec") or {},
+        source=f"cluster:{namespace}",
+        annotations=ann,
+    )
 
 
 def _substitute(obj, params: dict):
@@ -137,8 +182,13 @@ def _substitute(obj, params: dict):
 def _disabled(conn, ns: str) -> set[str]:
     """Templates the admin hid (OdhDashboardConfig ``spec.templateDisablement``); unreadable: none."""
     try:
-        body = conn.get_json(conn.custom.get_namespaced_custom_object, *DASHBOARD_CONFIG_GVP[:2], ns,
-                             DASHBOARD_CONFIG_GVP[2], DASHBOARD_CONFIG)
+        body = conn.get_json(
+            conn.custom.get_namespaced_custom_object,
+            *DASHBOARD_CONFIG_GVP[:2],
+            ns,
+            DASHBOARD_CONFIG_GVP[2],
+            DASHBOARD_CONFIG,
+        )
     except OptiServeError:  # unreadable (a workbench may not read it) or unreachable: nothing hidden
         return set()
     return set((body.get("spec") or {}).get("templateDisablement") or [])
@@ -152,8 +202,13 @@ def list_templates(conn, multinode: bool = False) -> tuple[list[dict], str | Non
     notes = []
     for ns in APP_NAMESPACES:
         try:
-            body = conn.get_json(conn.custom.list_namespaced_custom_object, *TEMPLATE_GVP[:2], ns, TEMPLATE_GVP[2],
-                                 label_selector="opendatahub.io/dashboard=true")
+            body = conn.get_json(
+                conn.custom.list_namespaced_custom_object,
+                *TEMPLATE_GVP[:2],
+                ns,
+                TEMPLATE_GVP[2],
+                label_selector="opendatahub.io/dashboard=true",
+            )
         except ClusterUnreachableError as exc:
             notes.append(f"runtime Templates: {exc.message}")
             break  # one timeout is enough
@@ -163,15 +218,24 @@ def list_templates(conn, multinode: bool = False) -> tuple[list[dict], str | Non
         items = body.get("items") or []
         if multinode:
             try:
-                items.append(conn.get_json(conn.custom.get_namespaced_custom_object, *TEMPLATE_GVP[:2], ns,
-                                           TEMPLATE_GVP[2], MULTINODE_TEMPLATE))
+                items.append(
+                    conn.get_json(
+                        conn.custom.get_namespaced_custom_object,
+                        *TEMPLATE_GVP[:2],
+                        ns,
+                        TEMPLATE_GVP[2],
+                        MULTINODE_TEMPLATE,
+                    )
+                )
             except OptiServeError as exc:  # unreachable included: the catalog body follows, with this note
                 notes.append(f"no {MULTINODE_TEMPLATE} in {ns}: {exc.message}")
         if items:
             hidden = _disabled(conn, ns)
             kept = [t for t in items if (t.get("metadata") or {}).get("name") not in hidden]
-            notes += [f"runtime Template {n} is disabled in the dashboard (templateDisablement): not used"
-                      for n in sorted(hidden & {(t.get("metadata") or {}).get("name") for t in items})]
+            notes += [
+                f"runtime Template {n} is disabled in the dashboard (templateDisablement): not used"
+                for n in sorted(hidden & {(t.get("metadata") or {}).get("name") for t in items})
+            ]
             return kept, ns, notes
         notes.append(f"no runtime Templates in {ns}")
     return [], None, notes
@@ -180,9 +244,12 @@ def list_templates(conn, multinode: bool = False) -> tuple[list[dict], str | Non
 def pick_template(templates: list[dict], runtime, resource: str | None, multinode: bool = False) -> dict | None:
     """By name first (the catalog's template), then by recommended accelerator; skip unsupported copies."""
     wanted = MULTINODE_TEMPLATE if multinode else runtime.template
-    usable = [t for t in templates
-              if (t.get("metadata", {}).get("annotations") or {}).get("opendatahub.io/support-status") != "unsupported"
-              and not re.search(r"-fast-\d+$", t.get("metadata", {}).get("name", ""))]
+    usable = [
+        t
+        for t in templates
+        if (t.get("metadata", {}).get("annotations") or {}).get("opendatahub.io/support-status") != "unsupported"
+        and not re.search(r"-fast-\d+$", t.get("metadata", {}).get("name", ""))
+    ]
     for t in usable:
         if t.get("metadata", {}).get("name") == wanted:
             return t

@@ -26,8 +26,13 @@ class Phase:
 
     def to_dict(self) -> dict:
         r = lambda x: None if x is None else round(x, 1)  # noqa: E731
-        return {"phase": self.name, "state": self.state, "started_s": r(self.started), "ended_s": r(self.ended),
-                "detail": self.detail}
+        return {
+            "phase": self.name,
+            "state": self.state,
+            "started_s": r(self.started),
+            "ended_s": r(self.ended),
+            "detail": self.detail,
+        }
 
 
 @dataclass
@@ -36,8 +41,8 @@ class Timeline:
     namespace: str
     clock: object = time.monotonic
     phases: dict = field(default_factory=dict)
-    entries: list = field(default_factory=list)   # (elapsed s, text)
-    outcome: str | None = None                    # ready | failed | timeout | stopped
+    entries: list = field(default_factory=list)  # (elapsed s, text)
+    outcome: str | None = None  # ready | failed | timeout | stopped
     diagnosis: Diagnosis | None = None
     url: str | None = None
     internal_url: str | None = None
@@ -59,7 +64,7 @@ class Timeline:
     def advance(self, name: str, detail: str = "") -> None:
         """``name`` is running now; every earlier phase is over (some are not observable)."""
         t = self.now()
-        for n in PHASES[:PHASES.index(name)]:
+        for n in PHASES[: PHASES.index(name)]:
             p = self.phases[n]
             if p.state in ("pending", "active"):
                 p.started = p.started if p.started is not None else t
@@ -98,12 +103,19 @@ class Timeline:
         self.note(f"FAILED in {name}: {diag.cause}")
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "namespace": self.namespace, "outcome": self.outcome,
-                "phases": [p.to_dict() for p in self.phases.values()],
-                "events": [{"t_s": t, "text": x} for t, x in self.entries],
-                "diagnosis": self.diagnosis.to_dict() if self.diagnosis else None,
-                "url": self.url, "internal_url": self.internal_url, "notes": self.notes,
-                "log_tail": self.log_tail, "smoke": self.smoke}
+        return {
+            "name": self.name,
+            "namespace": self.namespace,
+            "outcome": self.outcome,
+            "phases": [p.to_dict() for p in self.phases.values()],
+            "events": [{"t_s": t, "text": x} for t, x in self.entries],
+            "diagnosis": self.diagnosis.to_dict() if self.diagnosis else None,
+            "url": self.url,
+            "internal_url": self.internal_url,
+            "notes": self.notes,
+            "log_tail": self.log_tail,
+            "smoke": self.smoke,
+        }
 
     def text(self) -> str:
         marks = {"done": "✓", "active": "…", "failed": "✗", "pending": " "}
@@ -160,9 +172,13 @@ class Tracker:
             if self.tl.outcome != "failed":
                 msg = failure.get("message") or _cond(obj, "Ready").get("message") or ms.get("transitionStatus", "")
                 logs = self._pod_logs() or "\n".join(self.tl.log_tail)
-                generic = Diagnosis(None, f"{failure.get('reason') or 'the model failed to load'}: {msg}",
-                                    "the container log names the cause: oc logs -l serving.kserve.io/inferenceservice="
-                                    f"{meta.get('name')} -c kserve-container --previous", msg)
+                generic = Diagnosis(
+                    None,
+                    f"{failure.get('reason') or 'the model failed to load'}: {msg}",
+                    "the container log names the cause: oc logs -l serving.kserve.io/inferenceservice="
+                    f"{meta.get('name')} -c kserve-container --previous",
+                    msg,
+                )
                 diag = oomkilled(None) if msg.strip() == "OOMKilled" else (diagnose(logs, msg) or generic)
                 tl.fail(diag)
             return
@@ -170,13 +186,17 @@ class Tracker:
             tl.advance("downloading-model", "storage initializer running")
         ready = _cond(obj, "Ready")
         if ready.get("status") == "True" and (active in (None, "Loaded")):
-            tl.url = st.get("url") or (st.get("address") or {}).get("url") or \
-                (st.get("addresses") or [{}])[0].get("url")
+            tl.url = (
+                st.get("url") or (st.get("address") or {}).get("url") or (st.get("addresses") or [{}])[0].get("url")
+            )
             tl.internal_url = (st.get("address") or {}).get("url") or tl.url
             tl.complete("ready", tl.url or "")
             tl.outcome = "ready"
         elif ready.get("reason"):
-            tl.note(f"InferenceService not ready: {ready.get('reason')}" + (f": {ready['message']}" if ready.get("message") else ""))
+            tl.note(
+                f"InferenceService not ready: {ready.get('reason')}"
+                + (f": {ready['message']}" if ready.get("message") else "")
+            )
 
     # -- Pods ---------------------------------------------------------------------------------------
     def on_pod(self, pod: dict) -> None:
@@ -190,7 +210,9 @@ class Tracker:
         if sched.get("status") == "False" and sched.get("reason") == "Unschedulable":
             msg = sched.get("message", "")
             tl.advance("scheduled", f"Unschedulable: {msg}")
-            self.unschedulable = diagnose(msg) or Diagnosis(6, "the scheduler cannot place the pod", "see the message", msg)
+            self.unschedulable = diagnose(msg) or Diagnosis(
+                6, "the scheduler cannot place the pod", "see the message", msg
+            )
             self.unschedulable_since = self.unschedulable_since if self.unschedulable_since is not None else tl.now()
             self.check_pending()
             return
@@ -213,9 +235,12 @@ class Tracker:
         elif "terminated" in state or (state.get("waiting") or {}).get("reason") == "CrashLoopBackOff":
             term = state.get("terminated") or (cs.get("lastState") or {}).get("terminated") or {}
             logs = self._logs(pod, STORAGE_INIT, cs, previous=False)
-            diag = diagnose(logs, term.get("message", "")) or Diagnosis(8, "the storage initializer failed",
-                                                                        "check the storage URI and its credentials",
-                                                                        term.get("message", ""))
+            diag = diagnose(logs, term.get("message", "")) or Diagnosis(
+                8,
+                "the storage initializer failed",
+                "check the storage URI and its credentials",
+                term.get("message", ""),
+            )
             tl.fail(diag, "downloading-model")
 
     def _main(self, pod: dict, name: str, cs: dict) -> None:
@@ -224,8 +249,11 @@ class Tracker:
         reason = waiting.get("reason")
         if reason in PULL_ERRORS:
             msg = waiting.get("message") or reason
-            tl.fail(diagnose(msg) or Diagnosis(14, "the runtime image could not be pulled", "check the image and pull secret", msg),
-                    "pulling-image")
+            tl.fail(
+                diagnose(msg)
+                or Diagnosis(14, "the runtime image could not be pulled", "check the image and pull secret", msg),
+                "pulling-image",
+            )
             return
         if reason == "ContainerCreating":
             tl.advance("pulling-image", cs.get("image", ""))
@@ -239,8 +267,16 @@ class Tracker:
             logs = self._logs(name, MAIN, cs, previous=True)
             diag = diagnose(logs, last.get("message", ""))
             if diag or cs.get("restartCount", 0) >= 2:
-                tl.fail(diag or Diagnosis(None, f"the server keeps crashing (exit code {last.get('exitCode')})",
-                                          "read the log lines below", last.get("message", "")), "loading")
+                tl.fail(
+                    diag
+                    or Diagnosis(
+                        None,
+                        f"the server keeps crashing (exit code {last.get('exitCode')})",
+                        "read the log lines below",
+                        last.get("message", ""),
+                    ),
+                    "loading",
+                )
             return
         if "running" in state:
             tl.complete("pulling-image", cs.get("image", ""))
@@ -255,8 +291,11 @@ class Tracker:
         for name, pod in reversed(list(self.pods.items())):
             st = pod.get("status") or {}
             for cs in st.get("initContainerStatuses") or []:
-                if cs.get("name") == STORAGE_INIT and "running" not in (cs.get("state") or {}) \
-                        and (cs.get("state") or {}).get("terminated", {}).get("reason") != "Completed":
+                if (
+                    cs.get("name") == STORAGE_INIT
+                    and "running" not in (cs.get("state") or {})
+                    and (cs.get("state") or {}).get("terminated", {}).get("reason") != "Completed"
+                ):
                     return self._logs(name, STORAGE_INIT, cs, previous=False)
             for cs in st.get("containerStatuses") or []:
                 if cs.get("name") == MAIN and cs.get("restartCount", 0):
@@ -282,12 +321,20 @@ class Tracker:
         if ev.get("type") == "Warning" or reason in ("Pulling", "Pulled", "Scheduled"):
             self.tl.note(f"event {reason}: {msg}")
         if reason == "FailedScheduling" and self.tl.outcome is None:
-            self.unschedulable = diagnose(msg) or Diagnosis(6, "the scheduler cannot place the pod", "see the message", msg)
-            self.unschedulable_since = self.unschedulable_since if self.unschedulable_since is not None else self.tl.now()
+            self.unschedulable = diagnose(msg) or Diagnosis(
+                6, "the scheduler cannot place the pod", "see the message", msg
+            )
+            self.unschedulable_since = (
+                self.unschedulable_since if self.unschedulable_since is not None else self.tl.now()
+            )
             self.check_pending()
 
     def check_pending(self) -> None:
         """Unschedulable is retriable (the autoscaler may add a node); after the grace it is a failure."""
-        if self.unschedulable and self.tl.outcome is None and self.unschedulable_since is not None \
-                and self.tl.now() - self.unschedulable_since >= self.pending_grace:
+        if (
+            self.unschedulable
+            and self.tl.outcome is None
+            and self.unschedulable_since is not None
+            and self.tl.now() - self.unschedulable_since >= self.pending_grace
+        ):
             self.tl.fail(self.unschedulable, "scheduled")

@@ -40,7 +40,9 @@ def ensure_valid(objs: list[dict], crds_dir=None) -> bool:
     """Raise InvalidInputError listing every problem; return whether schemas were checked."""
     found, checked = problems(objs, crds_dir)
     if found:
-        raise InvalidInputError("the rendered manifests are invalid:\n  " + "\n  ".join(found[:20]),
-                                hint="this is an OptiServe bug: please report it with the command you ran",
-                                problems=found)
+        raise InvalidInputError(
+            "the rendered manifests are invalid:\n  " + "\n  ".join(found[:20]),
+            hint="this is an OptiServe bug: please report it with the command you ran",
+            problems=found,
+        )
     return checked

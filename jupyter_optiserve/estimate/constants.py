@@ -13,10 +13,16 @@ from jupyter_optiserve.catalog.yamlio import load_yaml, validate
 from jupyter_optiserve.errors import InvalidInputError
 
 _FRACTION = {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
-_LIMITS = {"type": "object", "required": ["max_num_batched_tokens", "max_num_seqs"],
-           "properties": {"max_num_batched_tokens": {"type": "integer", "minimum": 1},
-                          "max_num_seqs": {"type": "integer", "minimum": 1},
-                          "min_memory_gib": {"type": "number"}, "except": {"type": "array"}}}
+_LIMITS = {
+    "type": "object",
+    "required": ["max_num_batched_tokens", "max_num_seqs"],
+    "properties": {
+        "max_num_batched_tokens": {"type": "integer", "minimum": 1},
+        "max_num_seqs": {"type": "integer", "minimum": 1},
+        "min_memory_gib": {"type": "number"},
+        "except": {"type": "array"},
+    },
+}
 SCHEMA = {
     "type": "object",
     "additionalProperties": {
@@ -30,19 +36,35 @@ SCHEMA = {
                 "block_size": {"type": "integer", "minimum": 1},
                 "gpu_memory_utilization": _FRACTION,
                 "engine": {"enum": ["v0", "v1"]},
-                "scheduler_defaults": {"type": "object", "required": ["other"],
-                                       "properties": {"large": _LIMITS, "other": _LIMITS}},
-                "efficiency": {"type": "object", "properties": {
-                    "gemm_bandwidth": _FRACTION, "attention_prefill_flops": _FRACTION,
-                    "attention_decode_bandwidth": _FRACTION, "link_bandwidth": _FRACTION,
-                    "gemm_flops": {"type": "object", "additionalProperties": _FRACTION}}},
+                "scheduler_defaults": {
+                    "type": "object",
+                    "required": ["other"],
+                    "properties": {"large": _LIMITS, "other": _LIMITS},
+                },
+                "efficiency": {
+                    "type": "object",
+                    "properties": {
+                        "gemm_bandwidth": _FRACTION,
+                        "attention_prefill_flops": _FRACTION,
+                        "attention_decode_bandwidth": _FRACTION,
+                        "link_bandwidth": _FRACTION,
+                        "gemm_flops": {"type": "object", "additionalProperties": _FRACTION},
+                    },
+                },
                 "activation_gib": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
             },
         },
     },
 }
-_REQUIRED = ("block_size", "gpu_memory_utilization", "activation_gib", "scheduler_defaults", "efficiency",
-             "fixed_costs", "chunked_prefill")
+_REQUIRED = (
+    "block_size",
+    "gpu_memory_utilization",
+    "activation_gib",
+    "scheduler_defaults",
+    "efficiency",
+    "fixed_costs",
+    "chunked_prefill",
+)
 
 
 class EngineConstants:
@@ -63,7 +85,11 @@ def version_tuple(v: str) -> tuple:
 def _merge(base: dict, change: dict) -> dict:
     out = dict(base)
     for k, v in change.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) and k != "scheduler_defaults" else v
+        out[k] = (
+            _merge(out[k], v)
+            if isinstance(v, dict) and isinstance(out.get(k), dict) and k != "scheduler_defaults"
+            else v
+        )
     return out
 
 
@@ -80,8 +106,10 @@ def _table() -> dict:
             acc = _merge(acc, row)
             missing = [k for k in _REQUIRED if k not in acc]
             if missing:
-                raise InvalidInputError(f"{path}: the {engine} row since {row['since']} lacks {', '.join(missing)}",
-                                        hint="the first row of an engine must set every constant")
+                raise InvalidInputError(
+                    f"{path}: the {engine} row since {row['since']} lacks {', '.join(missing)}",
+                    hint="the first row of an engine must set every constant",
+                )
             out.append(acc)
         merged[engine] = out
     return merged

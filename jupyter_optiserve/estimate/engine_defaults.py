@@ -31,6 +31,9 @@ def scheduler_defaults(const, acc, max_model_len: int | None = None) -> Schedule
     tokens = chosen["max_num_batched_tokens"]
     if not const.chunked_prefill and max_model_len:
         tokens = max(tokens, max_model_len)  # V0 prefill steps must hold a whole prompt
-    return SchedulerLimits(tokens, chosen["max_num_seqs"],
-                           f"vLLM {const.since}+ defaults ({why}): --max-num-batched-tokens {tokens}, "
-                           f"--max-num-seqs {chosen['max_num_seqs']}")
+    return SchedulerLimits(
+        tokens,
+        chosen["max_num_seqs"],
+        f"vLLM {const.since}+ defaults ({why}): --max-num-batched-tokens {tokens}, "
+        f"--max-num-seqs {chosen['max_num_seqs']}",
+    )

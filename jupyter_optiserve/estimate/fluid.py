@@ -25,11 +25,12 @@ def _flat(x: float) -> dict:
     return {"mean": x, "p50": x, "p90": x, "p99": x}
 
 
-def steady(step_s, limits: EngineLimits, load: Load, fixed: FixedCosts = FixedCosts()) -> SimResult:
+def steady(step_s, limits: EngineLimits, load: Load, fixed: FixedCosts | None = None) -> SimResult:
     isl, osl = load.input_len, max(1, load.output_len)
     budget = limits.max_num_batched_tokens
     slots = limits.kv_capacity_tokens // max(1, isl + osl // 2) if limits.kv_capacity_tokens else 1
     b_max = max(1, min(limits.max_num_seqs, slots))
+    fixed = fixed or FixedCosts()
     front = fixed.http_s + fixed.tokenize_s_per_token * isl
     inbound, outbound = front + fixed.ipc_s, fixed.ipc_s
     ctx = isl + osl / 2
@@ -74,12 +75,28 @@ def steady(step_s, limits: EngineLimits, load: Load, fixed: FixedCosts = FixedCo
         queue = float("inf")  # offered load beyond what can run: the queue grows without bound
     if n:  # the first wave arrives at once: its prompts queue for the budget (1 run in 10)
         burst_steps = n * isl / budget
-        ttft += 0.1 * 0.5 * (burst_steps * step_s(0, 0, budget, budget * isl / 2, max(1, budget // isl))
-                             + n * front)
+        ttft += 0.1 * 0.5 * (burst_steps * step_s(0, 0, budget, budget * isl / 2, max(1, budget // isl)) + n * front)
     ttft += min(queue, 3600.0)
     latency = ttft + (osl - 1) * t_step
     served = x if not (offered and queue == float("inf")) else b_max / ((osl - 1 + pre_steps) * t_step)
-    limit = "" if (n or 0) <= b_max and queue != float("inf") else ("kv_cache" if slots < limits.max_num_seqs else "max_num_seqs")
-    return SimResult(0, _flat(ttft), _flat(t_step), _flat(latency), served * osl, served, b,
-                     min(queue, 3600.0), 0, min(1.0, b * ctx / max(1, limits.kv_capacity_tokens)), 0, 0.0, limit,
-                     {"method": "fluid"})
+    limit = (
+        ""
+        if (n or 0) <= b_max and queue != float("inf")
+        else ("kv_cache" if slots < limits.max_num_seqs else "max_num_seqs")
+    )
+    return SimResult(
+        0,
+        _flat(ttft),
+        _flat(t_step),
+        _flat(latency),
+        served * osl,
+        served,
+        b,
+        min(queue, 3600.0),
+        0,
+        min(1.0, b * ctx / max(1, limits.kv_capacity_tokens)),
+        0,
+        0.0,
+        limit,
+        {"method": "fluid"},
+    )

@@ -122,22 +122,44 @@ def solve_max_model_len(model, kv_bytes: float, tp: int, pp: int, budget_bytes: 
     return lo // block * block
 
 
-_MEMO: "OrderedDict[tuple, tuple]" = OrderedDict()
+_MEMO: OrderedDict[tuple, tuple] = OrderedDict()
 _memo_lock = threading.Lock()
 
 
-def plan_memory(model, acc, prec: Precision, const, tp: int, pp: int, max_model_len: int | None,
-                kv_cache_dtype: str = "auto", utilization: float | None = None,
-                usable_gib: float | None = None, batched_tokens: int = 8192) -> MemoryPlan:
+def plan_memory(
+    model,
+    acc,
+    prec: Precision,
+    const,
+    tp: int,
+    pp: int,
+    max_model_len: int | None,
+    kv_cache_dtype: str = "auto",
+    utilization: float | None = None,
+    usable_gib: float | None = None,
+    batched_tokens: int = 8192,
+) -> MemoryPlan:
     """Memoised like performance.steady_state: one configuration is planned once for all KPIs."""
-    key = (id(model), id(acc), prec.name, id(const), tp, pp, max_model_len, kv_cache_dtype, utilization, usable_gib,
-           batched_tokens)
+    key = (
+        id(model),
+        id(acc),
+        prec.name,
+        id(const),
+        tp,
+        pp,
+        max_model_len,
+        kv_cache_dtype,
+        utilization,
+        usable_gib,
+        batched_tokens,
+    )
     with _memo_lock:
         hit = _MEMO.get(key)
         if hit is not None and hit[0] is model and hit[1] is acc and hit[2] is const:
             return hit[3]
-    plan = _plan_memory(model, acc, prec, const, tp, pp, max_model_len, kv_cache_dtype, utilization, usable_gib,
-                        batched_tokens)
+    plan = _plan_memory(
+        model, acc, prec, const, tp, pp, max_model_len, kv_cache_dtype, utilization, usable_gib, batched_tokens
+    )
     with _memo_lock:
         _MEMO[key] = (model, acc, const, plan)
         if len(_MEMO) > 20_000:
@@ -145,9 +167,19 @@ def plan_memory(model, acc, prec: Precision, const, tp: int, pp: int, max_model_
     return plan
 
 
-def _plan_memory(model, acc, prec: Precision, const, tp: int, pp: int, max_model_len: int | None,
-                 kv_cache_dtype: str, utilization: float | None, usable_gib: float | None,
-                 batched_tokens: int) -> MemoryPlan:
+def _plan_memory(
+    model,
+    acc,
+    prec: Precision,
+    const,
+    tp: int,
+    pp: int,
+    max_model_len: int | None,
+    kv_cache_dtype: str,
+    utilization: float | None,
+    usable_gib: float | None,
+    batched_tokens: int,
+) -> MemoryPlan:
     util = utilization or const.gpu_memory_utilization
     usable = usable_gib if usable_gib is not None else acc.usable_memory_gib
     weights = weight_bytes(model, prec) / (tp * pp) / GIB
@@ -164,5 +196,19 @@ def _plan_memory(model, acc, prec: Precision, const, tp: int, pp: int, max_model
     tokens = int(max(0.0, budget) * GIB // page) * block if page > 0 else 0
     conc = tokens / mml if mml else 0.0
     headroom = usable * (1 - util)
-    return MemoryPlan(usable, util, weights, act, non_torch, graphs, budget, per_token, tokens, mml, fit, conc, headroom,
-                      "fp8" if kv_cache_dtype == "fp8" else "auto")
+    return MemoryPlan(
+        usable,
+        util,
+        weights,
+        act,
+        non_torch,
+        graphs,
+        budget,
+        per_token,
+        tokens,
+        mml,
+        fit,
+        conc,
+        headroom,
+        "fp8" if kv_cache_dtype == "fp8" else "auto",
+    )

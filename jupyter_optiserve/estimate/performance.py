@@ -20,6 +20,7 @@ from jupyter_optiserve.estimate.stepcost import StepCost, compute_path
 @dataclass(frozen=True)
 class Shape:
     """What one replica runs, and the engine limits it runs with."""
+
     model: object
     acc: object
     prec: object
@@ -34,8 +35,9 @@ class Shape:
 
     @functools.cached_property
     def backend(self):
-        return backend_for(self.acc, self.const, compute_path(self.prec, self.mode), self.engine_version,
-                           self.backend_pref)
+        return backend_for(
+            self.acc, self.const, compute_path(self.prec, self.mode), self.engine_version, self.backend_pref
+        )
 
     @functools.cached_property
     def step(self) -> StepCost:
@@ -88,33 +90,65 @@ class Performance:
     def to_dict(self) -> dict:
         ms = lambda d: {k: round(v * 1e3, 2) for k, v in d.items()}  # noqa: E731
         return {
-            "concurrency": self.concurrency, "effective_batch": round(self.batch, 1),
-            "ttft_ms": round(self.ttft_ms, 1), "itl_ms": round(self.itl_ms, 2), "tpot_ms": round(self.itl_ms, 2),
+            "concurrency": self.concurrency,
+            "effective_batch": round(self.batch, 1),
+            "ttft_ms": round(self.ttft_ms, 1),
+            "itl_ms": round(self.itl_ms, 2),
+            "tpot_ms": round(self.itl_ms, 2),
             "request_latency_ms": round(self.request_latency_ms, 1),
-            "output_tokens_per_s": round(self.output_tokens_per_s, 1), "requests_per_s": round(self.requests_per_s, 3),
-            "queue_ms": round(self.queue_ms, 1), "saturated": self.saturated,
-            "ttft_ms_pct": ms(self.ttft_pct), "itl_ms_pct": ms(self.itl_pct),
+            "output_tokens_per_s": round(self.output_tokens_per_s, 1),
+            "requests_per_s": round(self.requests_per_s, 3),
+            "queue_ms": round(self.queue_ms, 1),
+            "saturated": self.saturated,
+            "ttft_ms_pct": ms(self.ttft_pct),
+            "itl_ms_pct": ms(self.itl_pct),
             "request_latency_ms_pct": ms(self.latency_pct),
-            "preemptions": self.preemptions, "kv_peak_fraction": round(self.kv_peak_fraction, 3),
-            "admission_limit": self.admission_limit or None, "protocol": self.protocol,
-            "request_rate": self.rate, "method": self.method,
+            "preemptions": self.preemptions,
+            "kv_peak_fraction": round(self.kv_peak_fraction, 3),
+            "admission_limit": self.admission_limit or None,
+            "protocol": self.protocol,
+            "request_rate": self.rate,
+            "method": self.method,
         }
 
 
 def _performance(r: SimResult, load: Load, replicas: int) -> Performance:
     return Performance(
-        load.concurrency * replicas if not load.rate else 0, r.mean_running,
-        r.ttft["mean"] * 1e3, r.itl["mean"] * 1e3, r.latency["mean"] * 1e3,
-        r.output_tokens_per_s * replicas, r.requests_per_s * replicas, r.mean_queue_s * 1e3,
-        bool(r.admission_limit), r.ttft, r.itl, r.latency, r.preemptions, r.kv_peak_fraction,
-        r.admission_limit, load.protocol, load.rate * replicas if load.rate else None, r.extra.get("method", "simulate"))
+        load.concurrency * replicas if not load.rate else 0,
+        r.mean_running,
+        r.ttft["mean"] * 1e3,
+        r.itl["mean"] * 1e3,
+        r.latency["mean"] * 1e3,
+        r.output_tokens_per_s * replicas,
+        r.requests_per_s * replicas,
+        r.mean_queue_s * 1e3,
+        bool(r.admission_limit),
+        r.ttft,
+        r.itl,
+        r.latency,
+        r.preemptions,
+        r.kv_peak_fraction,
+        r.admission_limit,
+        load.protocol,
+        load.rate * replicas if load.rate else None,
+        r.extra.get("method", "simulate"),
+    )
 
 
 METHODS = ("simulate", "fluid")
 
 
-def run(s: Shape, isl: int, osl: int, concurrency: int = 1, replicas: int = 1, rate: float | None = None,
-        prefix_len: int = 0, requests: int = 0, method: str = "simulate") -> Performance:
+def run(
+    s: Shape,
+    isl: int,
+    osl: int,
+    concurrency: int = 1,
+    replicas: int = 1,
+    rate: float | None = None,
+    prefix_len: int = 0,
+    requests: int = 0,
+    method: str = "simulate",
+) -> Performance:
     """Closed loop with ``concurrency`` clients spread over the replicas, or open loop at ``rate``
     requests/s (split evenly). ``method``: the step-level simulation, or the fluid model that
     screens candidates fast."""
@@ -135,9 +169,22 @@ def run(s: Shape, isl: int, osl: int, concurrency: int = 1, replicas: int = 1, r
 
 def _add_wait(r: SimResult, wait_s: float) -> SimResult:
     shift = lambda d: {k: v + wait_s for k, v in d.items()}  # noqa: E731
-    return SimResult(r.requests, shift(r.ttft), r.itl, shift(r.latency), r.output_tokens_per_s, r.requests_per_s,
-                     r.mean_running, r.mean_queue_s + wait_s, r.preemptions, r.kv_peak_fraction, r.steps,
-                     r.duration_s, r.admission_limit or "max_num_seqs", r.extra)
+    return SimResult(
+        r.requests,
+        shift(r.ttft),
+        r.itl,
+        shift(r.latency),
+        r.output_tokens_per_s,
+        r.requests_per_s,
+        r.mean_running,
+        r.mean_queue_s + wait_s,
+        r.preemptions,
+        r.kv_peak_fraction,
+        r.steps,
+        r.duration_s,
+        r.admission_limit or "max_num_seqs",
+        r.extra,
+    )
 
 
 def curve(s: Shape, isl: int, osl: int, replicas: int, points=(1, 2, 4, 8, 16, 32, 64, 128, 256)) -> list[dict]:

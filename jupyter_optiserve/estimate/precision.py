@@ -15,9 +15,9 @@ from jupyter_optiserve.errors import InvalidInputError
 
 @dataclass(frozen=True)
 class Precision:
-    name: str            # canonical: bf16 fp16 fp8 int8 int4 nvfp4 mxfp4
+    name: str  # canonical: bf16 fp16 fp8 int8 int4 nvfp4 mxfp4
     weight_bytes: float  # per quantized parameter, scales included
-    compute: str         # tensor-core path when native: bf16 | fp8 | int8 | fp4
+    compute: str  # tensor-core path when native: bf16 | fp8 | int8 | fp4
     quantized: bool
     vllm_quantization: str | None = None  # --quantization value for on-the-fly quantization
 
@@ -36,16 +36,37 @@ PRECISIONS = {
 }
 
 ALIASES = {
-    "bfloat16": "bf16", "float16": "fp16", "half": "fp16",
-    "w8a8": "int8", "w8a8-int8": "int8", "int8-w8a8": "int8",
-    "fp8-dynamic": "fp8", "fp8-block": "fp8", "w8a8-fp8": "fp8", "fp8-static": "fp8",
-    "w4a16": "int4", "int4-w4a16": "int4", "awq": "int4", "gptq": "int4", "int4_awq": "int4",
-    "fp4": "nvfp4", "w4a4": "nvfp4",
+    "bfloat16": "bf16",
+    "float16": "fp16",
+    "half": "fp16",
+    "w8a8": "int8",
+    "w8a8-int8": "int8",
+    "int8-w8a8": "int8",
+    "fp8-dynamic": "fp8",
+    "fp8-block": "fp8",
+    "w8a8-fp8": "fp8",
+    "fp8-static": "fp8",
+    "w4a16": "int4",
+    "int4-w4a16": "int4",
+    "awq": "int4",
+    "gptq": "int4",
+    "int4_awq": "int4",
+    "fp4": "nvfp4",
+    "w4a4": "nvfp4",
 }
 
 # Variant scheme (model-variants.csv) -> canonical precision
-SCHEME_PRECISION = {"fp8": "fp8", "fp8-dynamic": "fp8", "fp8-block": "fp8", "w8a8": "int8", "w4a16": "int4",
-                    "nvfp4": "nvfp4", "mxfp4": "mxfp4", "none": None, "sparse-2of4": None}
+SCHEME_PRECISION = {
+    "fp8": "fp8",
+    "fp8-dynamic": "fp8",
+    "fp8-block": "fp8",
+    "w8a8": "int8",
+    "w4a16": "int4",
+    "nvfp4": "nvfp4",
+    "mxfp4": "mxfp4",
+    "none": None,
+    "sparse-2of4": None,
+}
 
 
 @functools.lru_cache(maxsize=64)
@@ -53,14 +74,16 @@ def parse(name: str) -> Precision:
     key = str(name).strip().lower().replace("_", "-")
     key = ALIASES.get(key, key)
     if key not in PRECISIONS:
-        raise InvalidInputError(f"--precision '{name}' is not known",
-                                hint="use bf16, fp16, fp8, int8, int4 (or a scheme: w4a16, w8a8, fp8-dynamic, nvfp4, mxfp4)")
+        raise InvalidInputError(
+            f"--precision '{name}' is not known",
+            hint="use bf16, fp16, fp8, int8, int4 (or a scheme: w4a16, w8a8, fp8-dynamic, nvfp4, mxfp4)",
+        )
     return PRECISIONS[key]
 
 
 @dataclass(frozen=True)
 class Support:
-    mode: str   # native | weight-only | fp16-fallback | unsupported
+    mode: str  # native | weight-only | fp16-fallback | unsupported
     note: str = ""
 
     @property
@@ -101,9 +124,14 @@ def _nvidia(acc, p: str, moe: bool) -> Support:
         if cc >= 8.9:
             return Support("native")
         if moe and cc >= 7.5:
-            return Support("unsupported", f"FP8 MoE checkpoints need native FP8 (compute capability 8.9+); {name} has none")
+            return Support(
+                "unsupported", f"FP8 MoE checkpoints need native FP8 (compute capability 8.9+); {name} has none"
+            )
         if cc >= 7.5:
-            return Support("weight-only", f"{name} has no FP8 tensor cores: runs as W8A16 via FP8 Marlin (memory saving, no compute speed-up)")
+            return Support(
+                "weight-only",
+                f"{name} has no FP8 tensor cores: runs as W8A16 via FP8 Marlin (memory saving, no compute speed-up)",
+            )
         return Support("unsupported", f"FP8 needs compute capability 7.5+ (Marlin) or 8.9+ (native); {name} is too old")
     if p == "int8":
         if cc >= 10.0:

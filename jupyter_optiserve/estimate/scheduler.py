@@ -46,19 +46,19 @@ class EngineLimits:
 
 @dataclass(frozen=True)
 class FixedCosts:
-    http_s: float = 0.002           # HTTP request parse + response start (OpenAI server, serial)
+    http_s: float = 0.002  # HTTP request parse + response start (OpenAI server, serial)
     tokenize_s_per_token: float = 1e-6
-    ipc_s: float = 0.001            # API server <-> engine core, each way
+    ipc_s: float = 0.001  # API server <-> engine core, each way
 
 
 @dataclass(frozen=True)
 class Load:
     input_len: int
     output_len: int
-    concurrency: int = 1            # closed loop: clients
-    rate: float | None = None       # open loop: requests per second (Poisson)
-    requests: int = 0               # 0: chosen from the protocol
-    prefix_len: int = 0             # tokens every prompt shares (hits only with prefix caching)
+    concurrency: int = 1  # closed loop: clients
+    rate: float | None = None  # open loop: requests per second (Poisson)
+    requests: int = 0  # 0: chosen from the protocol
+    prefix_len: int = 0  # tokens every prompt shares (hits only with prefix caching)
     # Lengths vary uniformly in [1-spread, 1+spread] x mean. Real "fixed-length" benchmark runs
     # still differ by a few tokens per request (synthetic text re-tokenized, early EOS), which is
     # what keeps closed-loop clients from staying in lock-step forever (docs/estimation.md).
@@ -87,6 +87,7 @@ def _stats(vals: list[float]) -> dict:
 @dataclass
 class SimResult:
     """Seconds and tokens as a benchmark client would report them."""
+
     requests: int
     ttft: dict
     itl: dict
@@ -99,7 +100,7 @@ class SimResult:
     kv_peak_fraction: float
     steps: int
     duration_s: float
-    admission_limit: str = ""       # what kept requests waiting: "max_num_seqs", "kv_cache" or ""
+    admission_limit: str = ""  # what kept requests waiting: "max_num_seqs", "kv_cache" or ""
     extra: dict = field(default_factory=dict)
 
 
@@ -124,8 +125,9 @@ def _lengths(load: Load, n: int) -> tuple[list[int], list[int]]:
 MAX_STEPS = 60_000  # a run that thrashes (KV far too small for the load) stops here, reported as such
 
 
-def simulate(step_s, limits: EngineLimits, load: Load, fixed: FixedCosts = FixedCosts(),
-             max_steps: int = MAX_STEPS) -> SimResult:
+def simulate(
+    step_s, limits: EngineLimits, load: Load, fixed: FixedCosts = FixedCosts(), max_steps: int = MAX_STEPS
+) -> SimResult:
     """Run the load against one replica; ``step_s(decodes, ctx_sum, prefill_tokens, prefill_work,
     prefill_seqs)`` gives one step's seconds."""
     n = load.requests or default_requests(load)
@@ -159,7 +161,7 @@ def simulate(step_s, limits: EngineLimits, load: Load, fixed: FixedCosts = Fixed
 
     M, max_seqs, block = limits.max_num_batched_tokens, limits.max_num_seqs, limits.block_size
     cap = limits.kv_capacity_tokens
-    prompt = list(isl)                          # tokens to compute before decoding (grows on preemption)
+    prompt = list(isl)  # tokens to compute before decoding (grows on preemption)
     computed = [0] * n
     generated = [0] * n
     first = [math.inf] * n
@@ -168,17 +170,17 @@ def simulate(step_s, limits: EngineLimits, load: Load, fixed: FixedCosts = Fixed
     prefix_ready = False
 
     waiting: deque[int] = deque()
-    prefilling: list[int] = []                  # running, prompt partly computed (admission order)
-    running_order: list[int] = []               # all running, admission order (victims from the end)
+    prefilling: list[int] = []  # running, prompt partly computed (admission order)
+    running_order: list[int] = []  # all running, admission order (victims from the end)
     in_decode = [False] * n
-    dec_heap: list[tuple[int, int]] = []        # (finish clock, id)
-    dec_start = [0] * n                         # decode clock when decoding (re)started
-    dec_base = [0] * n                          # tokens held when decoding (re)started
-    dec_gen0 = [0] * n                          # tokens generated when decoding (re)started
+    dec_heap: list[tuple[int, int]] = []  # (finish clock, id)
+    dec_start = [0] * n  # decode clock when decoding (re)started
+    dec_base = [0] * n  # tokens held when decoding (re)started
+    dec_gen0 = [0] * n  # tokens generated when decoding (re)started
     n_dec = 0
-    s_base = 0                                  # sum of dec_base over decoders
-    s_start = 0                                 # sum of dec_start over decoders
-    clock = 0                                   # decode steps so far
+    s_base = 0  # sum of dec_base over decoders
+    s_start = 0  # sum of dec_start over decoders
+    clock = 0  # decode steps so far
     t = 0.0
     finished = 0
     steps = 0
@@ -358,6 +360,18 @@ def simulate(step_s, limits: EngineLimits, load: Load, fixed: FixedCosts = Fixed
     span = max(end - start, 1e-9)
     tokens = sum(osl[i] for i in ids)
     limit = max(limit_hits, key=limit_hits.get) if any(limit_hits.values()) else ""
-    return SimResult(len(ids), _stats(ttft), _stats(itl), _stats(lat), tokens / span, len(ids) / span,
-                     busy_batch_time / max(t, 1e-9), queue_wait / max(1, len(ids)), preemptions,
-                     kv_peak / cap if cap else 0.0, steps, span, limit)
+    return SimResult(
+        len(ids),
+        _stats(ttft),
+        _stats(itl),
+        _stats(lat),
+        tokens / span,
+        len(ids) / span,
+        busy_batch_time / max(t, 1e-9),
+        queue_wait / max(1, len(ids)),
+        preemptions,
+        kv_peak / cap if cap else 0.0,
+        steps,
+        span,
+        limit,
+    )

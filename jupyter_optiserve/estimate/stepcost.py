@@ -125,8 +125,9 @@ class StepCost:
         x0, x1 = GRID[i - 1], GRID[i]
         return table[i - 1] + (table[i] - table[i - 1]) * (x - x0) / (x1 - x0)
 
-    def step_s(self, decodes: int, ctx_sum: float, prefill_tokens: int, prefill_work: float,
-               prefill_seqs: int = 0) -> float:
+    def step_s(
+        self, decodes: int, ctx_sum: float, prefill_tokens: int, prefill_work: float, prefill_seqs: int = 0
+    ) -> float:
         """One step: ``decodes`` sequences decoding over ``ctx_sum`` cached tokens in all, plus
         ``prefill_tokens`` prompt tokens whose causal query-key pairs total ``prefill_work``."""
         tokens = decodes + prefill_tokens

@@ -21,13 +21,30 @@ __all__ = ["detect", "detect_local", "Inventory", "LocalInfo", "LocalGPU", "Loca
 def detect_local(nvml=None, catalog=None, cpu_root: str = "/") -> LocalInfo:
     catalog = catalog or load_catalog()
     res = read_local_gpus(nvml, catalog)
-    return LocalInfo(gpus=res.gpus, nvml_available=res.available, nvml_reason=res.reason,
-                     driver_version=res.driver_version, cuda_version=res.cuda_version, cpu=detect_cpu(cpu_root))
+    return LocalInfo(
+        gpus=res.gpus,
+        nvml_available=res.available,
+        nvml_reason=res.reason,
+        driver_version=res.driver_version,
+        cuda_version=res.cuda_version,
+        cpu=detect_cpu(cpu_root),
+    )
 
 
-def detect(kubeconfig: str | None = None, context: str | None = None, namespace: str | None = None, *,
-           cluster: bool = True, accelerator: str | None = None, gpus: int | None = None, timeout: float = 5.0,
-           nvml=None, catalog=None, connection=None, cpu_root: str = "/") -> Inventory:
+def detect(
+    kubeconfig: str | None = None,
+    context: str | None = None,
+    namespace: str | None = None,
+    *,
+    cluster: bool = True,
+    accelerator: str | None = None,
+    gpus: int | None = None,
+    timeout: float = 5.0,
+    nvml=None,
+    catalog=None,
+    connection=None,
+    cpu_root: str = "/",
+) -> Inventory:
     """The inventory. ``connection`` reuses an open ``KubeConnection``; ``nvml`` injects a pynvml."""
     from jupyter_optiserve.kube.client import connect
 

@@ -14,8 +14,14 @@ from jupyter_optiserve.errors import NotFoundError, OptiServeError, PermissionDe
 from jupyter_optiserve.hardware.inventory import Pool, Quota
 from jupyter_optiserve.hardware.nodes import capacity_key, has_accelerators, pools_from_nodes
 from jupyter_optiserve.hardware.quota import quota_from_objects
-from jupyter_optiserve.hardware.rhoai import (APP_NAMESPACES, PRODUCT_LABELS, pools_from_profile, read_profiles,
-                                              read_template_accelerators, template_pools)
+from jupyter_optiserve.hardware.rhoai import (
+    APP_NAMESPACES,
+    PRODUCT_LABELS,
+    pools_from_profile,
+    read_profiles,
+    read_template_accelerators,
+    template_pools,
+)
 from jupyter_optiserve.kube.access import Rule, check_access, grant_hint, whoami
 from jupyter_optiserve.kube.client import Identity
 
@@ -40,14 +46,17 @@ def _items(body: dict) -> list[dict]:
 def detect_cluster(conn, catalog) -> ClusterFacts:
     """Raises ClusterUnreachableError (at the first call) when the cluster does not answer."""
     ns = conn.namespace
-    want = {"nodes": Rule("list", "nodes", cluster_wide=True), "pods": Rule("list", "pods", cluster_wide=True),
-            "profiles": Rule("list", "hardwareprofiles", "infrastructure.opendatahub.io",
-                             namespace=APP_NAMESPACES[0]),
-            "quota": Rule("list", "resourcequotas", namespace=ns)}
+    want = {
+        "nodes": Rule("list", "nodes", cluster_wide=True),
+        "pods": Rule("list", "pods", cluster_wide=True),
+        "profiles": Rule("list", "hardwareprofiles", "infrastructure.opendatahub.io", namespace=APP_NAMESPACES[0]),
+        "quota": Rule("list", "resourcequotas", namespace=ns),
+    }
     allowed = check_access(conn, list(want.values()))
     ok = {k: allowed[r] for k, r in want.items()}
-    facts = ClusterFacts(pools=[], quota=Quota(namespace=ns, readable=None),
-                         access={r.describe(ns): allowed[r] for r in want.values()})
+    facts = ClusterFacts(
+        pools=[], quota=Quota(namespace=ns, readable=None), access={r.describe(ns): allowed[r] for r in want.values()}
+    )
 
     def read(key, fn, *args, **kw):
         if ok[key] is False:
@@ -62,8 +71,9 @@ def detect_cluster(conn, catalog) -> ClusterFacts:
             facts.missing.append(want[key])
             return None
         except NotFoundError:  # an aggregated API or a restricted proxy may not serve it: degrade, like a 403
-            facts.notes.append(f"{key}: the API server does not serve {want[key].resource} here (404); "
-                               "inventory without it")
+            facts.notes.append(
+                f"{key}: the API server does not serve {want[key].resource} here (404); inventory without it"
+            )
             return None
 
     nodes = read("nodes", conn.core.list_node)
@@ -71,16 +81,23 @@ def detect_cluster(conn, catalog) -> ClusterFacts:
     node_pools: list[Pool] = []
     if nodes is not None:
         # Finished pods hold nothing; the server filters them out (the parser checks again).
-        pods = read("pods", conn.core.list_pod_for_all_namespaces,
-                    field_selector="status.phase!=Succeeded,status.phase!=Failed") \
-            if any(map(has_accelerators, nodes)) else []
+        pods = (
+            read(
+                "pods",
+                conn.core.list_pod_for_all_namespaces,
+                field_selector="status.phase!=Succeeded,status.phase!=Failed",
+            )
+            if any(map(has_accelerators, nodes))
+            else []
+        )
         node_pools = pools_from_nodes(nodes, pods, catalog)
 
     namespaces = list(dict.fromkeys([*APP_NAMESPACES, ns]))
     profiles, profile_notes, denied = read_profiles(conn, namespaces)
     facts.notes += profile_notes
-    profile_pools = sorted((p for obj, src in profiles for p in pools_from_profile(obj, catalog, src)),
-                           key=capacity_key)
+    profile_pools = sorted(
+        (p for obj, src in profiles for p in pools_from_profile(obj, catalog, src)), key=capacity_key
+    )
 
     if node_pools:
         facts.pools = node_pools
@@ -95,8 +112,9 @@ def detect_cluster(conn, catalog) -> ClusterFacts:
     if quotas is not None:
         facts.quota = quota_from_objects(ns, quotas)
     else:
-        facts.quota = Quota(namespace=ns, readable=False,
-                            notes=[f"ResourceQuotas in {ns} are not readable: GPU quota unknown"])
+        facts.quota = Quota(
+            namespace=ns, readable=False, notes=[f"ResourceQuotas in {ns} are not readable: GPU quota unknown"]
+        )
 
     _explain(conn, facts, nodes, pods, ok, denied, bool(node_pools), bool(profile_pools))
     _apply_quota(facts.pools, facts.quota)
@@ -113,8 +131,10 @@ def _attach_profiles(node_pools: list[Pool], profile_pools: list[Pool], notes: l
             np.tolerations += [t for t in pp.tolerations if t not in np.tolerations]
             np.notes.append(f"hardware profile {pp.profile} targets this pool: its tolerations are included")
         if not hits:
-            notes.append(f"{pp.source} {pp.profile} ({pp.product}) matches no GPU node right now "
-                         f"(absent, or nodes autoscaled to zero)")
+            notes.append(
+                f"{pp.source} {pp.profile} ({pp.product}) matches no GPU node right now "
+                f"(absent, or nodes autoscaled to zero)"
+            )
 
 
 def _selects(profile: Pool, pool: Pool) -> bool:
@@ -126,8 +146,9 @@ def _selects(profile: Pool, pool: Pool) -> bool:
     return profile.accelerator is None or profile.accelerator == pool.accelerator
 
 
-def _explain(conn, facts: ClusterFacts, nodes, pods, ok: dict, denied: list[Rule], have_nodes: bool,
-             have_profiles: bool) -> None:
+def _explain(
+    conn, facts: ClusterFacts, nodes, pods, ok: dict, denied: list[Rule], have_nodes: bool, have_profiles: bool
+) -> None:
     ident = conn.identity
     if facts.missing and (ident is None or not ident.name):
         ident = facts.identity or whoami(conn) or _identity_from_denial(conn, facts.missing) or ident
@@ -139,38 +160,52 @@ def _explain(conn, facts: ClusterFacts, nodes, pods, ok: dict, denied: list[Rule
     src = facts.pools[0].source if facts.pools else None
     if nodes is None:
         if src:
-            facts.notes.append(f"nodes: {who} may not list nodes, so GPU pools come from {src} objects (GPU model "
-                               f"from the profile; node count and free GPUs unknown); see `grant`")
+            facts.notes.append(
+                f"nodes: {who} may not list nodes, so GPU pools come from {src} objects (GPU model "
+                f"from the profile; node count and free GPUs unknown); see `grant`"
+            )
             for p in facts.pools:
                 p.grant = facts.grant
         else:
-            facts.notes.append(f"nodes: {who} may not list nodes and no hardware profile, accelerator profile "
-                               f"or runtime template names an accelerator; see `grant`, or pass --accelerator")
+            facts.notes.append(
+                f"nodes: {who} may not list nodes and no hardware profile, accelerator profile "
+                f"or runtime template names an accelerator; see `grant`, or pass --accelerator"
+            )
     elif not have_nodes:
-        facts.notes.append("nodes: no node offers nvidia.com/gpu, amd.com/gpu, habana.ai/gaudi or a MIG slice" +
-                           (f"; pools below come from {src} objects (nodes may be autoscaled from zero)"
-                            if have_profiles else ""))
+        facts.notes.append(
+            "nodes: no node offers nvidia.com/gpu, amd.com/gpu, habana.ai/gaudi or a MIG slice"
+            + (f"; pools below come from {src} objects (nodes may be autoscaled from zero)" if have_profiles else "")
+        )
         if not facts.pools:
-            facts.notes.append("cluster: no accelerator in nodes, hardware profiles, accelerator profiles or "
-                               "runtime templates: CPU serving only, or pass --accelerator")
+            facts.notes.append(
+                "cluster: no accelerator in nodes, hardware profiles, accelerator profiles or "
+                "runtime templates: CPU serving only, or pass --accelerator"
+            )
     elif pods is None:
-        facts.notes.append(f"pods: {who} may not list pods in all namespaces, so free GPUs are unknown "
-                           f"(allocatable shown); see `grant`")
+        facts.notes.append(
+            f"pods: {who} may not list pods in all namespaces, so free GPUs are unknown "
+            f"(allocatable shown); see `grant`"
+        )
     if ok["quota"] is False:
         facts.notes.append(f"quota: {who} may not list ResourceQuotas in {conn.namespace}; see `grant`")
     if any(r.resource == "hardwareprofiles" for r in denied):
-        facts.notes.append("hardware profiles: not readable in " +
-                           ", ".join(sorted({r.namespace for r in denied if r.namespace})) + "; see `grant`")
+        facts.notes.append(
+            "hardware profiles: not readable in "
+            + ", ".join(sorted({r.namespace for r in denied if r.namespace}))
+            + "; see `grant`"
+        )
     if facts.pools and facts.pools[0].source == "runtime-template":
-        facts.notes.append("accelerator model unknown: only the runtimes' recommended accelerator resources "
-                           "were found")
+        facts.notes.append("accelerator model unknown: only the runtimes' recommended accelerator resources were found")
 
 
 def _identity_from_denial(conn, rules: list[Rule]) -> Identity | None:
     """Who we are, from the API server's own 403 message ("User \"x\" cannot list ..."): one small
     read of something SSAR already said is denied. Used when SelfSubjectReview is unavailable."""
-    probes = {"nodes": (conn.core.list_node, ()), "pods": (conn.core.list_pod_for_all_namespaces, ()),
-              "resourcequotas": (conn.core.list_namespaced_resource_quota, (conn.namespace,))}
+    probes = {
+        "nodes": (conn.core.list_node, ()),
+        "pods": (conn.core.list_pod_for_all_namespaces, ()),
+        "resourcequotas": (conn.core.list_namespaced_resource_quota, (conn.namespace,)),
+    }
     for r in rules:
         if r.group == "" and r.resource in probes:
             fn, args = probes[r.resource]
@@ -188,5 +223,7 @@ def _apply_quota(pools: list[Pool], quota: Quota) -> None:
     for p in pools:
         rem = quota.remaining(p.resource_name) if p.resource_name else None
         if rem is not None and (p.gpus_per_node or 1) > rem:
-            p.notes.append(f"quota in {quota.namespace} leaves {rem:g} {p.resource_name}: a deployment needing "
-                           f"more will not be admitted")
+            p.notes.append(
+                f"quota in {quota.namespace} leaves {rem:g} {p.resource_name}: a deployment needing "
+                f"more will not be admitted"
+            )

@@ -12,10 +12,21 @@ from pathlib import Path
 
 from jupyter_optiserve.hardware.inventory import LocalCPU
 
-GIB = 1024 ** 3
+GIB = 1024**3
 # Flags worth reporting (as /proc/cpuinfo spells them); "asimd" is Arm NEON.
-ISA_FLAGS = ("avx2", "avx512f", "avx512_bf16", "avx512_vnni", "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8",
-             "asimd", "sve", "sve2")
+ISA_FLAGS = (
+    "avx2",
+    "avx512f",
+    "avx512_bf16",
+    "avx512_vnni",
+    "avx512_fp16",
+    "amx_tile",
+    "amx_bf16",
+    "amx_int8",
+    "asimd",
+    "sve",
+    "sve2",
+)
 
 
 def parse_cpuinfo(text: str) -> tuple[str | None, set[str]]:
@@ -101,6 +112,14 @@ def detect_cpu(root: str | Path = "/", arch: str | None = None) -> LocalCPU:
     if arch.lower() in ("aarch64", "arm64") and "asimd" in flags:
         flags = flags | {"neon"}
     isa = [f for f in (*ISA_FLAGS, "neon") if f in flags]
-    return LocalCPU(arch=arch, model=model, cores=cores, cpu_limit=cpu_limit, memory_total_gib=total,
-                    memory_available_gib=avail, memory_limit_gib=mem_limit, isa=isa,
-                    accelerator=cpu_accelerator_id(arch, flags))
+    return LocalCPU(
+        arch=arch,
+        model=model,
+        cores=cores,
+        cpu_limit=cpu_limit,
+        memory_total_gib=total,
+        memory_available_gib=avail,
+        memory_limit_gib=mem_limit,
+        isa=isa,
+        accelerator=cpu_accelerator_id(arch, flags),
+    )

@@ -40,13 +40,23 @@ class LocalGPU:
         return bool(self.other_processes)
 
     def to_dict(self) -> dict:
-        return {"index": self.index, "name": self.name, "accelerator": self.accelerator,
-                "pci_device_id": self.pci_device_id, "memory_total_gib": _gib(self.memory_total_gib),
-                "memory_free_gib": _gib(self.memory_free_gib), "memory_used_gib": _gib(self.memory_used_gib),
-                "compute_capability": self.compute_capability, "mig_enabled": self.mig_enabled,
-                "mig_instances": self.mig_instances, "nvlink_links_active": self.nvlink_links_active,
-                "shared": self.shared, "other_processes": self.other_processes,
-                "unknown": self.accelerator is None, "notes": self.notes}
+        return {
+            "index": self.index,
+            "name": self.name,
+            "accelerator": self.accelerator,
+            "pci_device_id": self.pci_device_id,
+            "memory_total_gib": _gib(self.memory_total_gib),
+            "memory_free_gib": _gib(self.memory_free_gib),
+            "memory_used_gib": _gib(self.memory_used_gib),
+            "compute_capability": self.compute_capability,
+            "mig_enabled": self.mig_enabled,
+            "mig_instances": self.mig_instances,
+            "nvlink_links_active": self.nvlink_links_active,
+            "shared": self.shared,
+            "other_processes": self.other_processes,
+            "unknown": self.accelerator is None,
+            "notes": self.notes,
+        }
 
 
 @dataclass
@@ -62,10 +72,17 @@ class LocalCPU:
     accelerator: str | None  # catalog CPU entry (cpu-x86-amx, ...)
 
     def to_dict(self) -> dict:
-        return {"arch": self.arch, "model": self.model, "cores": self.cores, "cpu_limit": self.cpu_limit,
-                "memory_total_gib": _gib(self.memory_total_gib),
-                "memory_available_gib": _gib(self.memory_available_gib),
-                "memory_limit_gib": _gib(self.memory_limit_gib), "isa": self.isa, "accelerator": self.accelerator}
+        return {
+            "arch": self.arch,
+            "model": self.model,
+            "cores": self.cores,
+            "cpu_limit": self.cpu_limit,
+            "memory_total_gib": _gib(self.memory_total_gib),
+            "memory_available_gib": _gib(self.memory_available_gib),
+            "memory_limit_gib": _gib(self.memory_limit_gib),
+            "isa": self.isa,
+            "accelerator": self.accelerator,
+        }
 
 
 @dataclass
@@ -78,10 +95,14 @@ class LocalInfo:
     cpu: LocalCPU | None = None
 
     def to_dict(self) -> dict:
-        return {"gpu_count": len(self.gpus), "gpus": [g.to_dict() for g in self.gpus],
-                "nvml": {"available": self.nvml_available, "reason": self.nvml_reason},
-                "driver_version": self.driver_version, "cuda_version": self.cuda_version,
-                "cpu": self.cpu.to_dict() if self.cpu else None}
+        return {
+            "gpu_count": len(self.gpus),
+            "gpus": [g.to_dict() for g in self.gpus],
+            "nvml": {"available": self.nvml_available, "reason": self.nvml_reason},
+            "driver_version": self.driver_version,
+            "cuda_version": self.cuda_version,
+            "cpu": self.cpu.to_dict() if self.cpu else None,
+        }
 
 
 @dataclass
@@ -118,16 +139,29 @@ class Pool:
 
     def to_dict(self) -> dict:
         return {
-            "accelerator": self.accelerator, "product": self.product, "vendor": self.vendor,
-            "memory_gib": _gib(self.memory_gib), "gpus_per_node": self.gpus_per_node, "nodes": self.nodes,
-            "free_gpus": self.free_gpus, "tolerations": self.tolerations, "node_selector": self.node_selector,
-            "source": self.source, "resource_name": self.resource_name,
+            "accelerator": self.accelerator,
+            "product": self.product,
+            "vendor": self.vendor,
+            "memory_gib": _gib(self.memory_gib),
+            "gpus_per_node": self.gpus_per_node,
+            "nodes": self.nodes,
+            "free_gpus": self.free_gpus,
+            "tolerations": self.tolerations,
+            "node_selector": self.node_selector,
+            "source": self.source,
+            "resource_name": self.resource_name,
             "max_free_gpus_per_node": self.max_free_gpus_per_node,
-            "compute_capability": self.compute_capability, "mig": self.mig, "sharing": self.sharing,
-            "max_tensor_parallel": self.max_tensor_parallel, "counts": self.counts, "profile": self.profile,
-            "node_names": self.node_names, "unknown": self.unknown,
+            "compute_capability": self.compute_capability,
+            "mig": self.mig,
+            "sharing": self.sharing,
+            "max_tensor_parallel": self.max_tensor_parallel,
+            "counts": self.counts,
+            "profile": self.profile,
+            "node_names": self.node_names,
+            "unknown": self.unknown,
             "estimated_accelerator": self.accelerator_obj.id if self.accelerator_obj is not None else None,
-            "notes": self.notes, "grant": self.grant,
+            "notes": self.notes,
+            "grant": self.grant,
         }
 
 
@@ -142,13 +176,20 @@ class Quota:
 
     def remaining(self, resource_name: str) -> float | None:
         """Smallest remaining amount over ``requests.<r>``, ``limits.<r>`` and ``<r>``; None if unlimited."""
-        vals = [self.resources[k]["remaining"] for k in (f"requests.{resource_name}", f"limits.{resource_name}",
-                                                          resource_name) if k in self.resources]
+        vals = [
+            self.resources[k]["remaining"]
+            for k in (f"requests.{resource_name}", f"limits.{resource_name}", resource_name)
+            if k in self.resources
+        ]
         return min(vals) if vals else None
 
     def to_dict(self) -> dict:
-        return {"namespace": self.namespace, "readable": self.readable, "resources": self.resources,
-                "notes": self.notes}
+        return {
+            "namespace": self.namespace,
+            "readable": self.readable,
+            "resources": self.resources,
+            "notes": self.notes,
+        }
 
 
 @dataclass
@@ -167,6 +208,12 @@ class Inventory:
         return self.pools[0] if self.pools else None
 
     def to_dict(self) -> dict:
-        return {"local": self.local.to_dict(), "pools": [p.to_dict() for p in self.pools],
-                "quota": self.quota.to_dict(), "notes": self.notes, "cluster": self.cluster,
-                "access": self.access, "grant": self.grant}
+        return {
+            "local": self.local.to_dict(),
+            "pools": [p.to_dict() for p in self.pools],
+            "quota": self.quota.to_dict(),
+            "notes": self.notes,
+            "cluster": self.cluster,
+            "access": self.access,
+            "grant": self.grant,
+        }

@@ -77,8 +77,11 @@ def tolerations_for(taints: list[dict]) -> list[dict]:
         key = t.get("key", "")
         if t.get("effect") not in ("NoSchedule", "NoExecute") or key.startswith(_TRANSIENT_TAINTS):
             continue
-        tol = {"key": key, "operator": "Equal", "value": t["value"], "effect": t["effect"]} if t.get("value") \
+        tol = (
+            {"key": key, "operator": "Equal", "value": t["value"], "effect": t["effect"]}
+            if t.get("value")
             else {"key": key, "operator": "Exists", "effect": t["effect"]}
+        )
         if tol not in out:
             out.append(tol)
     return out
@@ -95,44 +98,93 @@ def _offers(node: dict) -> list[dict]:
         strategy = labels.get("nvidia.com/gpu.sharing-strategy")
         if not strategy or strategy == "none":
             strategy = "time-slicing" if replicas > 1 or (product or "").upper().endswith("-SHARED") else None
-        mig_single = re.search(r"-MIG-(.+)$", product or "") if labels.get("nvidia.com/mig.strategy") == "single" \
-            or "-MIG-" in (product or "") else None
+        mig_single = (
+            re.search(r"-MIG-(.+)$", product or "")
+            if labels.get("nvidia.com/mig.strategy") == "single" or "-MIG-" in (product or "")
+            else None
+        )
         major, minor = labels.get("nvidia.com/gpu.compute.major"), labels.get("nvidia.com/gpu.compute.minor")
-        out.append({"resource": GPU, "vendor": "nvidia", "product": product, "count": int(quantity(alloc[GPU])),
-                    "memory_mib": _int(labels.get("nvidia.com/gpu.memory")),
-                    "cc": f"{major}.{minor}" if major and minor else None,
-                    "sharing": {"strategy": strategy, "replicas": replicas,
-                                "physical_gpus": _int(labels.get("nvidia.com/gpu.count"))} if strategy else None,
-                    "mig": {"profile": mig_single.group(1).removesuffix("-SHARED"), "strategy": "single"}
-                    if mig_single else None,
-                    "selector": {"nvidia.com/gpu.product": product} if product else {}})
+        out.append(
+            {
+                "resource": GPU,
+                "vendor": "nvidia",
+                "product": product,
+                "count": int(quantity(alloc[GPU])),
+                "memory_mib": _int(labels.get("nvidia.com/gpu.memory")),
+                "cc": f"{major}.{minor}" if major and minor else None,
+                "sharing": {
+                    "strategy": strategy,
+                    "replicas": replicas,
+                    "physical_gpus": _int(labels.get("nvidia.com/gpu.count")),
+                }
+                if strategy
+                else None,
+                "mig": {"profile": mig_single.group(1).removesuffix("-SHARED"), "strategy": "single"}
+                if mig_single
+                else None,
+                "selector": {"nvidia.com/gpu.product": product} if product else {},
+            }
+        )
     for res, qty in alloc.items():
         m = _MIG_RESOURCE.match(res)
         if m and quantity(qty) > 0:
             prof = m.group("profile")
             product = labels.get("nvidia.com/gpu.product")
             major, minor = labels.get("nvidia.com/gpu.compute.major"), labels.get("nvidia.com/gpu.compute.minor")
-            out.append({"resource": res, "vendor": "nvidia", "product": product, "count": int(quantity(qty)),
-                        "memory_mib": _int(labels.get(f"nvidia.com/mig-{prof}.memory")),
-                        "cc": f"{major}.{minor}" if major and minor else None, "sharing": None,
-                        "mig": {"profile": prof, "strategy": labels.get("nvidia.com/mig.strategy") or "mixed"},
-                        "selector": {"nvidia.com/gpu.product": product} if product else {}})
+            out.append(
+                {
+                    "resource": res,
+                    "vendor": "nvidia",
+                    "product": product,
+                    "count": int(quantity(qty)),
+                    "memory_mib": _int(labels.get(f"nvidia.com/mig-{prof}.memory")),
+                    "cc": f"{major}.{minor}" if major and minor else None,
+                    "sharing": None,
+                    "mig": {"profile": prof, "strategy": labels.get("nvidia.com/mig.strategy") or "mixed"},
+                    "selector": {"nvidia.com/gpu.product": product} if product else {},
+                }
+            )
     if quantity(alloc.get("amd.com/gpu", 0)) > 0:
         product = labels.get("amd.com/gpu.product-name") or labels.get("beta.amd.com/gpu.product-name")
         vram = labels.get("amd.com/gpu.vram") or labels.get("beta.amd.com/gpu.vram")
         m = re.match(r"(\d+(?:\.\d+)?)\s*G", vram or "")  # the labeller writes GiB as "192G"
         key = "amd.com/gpu.product-name" if labels.get("amd.com/gpu.product-name") else "beta.amd.com/gpu.product-name"
-        out.append({"resource": "amd.com/gpu", "vendor": "amd", "product": product,
-                    "count": int(quantity(alloc["amd.com/gpu"])),
-                    "memory_mib": int(float(m.group(1)) * 1024) if m else None, "cc": None, "sharing": None,
-                    "mig": None, "selector": {key: product} if product else {}})
+        out.append(
+            {
+                "resource": "amd.com/gpu",
+                "vendor": "amd",
+                "product": product,
+                "count": int(quantity(alloc["amd.com/gpu"])),
+                "memory_mib": int(float(m.group(1)) * 1024) if m else None,
+                "cc": None,
+                "sharing": None,
+                "mig": None,
+                "selector": {key: product} if product else {},
+            }
+        )
     if quantity(alloc.get("habana.ai/gaudi", 0)) > 0:
         # Gaudi feature-discovery label keys are unverified: take any habana.ai product/type label.
-        key = next((k for k in sorted(labels) if k.startswith("habana.ai/") and
-                    any(w in k for w in ("product", "type", "model"))), None)
-        out.append({"resource": "habana.ai/gaudi", "vendor": "intel", "product": labels.get(key) if key else None,
-                    "count": int(quantity(alloc["habana.ai/gaudi"])), "memory_mib": None, "cc": None,
-                    "sharing": None, "mig": None, "selector": {key: labels[key]} if key else {}})
+        key = next(
+            (
+                k
+                for k in sorted(labels)
+                if k.startswith("habana.ai/") and any(w in k for w in ("product", "type", "model"))
+            ),
+            None,
+        )
+        out.append(
+            {
+                "resource": "habana.ai/gaudi",
+                "vendor": "intel",
+                "product": labels.get(key) if key else None,
+                "count": int(quantity(alloc["habana.ai/gaudi"])),
+                "memory_mib": None,
+                "cc": None,
+                "sharing": None,
+                "mig": None,
+                "selector": {key: labels[key]} if key else {},
+            }
+        )
     return out
 
 
@@ -191,28 +243,48 @@ def _pool(g: dict, catalog, pods_known: bool) -> Pool:
         notes += obj.extra["notes"]
     else:
         obj = None
-        notes.append(f"{o['resource']} nodes carry no product/memory labels: the accelerator is unknown; "
-                     f"pass --accelerator to choose it")
+        notes.append(
+            f"{o['resource']} nodes carry no product/memory labels: the accelerator is unknown; "
+            f"pass --accelerator to choose it"
+        )
     max_tp = None
     if mig:
         max_tp = 1
         if obj is not None and mem is not None and not obj.extra.get("unknown"):
             obj = mig_slice(obj, mig["profile"], round(mem, 2))
-        notes.append(f"MIG {mig['profile']} ({mig['strategy']} strategy): each slice is one device of "
-                     f"{mem or 0:.1f} GiB; size the model against the slice; tensor parallelism is forced to 1")
+        notes.append(
+            f"MIG {mig['profile']} ({mig['strategy']} strategy): each slice is one device of "
+            f"{mem or 0:.1f} GiB; size the model against the slice; tensor parallelism is forced to 1"
+        )
     if o["sharing"]:
         max_tp = 1
         s = o["sharing"]
-        notes.append(f"shared GPUs ({s['strategy']}, {s['replicas']} replicas per GPU): memory is shared with "
-                     f"other workloads and two 'GPUs' may be the same device; use TP=1 and leave headroom")
+        notes.append(
+            f"shared GPUs ({s['strategy']}, {s['replicas']} replicas per GPU): memory is shared with "
+            f"other workloads and two 'GPUs' may be the same device; use TP=1 and leave headroom"
+        )
     free = g["free"]
     if g["down"]:
         notes.append(f"{g['down']} node(s) cordoned or NotReady: counted with 0 free GPUs")
     return Pool(
-        accelerator=acc.id if acc else None, product=o["product"], vendor=o["vendor"],
-        memory_gib=round(mem, 2) if mem is not None else None, gpus_per_node=o["count"], nodes=len(g["nodes"]),
+        accelerator=acc.id if acc else None,
+        product=o["product"],
+        vendor=o["vendor"],
+        memory_gib=round(mem, 2) if mem is not None else None,
+        gpus_per_node=o["count"],
+        nodes=len(g["nodes"]),
         free_gpus=sum(free) if pods_known else None,
-        tolerations=g["tolerations"], node_selector=o["selector"], source="nodes", resource_name=o["resource"],
-        max_free_gpus_per_node=max(free) if pods_known and free else None, compute_capability=cc, mig=mig,
-        sharing=o["sharing"], max_tensor_parallel=max_tp, node_names=sorted(g["nodes"]), notes=notes,
-        accelerator_obj=obj, free_gpus_by_node=sorted(free, reverse=True) if pods_known else [])
+        tolerations=g["tolerations"],
+        node_selector=o["selector"],
+        source="nodes",
+        resource_name=o["resource"],
+        max_free_gpus_per_node=max(free) if pods_known and free else None,
+        compute_capability=cc,
+        mig=mig,
+        sharing=o["sharing"],
+        max_tensor_parallel=max_tp,
+        node_names=sorted(g["nodes"]),
+        notes=notes,
+        accelerator_obj=obj,
+        free_gpus_by_node=sorted(free, reverse=True) if pods_known else [],
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from jupyter_optiserve.hardware.inventory import LocalGPU, Pool
 
-GIB = 1024 ** 3
+GIB = 1024**3
 
 
 @dataclass
@@ -73,10 +73,10 @@ def read_local_gpus(nvml=None, catalog=None) -> NvmlResult:
         _opt(nvml, nvml.nvmlShutdown)
 
 
-def _opt(nvml, fn, default=None):
-    """An optional query: unsupported on this GPU/driver means ``default``."""
+def _opt(nvml, fn, *args, default=None):
+    """An optional query ``fn(*args)``: unsupported on this GPU/driver means ``default``."""
     try:
-        return fn()
+        return fn(*args)
     except nvml.NVMLError:
         return default
 
@@ -87,14 +87,23 @@ def _device(nvml, index: int, catalog) -> LocalGPU:
     pci = _opt(nvml, lambda: pci_id(nvml.nvmlDeviceGetPciInfo(h).pciDeviceId))
     mem = nvml.nvmlDeviceGetMemoryInfo(h)
     cc = _opt(nvml, lambda: nvml.nvmlDeviceGetCudaComputeCapability(h))
-    gpu = LocalGPU(index=index, name=name, accelerator=None, pci_device_id=pci,
-                   memory_total_gib=mem.total / GIB, memory_free_gib=mem.free / GIB, memory_used_gib=mem.used / GIB,
-                   compute_capability=f"{cc[0]}.{cc[1]}" if cc else None)
+    gpu = LocalGPU(
+        index=index,
+        name=name,
+        accelerator=None,
+        pci_device_id=pci,
+        memory_total_gib=mem.total / GIB,
+        memory_free_gib=mem.free / GIB,
+        memory_used_gib=mem.used / GIB,
+        compute_capability=f"{cc[0]}.{cc[1]}" if cc else None,
+    )
     acc = catalog.accelerators.find(pci) or catalog.accelerators.find(name) if catalog else None
     gpu.accelerator = acc.id if acc else None
     if acc is None and catalog is not None:
-        gpu.notes.append(f"'{name}' is not in the accelerator catalog: sized from its reported memory and "
-                         f"compute capability, performance estimated conservatively")
+        gpu.notes.append(
+            f"'{name}' is not in the accelerator catalog: sized from its reported memory and "
+            f"compute capability, performance estimated conservatively"
+        )
     mode = _opt(nvml, lambda: nvml.nvmlDeviceGetMigMode(h))
     gpu.mig_enabled = bool(mode) and mode[0] == getattr(nvml, "NVML_DEVICE_MIG_ENABLE", 1)
     if gpu.mig_enabled:
@@ -104,23 +113,31 @@ def _device(nvml, index: int, catalog) -> LocalGPU:
     gpu.other_processes = _other_processes(nvml, h)
     if gpu.other_processes:
         held = sum(p["memory_gib"] or 0 for p in gpu.other_processes)
-        gpu.notes.append(f"shared GPU: {len(gpu.other_processes)} other process(es) hold {held:.1f} GiB; "
-                         f"{gpu.memory_free_gib:.1f} GiB free of {gpu.memory_total_gib:.1f} GiB")
+        gpu.notes.append(
+            f"shared GPU: {len(gpu.other_processes)} other process(es) hold {held:.1f} GiB; "
+            f"{gpu.memory_free_gib:.1f} GiB free of {gpu.memory_total_gib:.1f} GiB"
+        )
     return gpu
 
 
 def _mig_instances(nvml, h) -> list[dict]:
     out = []
-    for i in range(_opt(nvml, lambda: nvml.nvmlDeviceGetMaxMigDeviceCount(h), 0) or 0):
-        mh = _opt(nvml, lambda: nvml.nvmlDeviceGetMigDeviceHandleByIndex(h, i))
+    for i in range(_opt(nvml, nvml.nvmlDeviceGetMaxMigDeviceCount, h, default=0) or 0):
+        mh = _opt(nvml, nvml.nvmlDeviceGetMigDeviceHandleByIndex, h, i)
         if mh is None:
             continue  # empty slot
-        name = _text(_opt(nvml, lambda: nvml.nvmlDeviceGetName(mh), "") or "")
-        mem = _opt(nvml, lambda: nvml.nvmlDeviceGetMemoryInfo(mh))
+        name = _text(_opt(nvml, nvml.nvmlDeviceGetName, mh, default="") or "")
+        mem = _opt(nvml, nvml.nvmlDeviceGetMemoryInfo, mh)
         m = re.search(r"(\d+g\.\d+gb(?:\+\w+)?)", name)
-        out.append({"index": i, "name": name, "profile": m.group(1) if m else None,
-                    "memory_gib": round(mem.total / GIB, 2) if mem else None,
-                    "memory_free_gib": round(mem.free / GIB, 2) if mem else None})
+        out.append(
+            {
+                "index": i,
+                "name": name,
+                "profile": m.group(1) if m else None,
+                "memory_gib": round(mem.total / GIB, 2) if mem else None,
+                "memory_free_gib": round(mem.free / GIB, 2) if mem else None,
+            }
+        )
     return out
 
 
@@ -137,7 +154,7 @@ def _nvlinks(nvml, h) -> int:
 def _other_processes(nvml, h) -> list[dict]:
     procs = {}
     for fn in ("nvmlDeviceGetComputeRunningProcesses", "nvmlDeviceGetGraphicsRunningProcesses"):
-        for p in _opt(nvml, lambda: getattr(nvml, fn)(h), []) or []:
+        for p in _opt(nvml, getattr(nvml, fn), h, default=[]) or []:
             if p.pid != os.getpid():
                 used = getattr(p, "usedGpuMemory", None)  # None when the driver hides it
                 procs[p.pid] = {"pid": p.pid, "memory_gib": round(used / GIB, 2) if used else None}
@@ -168,12 +185,25 @@ def nvml_pools(gpus: list[LocalGPU], catalog) -> list[Pool]:
             free = len(members)
         if any(m.shared for m in members):
             notes.append("other processes hold memory on some of these GPUs: size against free memory")
-        pools.append(Pool(
-            accelerator=g.accelerator, product=name, vendor="nvidia",
-            memory_gib=inst["memory_gib"] if inst else min(m.memory_total_gib for m in members),
-            gpus_per_node=len(members), nodes=1, free_gpus=free, tolerations=[], node_selector={},
-            source="nvml", resource_name=(f"nvidia.com/mig-{profile}" if inst else "nvidia.com/gpu"),
-            max_free_gpus_per_node=free, compute_capability=g.compute_capability,
-            mig={"profile": profile, "strategy": "local"} if inst else None,
-            max_tensor_parallel=1 if inst else None, notes=notes, accelerator_obj=obj))
+        pools.append(
+            Pool(
+                accelerator=g.accelerator,
+                product=name,
+                vendor="nvidia",
+                memory_gib=inst["memory_gib"] if inst else min(m.memory_total_gib for m in members),
+                gpus_per_node=len(members),
+                nodes=1,
+                free_gpus=free,
+                tolerations=[],
+                node_selector={},
+                source="nvml",
+                resource_name=(f"nvidia.com/mig-{profile}" if inst else "nvidia.com/gpu"),
+                max_free_gpus_per_node=free,
+                compute_capability=g.compute_capability,
+                mig={"profile": profile, "strategy": "local"} if inst else None,
+                max_tensor_parallel=1 if inst else None,
+                notes=notes,
+                accelerator_obj=obj,
+            )
+        )
     return pools

@@ -9,7 +9,7 @@ from __future__ import annotations
 from jupyter_optiserve.hardware.inventory import Quota
 from jupyter_optiserve.hardware.nodes import quantity
 
-GIB = 1024 ** 3
+GIB = 1024**3
 _ACCEL = ("nvidia.com/", "amd.com/gpu", "habana.ai/", "intel.com/")
 _CPU_MEM = ("requests.cpu", "limits.cpu", "cpu", "requests.memory", "limits.memory", "memory")
 
@@ -43,6 +43,8 @@ def quota_from_objects(namespace: str, quotas: list[dict]) -> Quota:
                 out.resources[key] = entry
     for key, e in out.resources.items():
         if e["remaining"] == 0 and not key.endswith(("cpu", "memory")):
-            out.notes.append(f"quota '{e['quota']}' in {namespace}: {key} is used up ({e['used']}/{e['hard']}): "
-                             f"a new deployment will not be admitted")
+            out.notes.append(
+                f"quota '{e['quota']}' in {namespace}: {key} is used up ({e['used']}/{e['hard']}): "
+                f"a new deployment will not be admitted"
+            )
     return out

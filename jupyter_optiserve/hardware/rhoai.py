@@ -97,24 +97,42 @@ def pools_from_profile(obj: dict, catalog, source: str = "hardware-profile") -> 
     for ident in idents:
         rid = ident["identifier"]
         acc, product = _match(catalog, selector, display, meta.get("name"))
-        counts = {"min": _count(ident.get("minCount")), "max": _count(ident.get("maxCount")),
-                  "default": _count(ident.get("defaultCount"))}
+        counts = {
+            "min": _count(ident.get("minCount")),
+            "max": _count(ident.get("maxCount")),
+            "default": _count(ident.get("defaultCount")),
+        }
         notes = [f"from {source} {ref} ('{display}'): node count and free GPUs unknown"]
         if acc is None:
-            notes.append("the profile does not say which GPU model it targets (no product node selector): "
-                         "pass --accelerator to choose one")
+            notes.append(
+                "the profile does not say which GPU model it targets (no product node selector): "
+                "pass --accelerator to choose one"
+            )
         if queue:
             notes.append(f"scheduled through Kueue queue '{queue}'")
         mig = rid.startswith("nvidia.com/mig-")
-        pools.append(Pool(
-            accelerator=acc.id if acc else None, product=product or display,
-            vendor=VENDOR_RESOURCES.get(rid) or ("nvidia" if mig else (acc.vendor if acc else None)),
-            memory_gib=acc.usable_memory_gib if acc and not mig else None,
-            gpus_per_node=counts["max"] or counts["default"], nodes=None, free_gpus=None,
-            tolerations=tolerations, node_selector=selector, source=source, resource_name=rid,
-            compute_capability=acc.compute_capability if acc else None,
-            mig={"profile": rid.removeprefix("nvidia.com/mig-"), "strategy": "mixed"} if mig else None,
-            max_tensor_parallel=1 if mig else None, counts=counts, profile=ref, notes=notes, accelerator_obj=acc))
+        pools.append(
+            Pool(
+                accelerator=acc.id if acc else None,
+                product=product or display,
+                vendor=VENDOR_RESOURCES.get(rid) or ("nvidia" if mig else (acc.vendor if acc else None)),
+                memory_gib=acc.usable_memory_gib if acc and not mig else None,
+                gpus_per_node=counts["max"] or counts["default"],
+                nodes=None,
+                free_gpus=None,
+                tolerations=tolerations,
+                node_selector=selector,
+                source=source,
+                resource_name=rid,
+                compute_capability=acc.compute_capability if acc else None,
+                mig={"profile": rid.removeprefix("nvidia.com/mig-"), "strategy": "mixed"} if mig else None,
+                max_tensor_parallel=1 if mig else None,
+                counts=counts,
+                profile=ref,
+                notes=notes,
+                accelerator_obj=acc,
+            )
+        )
     return pools
 
 
@@ -134,11 +152,23 @@ def recommended_accelerators(templates: list[dict]) -> list[str]:
 
 
 def template_pools(resources: list[str]) -> list[Pool]:
-    return [Pool(accelerator=None, product=None, vendor=VENDOR_RESOURCES.get(r), memory_gib=None,
-                 gpus_per_node=None, nodes=None, free_gpus=None, tolerations=[], node_selector={},
-                 source="runtime-template", resource_name=r,
-                 notes=[f"the cluster's serving runtimes support {r}, but which GPU model is unknown: "
-                        f"pass --accelerator"]) for r in resources]
+    return [
+        Pool(
+            accelerator=None,
+            product=None,
+            vendor=VENDOR_RESOURCES.get(r),
+            memory_gib=None,
+            gpus_per_node=None,
+            nodes=None,
+            free_gpus=None,
+            tolerations=[],
+            node_selector={},
+            source="runtime-template",
+            resource_name=r,
+            notes=[f"the cluster's serving runtimes support {r}, but which GPU model is unknown: pass --accelerator"],
+        )
+        for r in resources
+    ]
 
 
 # -- reads --------------------------------------------------------------------------------------------
@@ -187,8 +217,14 @@ def read_profiles(conn, namespaces) -> tuple[list[tuple[dict, str]], list[str], 
 def read_template_accelerators(conn, namespaces) -> list[str]:
     for ns in namespaces:
         try:
-            body = conn.get_json(conn.custom.list_namespaced_custom_object, "template.openshift.io", "v1", ns,
-                                 "templates", label_selector="opendatahub.io/dashboard=true")
+            body = conn.get_json(
+                conn.custom.list_namespaced_custom_object,
+                "template.openshift.io",
+                "v1",
+                ns,
+                "templates",
+                label_selector="opendatahub.io/dashboard=true",
+            )
         except (NotFoundError, PermissionDeniedError):
             continue
         recs = recommended_accelerators(body.get("items") or [])

@@ -32,8 +32,13 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "gpu"
 
 
-def synthesize(name: str, memory_gib: float, compute_capability: str | None = None, vendor: str = "nvidia",
-               resource_name: str | None = None) -> Accelerator:
+def synthesize(
+    name: str,
+    memory_gib: float,
+    compute_capability: str | None = None,
+    vendor: str = "nvidia",
+    resource_name: str | None = None,
+) -> Accelerator:
     """An ``Accelerator`` for a device the catalog does not know, flagged ``extra['unknown']``."""
     cc = None
     try:
@@ -49,15 +54,27 @@ def synthesize(name: str, memory_gib: float, compute_capability: str | None = No
         bw, tf = _VENDOR_DEFAULTS.get(vendor, (300, 50))
         label, bf16, fp8 = f"unknown {vendor} part", True, False
     tflops = {"fp16": tf, **({"bf16": tf} if bf16 else {}), **({"fp8": tf * 2} if fp8 else {})}
-    note = (f"'{name}' is not in the accelerator catalog: memory {memory_gib:g} GiB as reported; bandwidth "
-            f"{bw} GB/s and {tf} TFLOPS are conservative guesses for {label}. Estimates are rough.")
+    note = (
+        f"'{name}' is not in the accelerator catalog: memory {memory_gib:g} GiB as reported; bandwidth "
+        f"{bw} GB/s and {tf} TFLOPS are conservative guesses for {label}. Estimates are rough."
+    )
     return Accelerator(
-        id=f"unknown-{_slug(name)}", name=name, vendor=vendor, memory_gb=round(memory_gib * 1.0737, 1),
-        usable_memory_gib=float(memory_gib), memory_bw_gbps=float(bw), tflops=tflops,
-        interconnect_kind="pcie", interconnect_gbps=32.0, compute_capability=compute_capability,
-        arch=None, resource_name=resource_name or {"nvidia": "nvidia.com/gpu", "amd": "amd.com/gpu",
-                                                   "intel": "habana.ai/gaudi"}.get(vendor),
-        nvml_name=name if vendor == "nvidia" else None, gfd_product=None, source="estimated",
+        id=f"unknown-{_slug(name)}",
+        name=name,
+        vendor=vendor,
+        memory_gb=round(memory_gib * 1.0737, 1),
+        usable_memory_gib=float(memory_gib),
+        memory_bw_gbps=float(bw),
+        tflops=tflops,
+        interconnect_kind="pcie",
+        interconnect_gbps=32.0,
+        compute_capability=compute_capability,
+        arch=None,
+        resource_name=resource_name
+        or {"nvidia": "nvidia.com/gpu", "amd": "amd.com/gpu", "intel": "habana.ai/gaudi"}.get(vendor),
+        nvml_name=name if vendor == "nvidia" else None,
+        gfd_product=None,
+        source="estimated",
         extra={"unknown": True, "notes": [note]},
     )
 
@@ -75,12 +92,21 @@ def mig_slice(parent: Accelerator, profile: str, memory_gib: float) -> Accelerat
     compute = frac[0] if frac else memory_gib / parent.usable_memory_gib
     mem_frac = min(1.0, memory_gib / parent.usable_memory_gib) if parent.usable_memory_gib else 1.0
     return dataclasses.replace(
-        parent, id=f"{parent.id}-mig-{profile}", name=f"{parent.name} MIG {profile}",
-        memory_gb=round(memory_gib * 1.0737, 1), usable_memory_gib=float(memory_gib),
+        parent,
+        id=f"{parent.id}-mig-{profile}",
+        name=f"{parent.name} MIG {profile}",
+        memory_gb=round(memory_gib * 1.0737, 1),
+        usable_memory_gib=float(memory_gib),
         memory_bw_gbps=round(parent.memory_bw_gbps * mem_frac, 1),
         tflops={k: round(v * compute, 1) for k, v in parent.tflops.items()},
-        interconnect_kind="none", interconnect_gbps=0.0,
-        extra={"mig": profile, "parent": parent.id,
-               "notes": [f"MIG {profile} slice of {parent.name}: {memory_gib:g} GiB; bandwidth and TFLOPS "
-                         f"scaled from the full GPU; tensor parallelism is 1 on MIG"]},
+        interconnect_kind="none",
+        interconnect_gbps=0.0,
+        extra={
+            "mig": profile,
+            "parent": parent.id,
+            "notes": [
+                f"MIG {profile} slice of {parent.name}: {memory_gib:g} GiB; bandwidth and TFLOPS "
+                f"scaled from the full GPU; tensor parallelism is 1 on MIG"
+            ],
+        },
     )

@@ -57,9 +57,13 @@ def check_access(conn, checks, namespace: str | None = None) -> dict:
     for item in checks:
         r = _rule(item)
         ns = "" if r.cluster_wide else (r.namespace or namespace or conn.namespace)
-        body = k8s.V1SelfSubjectAccessReview(spec=k8s.V1SelfSubjectAccessReviewSpec(
-            resource_attributes=k8s.V1ResourceAttributes(verb=r.verb, group=r.group, resource=r.resource,
-                                                         subresource=r.subresource, namespace=ns)))
+        body = k8s.V1SelfSubjectAccessReview(
+            spec=k8s.V1SelfSubjectAccessReviewSpec(
+                resource_attributes=k8s.V1ResourceAttributes(
+                    verb=r.verb, group=r.group, resource=r.resource, subresource=r.subresource, namespace=ns
+                )
+            )
+        )
         try:
             res = conn.get_json(conn.authz.create_self_subject_access_review, body)
         except ClusterUnreachableError:
@@ -71,8 +75,9 @@ def check_access(conn, checks, namespace: str | None = None) -> dict:
     return out
 
 
-def can_i(conn, verb: str, resource: str, group: str = "", namespace: str | None = None,
-          subresource: str | None = None) -> bool:
+def can_i(
+    conn, verb: str, resource: str, group: str = "", namespace: str | None = None, subresource: str | None = None
+) -> bool:
     """Whether the connection's identity may do this. Optimistic when the server cannot say:
     the real call will then report a 403 with the grant."""
     rule = Rule(verb, resource, group, subresource, namespace, cluster_wide=namespace == "")
@@ -117,8 +122,11 @@ def grant_hint(identity, namespace: str, rules, name: str = "optiserve") -> str:
     """A hint naming the missing permissions and the commands an admin runs to grant them."""
     rules = [_rule(r) for r in rules]
     who = identity.subject if identity is not None else "<your-user>"
-    lines = [f"ask a cluster admin to let {who} " + "; ".join(r.describe(namespace) for r in rules) +
-             " (kubectl create takes the same arguments):"]
+    lines = [
+        f"ask a cluster admin to let {who} "
+        + "; ".join(r.describe(namespace) for r in rules)
+        + " (kubectl create takes the same arguments):"
+    ]
     lines += [f"  {c}" for c in grant_commands(identity, namespace, rules, name)]
     return "\n".join(lines)
 
@@ -128,8 +136,9 @@ def whoami(conn):
     from jupyter_optiserve.kube.client import Identity
 
     try:
-        res = conn.get_json(k8s.AuthenticationV1Api(conn.api_client).create_self_subject_review,
-                            k8s.V1SelfSubjectReview())
+        res = conn.get_json(
+            k8s.AuthenticationV1Api(conn.api_client).create_self_subject_review, k8s.V1SelfSubjectReview()
+        )
     except OptiServeError:
         return None
     name = ((res.get("status") or {}).get("userInfo") or {}).get("username")

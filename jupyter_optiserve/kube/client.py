@@ -20,23 +20,34 @@ from kubernetes import client as k8s
 from kubernetes.client.rest import ApiException
 from kubernetes.config.config_exception import ConfigException
 
-from jupyter_optiserve.errors import (ClusterUnreachableError, ConflictError, InvalidInputError, NotFoundError,
-                                     OptiServeError, PermissionDeniedError)
+from jupyter_optiserve.errors import (
+    ClusterUnreachableError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    OptiServeError,
+    PermissionDeniedError,
+)
 from jupyter_optiserve.kube.access import Rule, grant_hint
 from jupyter_optiserve.userpath import expand
 
 SA_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")  # tests point this elsewhere
 DEFAULT_KUBECONFIG = "~/.kube/config"
-_UNREACHABLE_HINT = ("check the VPN/network and that the API server is up, log in again (`oc login`), "
-                     "raise --timeout, or work without the cluster: --offline (render, preflight, export), "
-                     "--accelerator A --gpus N or --no-detect (recommend), --no-cluster (hardware)")
+_UNREACHABLE_HINT = (
+    "check the VPN/network and that the API server is up, log in again (`oc login`), "
+    "raise --timeout, or work without the cluster: --offline (render, preflight, export), "
+    "--accelerator A --gpus N or --no-detect (recommend), --no-cluster (hardware)"
+)
 
 
 class NoCluster(ClusterUnreachableError):
     """No cluster is configured at all: no service account, no kubeconfig. Callers go local-only."""
 
-    def __init__(self, message: str = "no Kubernetes cluster configured (no service account, no kubeconfig)",
-                 hint: str = "run `oc login`, pass --kubeconfig, or run inside an OpenShift AI workbench"):
+    def __init__(
+        self,
+        message: str = "no Kubernetes cluster configured (no service account, no kubeconfig)",
+        hint: str = "run `oc login`, pass --kubeconfig, or run inside an OpenShift AI workbench",
+    ):
         super().__init__(message, hint)
 
 
@@ -55,7 +66,7 @@ class Identity:
         return self.name or "<your-user>"
 
     @classmethod
-    def from_username(cls, username: str) -> "Identity":
+    def from_username(cls, username: str) -> Identity:
         m = re.fullmatch(r"system:serviceaccount:([^:]+):([^:]+)", username or "")
         return cls("serviceaccount", m.group(2), m.group(1)) if m else cls("user", username or None)
 
@@ -95,17 +106,23 @@ class KubeConnection:
         return call(fn, *args, _raw=True, **kw)
 
     def describe(self) -> dict:
-        return {"server": self.server, "context": self.context, "namespace": self.namespace,
-                "namespace_source": self.namespace_source, "source": self.source,
-                "identity": self.identity.to_dict() if self.identity else None}
+        return {
+            "server": self.server,
+            "context": self.context,
+            "namespace": self.namespace,
+            "namespace_source": self.namespace_source,
+            "source": self.source,
+            "identity": self.identity.to_dict() if self.identity else None,
+        }
 
     def close(self) -> None:
         self.api_client.close()
 
 
 # -- connecting ---------------------------------------------------------------------------------------
-def connect(kubeconfig: str | None = None, context: str | None = None, namespace: str | None = None,
-            timeout: float = 5.0) -> KubeConnection:
+def connect(
+    kubeconfig: str | None = None, context: str | None = None, namespace: str | None = None, timeout: float = 5.0
+) -> KubeConnection:
     """A connection from the first source that exists; ``NoCluster`` when there is none.
 
     Nothing is sent to the server here: reachability shows on the first ``call``.
@@ -134,8 +151,11 @@ def _configuration() -> k8s.Configuration:
 
 
 def _in_cluster() -> bool:
-    return bool(os.environ.get("KUBERNETES_SERVICE_HOST") and os.environ.get("KUBERNETES_SERVICE_PORT")
-                and (SA_DIR / "token").is_file())
+    return bool(
+        os.environ.get("KUBERNETES_SERVICE_HOST")
+        and os.environ.get("KUBERNETES_SERVICE_PORT")
+        and (SA_DIR / "token").is_file()
+    )
 
 
 def _from_service_account(namespace: str | None, timeout: float) -> KubeConnection:
@@ -143,11 +163,14 @@ def _from_service_account(namespace: str | None, timeout: float) -> KubeConnecti
 
     cfg = _configuration()
     try:
-        InClusterConfigLoader(token_filename=str(SA_DIR / "token"), cert_filename=str(SA_DIR / "ca.crt"),
-                              environ=os.environ).load_and_set(cfg)
+        InClusterConfigLoader(
+            token_filename=str(SA_DIR / "token"), cert_filename=str(SA_DIR / "ca.crt"), environ=os.environ
+        ).load_and_set(cfg)
     except ConfigException as exc:
-        raise ClusterUnreachableError(f"in-cluster service account is incomplete: {exc}",
-                                      hint="pass --kubeconfig, or check the pod's service account mount") from None
+        raise ClusterUnreachableError(
+            f"in-cluster service account is incomplete: {exc}",
+            hint="pass --kubeconfig, or check the pod's service account mount",
+        ) from None
     ns_file = SA_DIR / "namespace"
     sa_ns = ns_file.read_text().strip() if ns_file.is_file() else None
     ns, ns_source = _pick_namespace(namespace, sa_ns, "serviceaccount")
@@ -167,8 +190,9 @@ def _from_kubeconfig(path: str, context: str | None, namespace: str | None, time
             raise InvalidInputError(f"--context {context}: not in {path}", hint=f"contexts: {names}")
         new_client_from_config(config_file=path, context=context, persist_config=False, client_configuration=cfg)
     except (ConfigException, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InvalidInputError(f"kubeconfig {path} is unusable: {exc}",
-                                hint="fix the file, pick a context with --context, or log in again") from None
+        raise InvalidInputError(
+            f"kubeconfig {path} is unusable: {exc}", hint="fix the file, pick a context with --context, or log in again"
+        ) from None
     ctx = (chosen or {}).get("context") or {}
     ns, ns_source = _pick_namespace(namespace, ctx.get("namespace"), "kubeconfig")
     identity = _identity_from_token(cfg) or Identity("user", None)
@@ -211,7 +235,8 @@ def _identity_from_token(cfg: k8s.Configuration) -> Identity | None:
 # -- calling -----------------------------------------------------------------------------------------
 _FORBIDDEN = re.compile(
     r'(?:User|user) "(?P<user>[^"]*)" cannot (?P<verb>\S+) resource "(?P<resource>[^"]+)"'
-    r'(?: in API group "(?P<group>[^"]*)")?(?: in the namespace "(?P<ns>[^"]+)")?')
+    r'(?: in API group "(?P<group>[^"]*)")?(?: in the namespace "(?P<ns>[^"]+)")?'
+)
 
 
 def call(fn, *args, _raw: bool = False, **kw):
@@ -236,8 +261,11 @@ def call(fn, *args, _raw: bool = False, **kw):
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         raise unreachable_error(exc, server, timeout) from exc
     except ValueError as exc:  # a proxy or login page answered instead of the API server
-        raise ClusterUnreachableError(f"cluster at {server} answered with something that is not the Kubernetes API",
-                                      hint="check the server URL in the kubeconfig", server=server) from exc
+        raise ClusterUnreachableError(
+            f"cluster at {server} answered with something that is not the Kubernetes API",
+            hint="check the server URL in the kubeconfig",
+            server=server,
+        ) from exc
 
 
 def unreachable_error(exc: BaseException, server: str, timeout: float) -> ClusterUnreachableError:
@@ -263,12 +291,16 @@ def api_error(exc: ApiException, server: str) -> OptiServeError:
         body = {}
     message = (body.get("message") if isinstance(body, dict) else None) or exc.reason or "error"
     if status == 0:  # TLS failure, wrapped by the client
-        return ClusterUnreachableError(f"cluster at {server}: {str(exc.reason).splitlines()[0]}",
-                                       hint="check the cluster's CA (certificate-authority in the kubeconfig)",
-                                       server=server)
+        return ClusterUnreachableError(
+            f"cluster at {server}: {str(exc.reason).splitlines()[0]}",
+            hint="check the cluster's CA (certificate-authority in the kubeconfig)",
+            server=server,
+        )
     if status == 401:
-        return PermissionDeniedError(f"the cluster at {server} rejected the credentials (401 Unauthorized)",
-                                     hint="the token has probably expired: log in again (`oc login`)")
+        return PermissionDeniedError(
+            f"the cluster at {server} rejected the credentials (401 Unauthorized)",
+            hint="the token has probably expired: log in again (`oc login`)",
+        )
     if status == 403:
         return forbidden_error(message)
     if status == 404:
@@ -278,8 +310,11 @@ def api_error(exc: ApiException, server: str) -> OptiServeError:
     if status in (400, 422):
         causes = ((body.get("details") or {}).get("causes") if isinstance(body, dict) else None) or None
         return InvalidInputError(message, hint="the API server rejected the object", causes=causes)
-    return ClusterUnreachableError(f"cluster at {server} answered {status}: {message}",
-                                   hint="retry in a moment; if it persists ask the cluster admin", server=server)
+    return ClusterUnreachableError(
+        f"cluster at {server} answered {status}: {message}",
+        hint="retry in a moment; if it persists ask the cluster admin",
+        server=server,
+    )
 
 
 def forbidden_error(message: str) -> PermissionDeniedError:
@@ -288,8 +323,9 @@ def forbidden_error(message: str) -> PermissionDeniedError:
     if not m:
         return PermissionDeniedError(message, hint="ask a cluster admin for access")
     resource, _, sub = m.group("resource").partition("/")
-    rule = Rule(m.group("verb"), resource, m.group("group") or "", subresource=sub or None,
-                cluster_wide=m.group("ns") is None)
+    rule = Rule(
+        m.group("verb"), resource, m.group("group") or "", subresource=sub or None, cluster_wide=m.group("ns") is None
+    )
     ident = Identity.from_username(m.group("user"))
     ns = m.group("ns") or ident.namespace or "<namespace>"
     return PermissionDeniedError(message, hint=grant_hint(ident, ns, [rule]), identity=ident.subject)

@@ -76,8 +76,12 @@ def to_json_schema(s, reject_unknown: bool = True):
         return out
     if s.get("x-kubernetes-preserve-unknown-fields"):
         out.pop("additionalProperties", None)
-    elif "properties" in out and "additionalProperties" not in out and s.get("type") == "object" \
-            and not s.get("x-kubernetes-embedded-resource"):
+    elif (
+        "properties" in out
+        and "additionalProperties" not in out
+        and s.get("type") == "object"
+        and not s.get("x-kubernetes-embedded-resource")
+    ):
         out["additionalProperties"] = False
     return out
 

@@ -34,7 +34,9 @@ class OptiServeMagicError(OptiServeError):
 
 @magics_class
 class OptiServeMagics(Magics):
-    kubeconfig = Unicode(None, allow_none=True, help="kubeconfig file (default: in-cluster, $KUBECONFIG)").tag(config=True)
+    kubeconfig = Unicode(None, allow_none=True, help="kubeconfig file (default: in-cluster, $KUBECONFIG)").tag(
+        config=True
+    )
     context = Unicode(None, allow_none=True, help="kubeconfig context").tag(config=True)
     namespace = Unicode(None, allow_none=True, help="default namespace (else the workbench's)").tag(config=True)
     request_timeout = Float(10.0, help="seconds per Kubernetes call").tag(config=True)
@@ -72,9 +74,13 @@ class OptiServeMagics(Magics):
         from jupyter_optiserve.magics.backend import settings_for
 
         pick = lambda flag, conf: getattr(args, flag, None) or conf  # noqa: E731
-        return settings_for(pick("kubeconfig", self.kubeconfig), pick("kube_context", self.context),
-                            pick("namespace", self.namespace), pick("request_timeout", self.request_timeout),
-                            offline=bool(getattr(args, "no_cluster", False) or getattr(args, "offline", False)))
+        return settings_for(
+            pick("kubeconfig", self.kubeconfig),
+            pick("kube_context", self.context),
+            pick("namespace", self.namespace),
+            pick("request_timeout", self.request_timeout),
+            offline=bool(getattr(args, "no_cluster", False) or getattr(args, "offline", False)),
+        )
 
 
 def load_ipython_extension(ipython) -> None:

@@ -21,13 +21,23 @@ _settings: dict = {}
 _lock = threading.Lock()
 
 
-def settings_for(kubeconfig: str | None = None, context: str | None = None, namespace: str | None = None,
-                 request_timeout: float = 10.0, offline: bool = False) -> Settings:
+def settings_for(
+    kubeconfig: str | None = None,
+    context: str | None = None,
+    namespace: str | None = None,
+    request_timeout: float = 10.0,
+    offline: bool = False,
+) -> Settings:
     key = (kubeconfig, context, namespace, float(request_timeout), bool(offline))
     with _lock:
         if key not in _settings:
-            _settings[key] = Settings(kubeconfig=kubeconfig, context=context, namespace=namespace,
-                                      request_timeout=float(request_timeout), offline=bool(offline))
+            _settings[key] = Settings(
+                kubeconfig=kubeconfig,
+                context=context,
+                namespace=namespace,
+                request_timeout=float(request_timeout),
+                offline=bool(offline),
+            )
         return _settings[key]
 
 
@@ -48,8 +58,12 @@ def preview(req: dict, settings: Settings) -> dict:
     plan_req = {k: v for k, v in req.items() if k not in ("dry_run", "no_follow", "no_smoke", "timeout")}
     rendered = service.render(plan_req, settings)
     checked = service.preflight(plan_req, settings)
-    return {"plan": checked["plan"], "preflight": checked["preflight"], "manifests": rendered["yaml"],
-            "objects": [f"{o['kind']}/{o['metadata']['name']}" for o in rendered["manifests"]]}
+    return {
+        "plan": checked["plan"],
+        "preflight": checked["preflight"],
+        "manifests": rendered["yaml"],
+        "objects": [f"{o['kind']}/{o['metadata']['name']}" for o in rendered["manifests"]],
+    }
 
 
 def task(task_dict: dict, settings: Settings):

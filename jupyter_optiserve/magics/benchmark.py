@@ -32,8 +32,13 @@ class BenchmarkResult:
         """One flat dict per level: measured mean/p50/p90/p99, predicted and error % per metric."""
         rows = []
         for lv in self.levels:
-            row = {"run": self.id, "concurrency": lv.get("concurrency"), "rate": lv.get("rate"),
-                   "requests": lv["requests"], "errors": lv["errors"]}
+            row = {
+                "run": self.id,
+                "concurrency": lv.get("concurrency"),
+                "rate": lv.get("rate"),
+                "requests": lv["requests"],
+                "errors": lv["errors"],
+            }
             for m in PREDICTED:
                 v = lv.get(m)
                 if isinstance(v, dict):
@@ -59,13 +64,28 @@ class BenchmarkResult:
             cells = [lv.get("concurrency") or f"{lv.get('rate')}/s", lv["requests"], lv["errors"]]
             for m, _ in CHART_METRICS:
                 meas = measured_value(lv, m)
-                cells += [None if meas is None else round(meas, 1), pred.get(m) and round(pred[m], 1),
-                          None if err.get(m) is None else f"{err[m]:+.0f}%"]
+                cells += [
+                    None if meas is None else round(meas, 1),
+                    pred.get(m) and round(pred[m], 1),
+                    None if err.get(m) is None else f"{err[m]:+.0f}%",
+                ]
             out.append(cells)
         return out
 
-    _HEAD = ["level", "ok", "errors", "TTFT ms", "predicted", "error", "ITL ms", "predicted", "error",
-             "tokens/s", "predicted", "error"]
+    _HEAD = [
+        "level",
+        "ok",
+        "errors",
+        "TTFT ms",
+        "predicted",
+        "error",
+        "ITL ms",
+        "predicted",
+        "error",
+        "tokens/s",
+        "predicted",
+        "error",
+    ]
 
     def _repr_html_(self) -> str:
         title = f"Benchmark {esc(self.id)}: {esc(self.data.get('model'))} at {esc(self.data.get('endpoint'))}"
@@ -95,7 +115,7 @@ def chart_png(run: dict) -> str | None:
         return None
     xs = [lv["concurrency"] for lv in levels]
     fig, axes = plt.subplots(1, len(CHART_METRICS), figsize=(4 * len(CHART_METRICS), 3))
-    for ax, (m, label) in zip(axes, CHART_METRICS):
+    for ax, (m, label) in zip(axes, CHART_METRICS, strict=False):
         ax.plot(xs, [measured_value(lv, m) for lv in levels], "o-", label="measured")
         pred = [(lv.get("predicted") or {}).get(m) for lv in levels]
         if any(p is not None for p in pred):
@@ -122,12 +142,14 @@ def benchmark(args, settings) -> BenchmarkResult:
     def progress(e: dict) -> None:
         if e["event"] == "level":
             lv = f"concurrency {e['concurrency']}" if "concurrency" in e else f"rate {e['rate']}/s"
-            print(f"level {e['index'] + 1}/{e['levels']}: {lv}, {e['requests']} requests ...", file=sys.stderr, flush=True)
+            print(
+                f"level {e['index'] + 1}/{e['levels']}: {lv}, {e['requests']} requests ...", file=sys.stderr, flush=True
+            )
 
     def work():
         try:
             result["run"] = session.run(req, conn=conn, on_progress=progress)
-        except BaseException as exc:  # noqa: BLE001 - re-raised on the kernel's thread
+        except BaseException as exc:
             result["error"] = exc
         finally:
             if conn is not None:

@@ -10,14 +10,53 @@ from jupyter_optiserve import service
 from jupyter_optiserve.errors import OptiServeError
 from jupyter_optiserve.magics import backend, widgets
 from jupyter_optiserve.magics.benchmark import benchmark  # noqa: F401 - %optiserve benchmark
-from jupyter_optiserve.magics.objects import (Deployment, Deployments, Exported, Hardware, Models, Plan,
-                                              Recommendations, Status)
+from jupyter_optiserve.magics.objects import (
+    Deployment,
+    Deployments,
+    Exported,
+    Hardware,
+    Models,
+    Plan,
+    Recommendations,
+    Status,
+)
 
 RANKING_FIELDS = ("gpus_per_node", "allow_precision", "gpu_margin")
-RECOMMEND_FIELDS = ("model", "kpi", "accelerator", "gpus", *RANKING_FIELDS, "ttft_ms", "itl_ms", "concurrency", "context",
-                    "input_len", "output_len", "engine_version", "limit", "no_detect")
-PLAN_FIELDS = ("model", "kpi", "accelerator", "gpus", *RANKING_FIELDS, "profile", "name", "namespace", "storage_uri", "hf_token_secret",
-               "connection", "pull_secret", "target", "external", "auth", "trust_remote_code", "display_name")
+RECOMMEND_FIELDS = (
+    "model",
+    "kpi",
+    "accelerator",
+    "gpus",
+    *RANKING_FIELDS,
+    "ttft_ms",
+    "itl_ms",
+    "concurrency",
+    "context",
+    "input_len",
+    "output_len",
+    "engine_version",
+    "limit",
+    "no_detect",
+)
+PLAN_FIELDS = (
+    "model",
+    "kpi",
+    "accelerator",
+    "gpus",
+    *RANKING_FIELDS,
+    "profile",
+    "name",
+    "namespace",
+    "storage_uri",
+    "hf_token_secret",
+    "connection",
+    "pull_secret",
+    "target",
+    "external",
+    "auth",
+    "trust_remote_code",
+    "display_name",
+)
 
 
 def _show(obj) -> None:
@@ -48,8 +87,10 @@ def deploy(args, settings):
     if d.state == "blocked":
         _show(d.plan)
         failed = [c["id"] for c in d.plan.preflight["checks"] if c["status"] == "fail"]
-        raise OptiServeError(f"preflight failed ({', '.join(failed)}): nothing was created",
-                             hint="the plan above names each failing check and its fix")
+        raise OptiServeError(
+            f"preflight failed ({', '.join(failed)}): nothing was created",
+            hint="the plan above names each failing check and its fix",
+        )
     if args.dry_run:
         return _dry_run(d, settings)
     if widgets.available():
@@ -60,8 +101,10 @@ def deploy(args, settings):
         return d
     print(repr(d.plan))
     if not args.yes:
-        print("\nipywidgets is not installed, so there is no Deploy button: call .start() on the returned "
-              "Deployment, or re-run with --yes")
+        print(
+            "\nipywidgets is not installed, so there is no Deploy button: call .start() on the returned "
+            "Deployment, or re-run with --yes"
+        )
         return d
     widgets.TextProgress(d).run()
     return d
@@ -73,8 +116,10 @@ def _dry_run(d: Deployment, settings) -> Plan:
     task.done.wait(max(60.0, settings.request_timeout * 6))
     if task.error:
         raise OptiServeError(task.error.get("detail") or "dry run failed", hint=task.error.get("hint") or "")
-    return Plan({**d.plan.to_dict(), "preflight": task.preflight or d.plan.preflight, "apply": task.apply},
-                f"Dry run for {d.name} (nothing was created)")
+    return Plan(
+        {**d.plan.to_dict(), "preflight": task.preflight or d.plan.preflight, "apply": task.apply},
+        f"Dry run for {d.name} (nothing was created)",
+    )
 
 
 def status(args, settings):

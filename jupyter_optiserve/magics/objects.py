@@ -94,8 +94,10 @@ class Recommendations(_Rich, list):
 class Status(_Rich):
     """``optiserve status NAME --json``: ``.outcome``, ``.endpoint``, ``.timeline``, ``.diagnosis``."""
 
-    _html, _text = staticmethod(display.status_html), staticmethod(lambda d: f"{d['name']} in {d['namespace']}\n"
-                                                                    + display.timeline_text(d["timeline"]))
+    _html, _text = (
+        staticmethod(display.status_html),
+        staticmethod(lambda d: f"{d['name']} in {d['namespace']}\n" + display.timeline_text(d["timeline"])),
+    )
     timeline = property(lambda self: self.data["timeline"])
     outcome = property(lambda self: self.data["timeline"].get("outcome"))
     diagnosis = property(lambda self: self.data["timeline"].get("diagnosis"))
@@ -176,16 +178,18 @@ class Deployment:
         for fn in list(self._subscribers):
             try:
                 fn(self)
-            except Exception:  # noqa: BLE001 - a broken view must not stop the deploy
+            except Exception:
                 pass
 
-    def start(self) -> "Deployment":
+    def start(self) -> Deployment:
         """Start the deploy as a tracked background task (preflight, apply, follow, first request). Once only."""
         with self._lock:
             if self._started:
                 return self
             if self.state == "blocked":
-                raise OptiServeError("preflight failed: nothing to deploy", hint="fix the failing checks shown in .plan")
+                raise OptiServeError(
+                    "preflight failed: nothing to deploy", hint="fix the failing checks shown in .plan"
+                )
             self._started, self.state = True, "queued"
         try:
             started = service.start_deploy(self.request, self._settings)
@@ -222,8 +226,9 @@ class Deployment:
     def wait(self, timeout: float | None = None) -> str:
         """Block until the deploy ends (or ``timeout`` seconds); returns ``state``."""
         if not self._started:
-            raise OptiServeError(f"{self.name} has not been started",
-                                 hint="click Deploy, call .start(), or run the magic with --yes")
+            raise OptiServeError(
+                f"{self.name} has not been started", hint="click Deploy, call .start(), or run the magic with --yes"
+            )
         if not self._done.wait(timeout):
             raise TimeoutError(f"{self.name} still {self.state} after {timeout:g} s")
         return self.state
@@ -263,9 +268,17 @@ class Deployment:
         return out
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "namespace": self.namespace, "state": self.state, "task": self.task_id,
-                "endpoint": self.endpoint, "plan": self.plan.to_dict(), "apply": self.apply,
-                "timeline": self.timeline, "error": self.error}
+        return {
+            "name": self.name,
+            "namespace": self.namespace,
+            "state": self.state,
+            "task": self.task_id,
+            "endpoint": self.endpoint,
+            "plan": self.plan.to_dict(),
+            "apply": self.apply,
+            "timeline": self.timeline,
+            "error": self.error,
+        }
 
     def __repr__(self) -> str:
         where = f" ({self.phase})" if not self.done and self.phase else ""

@@ -30,7 +30,7 @@ class Parser(argparse.ArgumentParser):
 
     def parse_intermixed_args(self, args=None, namespace=None):
         # argparse formats a preset usage with ``%``: the ``%`` of "%optiserve" must be escaped
-        self.usage = self.format_usage()[len("usage: "):].replace("%", "%%")
+        self.usage = self.format_usage()[len("usage: ") :].replace("%", "%%")
         try:
             return super().parse_intermixed_args(args, namespace)
         finally:
@@ -60,8 +60,12 @@ def _plan(p) -> None:
     p.add_argument("--accelerator", help="accelerator id (default: the cluster's inventory)")
     p.add_argument("--gpus", type=positive_int("--gpus", 64), help="GPUs to use (with --accelerator)")
     p.add_argument("--gpus-per-node", type=positive_int("--gpus-per-node", 64), help="GPUs in one node (largest TP)")
-    p.add_argument("--allow-precision", nargs="?", const=True, metavar="P[,P]", help="let 4-bit weights past the quality floor")
-    p.add_argument("--gpu-margin", type=float, metavar="FRACTION", help="better-per-doubling margin for more GPUs (default 0.15)")
+    p.add_argument(
+        "--allow-precision", nargs="?", const=True, metavar="P[,P]", help="let 4-bit weights past the quality floor"
+    )
+    p.add_argument(
+        "--gpu-margin", type=float, metavar="FRACTION", help="better-per-doubling margin for more GPUs (default 0.15)"
+    )
     p.add_argument("--name", help="deployment name (DNS-1035, <=53 chars; default: derived from the model)")
     p.add_argument("--storage-uri", help="oci://, hf://, s3://bucket/folder (with --connection), pvc://claim/path")
     p.add_argument("--hf-token-secret", metavar="NAME[:KEY]", help="Secret holding the Hugging Face token")
@@ -76,8 +80,11 @@ def _plan(p) -> None:
 
 
 def build() -> Parser:
-    top = Parser(prog=PROG, description="OptiServe: size and deploy a model on OpenShift AI from a notebook.",
-                 epilog="Run '%optiserve COMMAND -h' for a command's flags.")
+    top = Parser(
+        prog=PROG,
+        description="OptiServe: size and deploy a model on OpenShift AI from a notebook.",
+        epilog="Run '%optiserve COMMAND -h' for a command's flags.",
+    )
     sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
 
@@ -135,7 +142,7 @@ def parse(line: str) -> argparse.Namespace:
         raise UsageError(f"{PROG}: {exc}\n\n{parser.format_help()}") from None
     if not argv:
         raise UsageError(f"{PROG}: a command is required\n\n{parser.format_help()}")
-    subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices  # noqa: SLF001
+    subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
     if argv[0] not in subs:
         parser.parse_args(argv)  # -h, or the "invalid choice" error with the list of commands
     sub = subs[argv[0]]

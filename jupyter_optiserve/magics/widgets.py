@@ -39,8 +39,12 @@ class DeployView:
         self._lock = threading.Lock()
         self.header = w.HTML(self._header())
         self.preview = w.HTML(display.plan_html(deployment.plan.to_dict()))
-        self.confirm = w.Button(description="Deploy", button_style="success", icon="rocket",
-                                tooltip=f"create {deployment.name} in {deployment.namespace}")
+        self.confirm = w.Button(
+            description="Deploy",
+            button_style="success",
+            icon="rocket",
+            tooltip=f"create {deployment.name} in {deployment.namespace}",
+        )
         self.cancel = w.Button(description="Cancel", tooltip="do not create anything")
         self.buttons = w.HBox([self.confirm, self.cancel])
         steps = len(PHASES) - (1 if deployment.request.get("no_smoke") else 0)  # first-response is the smoke
@@ -63,8 +67,10 @@ class DeployView:
     def _header(self) -> str:
         d = self.d
         prof = (d.plan.plan.get("profile") or {}).get("name")
-        return (f"<b>{display.esc(d.name)}</b> in {display.esc(d.namespace)}: {display.esc(prof)}"
-                f" &mdash; <i>{display.esc(d.state)}</i>")
+        return (
+            f"<b>{display.esc(d.name)}</b> in {display.esc(d.namespace)}: {display.esc(prof)}"
+            f" &mdash; <i>{display.esc(d.state)}</i>"
+        )
 
     def _on_confirm(self, _button=None) -> None:
         self.confirm.disabled = True  # Cancel stays: it stops the running task (what it created stays)
@@ -91,7 +97,9 @@ class DeployView:
             n = min(_progress(tl), self.progress.max)
             self.progress.value = n
             self.progress.description = f"{n}/{self.progress.max}"
-            self.progress.bar_style = {"ready": "success", "failed": "danger", "timeout": "warning"}.get(d.state, "info")
+            self.progress.bar_style = {"ready": "success", "failed": "danger", "timeout": "warning"}.get(
+                d.state, "info"
+            )
             self.phases.value = display.timeline_html(tl, with_result=False) if tl else self._before_timeline(d)
             self.result.value = (display.result_html(tl) if tl else "") + self._error(d)
 
@@ -107,8 +115,12 @@ class DeployView:
     def _error(d) -> str:
         if not d.error:
             return ""
-        return ("<p class=fail><b>" + display.esc(display.error_lines(d.error)[0]) + "</b></p>"
-                + (f"<p><b>Fix:</b> {display.esc(d.error.get('hint'))}</p>" if d.error.get("hint") else ""))
+        return (
+            "<p class=fail><b>"
+            + display.esc(display.error_lines(d.error)[0])
+            + "</b></p>"
+            + (f"<p><b>Fix:</b> {display.esc(d.error.get('hint'))}</p>" if d.error.get("hint") else "")
+        )
 
 
 class TextProgress:
@@ -145,6 +157,6 @@ class TextProgress:
             for a in d.actions:
                 self.out(f"{a['action']}: {a['kind']}/{a['name']}")
         events = (d.timeline or {}).get("events") or []
-        for e in events[self.seen:]:
+        for e in events[self.seen :]:
             self.out(f"  {e['t_s']:7.1f}s  {e['text']}")
         self.seen = len(events)

@@ -33,10 +33,10 @@ class Recommendation:
     estimate: object
     _reasons: list[str] | None
     target: object
-    score: float = 0.0          # what the ranking uses: raw_score after the diminishing-returns discount
+    score: float = 0.0  # what the ranking uses: raw_score after the diminishing-returns discount
     warnings: list[str] = field(default_factory=list)
     _explain: object = field(default=None, repr=False, compare=False)
-    raw_score: float = 0.0      # the KPI's own metric (higher is better)
+    raw_score: float = 0.0  # the KPI's own metric (higher is better)
     quality: dict = field(default_factory=dict)
 
     @property
@@ -56,9 +56,15 @@ class Recommendation:
 
     def to_dict(self) -> dict:
         est = self.estimate.to_dict()
-        return {"profile": self.profile.to_dict(), "estimate": est, "reasons": self.reasons,
-                "warnings": self.warnings, "target": {"name": self.target.name, "source": self.target.source},
-                "quality": self.quality, "kpi_metric": {"value": round(self.raw_score, 6), "ranked_by": round(self.score, 6)}}
+        return {
+            "profile": self.profile.to_dict(),
+            "estimate": est,
+            "reasons": self.reasons,
+            "warnings": self.warnings,
+            "target": {"name": self.target.name, "source": self.target.source},
+            "quality": self.quality,
+            "kpi_metric": {"value": round(self.raw_score, 6), "ranked_by": round(self.score, 6)},
+        }
 
 
 @dataclass
@@ -81,11 +87,25 @@ class RecommendResult:
         return {
             "model": self.model.summary(),
             "kpi": self.kpi,
-            "workload": {"input_len": self.workload.input_len, "output_len": self.workload.output_len,
-                         "concurrency": self.workload.concurrency, "context": self.workload.context,
-                         "ttft_ms": self.workload.ttft_ms, "itl_ms": self.workload.itl_ms},
-            "hardware": [{"name": t.name, "accelerator": t.acc.id, "gpus_per_node": t.gpus_per_node, "nodes": t.nodes,
-                          "free_gpus": t.free_gpus, "source": t.source} for t in self.targets],
+            "workload": {
+                "input_len": self.workload.input_len,
+                "output_len": self.workload.output_len,
+                "concurrency": self.workload.concurrency,
+                "context": self.workload.context,
+                "ttft_ms": self.workload.ttft_ms,
+                "itl_ms": self.workload.itl_ms,
+            },
+            "hardware": [
+                {
+                    "name": t.name,
+                    "accelerator": t.acc.id,
+                    "gpus_per_node": t.gpus_per_node,
+                    "nodes": t.nodes,
+                    "free_gpus": t.free_gpus,
+                    "source": t.source,
+                }
+                for t in self.targets
+            ],
             "recommendations": [r.to_dict() for r in recs],
             "rejected": self.rejected,
             "notes": self.notes,
@@ -93,12 +113,29 @@ class RecommendResult:
         }
 
 
-def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, gpus: int | None = None,
-              inventory=None, catalog=None, input_len: int | None = None, output_len: int | None = None,
-              concurrency: int | None = None, context: int | None = None, ttft_ms: float | None = None,
-              itl_ms: float | None = None, engine_version: str | None = None, allow_hub: bool = True,
-              limit: int | None = None, gpus_per_node: int | None = None, allow_precision=None,
-              gpu_margin: float | None = None, backend: str = "auto", refine: int | None = None) -> RecommendResult:
+def recommend(
+    model,
+    kpi: str | None = None,
+    *,
+    accelerator: str | None = None,
+    gpus: int | None = None,
+    inventory=None,
+    catalog=None,
+    input_len: int | None = None,
+    output_len: int | None = None,
+    concurrency: int | None = None,
+    context: int | None = None,
+    ttft_ms: float | None = None,
+    itl_ms: float | None = None,
+    engine_version: str | None = None,
+    allow_hub: bool = True,
+    limit: int | None = None,
+    gpus_per_node: int | None = None,
+    allow_precision=None,
+    gpu_margin: float | None = None,
+    backend: str = "auto",
+    refine: int | None = None,
+) -> RecommendResult:
     """``allow_precision``: True or precisions (``int4``...) let 4-bit weights past the quality floor;
     ``gpu_margin``: how much better per doubling of GPUs a bigger profile must be (rules.py);
     ``backend``: kernel costs, auto (measured tables where installed and covered) or roofline;
@@ -122,8 +159,10 @@ def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, 
         targets = inventory_targets(inventory) if inventory is not None else []
         if not targets:
             targets = default_targets(cat)
-            notes.append("no accelerator given and none detected: ranked on common pools "
-                         "(8x H100, 8x A100 80GB, 4x L40S, 1x L4); pass --accelerator to choose")
+            notes.append(
+                "no accelerator given and none detected: ranked on common pools "
+                "(8x H100, 8x A100 80GB, 4x L40S, 1x L4); pass --accelerator to choose"
+            )
         if gpus_per_node:
             targets = [cap_node(t, gpus_per_node) for t in targets]
     recs, rejected = [], []
@@ -131,19 +170,33 @@ def recommend(model, kpi: str | None = None, *, accelerator: str | None = None, 
     for t in targets:
         _evaluate_target(ctx, t, recs, rejected)
     recs.sort(key=lambda r: r.score, reverse=True)
-    recs = _refine(rules.drop_needless_pp(rules.dedupe(recs), rejected), k, wl, margin,
-                   REFINE_TOP if refine is None else refine)
+    recs = _refine(
+        rules.drop_needless_pp(rules.dedupe(recs), rejected), k, wl, margin, REFINE_TOP if refine is None else refine
+    )
     for i, r in enumerate(recs):
-        r._explain = functools.partial(explain, k, wl, r, recs[i + 1] if i + 1 < len(recs) else None, i == 0,
-                                       rules.tradeoff(k, r, recs, margin) if i == 0 else None)
+        r._explain = functools.partial(
+            explain,
+            k,
+            wl,
+            r,
+            recs[i + 1] if i + 1 < len(recs) else None,
+            i == 0,
+            rules.tradeoff(k, r, recs, margin) if i == 0 else None,
+        )
     floored = sorted({x["precision"] for x in rejected if x.get("floor")})
     if floored:
-        notes.append(f"{', '.join(floored)} weights were left out for '{k}' (quality floor): pass "
-                     f"--allow-precision {','.join(floored)} to include them, or use --kpi cost")
+        notes.append(
+            f"{', '.join(floored)} weights were left out for '{k}' (quality floor): pass "
+            f"--allow-precision {','.join(floored)} to include them, or use --kpi cost"
+        )
     if not recs:
         notes.append("no configuration can serve this model for this KPI on this hardware: see `rejected`")
-    settings = {"gpu_margin_per_doubling": margin, "quality_floor_bits": Q.FLOOR_BITS if k in Q.FLOOR_KPIS else None,
-                "allow_precision": sorted(allowed), "max_tensor_parallel": [t.gpus_per_node for t in targets]}
+    settings = {
+        "gpu_margin_per_doubling": margin,
+        "quality_floor_bits": Q.FLOOR_BITS if k in Q.FLOOR_KPIS else None,
+        "allow_precision": sorted(allowed),
+        "max_tensor_parallel": [t.gpus_per_node for t in targets],
+    }
     return RecommendResult(m, k, wl, recs[:limit] if limit else recs, rejected, targets, notes, settings)
 
 
@@ -164,12 +217,18 @@ def _evaluate_target(ctx, t, recs, rejected):
     cat, m, variant, k, wl = ctx.cat, ctx.model, ctx.variant, ctx.kpi, ctx.wl
     rt = cat.runtime_for(t.acc)
     if rt is None:
-        rejected.append({"name": t.name, "why": f"no serving runtime in the catalog supports {t.acc.vendor} accelerators"})
+        rejected.append(
+            {"name": t.name, "why": f"no serving runtime in the catalog supports {t.acc.vendor} accelerators"}
+        )
         return
     curated = {p.key(): p for p in cat.curated_for(m, t.acc)}
     # fp8 KV buys capacity, not speed: a candidate where capacity is what the KPI needs (or a
     # curated recipe uses it)
-    kv_fp8 = k in ("throughput", "cost", "slo") or bool(wl.context) or any(p.kv_cache_dtype == "fp8" for p in curated.values())
+    kv_fp8 = (
+        k in ("throughput", "cost", "slo")
+        or bool(wl.context)
+        or any(p.kv_cache_dtype == "fp8" for p in curated.values())
+    )
     cands, why_not_prec = generate(cat, m, t, rt, variant, kv_fp8=kv_fp8)
     short = short_accelerator_name(t.acc.id)
     for w in why_not_prec:
@@ -181,8 +240,9 @@ def _evaluate_target(ctx, t, recs, rejected):
         if variant is None and Q.below_floor(k, m, c.precision, ctx.allowed):
             if c.precision not in floored:  # one line per precision, not one per TP size
                 floored.add(c.precision)
-                rejected.append(Q.floor_rejection(k, m, c.precision, c.variant, f"{rt.framework}-{short}-{c.precision}",
-                                                  t.name))
+                rejected.append(
+                    Q.floor_rejection(k, m, c.precision, c.variant, f"{rt.framework}-{short}-{c.precision}", t.name)
+                )
             continue
         replicas = max(1, t.max_gpus // c.gpus_per_replica) if k == "throughput" else 1
         gpus = c.gpus_per_replica * replicas
@@ -192,25 +252,57 @@ def _evaluate_target(ctx, t, recs, rejected):
         cur = curated.get(key)
         want_len = cur.max_model_len if cur else max(wl.context or 0, min(m.max_context, CONTEXT_CAP))
         mns = cur.max_num_seqs if cur else mns_default
-        common = dict(gpus=gpus, tp=c.tp, pp=c.pp, precision=c.precision, input_len=wl.input_len,
-                      output_len=wl.output_len, engine_version=version, engine=rt.framework,
-                      kv_cache_dtype=c.kv_cache_dtype, max_num_seqs=mns, usable_gib=t.usable_gib,
-                      saturate=k == "throughput",  # judge throughput with every replica's batch full
-                      method="fluid",  # screen fast; the best few are refined by the simulation
-                      backend=ctx.backend)
+        common = dict(
+            gpus=gpus,
+            tp=c.tp,
+            pp=c.pp,
+            precision=c.precision,
+            input_len=wl.input_len,
+            output_len=wl.output_len,
+            engine_version=version,
+            engine=rt.framework,
+            kv_cache_dtype=c.kv_cache_dtype,
+            max_num_seqs=mns,
+            usable_gib=t.usable_gib,
+            saturate=k == "throughput",  # judge throughput with every replica's batch full
+            method="fluid",  # screen fast; the best few are refined by the simulation
+            backend=ctx.backend,
+        )
         est = estimate(m, t.acc, concurrency=wl.concurrency, max_model_len=min(want_len, m.max_context), **common)
         fit = est.memory.max_model_len_fit
-        if not est.fits and not wl.context and fit >= wl.input_len + wl.output_len and est.memory.kv_budget_gib > 0 and fit < want_len:
+        if (
+            not est.fits
+            and not wl.context
+            and fit >= wl.input_len + wl.output_len
+            and est.memory.kv_budget_gib > 0
+            and fit < want_len
+        ):
             want_len = fit  # shorter context, still enough for the workload
             est = estimate(m, t.acc, concurrency=wl.concurrency, max_model_len=want_len, **common)
-        profile = Profile(model=m.id, accelerator=t.acc.id, runtime=rt.id, precision=c.precision, tp=c.tp, pp=c.pp,
-                          replicas=replicas, max_model_len=want_len, max_num_seqs=mns, kv_cache_dtype=c.kv_cache_dtype,
-                          gpu_memory_utilization=est.memory.utilization, kpi=k if k != "slo" else None,
-                          variant=c.variant.id if c.variant else None, args=cur.args if cur else (),
-                          provenance="curated" if cur else "generated", engine_version=version,
-                          accelerator_short=short, framework=rt.framework)
+        profile = Profile(
+            model=m.id,
+            accelerator=t.acc.id,
+            runtime=rt.id,
+            precision=c.precision,
+            tp=c.tp,
+            pp=c.pp,
+            replicas=replicas,
+            max_model_len=want_len,
+            max_num_seqs=mns,
+            kv_cache_dtype=c.kv_cache_dtype,
+            gpu_memory_utilization=est.memory.utilization,
+            kpi=k if k != "slo" else None,
+            variant=c.variant.id if c.variant else None,
+            args=cur.args if cur else (),
+            provenance="curated" if cur else "generated",
+            engine_version=version,
+            accelerator_short=short,
+            framework=rt.framework,
+        )
         if not est.fits:
-            rejected.append({"name": profile.name, "why": why_not(est, t.acc.name, min(want_len, m.max_context)), "target": t.name})
+            rejected.append(
+                {"name": profile.name, "why": why_not(est, t.acc.name, min(want_len, m.max_context)), "target": t.name}
+            )
             continue
         if wl.has_slo:
             miss = K.meets_slo(wl, est)
@@ -220,9 +312,18 @@ def _evaluate_target(ctx, t, recs, rejected):
         raw = K.score(k, est, t.acc, profile)
         # the weight-only kernel note restates the precision reason explain() writes: say it once
         warnings = [w for w in est.warnings if not (est.support_mode == "weight-only" and w == c.support.note)]
-        recs.append(Recommendation(profile, est, None, t, rules.rank_score(raw, profile.gpus, ctx.margin),
-                                   warnings, raw_score=raw,
-                                   quality=Q.describe(profile.precision, profile.kv_cache_dtype, m, c.variant or variant)))
+        recs.append(
+            Recommendation(
+                profile,
+                est,
+                None,
+                t,
+                rules.rank_score(raw, profile.gpus, ctx.margin),
+                warnings,
+                raw_score=raw,
+                quality=Q.describe(profile.precision, profile.kv_cache_dtype, m, c.variant or variant),
+            )
+        )
 
 
 REFINE_TOP = 3  # candidates re-judged by the step-level simulation after the fluid screen

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from jupyter_optiserve.estimate import precision as P
 from jupyter_optiserve.estimate.parallelism import valid_tp_sizes
 
-_VARIANT_PREF = {"fp8": ("fp8-dynamic", "fp8", "fp8-block"), "int8": ("w8a8",), "int4": ("w4a16",), "nvfp4": ("nvfp4",), "mxfp4": ("mxfp4",)}
+_VARIANT_PREF = {
+    "fp8": ("fp8-dynamic", "fp8", "fp8-block"),
+    "int8": ("w8a8",),
+    "int4": ("w4a16",),
+    "nvfp4": ("nvfp4",),
+    "mxfp4": ("mxfp4",),
+}
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,9 @@ def generate(catalog, model, target, runtime, variant=None, kv_fp8: bool = True)
     precs, rejected = precision_options(catalog, model, acc, runtime, variant)
     max_tp = 1 if target.usable_gib is not None and getattr(target.pool, "mig", None) else target.gpus_per_node
     out = []
-    fp8_kv = kv_fp8 and ((acc.vendor == "nvidia" and (acc.cc or 0) >= 8.9) or (acc.vendor == "amd" and "fp8" in acc.tflops))
+    fp8_kv = kv_fp8 and (
+        (acc.vendor == "nvidia" and (acc.cc or 0) >= 8.9) or (acc.vendor == "amd" and "fp8" in acc.tflops)
+    )
     for prec, var, sup in precs:
         tps = valid_tp_sizes(model, max_tp, prec)
         if not tps:
@@ -84,6 +92,6 @@ def generate(catalog, model, target, runtime, variant=None, kv_fp8: bool = True)
             for pp in pps:
                 if pp > 1 and tp != max_tp:
                     continue  # across nodes, fill each node first
-                for kv in (("auto", "fp8") if fp8_kv else ("auto",)):
+                for kv in ("auto", "fp8") if fp8_kv else ("auto",):
                     out.append(Candidate(prec, var, tp, pp, kv, sup))
     return out, rejected

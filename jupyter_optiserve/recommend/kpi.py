@@ -21,7 +21,7 @@ class Workload:
     input_len: int
     output_len: int
     concurrency: int
-    context: int | None = None       # minimum max-model-len the user needs
+    context: int | None = None  # minimum max-model-len the user needs
     ttft_ms: float | None = None
     itl_ms: float | None = None
 
@@ -43,13 +43,23 @@ def parse_kpi(kpi: str | None, slo_given: bool) -> str:
     k = (kpi or ("slo" if slo_given else "balanced")).strip().lower().replace("-", "_")
     k = {"low_latency": "latency", "high_throughput": "throughput", "low_cost": "cost", "quantized": "cost"}.get(k, k)
     if k not in KPIS:
-        raise InvalidInputError(f"--kpi '{kpi}' is not known", hint="use latency, throughput, balanced, cost, or SLO flags (--ttft-ms, --itl-ms, --concurrency, --context)")
+        raise InvalidInputError(
+            f"--kpi '{kpi}' is not known",
+            hint="use latency, throughput, balanced, cost, or SLO flags (--ttft-ms, --itl-ms, --concurrency, --context)",
+        )
     return k
 
 
-def workload(kpi: str, input_len=None, output_len=None, concurrency=None, context=None, ttft_ms=None, itl_ms=None) -> Workload:
+def workload(
+    kpi: str, input_len=None, output_len=None, concurrency=None, context=None, ttft_ms=None, itl_ms=None
+) -> Workload:
     d = DEFAULTS[kpi]
-    for flag, v in (("--input-len", input_len), ("--output-len", output_len), ("--concurrency", concurrency), ("--context", context)):
+    for flag, v in (
+        ("--input-len", input_len),
+        ("--output-len", output_len),
+        ("--concurrency", concurrency),
+        ("--context", context),
+    ):
         if v is not None and (not isinstance(v, int) or v < 1):
             raise InvalidInputError(f"{flag} must be a whole number of at least 1, got {v!r}", hint=f"fix {flag}")
     for flag, v in (("--ttft-ms", ttft_ms), ("--itl-ms", itl_ms)):

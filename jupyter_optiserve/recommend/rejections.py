@@ -7,7 +7,7 @@ KV cache (weights + activations + CUDA graphs and runtime) against what it may u
 
 from __future__ import annotations
 
-GIB = 1024 ** 3
+GIB = 1024**3
 
 
 def why_not(est, acc_name: str, max_model_len: int | None) -> str:
@@ -34,14 +34,18 @@ def memory_limit(est, acc_name: str, max_model_len: int | None) -> str | None:
     runtime = m.non_torch_gib + m.cuda_graph_gib
     fixed = m.weights_gib_per_gpu + m.activation_gib + runtime
     if fixed >= offered:
-        return (f"needs {fixed:.1f} GiB per GPU before any KV cache (weights {m.weights_gib_per_gpu:.1f} + activations "
-                f"{m.activation_gib:.1f} + CUDA graphs and runtime {runtime:.1f}), more than the {offered:.1f} GiB vLLM may "
-                f"use on the {acc_name} ({m.usable_gib:.1f} x {m.utilization}): use more GPUs per replica or smaller weights")
+        return (
+            f"needs {fixed:.1f} GiB per GPU before any KV cache (weights {m.weights_gib_per_gpu:.1f} + activations "
+            f"{m.activation_gib:.1f} + CUDA graphs and runtime {runtime:.1f}), more than the {offered:.1f} GiB vLLM may "
+            f"use on the {acc_name} ({m.usable_gib:.1f} x {m.utilization}): use more GPUs per replica or smaller weights"
+        )
     if max_model_len and m.max_model_len_fit < max_model_len:
         left = max(0.0, offered - fixed)
         need = m.kv_bytes_per_token_per_gpu * max_model_len / GIB
         fits = f"room for {m.max_model_len_fit:,} tokens" if m.max_model_len_fit > 0 else "not one KV block"
         fixes = (["fp8 KV cache"] if m.kv_dtype != "fp8" else []) + ["more GPUs per replica", "a shorter --context"]
-        return (f"--max-model-len {max_model_len} needs {need:.1f} GiB of KV cache per GPU; {left:.1f} GiB is left after "
-                f"weights, activations and CUDA graphs ({fits}): use {', '.join(fixes[:-1])} or {fixes[-1]}")
+        return (
+            f"--max-model-len {max_model_len} needs {need:.1f} GiB of KV cache per GPU; {left:.1f} GiB is left after "
+            f"weights, activations and CUDA graphs ({fits}): use {', '.join(fixes[:-1])} or {fixes[-1]}"
+        )
     return None

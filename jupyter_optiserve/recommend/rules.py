@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 
-MARGIN_PER_DOUBLING = 0.15   # documented in docs/recommendations.md; --gpu-margin overrides it
-CURATED_TOLERANCE = 0.03     # "equal merit": within 3% on the ranking score
+MARGIN_PER_DOUBLING = 0.15  # documented in docs/recommendations.md; --gpu-margin overrides it
+CURATED_TOLERANCE = 0.03  # "equal merit": within 3% on the ranking score
 
 
 def check_margin(margin) -> float:
@@ -23,8 +23,11 @@ def check_margin(margin) -> float:
 
     m = MARGIN_PER_DOUBLING if margin is None else margin
     if not isinstance(m, (int, float)) or not 0 <= m <= 2:
-        raise InvalidInputError(f"--gpu-margin must be between 0 and 2 (a fraction per doubling), got {margin!r}",
-                                hint="e.g. --gpu-margin 0.15 for 15% per doubling of GPUs", field="gpu_margin")
+        raise InvalidInputError(
+            f"--gpu-margin must be between 0 and 2 (a fraction per doubling), got {margin!r}",
+            hint="e.g. --gpu-margin 0.15 for 15% per doubling of GPUs",
+            field="gpu_margin",
+        )
     return float(m)
 
 
@@ -63,9 +66,14 @@ def drop_needless_pp(recs: list, rejected: list) -> list:
     for r in recs:
         alt = single.get(r.target.name)
         if r.profile.pp > 1 and alt is not None:
-            rejected.append({"name": r.profile.name, "target": r.target.name,
-                             "why": f"pipeline parallelism is not needed: the model fits in one node "
-                                    f"({alt.profile.name}), and every pipeline stage adds latency to each token"})
+            rejected.append(
+                {
+                    "name": r.profile.name,
+                    "target": r.target.name,
+                    "why": f"pipeline parallelism is not needed: the model fits in one node "
+                    f"({alt.profile.name}), and every pipeline stage adds latency to each token",
+                }
+            )
             continue
         out.append(r)
     return out
@@ -89,8 +97,10 @@ def tradeoff(kpi: str, best, recs: list, margin: float) -> str | None:
         gain = f"{(other.raw_score / best.raw_score - 1) * 100:.0f}% better on tokens/s per GPU"
     else:
         gain = f"{(1 - other.raw_score / best.raw_score) * 100:.0f}% cheaper per token"
-    return (f"{_shape(other.profile)} would be {gain} than {_shape(best.profile)} but uses {ratio:g}x the GPUs; "
-            f"{ratio:g}x the GPUs must be at least {need:.0f}% better ({margin * 100:g}% per doubling, --gpu-margin)")
+    return (
+        f"{_shape(other.profile)} would be {gain} than {_shape(best.profile)} but uses {ratio:g}x the GPUs; "
+        f"{ratio:g}x the GPUs must be at least {need:.0f}% better ({margin * 100:g}% per doubling, --gpu-margin)"
+    )
 
 
 def _shape(p) -> str:

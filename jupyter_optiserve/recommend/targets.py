@@ -13,7 +13,7 @@ DEFAULT_POOLS = (("h100-sxm-80gb", 8), ("a100-sxm-80gb", 8), ("l40s", 4), ("l4",
 
 @dataclass(frozen=True)
 class Target:
-    acc: object                 # catalog Accelerator (or one synthesized for an unknown GPU)
+    acc: object  # catalog Accelerator (or one synthesized for an unknown GPU)
     gpus_per_node: int
     nodes: int = 1
     free_gpus: int | None = None
@@ -32,8 +32,9 @@ class Target:
         return self.label or f"{self.gpus_per_node}x {self.acc.name}"
 
 
-def manual_target(catalog, accelerator: str, gpus: int | None, gpus_per_node: int | None = None,
-                  inventory=None) -> tuple[Target, list[str]]:
+def manual_target(
+    catalog, accelerator: str, gpus: int | None, gpus_per_node: int | None = None, inventory=None
+) -> tuple[Target, list[str]]:
     """The user's accelerator choice as a target, and notes saying what was assumed.
 
     Tensor parallelism never leaves a node: a node holds ``gpus_per_node`` (the flag, else the
@@ -51,21 +52,27 @@ def manual_target(catalog, accelerator: str, gpus: int | None, gpus_per_node: in
     if gpus is None and pool is not None:
         nodes = int(getattr(pool, "nodes", None) or 1)
         free = getattr(pool, "free_gpus", None)
-        notes.append(f"no --gpus given: sized for the detected {acc.id} pool ({nodes} node(s) of {node} GPU(s)"
-                     f"{f', {free} free' if free is not None else ''}); pass --gpus N to choose")
+        notes.append(
+            f"no --gpus given: sized for the detected {acc.id} pool ({nodes} node(s) of {node} GPU(s)"
+            f"{f', {free} free' if free is not None else ''}); pass --gpus N to choose"
+        )
         detected = inventory_targets(SimpleNamespace(pools=[pool]))
         if detected:
             return cap_node(detected[0], gpus_per_node), notes
     if gpus is None:
         gpus = 1
         if acc.is_gpu:
-            notes.append(f"no --gpus given and no {acc.id} pool detected: sized for 1 GPU; pass --gpus N "
-                         f"(up to {node} per node) to consider more")
+            notes.append(
+                f"no --gpus given and no {acc.id} pool detected: sized for 1 GPU; pass --gpus N "
+                f"(up to {node} per node) to consider more"
+            )
     if gpus <= node:
         return Target(acc, gpus, 1, None, "manual", label=f"{gpus}x {acc.name}"), notes
     nodes = -(-gpus // node)
-    notes.append(f"{gpus} GPUs = {nodes} nodes of {node} {acc.name} (--gpus-per-node {node}): tensor parallelism "
-                 f"stays within a node; more GPUs serve more replicas, or pipeline stages when one node cannot hold the model")
+    notes.append(
+        f"{gpus} GPUs = {nodes} nodes of {node} {acc.name} (--gpus-per-node {node}): tensor parallelism "
+        f"stays within a node; more GPUs serve more replicas, or pipeline stages when one node cannot hold the model"
+    )
     return Target(acc, node, nodes, gpus, "manual", label=f"{gpus}x {acc.name} ({nodes} nodes of {node})"), notes
 
 
@@ -79,8 +86,12 @@ def cap_node(t: Target, gpus_per_node: int | None) -> Target:
 def _detected_pool(inventory, acc_id: str):
     """The detected (non-MIG, non-manual) pool of this accelerator, if any."""
     for pool in getattr(inventory, "pools", None) or []:
-        if getattr(pool, "accelerator", None) == acc_id and not getattr(pool, "mig", None) \
-                and getattr(pool, "source", "") != "manual" and getattr(pool, "gpus_per_node", None):
+        if (
+            getattr(pool, "accelerator", None) == acc_id
+            and not getattr(pool, "mig", None)
+            and getattr(pool, "source", "") != "manual"
+            and getattr(pool, "gpus_per_node", None)
+        ):
             return pool
     return None
 
@@ -102,12 +113,30 @@ def inventory_targets(inventory) -> list[Target]:
         cap = getattr(pool, "max_tensor_parallel", None)
         if cap:
             per_node = min(per_node, int(cap))
-        out.append(Target(acc, per_node, int(getattr(pool, "nodes", 1) or 1),
-                          getattr(pool, "free_gpus", None), getattr(pool, "source", "nodes"), usable, pool,
-                          label=f"{pool.gpus_per_node}x {getattr(pool, 'product', None) or acc.name} ({getattr(pool, 'source', 'nodes')})"))
+        out.append(
+            Target(
+                acc,
+                per_node,
+                int(getattr(pool, "nodes", 1) or 1),
+                getattr(pool, "free_gpus", None),
+                getattr(pool, "source", "nodes"),
+                usable,
+                pool,
+                label=f"{pool.gpus_per_node}x {getattr(pool, 'product', None) or acc.name} ({getattr(pool, 'source', 'nodes')})",
+            )
+        )
     return out
 
 
 def default_targets(catalog) -> list[Target]:
-    return [Target(catalog.accelerators.get(a), n, 1, None, "default", label=f"{n}x {catalog.accelerators.get(a).name} (assumed)")
-            for a, n in DEFAULT_POOLS]
+    return [
+        Target(
+            catalog.accelerators.get(a),
+            n,
+            1,
+            None,
+            "default",
+            label=f"{n}x {catalog.accelerators.get(a).name} (assumed)",
+        )
+        for a, n in DEFAULT_POOLS
+    ]

@@ -23,19 +23,33 @@ class OptiServeApp(ExtensionApp):
     version = __version__
     load_other_extensions = True
 
-    namespace = Unicode(None, allow_none=True, config=True,
-                        help="Namespace (Data Science Project) to deploy into; default: the workbench's, "
-                             "else the kubeconfig context's.")
-    kubeconfig = Unicode(None, allow_none=True, config=True,
-                         help="kubeconfig file; default: the in-cluster service account, $KUBECONFIG, ~/.kube/config.")
+    namespace = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="Namespace (Data Science Project) to deploy into; default: the workbench's, "
+        "else the kubeconfig context's.",
+    )
+    kubeconfig = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="kubeconfig file; default: the in-cluster service account, $KUBECONFIG, ~/.kube/config.",
+    )
     context = Unicode(None, allow_none=True, config=True, help="kubeconfig context.")
-    profile_dirs = List(Unicode(), config=True,
-                        help="Extra catalog folders (same layout as profiles/), like OPTISERVE_PROFILE_DIRS.")
-    default_kpi = Unicode(None, allow_none=True, config=True,
-                          help="KPI for recommend requests that name none (latency, throughput, balanced, cost).")
+    profile_dirs = List(
+        Unicode(), config=True, help="Extra catalog folders (same layout as profiles/), like OPTISERVE_PROFILE_DIRS."
+    )
+    default_kpi = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="KPI for recommend requests that name none (latency, throughput, balanced, cost).",
+    )
     allowed_runtimes = List(Unicode(), config=True, help="Runtime ids users may deploy (empty: all).")
-    allowed_accelerators = List(Unicode(), config=True,
-                                help="Accelerator ids or aliases users may size and deploy for (empty: all).")
+    allowed_accelerators = List(
+        Unicode(), config=True, help="Accelerator ids or aliases users may size and deploy for (empty: all)."
+    )
     offline = Bool(False, config=True, help="Never contact a cluster (catalog and estimates only).")
     request_timeout = Float(10.0, config=True, help="Seconds per Kubernetes API call.")
     deploy_timeout = Float(1800.0, config=True, help="Default seconds a deploy task follows the start-up.")
@@ -48,12 +62,21 @@ class OptiServeApp(ExtensionApp):
     max_body_bytes = Int(1_000_000, config=True, help="Largest request body OptiServe's endpoints read (413 above).")
 
     def make_settings(self) -> Settings:
-        return Settings(namespace=self.namespace or None, kubeconfig=self.kubeconfig or None,
-                        context=self.context or None, profile_dirs=list(self.profile_dirs),
-                        default_kpi=self.default_kpi or None, allowed_runtimes=list(self.allowed_runtimes),
-                        allowed_accelerators=list(self.allowed_accelerators), offline=self.offline,
-                        request_timeout=self.request_timeout, deploy_timeout=self.deploy_timeout,
-                        prompt_timeout=self.prompt_timeout, hardware_ttl=self.hardware_ttl, max_tasks=self.max_tasks)
+        return Settings(
+            namespace=self.namespace or None,
+            kubeconfig=self.kubeconfig or None,
+            context=self.context or None,
+            profile_dirs=list(self.profile_dirs),
+            default_kpi=self.default_kpi or None,
+            allowed_runtimes=list(self.allowed_runtimes),
+            allowed_accelerators=list(self.allowed_accelerators),
+            offline=self.offline,
+            request_timeout=self.request_timeout,
+            deploy_timeout=self.deploy_timeout,
+            prompt_timeout=self.prompt_timeout,
+            hardware_ttl=self.hardware_ttl,
+            max_tasks=self.max_tasks,
+        )
 
     def initialize_settings(self) -> None:
         settings = self.make_settings()
@@ -63,16 +86,23 @@ class OptiServeApp(ExtensionApp):
             parse_kpi(settings.default_kpi, False)  # a typo in the config fails at start-up, not per request
         self.executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="optiserve")
         self.cpu_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="optiserve-cpu")
-        self.endpoint_executor = ThreadPoolExecutor(max_workers=max(1, self.endpoint_workers),
-                                                    thread_name_prefix="optiserve-endpoint")
-        self.settings.update({"optiserve": settings, "optiserve_executor": self.executor,
-                              "optiserve_cpu_executor": self.cpu_executor,
-                              "optiserve_endpoint_executor": self.endpoint_executor,
-                              "optiserve_max_body": max(1024, self.max_body_bytes),
-                              "optiserve_sse_heartbeat": self.sse_heartbeat})
+        self.endpoint_executor = ThreadPoolExecutor(
+            max_workers=max(1, self.endpoint_workers), thread_name_prefix="optiserve-endpoint"
+        )
+        self.settings.update(
+            {
+                "optiserve": settings,
+                "optiserve_executor": self.executor,
+                "optiserve_cpu_executor": self.cpu_executor,
+                "optiserve_endpoint_executor": self.endpoint_executor,
+                "optiserve_max_body": max(1024, self.max_body_bytes),
+                "optiserve_sse_heartbeat": self.sse_heartbeat,
+            }
+        )
         self.executor.submit(_warm, settings)  # the first request should not pay for imports and schemas
-        self.log.info("OptiServe %s: namespace=%s, offline=%s", __version__, settings.namespace or "(default)",
-                      settings.offline)
+        self.log.info(
+            "OptiServe %s: namespace=%s, offline=%s", __version__, settings.namespace or "(default)", settings.offline
+        )
 
     def initialize_handlers(self) -> None:
         from jupyter_optiserve.server.handlers import routes
@@ -85,8 +115,11 @@ class OptiServeApp(ExtensionApp):
             settings.tasks.cancel_all()
         if getattr(settings, "_benchmark_tasks", None) is not None:
             settings._benchmark_tasks.cancel_all()
-        for executor in (getattr(self, "executor", None), getattr(self, "cpu_executor", None),
-                         getattr(self, "endpoint_executor", None)):
+        for executor in (
+            getattr(self, "executor", None),
+            getattr(self, "cpu_executor", None),
+            getattr(self, "endpoint_executor", None),
+        ):
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)
 
@@ -96,20 +129,38 @@ def _warm(settings: Settings) -> None:
     start-up, so neither the first request nor the first deploy holds the GIL for long imports."""
     import importlib
 
-    for mod in ("jupyter_optiserve.deploy", "jupyter_optiserve.deploy.follow", "jupyter_optiserve.deploy.preflight",
-                "jupyter_optiserve.commands.status", "jupyter_optiserve.commands.list", "jupyter_optiserve.hardware",
-                "kubernetes.client"):
+    for mod in (
+        "jupyter_optiserve.deploy",
+        "jupyter_optiserve.deploy.follow",
+        "jupyter_optiserve.deploy.preflight",
+        "jupyter_optiserve.commands.status",
+        "jupyter_optiserve.commands.list",
+        "jupyter_optiserve.hardware",
+        "kubernetes.client",
+    ):
         try:
             importlib.import_module(mod)
-        except Exception:  # noqa: BLE001 - the request that needs it reports the problem
+        except Exception:
             pass
     try:
         import kubernetes.client as k8s
 
-        for name in ("CoreV1Api", "CustomObjectsApi", "AuthorizationV1Api", "VersionApi", "V1PodList", "V1EventList", "V1Secret", "V1APIResourceList", "V1NodeList",
-                     "V1ResourceQuotaList", "V1SelfSubjectAccessReview", "V1SelfSubjectRulesReview"):
+        for name in (
+            "CoreV1Api",
+            "CustomObjectsApi",
+            "AuthorizationV1Api",
+            "VersionApi",
+            "V1PodList",
+            "V1EventList",
+            "V1Secret",
+            "V1APIResourceList",
+            "V1NodeList",
+            "V1ResourceQuotaList",
+            "V1SelfSubjectAccessReview",
+            "V1SelfSubjectRulesReview",
+        ):
             getattr(k8s, name, None)  # the client imports its APIs (core_v1_api is huge) and models lazily
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
     try:
         from jupyter_optiserve.service.schema import validate
@@ -118,9 +169,9 @@ def _warm(settings: Settings) -> None:
         for name in ("RecommendRequest", "EstimateRequest", "PlanRequest", "DeployRequest"):
             try:
                 validate(name, {})
-            except Exception:  # noqa: BLE001 - an empty body is invalid; compiling the validator was the point
+            except Exception:
                 pass
-    except Exception:  # noqa: BLE001 - a broken catalog shows on the first request, with its message
+    except Exception:
         pass
     try:
         # Parsing the 2 MB InferenceService CRD holds the GIL for ~0.5 s: do it now, not in the
@@ -129,7 +180,7 @@ def _warm(settings: Settings) -> None:
 
         validator("serving.kserve.io", "ServingRuntime", "v1alpha1")
         validator("serving.kserve.io", "InferenceService", "v1beta1")
-    except Exception:  # noqa: BLE001 - no CRDs on disk: manifests are checked by the server's dry run
+    except Exception:
         pass
 
 

@@ -34,7 +34,7 @@ class BenchmarkHandler(OptiServeHandler):
     api_path = "/optiserve/benchmarks/{id}"
 
     @tornado.web.authenticated
-    async def get(self, id):  # noqa: A002 - the path parameter's name
+    async def get(self, id):
         self.params("get")
         self.reply(await self.blocking(svc.get_benchmark, id, self.optiserve))
 
@@ -43,7 +43,7 @@ class BenchmarkCancelHandler(OptiServeHandler):
     api_path = "/optiserve/benchmarks/{id}/cancel"
 
     @tornado.web.authenticated
-    async def post(self, id):  # noqa: A002
+    async def post(self, id):
         self.params("post")
         self.reply(await self.blocking(svc.cancel_benchmark, id, self.optiserve))
 
@@ -60,19 +60,23 @@ class BenchmarkEventsHandler(TaskStreamHandler):
     api_path = "/optiserve/benchmarks/{id}/events"
 
     @tornado.web.authenticated
-    async def get(self, id):  # noqa: A002
+    async def get(self, id):
         self.params("get")
         task = svc.tasks(self.optiserve).get(id)
         if task is None:
-            raise NotFoundError(f"no benchmark task '{id}' in this server",
-                                hint="tasks live in the server's memory; a stored run is at GET /optiserve/benchmarks/{id}")
+            raise NotFoundError(
+                f"no benchmark task '{id}' in this server",
+                hint="tasks live in the server's memory; a stored run is at GET /optiserve/benchmarks/{id}",
+            )
         await self.stream_task(task, "benchmark")
 
 
 def routes() -> list[tuple[str, type]]:
     bid = r"(?P<id>[A-Za-z0-9-]+)"
-    return [("/optiserve/benchmarks", BenchmarksHandler),
-            (f"/optiserve/benchmarks/{bid}", BenchmarkHandler),
-            (f"/optiserve/benchmarks/{bid}/cancel", BenchmarkCancelHandler),
-            (f"/optiserve/benchmarks/{bid}/events", BenchmarkEventsHandler),
-            ("/optiserve/calibrate", CalibrateHandler)]
+    return [
+        ("/optiserve/benchmarks", BenchmarksHandler),
+        (f"/optiserve/benchmarks/{bid}", BenchmarkHandler),
+        (f"/optiserve/benchmarks/{bid}/cancel", BenchmarkCancelHandler),
+        (f"/optiserve/benchmarks/{bid}/events", BenchmarkEventsHandler),
+        ("/optiserve/calibrate", CalibrateHandler),
+    ]

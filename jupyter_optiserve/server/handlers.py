@@ -19,15 +19,18 @@ from tornado.ioloop import IOLoop
 
 from jupyter_optiserve import service
 from jupyter_optiserve.errors import OptiServeError
-from jupyter_optiserve.service import jsonsafe
 from jupyter_optiserve.server.validation import check_body, check_params
+from jupyter_optiserve.service import jsonsafe
 from jupyter_optiserve.service.schema import openapi_json
 
 DEFAULT_MAX_BODY = 1_000_000  # bytes; OptiServe's largest body (a prompt) is ~20 kB
 
-_HINTS = {403: "send the Jupyter token (Authorization: token ...) or the session cookie with X-XSRFToken",
-          404: "see GET /optiserve/openapi.json for the endpoints", 405: "see GET /optiserve/openapi.json",
-          413: "send a smaller body (the administrator sets c.OptiServeApp.max_body_bytes)"}
+_HINTS = {
+    403: "send the Jupyter token (Authorization: token ...) or the session cookie with X-XSRFToken",
+    404: "see GET /optiserve/openapi.json for the endpoints",
+    405: "see GET /optiserve/openapi.json",
+    413: "send a smaller body (the administrator sets c.OptiServeApp.max_body_bytes)",
+}
 
 
 @tornado.web.stream_request_body
@@ -61,19 +64,22 @@ class OptiServeHandler(APIHandler):
 
     async def blocking(self, fn, *args, **kw):
         """Run ``fn`` (Kubernetes, NVML, files) in the extension's I/O thread pool, never on the event loop."""
-        return await IOLoop.current().run_in_executor(self.settings["optiserve_executor"],
-                                                      functools.partial(fn, *args, **kw))
+        return await IOLoop.current().run_in_executor(
+            self.settings["optiserve_executor"], functools.partial(fn, *args, **kw)
+        )
 
     async def compute(self, fn, *args, **kw):
         """Run pure-Python engine work (catalog, recommend, estimate) off the event loop on the small CPU
         pool: more threads would not run it faster (the GIL) but would make the loop wait longer for it."""
-        return await IOLoop.current().run_in_executor(self.settings["optiserve_cpu_executor"],
-                                                      functools.partial(fn, *args, **kw))
+        return await IOLoop.current().run_in_executor(
+            self.settings["optiserve_cpu_executor"], functools.partial(fn, *args, **kw)
+        )
 
     async def endpoint(self, fn, *args, **kw):
         """Run a call to a model endpoint on its own small pool: a slow endpoint never delays Kubernetes calls."""
-        return await IOLoop.current().run_in_executor(self.settings["optiserve_endpoint_executor"],
-                                                      functools.partial(fn, *args, **kw))
+        return await IOLoop.current().run_in_executor(
+            self.settings["optiserve_endpoint_executor"], functools.partial(fn, *args, **kw)
+        )
 
     def params(self, method: str) -> dict:
         return check_params(self.api_path, method, self.request.query_arguments, self.path_kwargs or {})
@@ -95,11 +101,17 @@ class OptiServeHandler(APIHandler):
             status_code, body = exc.status, exc.to_dict()
         elif isinstance(exc, tornado.web.HTTPError) or exc is None:
             text = responses.get(status_code, "Error")
-            body = {"error": text.replace(" ", ""), "detail": getattr(exc, "log_message", None) or text,
-                    "hint": _HINTS.get(status_code, "")}
+            body = {
+                "error": text.replace(" ", ""),
+                "detail": getattr(exc, "log_message", None) or text,
+                "hint": _HINTS.get(status_code, ""),
+            }
         else:
-            body = {"error": "InternalError", "detail": f"unexpected {type(exc).__name__}",
-                    "hint": "see the Jupyter server log"}
+            body = {
+                "error": "InternalError",
+                "detail": f"unexpected {type(exc).__name__}",
+                "hint": "see the Jupyter server log",
+            }
         if status_code == 405:  # RFC 9110: a 405 names the methods the resource has
             self.set_header("Allow", ", ".join(self.allowed_methods()))
         self.set_status(status_code)
@@ -107,13 +119,22 @@ class OptiServeHandler(APIHandler):
 
     @classmethod
     def allowed_methods(cls) -> list[str]:
-        return [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
-                if getattr(cls, m.lower()) is not getattr(tornado.web.RequestHandler, m.lower())]
+        return [
+            m
+            for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
+            if getattr(cls, m.lower()) is not getattr(tornado.web.RequestHandler, m.lower())
+        ]
 
     def log_exception(self, typ, value, tb) -> None:
         if isinstance(value, OptiServeError):  # expected: the user's input or the cluster, no traceback
-            self.log.warning("optiserve: %s %s -> %s %s: %s", self.request.method, self.request.path, value.status,
-                             type(value).__name__, value.message)
+            self.log.warning(
+                "optiserve: %s %s -> %s %s: %s",
+                self.request.method,
+                self.request.path,
+                value.status,
+                type(value).__name__,
+                value.message,
+            )
             return
         super().log_exception(typ, value, tb)
 
@@ -172,14 +193,22 @@ class _BodyHandler(OptiServeHandler):
     """POST a JSON body to one service function."""
 
     operation = None  # a service function (body, settings) -> JSON
-    cpu = False       # pure engine work (no cluster): the CPU pool
+    cpu = False  # pure engine work (no cluster): the CPU pool
 
     @tornado.web.authenticated
     async def post(self):
         body = await self.body()
-        run = self.compute if self.cpu and (self.optiserve.offline or body.get("accelerator")
-                                            or body.get("no_detect") or self.api_path.endswith("estimate")) \
-            else self.blocking  # without an accelerator, recommend may detect the hardware (cluster I/O)
+        run = (
+            self.compute
+            if self.cpu
+            and (
+                self.optiserve.offline
+                or body.get("accelerator")
+                or body.get("no_detect")
+                or self.api_path.endswith("estimate")
+            )
+            else self.blocking
+        )  # without an accelerator, recommend may detect the hardware (cluster I/O)
         self.reply(await run(type(self).operation, body, self.optiserve))
 
 
@@ -262,8 +291,9 @@ class StopHandler(OptiServeHandler):
     async def post(self, name):
         p = self.params("post")
         body = await self.body() or {}
-        self.reply(await self.blocking(service.stop_deployment, name, self.optiserve, _ns(p),
-                                       start=bool(body.get("start"))))
+        self.reply(
+            await self.blocking(service.stop_deployment, name, self.optiserve, _ns(p), start=bool(body.get("start")))
+        )
 
 
 class CancelHandler(OptiServeHandler):
@@ -283,18 +313,26 @@ class PromptHandler(OptiServeHandler):
         p = self.params("post")
         body = await self.body()
         deadline = time.monotonic() + self.optiserve.prompt_timeout  # the wait for a free worker counts too
-        target = await self.blocking(service.prompt_target, name, self.optiserve, _ns(p),
-                                     foreign=bool(body.get("foreign")))
+        target = await self.blocking(
+            service.prompt_target, name, self.optiserve, _ns(p), foreign=bool(body.get("foreign"))
+        )
         try:  # the worker honours the deadline itself; this also bounds what it cannot (a DNS lookup)
             answer = await asyncio.wait_for(
-                self.endpoint(service.send_prompt, target, body["text"], body.get("max_tokens", 64), self.optiserve,
-                              deadline), timeout=max(0.1, deadline - time.monotonic()) + 2.0)
-        except asyncio.TimeoutError:
+                self.endpoint(
+                    service.send_prompt, target, body["text"], body.get("max_tokens", 64), self.optiserve, deadline
+                ),
+                timeout=max(0.1, deadline - time.monotonic()) + 2.0,
+            )
+        except TimeoutError:
             from jupyter_optiserve.deploy.smoke import SmokeResult
 
-            answer = SmokeResult(False, target.url, error=f"no answer within {self.optiserve.prompt_timeout:g} s",
-                                 cause="the endpoint did not answer in time",
-                                 fix="check that the engine is up (its logs), then try again").to_dict()
+            answer = SmokeResult(
+                False,
+                target.url,
+                error=f"no answer within {self.optiserve.prompt_timeout:g} s",
+                cause="the endpoint did not answer in time",
+                fix="check that the engine is up (its logs), then try again",
+            ).to_dict()
         self.reply(answer)
 
 

@@ -65,7 +65,7 @@ class TaskStreamHandler(OptiServeHandler):
             while True:
                 try:
                     ev = await asyncio.wait_for(queue.get(), timeout=heartbeat)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     await self._send(": heartbeat\n\n")
                     continue
                 await self._send(format_event(ev))

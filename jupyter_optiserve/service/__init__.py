@@ -9,14 +9,50 @@ the OpenAPI schemas (``server/openapi.yaml``); errors are the project's ``OptiSe
 502 cluster unreachable). No Jupyter imports.
 """
 
-from jupyter_optiserve.service.deployments import (cancel_task, delete_deployment, get_deployment, list_deployments,
-                                                   start_deploy, stop_deployment)
-from jupyter_optiserve.service.engine import (accelerators, estimate, hardware, models, profiles, recommend,
-                                              recommend_json, recommend_json_cached, runtimes)
-from jupyter_optiserve.service.prompting import prompt, prompt_target, send_prompt
+from jupyter_optiserve.service.deployments import (
+    cancel_task,
+    delete_deployment,
+    get_deployment,
+    list_deployments,
+    start_deploy,
+    stop_deployment,
+)
+from jupyter_optiserve.service.engine import (
+    accelerators,
+    estimate,
+    hardware,
+    models,
+    profiles,
+    recommend,
+    recommend_json,
+    recommend_json_cached,
+    runtimes,
+)
 from jupyter_optiserve.service.plans import export_zip, preflight, render
+from jupyter_optiserve.service.prompting import prompt, prompt_target, send_prompt
 from jupyter_optiserve.service.settings import Settings
 
-__all__ = ["Settings", "recommend", "recommend_json", "recommend_json_cached", "estimate", "hardware", "models", "accelerators", "runtimes", "profiles",
-           "render", "preflight", "export_zip", "start_deploy", "list_deployments", "get_deployment",
-           "delete_deployment", "stop_deployment", "cancel_task", "prompt", "prompt_target", "send_prompt"]
+__all__ = [
+    "Settings",
+    "recommend",
+    "recommend_json",
+    "recommend_json_cached",
+    "estimate",
+    "hardware",
+    "models",
+    "accelerators",
+    "runtimes",
+    "profiles",
+    "render",
+    "preflight",
+    "export_zip",
+    "start_deploy",
+    "list_deployments",
+    "get_deployment",
+    "delete_deployment",
+    "stop_deployment",
+    "cancel_task",
+    "prompt",
+    "prompt_target",
+    "send_prompt",
+]

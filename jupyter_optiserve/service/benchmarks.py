@@ -86,8 +86,9 @@ def get_benchmark(run_id: str, settings: Settings, store=None) -> dict:
 def cancel_benchmark(task_id: str, settings: Settings) -> dict:
     task = tasks(settings).get(task_id)
     if task is None:
-        raise NotFoundError(f"no benchmark task '{task_id}' in this server",
-                            hint="GET /optiserve/benchmarks lists this server's tasks")
+        raise NotFoundError(
+            f"no benchmark task '{task_id}' in this server", hint="GET /optiserve/benchmarks lists this server's tasks"
+        )
     task.cancel()
     task.done.wait(15)
     return task.to_dict(events=False)

@@ -30,14 +30,25 @@ def start_deploy(body: dict, settings: Settings) -> dict:
         objs = render(plan)
         clashes = Deployer(conn).collisions(objs)
         if clashes:  # 409 now, not a task that fails later
-            raise ConflictError("; ".join(clashes), hint=f"pick another name (e.g. {plan.name}-2), or delete that "
-                                "deployment yourself first", name=plan.name)
+            raise ConflictError(
+                "; ".join(clashes),
+                hint=f"pick another name (e.g. {plan.name}-2), or delete that deployment yourself first",
+                name=plan.name,
+            )
         if conn is None:  # pragma: no cover - deploy always has a cluster
             ensure_valid(objs)
-        task = Task(plan, objs, conn, body, dry_run=bool(body.get("dry_run")),
-                    follow_timeout=float(body.get("timeout") or settings.deploy_timeout),
-                    no_follow=bool(body.get("no_follow")), no_smoke=bool(body.get("no_smoke")),
-                    smoke_timeout=settings.prompt_timeout, on_change=settings.invalidate_inventory)
+        task = Task(
+            plan,
+            objs,
+            conn,
+            body,
+            dry_run=bool(body.get("dry_run")),
+            follow_timeout=float(body.get("timeout") or settings.deploy_timeout),
+            no_follow=bool(body.get("no_follow")),
+            no_smoke=bool(body.get("no_smoke")),
+            smoke_timeout=settings.prompt_timeout,
+            on_change=settings.invalidate_inventory,
+        )
         settings.tasks.add(task)
     except BaseException:
         conn.close()
@@ -62,8 +73,12 @@ def list_deployments(settings: Settings, namespace: str | None = None) -> dict:
     for r in rows:
         t = settings.tasks.latest(r["name"], ns)
         r["task"] = t.state if t else None
-    return {"namespace": ns, "deployments": rows, "tasks": [t.to_dict(events=False) for t in tasks],
-            "orphans": orphan_rows(found)}
+    return {
+        "namespace": ns,
+        "deployments": rows,
+        "tasks": [t.to_dict(events=False) for t in tasks],
+        "orphans": orphan_rows(found),
+    }
 
 
 def get_deployment(name: str, settings: Settings, namespace: str | None = None) -> dict:
@@ -81,14 +96,27 @@ def get_deployment(name: str, settings: Settings, namespace: str | None = None) 
         except NotFoundError:
             if task is None:
                 raise
-            return {"name": name, "namespace": ns, "profile": None, "stopped": False, "exists": False,
-                    "timeline": task.timeline, "task": task.to_dict()}
+            return {
+                "name": name,
+                "namespace": ns,
+                "profile": None,
+                "stopped": False,
+                "exists": False,
+                "timeline": task.timeline,
+                "task": task.to_dict(),
+            }
     finally:
         conn.close()
     ann = isvc["metadata"].get("annotations") or {}
-    return {"name": name, "namespace": ns, "profile": ann.get("optiserve.io/profile"),
-            "stopped": ann.get("serving.kserve.io/stop") == "true", "exists": True, "timeline": tl.to_dict(),
-            "task": task.to_dict() if task else None}
+    return {
+        "name": name,
+        "namespace": ns,
+        "profile": ann.get("optiserve.io/profile"),
+        "stopped": ann.get("serving.kserve.io/stop") == "true",
+        "exists": True,
+        "timeline": tl.to_dict(),
+        "task": task.to_dict() if task else None,
+    }
 
 
 def cancel_task(name: str, settings: Settings, namespace: str | None = None) -> dict:
@@ -96,8 +124,10 @@ def cancel_task(name: str, settings: Settings, namespace: str | None = None) -> 
     ns = namespace or settings.namespace
     task = settings.tasks.latest(name, ns)
     if task is None:
-        raise NotFoundError(f"no deploy task for '{name}' in this server",
-                            hint="tasks are kept in the server's memory; GET /optiserve/deployments lists them")
+        raise NotFoundError(
+            f"no deploy task for '{name}' in this server",
+            hint="tasks are kept in the server's memory; GET /optiserve/deployments lists them",
+        )
     task.cancel()
     task.done.wait(15)
     return task.to_dict()

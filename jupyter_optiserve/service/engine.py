@@ -78,8 +78,14 @@ def recommend_json_cached(body: dict, settings: Settings) -> str | None:
 
 
 def _memo_key(body: dict, settings: Settings, inventory) -> tuple:
-    return (json.dumps(body, sort_keys=True), id(settings.catalog()), id(inventory), settings.default_kpi,
-            tuple(settings.allowed_accelerators or ()), tuple(settings.allowed_runtimes or ()))
+    return (
+        json.dumps(body, sort_keys=True),
+        id(settings.catalog()),
+        id(inventory),
+        settings.default_kpi,
+        tuple(settings.allowed_accelerators or ()),
+        tuple(settings.allowed_runtimes or ()),
+    )
 
 
 def _recommend_memo(body: dict, settings: Settings) -> tuple[dict, str]:
@@ -103,7 +109,7 @@ def _recommend_memo(body: dict, settings: Settings) -> tuple[dict, str]:
 
 
 MEMO_SIZE = 256
-_memo: "OrderedDict[tuple, tuple]" = OrderedDict()
+_memo: OrderedDict[tuple, tuple] = OrderedDict()
 _memo_lock = threading.Lock()
 
 
@@ -131,13 +137,26 @@ def recommend_result(body: dict, settings: Settings):
             inventory = settings.cached_inventory()
         except ImportError:  # pragma: no cover - detection extras missing
             inventory = None
-    result = _recommend(body["model"], body.get("kpi") or settings.default_kpi, accelerator=accelerator, gpus=gpus,
-                        inventory=inventory, catalog=cat, input_len=body.get("input_len"),
-                        output_len=body.get("output_len"), concurrency=body.get("concurrency"),
-                        context=body.get("context"), ttft_ms=body.get("ttft_ms"), itl_ms=body.get("itl_ms"),
-                        engine_version=body.get("engine_version"), limit=body.get("limit", 10),
-                        gpus_per_node=body.get("gpus_per_node"), allow_precision=body.get("allow_precision"),
-                        gpu_margin=body.get("gpu_margin"), backend=body.get("backend") or "auto")
+    result = _recommend(
+        body["model"],
+        body.get("kpi") or settings.default_kpi,
+        accelerator=accelerator,
+        gpus=gpus,
+        inventory=inventory,
+        catalog=cat,
+        input_len=body.get("input_len"),
+        output_len=body.get("output_len"),
+        concurrency=body.get("concurrency"),
+        context=body.get("context"),
+        ttft_ms=body.get("ttft_ms"),
+        itl_ms=body.get("itl_ms"),
+        engine_version=body.get("engine_version"),
+        limit=body.get("limit", 10),
+        gpus_per_node=body.get("gpus_per_node"),
+        allow_precision=body.get("allow_precision"),
+        gpu_margin=body.get("gpu_margin"),
+        backend=body.get("backend") or "auto",
+    )
     if settings.allowed_accelerators or settings.allowed_runtimes:
         _apply_policy(result, settings)
     out = result.to_dict()
@@ -178,18 +197,31 @@ def deploy_command(body: dict, result) -> str | None:
 
 def _apply_policy(result, settings: Settings) -> None:
     """Drop recommendations on accelerators/runtimes the server does not allow, and say so."""
-    keep = [r for r in result.recommendations
-            if settings.accelerator_allowed(r.profile.accelerator) and settings.runtime_allowed(r.profile.runtime)]
+    keep = [
+        r
+        for r in result.recommendations
+        if settings.accelerator_allowed(r.profile.accelerator) and settings.runtime_allowed(r.profile.runtime)
+    ]
     dropped = len(result.recommendations) - len(keep)
     if dropped:
         result.recommendations = keep
-        result.notes.append(f"{dropped} recommendation(s) left out: their accelerator or runtime is not allowed "
-                            "on this server (c.OptiServeApp.allowed_accelerators / allowed_runtimes)")
+        result.notes.append(
+            f"{dropped} recommendation(s) left out: their accelerator or runtime is not allowed "
+            "on this server (c.OptiServeApp.allowed_accelerators / allowed_runtimes)"
+        )
 
 
 # -- estimate -----------------------------------------------------------------------------------------
-ESTIMATE_DEFAULTS = {"tp": 1, "pp": 1, "input_len": 1024, "output_len": 256, "concurrency": 1, "kv_cache_dtype": "auto",
-                     "prefix_len": 0, "backend": "auto"}
+ESTIMATE_DEFAULTS = {
+    "tp": 1,
+    "pp": 1,
+    "input_len": 1024,
+    "output_len": 256,
+    "concurrency": 1,
+    "kv_cache_dtype": "auto",
+    "prefix_len": 0,
+    "backend": "auto",
+}
 
 
 def estimate(body: dict, settings: Settings | None = None) -> dict:
@@ -208,16 +240,31 @@ def estimate_result(body: dict, settings: Settings):
     model, variant = cat.resolve_model(b["model"])
     acc = cat.accelerators.get(b["accelerator"])
     settings.check_accelerator(acc.id)
-    precision = b.get("precision") or (variant.scheme if variant and variant.scheme != "none" else None) or \
-        ((model.weights or {}).get("scheme") or model.dtype).replace("fp32", "bf16").replace("fp8-block", "fp8")
+    precision = (
+        b.get("precision")
+        or (variant.scheme if variant and variant.scheme != "none" else None)
+        or ((model.weights or {}).get("scheme") or model.dtype).replace("fp32", "bf16").replace("fp8-block", "fp8")
+    )
     rt = cat.runtime_for(acc)
-    est = _estimate(model, acc, gpus=b.get("gpus") or b["tp"] * b["pp"], tp=b["tp"], pp=b["pp"], precision=precision,
-                    input_len=b["input_len"], output_len=b["output_len"], concurrency=b["concurrency"],
-                    max_model_len=b.get("max_model_len"),
-                    engine_version=b.get("engine_version") or (rt.default_engine_version if rt else None),
-                    kv_cache_dtype=b["kv_cache_dtype"], max_num_seqs=b.get("max_num_seqs"),
-                    max_num_batched_tokens=b.get("max_num_batched_tokens"), rate=b.get("request_rate"),
-                    prefix_len=b["prefix_len"], backend=b["backend"])
+    est = _estimate(
+        model,
+        acc,
+        gpus=b.get("gpus") or b["tp"] * b["pp"],
+        tp=b["tp"],
+        pp=b["pp"],
+        precision=precision,
+        input_len=b["input_len"],
+        output_len=b["output_len"],
+        concurrency=b["concurrency"],
+        max_model_len=b.get("max_model_len"),
+        engine_version=b.get("engine_version") or (rt.default_engine_version if rt else None),
+        kv_cache_dtype=b["kv_cache_dtype"],
+        max_num_seqs=b.get("max_num_seqs"),
+        max_num_batched_tokens=b.get("max_num_batched_tokens"),
+        rate=b.get("request_rate"),
+        prefix_len=b["prefix_len"],
+        backend=b["backend"],
+    )
     out = est.to_dict()
     out["reasons"] = reasons(est, acc.name, b.get("max_model_len"))  # the binding limit, never a negative amount
     out["model"], out["accelerator"] = model.id, acc.id

@@ -34,16 +34,21 @@ def loads(raw: bytes | str):
     """Parse a request body: InvalidInputError (400) for bad JSON, NaN/Infinity, numbers beyond a double,
     or nesting deeper than MAX_DEPTH (instead of a RecursionError)."""
     if _too_deep(raw):
-        raise InvalidInputError(f"the body nests deeper than {MAX_DEPTH} levels", hint="send a flat JSON object",
-                                field="body")
+        raise InvalidInputError(
+            f"the body nests deeper than {MAX_DEPTH} levels", hint="send a flat JSON object", field="body"
+        )
     try:
         return json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
     except _NonFinite as exc:
-        raise InvalidInputError(f"the body has a non-finite number ({exc})",
-                                hint="send finite numbers only (JSON has no NaN or Infinity)", field="body") from None
+        raise InvalidInputError(
+            f"the body has a non-finite number ({exc})",
+            hint="send finite numbers only (JSON has no NaN or Infinity)",
+            field="body",
+        ) from None
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise InvalidInputError(f"the body is not valid JSON ({str(exc)[:200]})", hint="send a JSON object",
-                                field="body") from None
+        raise InvalidInputError(
+            f"the body is not valid JSON ({str(exc)[:200]})", hint="send a JSON object", field="body"
+        ) from None
 
 
 def _too_deep(raw: bytes | str) -> bool:

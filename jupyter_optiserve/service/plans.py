@@ -12,16 +12,29 @@ from jupyter_optiserve.service.schema import validate
 from jupyter_optiserve.service.settings import Settings
 
 RANKING_FIELDS = ("gpus_per_node", "allow_precision", "gpu_margin")  # passed on to recommend
-PLAN_FIELDS = ("profile", "name", "storage_uri", "hf_token_secret", "connection", "pull_secret", "target", "external", "auth",
-               "trust_remote_code", "display_name", "rhoai")
+PLAN_FIELDS = (
+    "profile",
+    "name",
+    "storage_uri",
+    "hf_token_secret",
+    "connection",
+    "pull_secret",
+    "target",
+    "external",
+    "auth",
+    "trust_remote_code",
+    "display_name",
+    "rhoai",
+)
 
 
 def connect_for(body: dict, settings: Settings, required: bool = False):
     """The cluster connection a plan request uses (None offline or, unless ``required``, with no cluster)."""
     if body.get("offline"):
         if required:
-            raise InvalidInputError("'offline' cannot be used here", hint="this operation needs a cluster",
-                                    field="offline")
+            raise InvalidInputError(
+                "'offline' cannot be used here", hint="this operation needs a cluster", field="offline"
+            )
         return None
     return settings.connect(body.get("namespace"), required=required)
 
@@ -37,8 +50,9 @@ def build(body: dict, settings: Settings, conn, fallback: bool = True):
         validate_name(body["name"])
     namespace = body.get("namespace") or settings.namespace or (conn.namespace if conn else None)
     if not namespace:
-        raise InvalidInputError("no namespace: pass 'namespace'", hint="the Data Science Project to deploy into",
-                                field="namespace")
+        raise InvalidInputError(
+            "no namespace: pass 'namespace'", hint="the Data Science Project to deploy into", field="namespace"
+        )
     validate_namespace(namespace)
     cat = settings.catalog()
     if body.get("accelerator") and settings.allowed_accelerators:
@@ -51,13 +65,30 @@ def build(body: dict, settings: Settings, conn, fallback: bool = True):
     if conn is not None and body.get("namespace") in (None, settings.namespace):
         inventory = settings.cached_inventory()  # what GET /hardware shows; build_plan detects otherwise
     try:
-        plan = build_plan(body["model"], body["kpi"], namespace=namespace, accelerator=body.get("accelerator"),
-                          gpus=body.get("gpus"), inventory=inventory, conn=conn, catalog=cat, **kw)
+        plan = build_plan(
+            body["model"],
+            body["kpi"],
+            namespace=namespace,
+            accelerator=body.get("accelerator"),
+            gpus=body.get("gpus"),
+            inventory=inventory,
+            conn=conn,
+            catalog=cat,
+            **kw,
+        )
     except ClusterUnreachableError as exc:
         if conn is None or not body.get("accelerator") or not fallback:
             raise
-        plan = build_plan(body["model"], body["kpi"], namespace=namespace, accelerator=body.get("accelerator"),
-                          gpus=body.get("gpus"), conn=None, catalog=cat, **kw)
+        plan = build_plan(
+            body["model"],
+            body["kpi"],
+            namespace=namespace,
+            accelerator=body.get("accelerator"),
+            gpus=body.get("gpus"),
+            conn=None,
+            catalog=cat,
+            **kw,
+        )
         plan.notes.append(f"{exc.message}; planned from the catalog only")
     settings.check_accelerator(plan.accelerator.id)
     settings.check_runtime(plan.runtime.id)
@@ -66,7 +97,8 @@ def build(body: dict, settings: Settings, conn, fallback: bool = True):
 
 def render(body: dict, settings: Settings) -> dict:
     """``{"manifests", "yaml", "plan", "notes"}``; ``yaml`` is exactly what ``optiserve render`` prints."""
-    from jupyter_optiserve.deploy.manifests import render as _render, to_yaml
+    from jupyter_optiserve.deploy.manifests import render as _render
+    from jupyter_optiserve.deploy.manifests import to_yaml
     from jupyter_optiserve.deploy.nodefit import ensure_fits_node
     from jupyter_optiserve.deploy.validate import ensure_valid
 
@@ -86,7 +118,8 @@ def render(body: dict, settings: Settings) -> dict:
 
 def preflight(body: dict, settings: Settings) -> dict:
     """``optiserve preflight --json``: ``{"plan", "preflight": {"ok", "checks"}}``."""
-    from jupyter_optiserve.deploy import ensure_valid, render as _render, run_preflight
+    from jupyter_optiserve.deploy import ensure_valid, run_preflight
+    from jupyter_optiserve.deploy import render as _render
 
     validate("PlanRequest", body)
     conn = connect_for(body, settings)
@@ -105,7 +138,8 @@ def preflight(body: dict, settings: Settings) -> dict:
 def export_zip(body: dict, settings: Settings) -> bytes:
     """The ``optiserve export`` folder (manifests, kustomization.yaml, README.md) as a zip whose entries
     sit under ``<name>/``."""
-    from jupyter_optiserve.deploy import ensure_valid, export, render as _render, run_preflight
+    from jupyter_optiserve.deploy import ensure_valid, export, run_preflight
+    from jupyter_optiserve.deploy import render as _render
     from jupyter_optiserve.deploy.nodefit import ensure_fits_node
 
     validate("PlanRequest", body)

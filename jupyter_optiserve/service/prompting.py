@@ -36,34 +36,56 @@ def prompt_target(name: str, settings: Settings, namespace: str | None = None, f
         ns = _namespace(settings, conn, namespace)
         isvc = Deployer(conn).get_isvc(ns, name)
         if not is_ours(isvc) and not foreign:
-            raise ConflictError(f"'{name}' was not created by OptiServe; its endpoint and token are not OptiServe's to use",
-                                hint='check the name; to prompt it anyway, send "foreign": true', name=name)
+            raise ConflictError(
+                f"'{name}' was not created by OptiServe; its endpoint and token are not OptiServe's to use",
+                hint='check the name; to prompt it anyway, send "foreign": true',
+                name=name,
+            )
         st = isvc.get("status") or {}
         ann = isvc["metadata"].get("annotations") or {}
         ready = next((c.get("status") for c in st.get("conditions") or [] if c.get("type") == "Ready"), None)
         url = st.get("url") or (st.get("address") or {}).get("url")
         if ann.get("serving.kserve.io/stop") == "true" or ready != "True" or not url:
-            raise ConflictError(f"'{name}' is not Ready yet", hint="wait for the deploy to reach ready, then try again",
-                                name=name)
+            raise ConflictError(
+                f"'{name}' is not Ready yet", hint="wait for the deploy to reach ready, then try again", name=name
+            )
         token = read_token(conn, name, ns) if ann.get("security.opendatahub.io/enable-auth") == "true" else None
     finally:
         conn.close()
     return PromptTarget(name, url, token)
 
 
-def send_prompt(target: PromptTarget, text: str, max_tokens: int = 64, settings: Settings | None = None,
-                deadline: float | None = None) -> dict:
+def send_prompt(
+    target: PromptTarget,
+    text: str,
+    max_tokens: int = 64,
+    settings: Settings | None = None,
+    deadline: float | None = None,
+) -> dict:
     """One streamed completion, bounded in total by ``settings.prompt_timeout`` and ``deadline``."""
     from jupyter_optiserve.deploy import smoke_test
 
     settings = settings or Settings()
-    res = smoke_test(target.url, target.name, target.token, timeout=settings.prompt_timeout, max_tokens=max_tokens,
-                     prompt=text, deadline=deadline)
+    res = smoke_test(
+        target.url,
+        target.name,
+        target.token,
+        timeout=settings.prompt_timeout,
+        max_tokens=max_tokens,
+        prompt=text,
+        deadline=deadline,
+    )
     return res.to_dict()
 
 
-def prompt(name: str, text: str, max_tokens: int = 64, settings: Settings | None = None,
-           namespace: str | None = None, foreign: bool = False) -> dict:
+def prompt(
+    name: str,
+    text: str,
+    max_tokens: int = 64,
+    settings: Settings | None = None,
+    namespace: str | None = None,
+    foreign: bool = False,
+) -> dict:
     """Both steps in one call (the CLI, the magic and Python)."""
     settings = settings or Settings()
     validate("PromptRequest", {"text": text, "max_tokens": max_tokens})

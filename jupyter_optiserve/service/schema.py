@@ -62,7 +62,7 @@ def _to_jsonschema(node):
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _validator(name: str):
     import jsonschema
 
@@ -75,8 +75,7 @@ def _strict_ints(cls):
     """JSON Schema counts 3.0 as an integer; the engine slices and counts with these, so only ints are."""
     import jsonschema
 
-    checker = cls.TYPE_CHECKER.redefine(
-        "integer", lambda _checker, v: isinstance(v, int) and not isinstance(v, bool))
+    checker = cls.TYPE_CHECKER.redefine("integer", lambda _checker, v: isinstance(v, int) and not isinstance(v, bool))
     return jsonschema.validators.extend(cls, type_checker=checker)
 
 
@@ -94,10 +93,10 @@ def _field(err) -> str:
 def validate(name: str, body) -> dict:
     """Validate ``body`` against ``components.schemas[name]``; InvalidInputError naming the field."""
     if not isinstance(body, dict):
-        raise InvalidInputError("the request body must be a JSON object", hint="send e.g. {\"model\": \"...\"}")
+        raise InvalidInputError("the request body must be a JSON object", hint='send e.g. {"model": "..."}')
     bad = non_finite_path(body)
     if bad:  # NaN passes every minimum/maximum comparison: reject it before the schema
-        raise InvalidInputError(f"'{bad}' is not a finite number", hint=f"send a finite number for \"{bad}\"", field=bad)
+        raise InvalidInputError(f"'{bad}' is not a finite number", hint=f'send a finite number for "{bad}"', field=bad)
     try:
         errors = sorted(_validator(name).iter_errors(body), key=lambda e: (len(list(e.absolute_path)), e.message))
     except RecursionError:
@@ -107,12 +106,12 @@ def validate(name: str, body) -> dict:
     err = errors[0]
     fld = _field(err)
     if err.validator == "required":
-        msg, hint = f"'{fld}' is required", f"add \"{fld}\" to the request"
+        msg, hint = f"'{fld}' is required", f'add "{fld}" to the request'
     elif err.validator == "additionalProperties":
-        allowed = sorted((openapi()["components"]["schemas"][name].get("properties") or {}))
+        allowed = sorted(openapi()["components"]["schemas"][name].get("properties") or {})
         msg, hint = f"'{fld}' is not a known field", "known fields: " + ", ".join(allowed)
     else:
-        msg, hint = f"'{fld}': {err.message}", f"fix \"{fld}\""
+        msg, hint = f"'{fld}': {err.message}", f'fix "{fld}"'
     raise InvalidInputError(msg, hint=hint, field=fld)
 
 

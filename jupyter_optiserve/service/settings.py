@@ -12,22 +12,22 @@ from jupyter_optiserve.errors import InvalidInputError, PermissionDeniedError
 
 @dataclass
 class Settings:
-    namespace: str | None = None          # default namespace (else the workbench's / the context's)
-    kubeconfig: str | None = None         # a path; never read back to clients beyond the path
-    context: str | None = None            # kubeconfig context
-    profile_dirs: list = field(default_factory=list)   # extra catalog folders (like OPTISERVE_PROFILE_DIRS)
-    default_kpi: str | None = None        # used when a recommend request has no kpi
-    allowed_runtimes: list = field(default_factory=list)       # empty: all
-    allowed_accelerators: list = field(default_factory=list)   # empty: all
-    offline: bool = False                 # never contact a cluster
-    request_timeout: float = 10.0         # seconds per Kubernetes call
-    deploy_timeout: float = 1800.0        # default bound on following a deploy
-    prompt_timeout: float = 120.0         # seconds for one prompt to a deployment
-    hardware_ttl: float = 300.0           # seconds an inventory stays cached
-    max_tasks: int = 50                   # finished deploy tasks kept in memory
+    namespace: str | None = None  # default namespace (else the workbench's / the context's)
+    kubeconfig: str | None = None  # a path; never read back to clients beyond the path
+    context: str | None = None  # kubeconfig context
+    profile_dirs: list = field(default_factory=list)  # extra catalog folders (like OPTISERVE_PROFILE_DIRS)
+    default_kpi: str | None = None  # used when a recommend request has no kpi
+    allowed_runtimes: list = field(default_factory=list)  # empty: all
+    allowed_accelerators: list = field(default_factory=list)  # empty: all
+    offline: bool = False  # never contact a cluster
+    request_timeout: float = 10.0  # seconds per Kubernetes call
+    deploy_timeout: float = 1800.0  # default bound on following a deploy
+    prompt_timeout: float = 120.0  # seconds for one prompt to a deployment
+    hardware_ttl: float = 300.0  # seconds an inventory stays cached
+    max_tasks: int = 50  # finished deploy tasks kept in memory
 
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-    _inventory: tuple | None = field(default=None, repr=False, compare=False)   # (monotonic time, Inventory)
+    _inventory: tuple | None = field(default=None, repr=False, compare=False)  # (monotonic time, Inventory)
     _tasks: object = field(default=None, repr=False, compare=False)
     _generation: int = field(default=0, repr=False, compare=False)
 
@@ -42,8 +42,10 @@ class Settings:
         """A KubeConnection, or None (offline / nothing configured) when not ``required``."""
         if self.offline:
             if required:
-                raise InvalidInputError("this server runs in offline mode: no cluster is contacted",
-                                        hint="set c.OptiServeApp.offline = False to deploy from here")
+                raise InvalidInputError(
+                    "this server runs in offline mode: no cluster is contacted",
+                    hint="set c.OptiServeApp.offline = False to deploy from here",
+                )
             return None
         from jupyter_optiserve.kube import NoCluster, connect
 
@@ -59,17 +61,21 @@ class Settings:
         if acc_id and self.allowed_accelerators and acc_id not in self._allowed_accs():
             raise PermissionDeniedError(
                 f"accelerator '{acc_id}' is not allowed on this server",
-                hint="use one of: " + ", ".join(self.allowed_accelerators)
-                     + " (the administrator sets c.OptiServeApp.allowed_accelerators)",
-                allowed=list(self.allowed_accelerators))
+                hint="use one of: "
+                + ", ".join(self.allowed_accelerators)
+                + " (the administrator sets c.OptiServeApp.allowed_accelerators)",
+                allowed=list(self.allowed_accelerators),
+            )
 
     def check_runtime(self, runtime_id: str | None) -> None:
         if runtime_id and self.allowed_runtimes and runtime_id not in self.allowed_runtimes:
             raise PermissionDeniedError(
                 f"runtime '{runtime_id}' is not allowed on this server",
-                hint="allowed runtimes: " + ", ".join(self.allowed_runtimes)
-                     + " (the administrator sets c.OptiServeApp.allowed_runtimes)",
-                allowed=list(self.allowed_runtimes))
+                hint="allowed runtimes: "
+                + ", ".join(self.allowed_runtimes)
+                + " (the administrator sets c.OptiServeApp.allowed_runtimes)",
+                allowed=list(self.allowed_runtimes),
+            )
 
     def accelerator_allowed(self, acc_id: str) -> bool:
         return not self.allowed_accelerators or acc_id in self._allowed_accs()
@@ -84,7 +90,7 @@ class Settings:
         for name in self.allowed_accelerators:
             try:
                 out.add(accs.get(name).id)
-            except Exception:  # noqa: BLE001 - an unknown configured name allows nothing extra
+            except Exception:
                 out.add(name)
         return out
 
@@ -97,8 +103,14 @@ class Settings:
             generation = self._generation
         from jupyter_optiserve.hardware import detect
 
-        inv = detect(kubeconfig=self.kubeconfig, context=self.context, namespace=self.namespace,
-                     cluster=not self.offline, timeout=self.request_timeout, catalog=self.catalog())
+        inv = detect(
+            kubeconfig=self.kubeconfig,
+            context=self.context,
+            namespace=self.namespace,
+            cluster=not self.offline,
+            timeout=self.request_timeout,
+            catalog=self.catalog(),
+        )
         with self._lock:
             if generation == self._generation:  # not invalidated while detecting (it may predate a change)
                 self._inventory = (time.monotonic(), inv)
@@ -124,10 +136,17 @@ class Settings:
         from jupyter_optiserve import __version__
         from jupyter_optiserve.recommend.kpi import KPIS
 
-        return {"namespace": self.namespace, "context": self.context, "kubeconfig": self.kubeconfig,
-                "profile_dirs": [str(p) for p in self.profile_dirs or []], "default_kpi": self.default_kpi,
-                "allowed_runtimes": list(self.allowed_runtimes or []),
-                "allowed_accelerators": list(self.allowed_accelerators or []), "offline": bool(self.offline),
-                "request_timeout": float(self.request_timeout), "deploy_timeout": float(self.deploy_timeout),
-                "version": __version__, "kpis": list(KPIS)}
-
+        return {
+            "namespace": self.namespace,
+            "context": self.context,
+            "kubeconfig": self.kubeconfig,
+            "profile_dirs": [str(p) for p in self.profile_dirs or []],
+            "default_kpi": self.default_kpi,
+            "allowed_runtimes": list(self.allowed_runtimes or []),
+            "allowed_accelerators": list(self.allowed_accelerators or []),
+            "offline": bool(self.offline),
+            "request_timeout": float(self.request_timeout),
+            "deploy_timeout": float(self.deploy_timeout),
+            "version": __version__,
+            "kpis": list(KPIS),
+        }

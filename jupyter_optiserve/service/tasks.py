@@ -35,8 +35,20 @@ class Cancelled(Exception):
 class Task:
     """One deploy. ``run()`` does the work (in its own thread via ``start()``)."""
 
-    def __init__(self, plan, objs, conn, request: dict, *, dry_run=False, follow_timeout=1800.0, no_follow=False,
-                 no_smoke=False, smoke_timeout=120.0, on_change=None):
+    def __init__(
+        self,
+        plan,
+        objs,
+        conn,
+        request: dict,
+        *,
+        dry_run=False,
+        follow_timeout=1800.0,
+        no_follow=False,
+        no_smoke=False,
+        smoke_timeout=120.0,
+        on_change=None,
+    ):
         self.id = uuid.uuid4().hex[:12]
         self.plan, self.objs, self.conn = plan, objs, conn
         self.name, self.namespace = plan.name, plan.namespace
@@ -70,12 +82,12 @@ class Task:
             ev = {"seq": self._seq, "time": round(self.updated, 3), "type": typ, "data": data}
             self.events.append(ev)
             if len(self.events) > MAX_EVENTS:  # keep the first (state) and the most recent
-                del self.events[1:len(self.events) - MAX_EVENTS + 1]
+                del self.events[1 : len(self.events) - MAX_EVENTS + 1]
             subs = list(self._subs)
         for cb in subs:
             try:
                 cb(ev)
-            except Exception:  # noqa: BLE001 - a broken subscriber must not stop the deploy
+            except Exception:
                 log.exception("optiserve: task subscriber failed")
         return ev
 
@@ -90,6 +102,7 @@ class Task:
             with self._lock:
                 if callback in self._subs:
                     self._subs.remove(callback)
+
         return replay, unsubscribe
 
     def _set_state(self, state: str) -> None:
@@ -98,7 +111,7 @@ class Task:
         self.emit("state", {"state": state})
 
     # -- lifecycle ------------------------------------------------------------------------------------
-    def start(self) -> "Task":
+    def start(self) -> Task:
         self.emit("state", {"state": self.state})
         self.thread = threading.Thread(target=self.run, name=f"optiserve-deploy-{self.name}", daemon=True)
         self.thread.start()
@@ -131,8 +144,11 @@ class Task:
             self.emit("preflight", self.preflight)
             if not report.ok:
                 first = report.failures[0]
-                self.error = {"error": "PreflightFailed", "detail": f"preflight: {len(report.failures)} check(s) failed: "
-                              f"{first.id}: {first.message}", "hint": first.fix or "see the preflight checks"}
+                self.error = {
+                    "error": "PreflightFailed",
+                    "detail": f"preflight: {len(report.failures)} check(s) failed: {first.id}: {first.message}",
+                    "hint": first.fix or "see the preflight checks",
+                }
                 self.emit("error", self.error)
                 return
             self._check_cancel()
@@ -147,8 +163,9 @@ class Task:
             self._check_cancel()
             self._set_state("following")
             kind = KINDS["LLMInferenceService" if self.plan.target == "llmisvc" else "InferenceService"]
-            tl = follow(self.conn, self.name, self.namespace, timeout=self.follow_timeout, on_update=self._on_update,
-                        kind=kind)
+            tl = follow(
+                self.conn, self.name, self.namespace, timeout=self.follow_timeout, on_update=self._on_update, kind=kind
+            )
             self._on_update(tl)
             if self._cancel.is_set():
                 tl.outcome = "cancelled"
@@ -164,19 +181,24 @@ class Task:
                 final = "timeout"
             if final == "failed":
                 d = tl.diagnosis
-                self.error = {"error": "DeployFailed",
-                              "detail": (d.cause if d else None) or ((tl.smoke or {}).get("error")) or f"outcome {tl.outcome}",
-                              "hint": (d.fix if d else None) or ((tl.smoke or {}).get("fix")) or "see the timeline"}
+                self.error = {
+                    "error": "DeployFailed",
+                    "detail": (d.cause if d else None) or ((tl.smoke or {}).get("error")) or f"outcome {tl.outcome}",
+                    "hint": (d.fix if d else None) or ((tl.smoke or {}).get("fix")) or "see the timeline",
+                }
                 self.emit("error", self.error)
         except Cancelled:
             final = "cancelled"
         except OptiServeError as exc:
             self.error = exc.to_dict()
             self.emit("error", self.error)
-        except Exception as exc:  # noqa: BLE001 - reported on the task, never a traceback to the client
+        except Exception as exc:
             log.exception("optiserve: deploy task %s failed", self.id)
-            self.error = {"error": "InternalError", "detail": f"{type(exc).__name__}: {exc}",
-                          "hint": "see the Jupyter server log"}
+            self.error = {
+                "error": "InternalError",
+                "detail": f"{type(exc).__name__}: {exc}",
+                "hint": "see the Jupyter server log",
+            }
             self.emit("error", self.error)
         finally:
             if self._tl is not None and self.timeline is None:
@@ -184,7 +206,7 @@ class Task:
             try:
                 if self.conn is not None:
                     self.conn.close()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
             self._changed()
             self._set_state(final)
@@ -195,14 +217,14 @@ class Task:
         if self.on_change is not None and not self.dry_run:
             try:
                 self.on_change()
-            except Exception:  # noqa: BLE001 - a cache, never a reason to fail the deploy
+            except Exception:
                 pass
 
     def _on_update(self, tl) -> None:
         self._tl = tl
         if self._cancel.is_set() and tl.outcome is None:
             tl.outcome = "cancelled"
-        for t, text in tl.entries[self._seen_entries:]:
+        for t, text in tl.entries[self._seen_entries :]:
             self.emit("entry", {"t_s": t, "text": text})
         self._seen_entries = len(tl.entries)
         d = tl.to_dict()
@@ -220,10 +242,21 @@ class Task:
     # -- views ----------------------------------------------------------------------------------------
     def to_dict(self, events: bool = True) -> dict:
         with self._lock:
-            out = {"id": self.id, "name": self.name, "namespace": self.namespace, "state": self.state,
-                   "terminal": self.terminal, "created": round(self.created, 3), "updated": round(self.updated, 3),
-                   "request": self.request, "plan": self.plan.summary() if self.plan is not None else None,
-                   "preflight": self.preflight, "apply": self.apply, "timeline": self.timeline, "error": self.error}
+            out = {
+                "id": self.id,
+                "name": self.name,
+                "namespace": self.namespace,
+                "state": self.state,
+                "terminal": self.terminal,
+                "created": round(self.created, 3),
+                "updated": round(self.updated, 3),
+                "request": self.request,
+                "plan": self.plan.summary() if self.plan is not None else None,
+                "preflight": self.preflight,
+                "apply": self.apply,
+                "timeline": self.timeline,
+                "error": self.error,
+            }
             if events:
                 out["events"] = list(self.events)
             return out
@@ -234,7 +267,7 @@ class TaskManager:
 
     def __init__(self, max_finished: int = 50):
         self.max_finished = max_finished
-        self._tasks: "OrderedDict[str, Task]" = OrderedDict()
+        self._tasks: OrderedDict[str, Task] = OrderedDict()
         self._lock = threading.Lock()
 
     def add(self, task: Task) -> Task:
@@ -243,10 +276,12 @@ class TaskManager:
         with self._lock:
             running = self._running(task.name, task.namespace)
             if running is not None:
-                raise ConflictError(self._conflict(task, running), hint="follow it, or cancel it first", task=running.id)
+                raise ConflictError(
+                    self._conflict(task, running), hint="follow it, or cancel it first", task=running.id
+                )
             self._tasks[task.id] = task
             finished = [t for t in self._tasks.values() if t.terminal]
-            for t in finished[:max(0, len(finished) - self.max_finished)]:
+            for t in finished[: max(0, len(finished) - self.max_finished)]:
                 self._tasks.pop(t.id, None)
         return task
 
@@ -254,8 +289,14 @@ class TaskManager:
         return f"a deploy of '{task.name}' in {task.namespace} is already running (task {running.id})"
 
     def _running(self, name: str, namespace: str):
-        return next((t for t in reversed(self._tasks.values())
-                     if t.name == name and t.namespace == namespace and not t.terminal), None)
+        return next(
+            (
+                t
+                for t in reversed(self._tasks.values())
+                if t.name == name and t.namespace == namespace and not t.terminal
+            ),
+            None,
+        )
 
     def list(self, namespace: str | None = None) -> list[Task]:
         with self._lock:
@@ -263,8 +304,14 @@ class TaskManager:
 
     def latest(self, name: str, namespace: str | None = None) -> Task | None:
         with self._lock:
-            return next((t for t in reversed(self._tasks.values())
-                         if t.name == name and (namespace is None or t.namespace == namespace)), None)
+            return next(
+                (
+                    t
+                    for t in reversed(self._tasks.values())
+                    if t.name == name and (namespace is None or t.namespace == namespace)
+                ),
+                None,
+            )
 
     def get(self, task_id: str) -> Task | None:
         with self._lock:

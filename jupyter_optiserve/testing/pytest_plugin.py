@@ -10,8 +10,9 @@ Enable with `pytest_plugins = ["jupyter_optiserve.testing.pytest_plugin"]` in th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pytest
 
@@ -73,7 +74,7 @@ class KubeHandle:
         for c in self._clients:
             try:
                 c.close()
-            except Exception:  # noqa: BLE001 - best effort at teardown
+            except Exception:
                 pass
         self._clients.clear()
 
@@ -98,8 +99,10 @@ def kube(fake_kube: KubeHandle) -> Iterable[KubeHandle]:
 @pytest.fixture
 def kube_crds(kube: KubeHandle) -> KubeHandle:
     if not kube.has_crds:
-        pytest.skip(f"KServe CRDs not found (set ${CRDS_ENV} or check out ../shared/reference/kserve-crds); "
-                    "schema validation tests need them")
+        pytest.skip(
+            f"KServe CRDs not found (set ${CRDS_ENV} or check out ../shared/reference/kserve-crds); "
+            "schema validation tests need them"
+        )
     return kube
 
 

@@ -47,9 +47,17 @@ def _prompt_tokens(body: dict, chat: bool) -> int:
 class SimEngine:
     """``with SimEngine(model="granite", timing=Timing(...)) as sim: sim.url``"""
 
-    def __init__(self, model: str = "granite", timing: Timing | None = None, token: str | None = None,
-                 host: str = "127.0.0.1", port: int = 0, default_max_tokens: int = 16,
-                 fail: tuple[int, str] | None = None, pieces: tuple[str, ...] | None = None):
+    def __init__(
+        self,
+        model: str = "granite",
+        timing: Timing | None = None,
+        token: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        default_max_tokens: int = 16,
+        fail: tuple[int, str] | None = None,
+        pieces: tuple[str, ...] | None = None,
+    ):
         """``fail`` answers every generation with that (status, JSON body); ``pieces`` streams this
         fixed text (one piece per token) instead of ``max_tokens`` generated words."""
         self.model, self.timing, self.token = model, timing or Timing(), token
@@ -99,11 +107,20 @@ class SimEngine:
         if not self._authorized(request):
             return web.json_response({"error": "Unauthorized"}, status=401)
         if body.get("model") != self.model:
-            return web.json_response({"object": "error", "message": f"The model `{body.get('model')}` does not exist.",
-                                      "type": "NotFoundError", "code": 404}, status=404)
+            return web.json_response(
+                {
+                    "object": "error",
+                    "message": f"The model `{body.get('model')}` does not exist.",
+                    "type": "NotFoundError",
+                    "code": 404,
+                },
+                status=404,
+            )
         n_in = _prompt_tokens(body, chat)
-        words = self.pieces or [f" w{i}" for i in range(int(body.get("max_tokens") or body.get("max_completion_tokens")
-                                                             or self.default_max_tokens))]
+        words = self.pieces or [
+            f" w{i}"
+            for i in range(int(body.get("max_tokens") or body.get("max_completion_tokens") or self.default_max_tokens))
+        ]
         n_out = len(words)
         usage = {"prompt_tokens": n_in, "completion_tokens": n_out, "total_tokens": n_in + n_out}
         loop = asyncio.get_running_loop()
@@ -126,12 +143,22 @@ class SimEngine:
             self.active -= 1
         text = "".join(words)
         if not stream:
-            choice = {"index": 0, "message": {"role": "assistant", "content": text}} if chat else {"index": 0, "text": text}
-            return web.json_response({"id": "sim", "object": "chat.completion" if chat else "text_completion",
-                                      "model": self.model, "choices": [{**choice, "finish_reason": "length"}],
-                                      "usage": usage})
+            choice = (
+                {"index": 0, "message": {"role": "assistant", "content": text}} if chat else {"index": 0, "text": text}
+            )
+            return web.json_response(
+                {
+                    "id": "sim",
+                    "object": "chat.completion" if chat else "text_completion",
+                    "model": self.model,
+                    "choices": [{**choice, "finish_reason": "length"}],
+                    "usage": usage,
+                }
+            )
         if (body.get("stream_options") or {}).get("include_usage"):
-            await resp.write(f"data: {json.dumps({'id': 'sim', 'model': self.model, 'choices': [], 'usage': usage})}\n\n".encode())
+            await resp.write(
+                f"data: {json.dumps({'id': 'sim', 'model': self.model, 'choices': [], 'usage': usage})}\n\n".encode()
+            )
         await resp.write(b"data: [DONE]\n\n")
         await resp.write_eof()
         return resp
@@ -161,7 +188,7 @@ class SimEngine:
         self._loop.run_until_complete(self._runner.cleanup())
         self._loop.close()
 
-    def __enter__(self) -> "SimEngine":
+    def __enter__(self) -> SimEngine:
         self._thread = threading.Thread(target=self._serve, name="simengine", daemon=True)
         self._thread.start()
         self._ready.wait(10)
@@ -185,8 +212,9 @@ def main(argv: list[str] | None = None) -> None:
     for f in ("ttft_base_ms", "ttft_per_prompt_token_ms", "itl_base_ms", "itl_per_stream_ms"):
         p.add_argument("--" + f.replace("_", "-"), type=float, default=getattr(Timing, f))
     a = p.parse_args(argv)
-    sim = SimEngine(a.model, Timing(a.ttft_base_ms, a.ttft_per_prompt_token_ms, a.itl_base_ms, a.itl_per_stream_ms),
-                    token=a.token)
+    sim = SimEngine(
+        a.model, Timing(a.ttft_base_ms, a.ttft_per_prompt_token_ms, a.itl_base_ms, a.itl_per_stream_ms), token=a.token
+    )
     web.run_app(sim.app(), host=a.host, port=a.port, access_log=None, print=lambda *x: print(*x, flush=True))
 
 

@@ -38,6 +38,7 @@ export function App(props: { env: IEnv }): JSX.Element {
     if (!kpiTouched) {
       setKpi(env.defaultKpi);
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on purpose: re-run only when the listed inputs change
   }, [env.defaultKpi]);
   useEffect(() => {
     setSelected(0);
@@ -58,7 +59,10 @@ export function App(props: { env: IEnv }): JSX.Element {
       return;
     }
     const req: PlanRequest = {
-      model: model.model, kpi, accelerator: chosen.profile.accelerator, gpus: chosen.profile.gpus,
+      model: model.model,
+      kpi,
+      accelerator: chosen.profile.accelerator,
+      gpus: chosen.profile.gpus,
       profile: chosen.profile.id
     };
     if (slo.allow_precision) {
@@ -98,8 +102,16 @@ export function App(props: { env: IEnv }): JSX.Element {
     e.preventDefault();
     const next = tab === 'new' ? 'deployments' : 'new';
     setTab(next);
-    const sib = (e.key === 'ArrowRight' ? e.currentTarget.nextElementSibling : e.currentTarget.previousElementSibling) ?? e.currentTarget;
-    requestAnimationFrame(() => ((e.currentTarget.parentElement?.querySelector('[aria-selected="true"]') ?? sib) as HTMLElement)?.focus());
+    const sib =
+      (e.key === 'ArrowRight'
+        ? e.currentTarget.nextElementSibling
+        : e.currentTarget.previousElementSibling) ?? e.currentTarget;
+    requestAnimationFrame(() =>
+      (
+        (e.currentTarget.parentElement?.querySelector('[aria-selected="true"]') ??
+          sib) as HTMLElement
+      )?.focus()
+    );
   };
 
   return (
@@ -135,7 +147,14 @@ export function App(props: { env: IEnv }): JSX.Element {
         <DeploymentsView env={env} namespace={env.namespace || undefined} />
       ) : (
         <div className="jp-OptiServe-flow">
-          <Step n={1} title="Model" testId="model" open={!model || modelOpen} onToggle={model ? () => setModelOpen(o => !o) : undefined} summary={model?.label}>
+          <Step
+            n={1}
+            title="Model"
+            testId="model"
+            open={!model || modelOpen}
+            onToggle={model ? () => setModelOpen(o => !o) : undefined}
+            summary={model?.label}
+          >
             <ModelStep
               chosen={model}
               onChoose={m => {
@@ -145,7 +164,11 @@ export function App(props: { env: IEnv }): JSX.Element {
                 setDeploying(null);
                 // the focused catalog button disappears with step 1: carry focus to the chosen KPI
                 requestAnimationFrame(() =>
-                  (document.querySelector('#jupyter-optiserve-panel .jp-OptiServe-kpi[aria-checked="true"]') as HTMLElement | null)?.focus()
+                  (
+                    document.querySelector(
+                      '#jupyter-optiserve-panel .jp-OptiServe-kpi[aria-checked="true"]'
+                    ) as HTMLElement | null
+                  )?.focus()
                 );
               }}
             />
@@ -162,7 +185,14 @@ export function App(props: { env: IEnv }): JSX.Element {
               onSlo={setSlo}
             />
           </Step>
-          <Step n={3} title="Hardware" testId="hardware" open={hwOpen ?? autoHwOpen} onToggle={() => setHwOpen(!(hwOpen ?? autoHwOpen))} summary={hardwareSummary(inv.data, hw)}>
+          <Step
+            n={3}
+            title="Hardware"
+            testId="hardware"
+            open={hwOpen ?? autoHwOpen}
+            onToggle={() => setHwOpen(!(hwOpen ?? autoHwOpen))}
+            summary={hardwareSummary(inv.data, hw)}
+          >
             <HardwareStep
               inventory={inv.data}
               error={inv.error}
@@ -175,7 +205,13 @@ export function App(props: { env: IEnv }): JSX.Element {
               }}
             />
           </Step>
-          <Step n={4} title="Profiles" testId="profiles" open={!!model} summary={model ? undefined : 'choose a model first'}>
+          <Step
+            n={4}
+            title="Profiles"
+            testId="profiles"
+            open={!!model}
+            summary={model ? undefined : 'choose a model first'}
+          >
             <div data-kpi={rec.data?.kpi} className="jp-OptiServe-profilesWrap">
               <ProfilesStep
                 result={rec.data}
@@ -193,7 +229,13 @@ export function App(props: { env: IEnv }): JSX.Element {
           </Step>
           {preview ? (
             <Step n={5} title="Preview" testId="preview" open={true}>
-              <PreviewStep env={env} request={preview} offline={offline} deployed={!!deploying} onDeploy={deploy} />
+              <PreviewStep
+                env={env}
+                request={preview}
+                offline={offline}
+                deployed={!!deploying}
+                onDeploy={deploy}
+              />
             </Step>
           ) : null}
           {deployError ? (
@@ -207,7 +249,8 @@ export function App(props: { env: IEnv }): JSX.Element {
           ) : null}
           {chosen && !preview ? (
             <div className="jp-OptiServe-muted jp-OptiServe-footer">
-              {kpiTitle(kpi)}: {chosen.profile.name} · TTFT {ms(chosen.estimate.ttft_ms)} · ITL {ms(chosen.estimate.itl_ms)}
+              {kpiTitle(kpi)}: {chosen.profile.name} · TTFT {ms(chosen.estimate.ttft_ms)} · ITL{' '}
+              {ms(chosen.estimate.itl_ms)}
             </div>
           ) : null}
         </div>
@@ -215,4 +258,3 @@ export function App(props: { env: IEnv }): JSX.Element {
     </div>
   );
 }
-

@@ -45,7 +45,13 @@ export function BenchmarkPanel(props: { name: string; namespace?: string }): JSX
     setError(null);
     try {
       const task = await requestAPI<{ id: string }>('benchmarks', {
-        json: { name: props.name, namespace: props.namespace, concurrency: LEVELS, requests_per_level: 8, mode: 'client' }
+        json: {
+          name: props.name,
+          namespace: props.namespace,
+          concurrency: LEVELS,
+          requests_per_level: 8,
+          mode: 'client'
+        }
       });
       let failed = false;
       await followEvents(
@@ -76,19 +82,33 @@ export function BenchmarkPanel(props: { name: string; namespace?: string }): JSX
   return (
     <section className="jp-OptiServe-benchmark" aria-label="Benchmark">
       <div className="jp-OptiServe-toolbar">
-        <button type="button" className="jp-OptiServe-btn" onClick={start} disabled={state === 'running'}>
-          {state === 'running' ? 'Benchmarking…' : state === 'idle' ? 'Benchmark' : 'Benchmark again'}
+        <button
+          type="button"
+          className="jp-OptiServe-btn"
+          onClick={start}
+          disabled={state === 'running'}
+        >
+          {state === 'running'
+            ? 'Benchmarking…'
+            : state === 'idle'
+              ? 'Benchmark'
+              : 'Benchmark again'}
         </button>
         <span className="jp-OptiServe-muted">
-          {LEVELS.join(', ')} concurrent users, 8 requests each, from this workbench; compared with the estimate.
+          {LEVELS.join(', ')} concurrent users, 8 requests each, from this workbench; compared with
+          the estimate.
         </span>
       </div>
       {state === 'running' && progress ? (
         <div role="status" aria-label="Benchmark progress">
           Level {progress.index + 1} of {progress.levels}
           {progress.concurrency ? ` (${progress.concurrency} users)` : ''}:{' '}
-          <progress max={progress.requests} value={progress.done} aria-label={`Level ${progress.index + 1} progress`} /> {progress.done}/
-          {progress.requests}
+          <progress
+            max={progress.requests}
+            value={progress.done}
+            aria-label={`Level ${progress.index + 1} progress`}
+          />{' '}
+          {progress.done}/{progress.requests}
         </div>
       ) : null}
       {error ? <ErrorBox error={error} title="Benchmark failed" onRetry={start} /> : null}
@@ -128,29 +148,49 @@ function cell(l: ILevel, m: 'ttft_ms' | 'itl_ms'): string {
   const meas = measured(l, m);
   const pred = l.predicted?.[m];
   const err = l.error_pct?.[m];
-  const f = (v?: number) => (v === undefined || v === null ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(0));
+  const f = (v?: number) =>
+    v === undefined || v === null ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(0);
   return `${f(meas)} / ${f(pred)}${err === undefined || err === null ? '' : ` (${err > 0 ? '+' : ''}${err.toFixed(0)}%)`}`;
 }
 
 /** Measured (filled) and estimated (hollow) points against concurrency, on an axis from zero. */
-function MetricChart(props: { levels: ILevel[]; metric: 'ttft_ms' | 'itl_ms'; title: string }): JSX.Element {
+function MetricChart(props: {
+  levels: ILevel[];
+  metric: 'ttft_ms' | 'itl_ms';
+  title: string;
+}): JSX.Element {
   const W = 220;
   const H = 90;
   const pad = 24;
-  const pts = props.levels.map(l => ({ c: l.concurrency, m: measured(l, props.metric), p: l.predicted?.[props.metric] }));
+  const pts = props.levels.map(l => ({
+    c: l.concurrency,
+    m: measured(l, props.metric),
+    p: l.predicted?.[props.metric]
+  }));
   const top = Math.max(1, ...pts.map(p => Math.max(p.m ?? 0, p.p ?? 0))) * 1.1;
-  const x = (i: number) => pad + (pts.length === 1 ? (W - 2 * pad) / 2 : (i * (W - 2 * pad)) / (pts.length - 1));
+  const x = (i: number) =>
+    pad + (pts.length === 1 ? (W - 2 * pad) / 2 : (i * (W - 2 * pad)) / (pts.length - 1));
   const y = (v: number) => H - pad + 8 - (v / top) * (H - pad);
   return (
-    <svg width={W} height={H} role="img" aria-label={`${props.title}: measured versus estimated by concurrency`} className="jp-OptiServe-benchChart">
+    <svg
+      width={W}
+      height={H}
+      role="img"
+      aria-label={`${props.title}: measured versus estimated by concurrency`}
+      className="jp-OptiServe-benchChart"
+    >
       <text x={2} y={10} className="jp-OptiServe-chartLabel">
         {props.title} · ● measured ○ estimated
       </text>
       <line x1={pad} y1={y(0)} x2={W - pad} y2={y(0)} className="jp-OptiServe-axis" />
       {pts.map((p, i) => (
         <g key={p.c}>
-          {p.m !== undefined ? <circle cx={x(i)} cy={y(p.m)} r={4} className="jp-OptiServe-measured" /> : null}
-          {p.p !== undefined ? <circle cx={x(i)} cy={y(p.p)} r={4} className="jp-OptiServe-predicted" /> : null}
+          {p.m !== undefined ? (
+            <circle cx={x(i)} cy={y(p.m)} r={4} className="jp-OptiServe-measured" />
+          ) : null}
+          {p.p !== undefined ? (
+            <circle cx={x(i)} cy={y(p.p)} r={4} className="jp-OptiServe-predicted" />
+          ) : null}
           <text x={x(i)} y={H - 2} textAnchor="middle" className="jp-OptiServe-chartLabel">
             {p.c}
           </text>

@@ -52,13 +52,25 @@ export function BringYourOwn(props: { onChoose: (m: IModelChoice) => void }): JS
         {needsArch ? (
           <label>
             Architecture (Hugging Face id or folder with config.json)
-            <input className="jp-OptiServe-input jp-mod-styled" aria-label="Model architecture" placeholder="ibm-granite/granite-3.1-8b-instruct" value={arch} onChange={e => setArch(e.target.value)} />
+            <input
+              className="jp-OptiServe-input jp-mod-styled"
+              aria-label="Model architecture"
+              placeholder="ibm-granite/granite-3.1-8b-instruct"
+              value={arch}
+              onChange={e => setArch(e.target.value)}
+            />
           </label>
         ) : null}
         {source === 's3' ? (
           <label>
             Data connection (Secret name)
-            <input className="jp-OptiServe-input jp-mod-styled" aria-label="S3 data connection" placeholder="my-s3-connection" value={connection} onChange={e => setConnection(e.target.value)} />
+            <input
+              className="jp-OptiServe-input jp-mod-styled"
+              aria-label="S3 data connection"
+              placeholder="my-s3-connection"
+              value={connection}
+              onChange={e => setConnection(e.target.value)}
+            />
           </label>
         ) : null}
         <label>
@@ -74,10 +86,21 @@ export function BringYourOwn(props: { onChoose: (m: IModelChoice) => void }): JS
         {source === 'local' ? (
           <label>
             Weights for the deployment (optional: pvc://, s3://, oci:// or hf://)
-            <input className="jp-OptiServe-input jp-mod-styled" aria-label="Weights location" placeholder="pvc://models-pvc/my-model" value={weights} onChange={e => setWeights(e.target.value)} />
+            <input
+              className="jp-OptiServe-input jp-mod-styled"
+              aria-label="Weights location"
+              placeholder="pvc://models-pvc/my-model"
+              value={weights}
+              onChange={e => setWeights(e.target.value)}
+            />
           </label>
         ) : null}
-        <button type="submit" className="jp-OptiServe-btn jp-mod-accept" aria-label="Use this model" disabled={!choice}>
+        <button
+          type="submit"
+          className="jp-OptiServe-btn jp-mod-accept"
+          aria-label="Use this model"
+          disabled={!choice}
+        >
           Use this model
         </button>
       </form>
@@ -115,7 +138,13 @@ function placeholder(s: Source): string {
   }
 }
 
-function build(source: Source, arch: string, location: string, connection: string, weights: string): IModelChoice | null {
+function build(
+  source: Source,
+  arch: string,
+  location: string,
+  connection: string,
+  weights: string
+): IModelChoice | null {
   if (!location) {
     return null;
   }
@@ -124,15 +153,37 @@ function build(source: Source, arch: string, location: string, connection: strin
     case 'hf':
       return { model: strip(location, 'hf'), label: strip(location, 'hf'), source };
     case 'local':
-      return weights ? { model: location, storage_uri: weights, label: `${location} (config.json)`, source } : { model: location, label: `${location} (config.json)`, source };
+      return weights
+        ? { model: location, storage_uri: weights, label: `${location} (config.json)`, source }
+        : { model: location, label: `${location} (config.json)`, source };
     case 's3':
       return arch && connection
-        ? { model: arch, storage_uri: `s3://${strip(location, 's3')}`, connection, label: `${arch} from s3://${strip(location, 's3')}`, source }
+        ? {
+            model: arch,
+            storage_uri: `s3://${strip(location, 's3')}`,
+            connection,
+            label: `${arch} from s3://${strip(location, 's3')}`,
+            source
+          }
         : null;
     case 'pvc':
-      return arch ? { model: arch, storage_uri: `pvc://${strip(location, 'pvc')}`, label: `${arch} from pvc://${strip(location, 'pvc')}`, source } : null;
+      return arch
+        ? {
+            model: arch,
+            storage_uri: `pvc://${strip(location, 'pvc')}`,
+            label: `${arch} from pvc://${strip(location, 'pvc')}`,
+            source
+          }
+        : null;
     case 'oci':
-      return arch ? { model: arch, storage_uri: `oci://${strip(location, 'oci')}`, label: `${arch} from oci://${strip(location, 'oci')}`, source } : null;
+      return arch
+        ? {
+            model: arch,
+            storage_uri: `oci://${strip(location, 'oci')}`,
+            label: `${arch} from oci://${strip(location, 'oci')}`,
+            source
+          }
+        : null;
     default:
       return null;
   }

@@ -13,7 +13,12 @@ export function LatencyThroughputChart(props: {
   onSelect: (i: number) => void;
 }): JSX.Element | null {
   const pts = props.items
-    .map((r, i) => ({ i, x: r.estimate.output_tokens_per_s ?? 0, y: r.estimate.request_latency_ms ?? r.estimate.ttft_ms ?? 0, name: r.profile.name }))
+    .map((r, i) => ({
+      i,
+      x: r.estimate.output_tokens_per_s ?? 0,
+      y: r.estimate.request_latency_ms ?? r.estimate.ttft_ms ?? 0,
+      name: r.profile.name
+    }))
     .filter(p => p.x > 0 && p.y > 0);
   if (pts.length < 1) {
     return null;
@@ -23,24 +28,60 @@ export function LatencyThroughputChart(props: {
   const sx = (x: number) => PAD.l + ((x - xmin) / (xmax - xmin)) * (W - PAD.l - PAD.r);
   const sy = (y: number) => H - PAD.b - ((y - ymin) / (ymax - ymin)) * (H - PAD.t - PAD.b);
   const sel = pts.find(p => p.i === props.selected);
-  const desc = `Latency versus throughput for ${pts.length} candidates` + (sel ? `; selected ${sel.name}: ${rate(sel.x)}, ${ms(sel.y)} per request` : '');
+  const desc =
+    `Latency versus throughput for ${pts.length} candidates` +
+    (sel ? `; selected ${sel.name}: ${rate(sel.x)}, ${ms(sel.y)} per request` : '');
   return (
     <figure className="jp-OptiServe-chart">
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={desc}>
-        <line x1={PAD.l} y1={H - PAD.b} x2={W - PAD.r} y2={H - PAD.b} className="jp-OptiServe-axis" />
+        <line
+          x1={PAD.l}
+          y1={H - PAD.b}
+          x2={W - PAD.r}
+          y2={H - PAD.b}
+          className="jp-OptiServe-axis"
+        />
         <line x1={PAD.l} y1={PAD.t} x2={PAD.l} y2={H - PAD.b} className="jp-OptiServe-axis" />
-        <text x={PAD.l} y={H - 6} className="jp-OptiServe-axisLabel">{rate(xmin)}</text>
-        <text x={PAD.l - 3} y={H - PAD.b} textAnchor="end" className="jp-OptiServe-axisLabel">{ms(ymin)}</text>
-        <text x={W - PAD.r} y={H - 6} textAnchor="end" className="jp-OptiServe-axisLabel">{rate(xmax)}</text>
-        <text x={PAD.l - 3} y={PAD.t + 8} textAnchor="end" className="jp-OptiServe-axisLabel">{ms(ymax)}</text>
-        <text x={(W + PAD.l) / 2 + 10} y={H - 6} textAnchor="middle" className="jp-OptiServe-axisLabel">throughput →</text>
-        <text x={10} y={(H - PAD.b + PAD.t) / 2} textAnchor="middle" className="jp-OptiServe-axisLabel" transform={`rotate(-90 10 ${(H - PAD.b + PAD.t) / 2})`}>
+        <text x={PAD.l} y={H - 6} className="jp-OptiServe-axisLabel">
+          {rate(xmin)}
+        </text>
+        <text x={PAD.l - 3} y={H - PAD.b} textAnchor="end" className="jp-OptiServe-axisLabel">
+          {ms(ymin)}
+        </text>
+        <text x={W - PAD.r} y={H - 6} textAnchor="end" className="jp-OptiServe-axisLabel">
+          {rate(xmax)}
+        </text>
+        <text x={PAD.l - 3} y={PAD.t + 8} textAnchor="end" className="jp-OptiServe-axisLabel">
+          {ms(ymax)}
+        </text>
+        <text
+          x={(W + PAD.l) / 2 + 10}
+          y={H - 6}
+          textAnchor="middle"
+          className="jp-OptiServe-axisLabel"
+        >
+          throughput →
+        </text>
+        <text
+          x={10}
+          y={(H - PAD.b + PAD.t) / 2}
+          textAnchor="middle"
+          className="jp-OptiServe-axisLabel"
+          transform={`rotate(-90 10 ${(H - PAD.b + PAD.t) / 2})`}
+        >
           latency
         </text>
         {pts
           .filter(p => p.i !== props.selected)
           .map(p => (
-            <circle key={p.i} cx={sx(p.x)} cy={sy(p.y)} r={4} className="jp-OptiServe-pt" onClick={() => props.onSelect(p.i)}>
+            <circle
+              key={p.i}
+              cx={sx(p.x)}
+              cy={sy(p.y)}
+              r={4}
+              className="jp-OptiServe-pt"
+              onClick={() => props.onSelect(p.i)}
+            >
               <title>{`${p.name}: ${rate(p.x)}, ${ms(p.y)}`}</title>
             </circle>
           ))}
@@ -50,7 +91,9 @@ export function LatencyThroughputChart(props: {
           </circle>
         ) : null}
       </svg>
-      <figcaption className="jp-OptiServe-muted">Request latency vs output throughput; the chosen profile is highlighted.</figcaption>
+      <figcaption className="jp-OptiServe-muted">
+        Request latency vs output throughput; the chosen profile is highlighted.
+      </figcaption>
     </figure>
   );
 }

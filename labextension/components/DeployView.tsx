@@ -11,7 +11,12 @@ function withSmoke(t: ITimeline | null, ok: boolean): ITimeline | null {
   if (!t || !ok) {
     return t;
   }
-  return { ...t, phases: t.phases.map(p => (p.phase === 'first-response' && p.state !== 'done' ? { ...p, state: 'done' } : p)) };
+  return {
+    ...t,
+    phases: t.phases.map(p =>
+      p.phase === 'first-response' && p.state !== 'done' ? { ...p, state: 'done' } : p
+    )
+  };
 }
 
 const STATE_LABEL: Record<string, string> = {
@@ -47,8 +52,12 @@ export function DeployView(props: { env: IEnv; name: string; namespace?: string 
           <span aria-label="Deployment state">{STATE_LABEL[s.state] ?? s.state}</span>
         </Badge>
       </div>
-      {s.loadError ? <ErrorBox error={s.loadError} title="Could not follow this deployment" /> : null}
-      {!s.timeline && !s.terminal && !s.loadError ? <Loading label="Waiting for the first progress event…" /> : null}
+      {s.loadError ? (
+        <ErrorBox error={s.loadError} title="Could not follow this deployment" />
+      ) : null}
+      {!s.timeline && !s.terminal && !s.loadError ? (
+        <Loading label="Waiting for the first progress event…" />
+      ) : null}
       <TimelineView timeline={withSmoke(s.timeline, s.smokeOk)} entries={s.entries} />
       {s.error ? (
         <div className="jp-OptiServe-error" role="alert" aria-label="Deploy error">
@@ -57,8 +66,12 @@ export function DeployView(props: { env: IEnv; name: string; namespace?: string 
           {s.error.hint ? <HintBlock text={s.error.hint} /> : null}
         </div>
       ) : null}
-      {ready && s.url ? <ReadyPanel env={props.env} name={props.name} namespace={props.namespace} url={s.url} /> : null}
-      {!s.terminal && !s.loadError ? <Loading label="Following the start-up (you can close this panel; it keeps going)…" /> : null}
+      {ready && s.url ? (
+        <ReadyPanel env={props.env} name={props.name} namespace={props.namespace} url={s.url} />
+      ) : null}
+      {!s.terminal && !s.loadError ? (
+        <Loading label="Following the start-up (you can close this panel; it keeps going)…" />
+      ) : null}
     </div>
   );
 }

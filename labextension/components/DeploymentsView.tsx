@@ -6,7 +6,11 @@ import { Badge, Empty, ErrorBox, Loading } from './common';
 import { DeployView } from './DeployView';
 
 /** What is deployed in the namespace: status, open, stop/start, delete. Read from the server, so it survives reloads. */
-export function DeploymentsView(props: { env: IEnv; namespace?: string; focus?: string | null }): JSX.Element {
+export function DeploymentsView(props: {
+  env: IEnv;
+  namespace?: string;
+  focus?: string | null;
+}): JSX.Element {
   const [list, setList] = useState<IDeploymentList | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [open, setOpen] = useState<string | null>(props.focus ?? null);
@@ -17,7 +21,9 @@ export function DeploymentsView(props: { env: IEnv; namespace?: string; focus?: 
   const load = useCallback(async () => {
     setError(null);
     try {
-      setList(await requestAPI<IDeploymentList>('deployments', { query: { namespace: props.namespace } }));
+      setList(
+        await requestAPI<IDeploymentList>('deployments', { query: { namespace: props.namespace } })
+      );
     } catch (e) {
       setError(e);
     }
@@ -55,7 +61,12 @@ export function DeploymentsView(props: { env: IEnv; namespace?: string; focus?: 
   if (open) {
     return (
       <div>
-        <button type="button" className="jp-OptiServe-btn jp-OptiServe-linkish" aria-label="Back to deployments" onClick={() => setOpen(null)}>
+        <button
+          type="button"
+          className="jp-OptiServe-btn jp-OptiServe-linkish"
+          aria-label="Back to deployments"
+          onClick={() => setOpen(null)}
+        >
           ← All deployments
         </button>
         <DeployView env={props.env} name={open} namespace={props.namespace} />
@@ -66,49 +77,108 @@ export function DeploymentsView(props: { env: IEnv; namespace?: string; focus?: 
     <div className="jp-OptiServe-deployments">
       <div className="jp-OptiServe-toolbar jp-OptiServe-spread">
         <span className="jp-OptiServe-muted">{list ? `Namespace ${list.namespace}` : ''}</span>
-        <button type="button" className="jp-OptiServe-btn" aria-label="Refresh deployments" onClick={() => void load()}>
+        <button
+          type="button"
+          className="jp-OptiServe-btn"
+          aria-label="Refresh deployments"
+          onClick={() => void load()}
+        >
           Refresh
         </button>
       </div>
-      {error ? <ErrorBox error={error} title="Could not list deployments" onRetry={() => void load()} /> : null}
+      {error ? (
+        <ErrorBox error={error} title="Could not list deployments" onRetry={() => void load()} />
+      ) : null}
       {actionError ? <ErrorBox error={actionError} /> : null}
       {!list && !error ? <Loading label="Loading deployments…" /> : null}
-      {list && list.deployments.length === 0 ? <Empty title="Nothing deployed yet">Deployments you create appear here, with their status.</Empty> : null}
+      {list && list.deployments.length === 0 ? (
+        <Empty title="Nothing deployed yet">
+          Deployments you create appear here, with their status.
+        </Empty>
+      ) : null}
       {list?.deployments.length ? (
         <ul className="jp-OptiServe-depList" aria-label="Deployments">
           {list.deployments.map(d => (
             <li key={d.name} className="jp-OptiServe-depRow" aria-label={`Deployment ${d.name}`}>
               <div className="jp-OptiServe-depHead">
-                <button type="button" className="jp-OptiServe-linkish jp-OptiServe-depName" aria-label={`Open ${d.name}`} onClick={() => setOpen(d.name)}>
+                <button
+                  type="button"
+                  className="jp-OptiServe-linkish jp-OptiServe-depName"
+                  aria-label={`Open ${d.name}`}
+                  onClick={() => setOpen(d.name)}
+                >
                   {d.name}
                 </button>
-                <Badge kind={d.state === 'Ready' ? 'ok' : d.state === 'Stopped' ? 'muted' : d.state === 'NotReady' ? 'info' : 'muted'}>
+                <Badge
+                  kind={
+                    d.state === 'Ready'
+                      ? 'ok'
+                      : d.state === 'Stopped'
+                        ? 'muted'
+                        : d.state === 'NotReady'
+                          ? 'info'
+                          : 'muted'
+                  }
+                >
                   {d.task && !['ready', 'applied'].includes(d.task) ? d.task : d.state}
                 </Badge>
               </div>
-              <div className="jp-OptiServe-muted">{[d.profile, d.optiserve ? null : 'not created by OptiServe'].filter(Boolean).join(' · ')}</div>
+              <div className="jp-OptiServe-muted">
+                {[d.profile, d.optiserve ? null : 'not created by OptiServe']
+                  .filter(Boolean)
+                  .join(' · ')}
+              </div>
               {d.optiserve ? (
                 <div className="jp-OptiServe-toolbar">
                   {d.state === 'Stopped' ? (
-                    <button type="button" className="jp-OptiServe-btn" aria-label={`Start ${d.name}`} disabled={!!busy} onClick={() => act(d, 'start')}>
+                    <button
+                      type="button"
+                      className="jp-OptiServe-btn"
+                      aria-label={`Start ${d.name}`}
+                      disabled={!!busy}
+                      onClick={() => act(d, 'start')}
+                    >
                       Start
                     </button>
                   ) : (
-                    <button type="button" className="jp-OptiServe-btn" aria-label={`Stop ${d.name}`} disabled={!!busy} onClick={() => act(d, 'stop')}>
+                    <button
+                      type="button"
+                      className="jp-OptiServe-btn"
+                      aria-label={`Stop ${d.name}`}
+                      disabled={!!busy}
+                      onClick={() => act(d, 'stop')}
+                    >
                       Stop
                     </button>
                   )}
                   {confirmDelete === d.name ? (
                     <>
-                      <button type="button" className="jp-OptiServe-btn jp-mod-warn" aria-label={`Confirm delete ${d.name}`} disabled={!!busy} onClick={() => act(d, 'delete')}>
+                      <button
+                        type="button"
+                        className="jp-OptiServe-btn jp-mod-warn"
+                        aria-label={`Confirm delete ${d.name}`}
+                        disabled={!!busy}
+                        onClick={() => act(d, 'delete')}
+                      >
                         Delete for good
                       </button>
-                      <button type="button" className="jp-OptiServe-btn" aria-label="Keep it" onClick={() => setConfirmDelete(null)}>
+                      <button
+                        type="button"
+                        className="jp-OptiServe-btn"
+                        aria-label="Keep it"
+                        onClick={() => setConfirmDelete(null)}
+                      >
                         Keep
                       </button>
                     </>
                   ) : (
-                    <button type="button" className="jp-OptiServe-btn" aria-label={`Delete ${d.name}`} disabled={!!busy} onClick={() => setConfirmDelete(d.name)}>
+                    <button
+                      type="button"
+                      className="jp-OptiServe-btn"
+                      aria-label={`Delete ${d.name}`}
+                      disabled={!!busy}
+                      onClick={() => setConfirmDelete(d.name)}
+                    >
                       Delete
                     </button>
                   )}

@@ -41,20 +41,27 @@ export function HardwareStep(props: {
   return (
     <div className="jp-OptiServe-hardware">
       {props.loading && !inv ? <Loading label="Detecting hardware…" /> : null}
-      {props.error ? <ErrorBox error={props.error} title="Hardware detection failed" onRetry={props.onRefresh} /> : null}
+      {props.error ? (
+        <ErrorBox error={props.error} title="Hardware detection failed" onRetry={props.onRefresh} />
+      ) : null}
       {inv ? (
         <>
           <ClusterLine inventory={inv} />
           {grant ? (
             <div className="jp-OptiServe-warnBox" role="note" aria-label="Permission needed">
               <div>
-                <strong>Limited permissions.</strong> OptiServe cannot see everything it needs (free GPUs, quota), so the pools below come from hardware profiles. Ask a cluster admin for this grant:
+                <strong>Limited permissions.</strong> OptiServe cannot see everything it needs (free
+                GPUs, quota), so the pools below come from hardware profiles. Ask a cluster admin
+                for this grant:
               </div>
               <CodeBlock text={grant} label="Grant to ask for" />
             </div>
           ) : null}
           {hasCluster(inv) && inv.pools.length === 0 ? (
-            <Empty title="No GPU pools found">The cluster has no GPU nodes or hardware profiles this namespace can use. Pick an accelerator below to size anyway.</Empty>
+            <Empty title="No GPU pools found">
+              The cluster has no GPU nodes or hardware profiles this namespace can use. Pick an
+              accelerator below to size anyway.
+            </Empty>
           ) : null}
           {inv.pools.length ? (
             <ul className="jp-OptiServe-pools" aria-label="Detected GPU pools">
@@ -66,8 +73,17 @@ export function HardwareStep(props: {
           <Notes items={inv.notes} label="Hardware notes" />
         </>
       ) : null}
-      <Override choice={props.choice} onChoice={props.onChoice} noCluster={!!inv && !hasCluster(inv)} />
-      <button type="button" className="jp-OptiServe-btn jp-OptiServe-linkish" aria-label="Detect hardware again" onClick={props.onRefresh}>
+      <Override
+        choice={props.choice}
+        onChoice={props.onChoice}
+        noCluster={!!inv && !hasCluster(inv)}
+      />
+      <button
+        type="button"
+        className="jp-OptiServe-btn jp-OptiServe-linkish"
+        aria-label="Detect hardware again"
+        onClick={props.onRefresh}
+      >
         Detect again
       </button>
     </div>
@@ -81,7 +97,8 @@ function ClusterLine(props: { inventory: IInventory }): JSX.Element {
     return (
       <div className="jp-OptiServe-warnBox" role="note" aria-label="No cluster">
         <div>
-          <strong>No cluster connected.</strong> OptiServe can still rank profiles for an accelerator you pick, preview the manifests and export them as a bundle to apply later.
+          <strong>No cluster connected.</strong> OptiServe can still rank profiles for an
+          accelerator you pick, preview the manifests and export them as a bundle to apply later.
         </div>
         <div className="jp-OptiServe-muted">
           Local: {inv.local.gpu_count ? `${inv.local.gpu_count} GPU(s)` : 'no GPU'}
@@ -93,7 +110,8 @@ function ClusterLine(props: { inventory: IInventory }): JSX.Element {
   const c = inv.cluster!;
   return (
     <div className="jp-OptiServe-muted" aria-label="Cluster">
-      Cluster <code>{c.context ?? c.server}</code>, namespace <code>{c.namespace ?? inv.quota.namespace ?? '?'}</code>
+      Cluster <code>{c.context ?? c.server}</code>, namespace{' '}
+      <code>{c.namespace ?? inv.quota.namespace ?? '?'}</code>
       {c.source ? ` (from ${c.source})` : ''}
     </div>
   );
@@ -108,17 +126,24 @@ function PoolRow(props: { pool: IPool }): JSX.Element {
         <span className="jp-OptiServe-poolName">
           {p.gpus_per_node ?? '?'}× {name}
         </span>
-        <Badge kind={p.free_gpus ? 'ok' : p.free_gpus === 0 ? 'bad' : 'muted'}>{p.free_gpus === null || p.free_gpus === undefined ? 'free ?' : `${p.free_gpus} free`}</Badge>
+        <Badge kind={p.free_gpus ? 'ok' : p.free_gpus === 0 ? 'bad' : 'muted'}>
+          {p.free_gpus === null || p.free_gpus === undefined ? 'free ?' : `${p.free_gpus} free`}
+        </Badge>
       </div>
       <div className="jp-OptiServe-muted">
-        {p.nodes ? `${p.nodes} node(s)` : 'nodes unknown'} · {p.memory_gib ? `${Math.round(p.memory_gib)} GiB` : ''} · from {p.source}
+        {p.nodes ? `${p.nodes} node(s)` : 'nodes unknown'} ·{' '}
+        {p.memory_gib ? `${Math.round(p.memory_gib)} GiB` : ''} · from {p.source}
         {p.profile ? ` (${p.profile})` : ''}
       </div>
     </li>
   );
 }
 
-function Override(props: { choice: IHardwareChoice; onChoice: (c: IHardwareChoice) => void; noCluster: boolean }): JSX.Element {
+function Override(props: {
+  choice: IHardwareChoice;
+  onChoice: (c: IHardwareChoice) => void;
+  noCluster: boolean;
+}): JSX.Element {
   const [accels, setAccels] = useState<IAccelerator[]>([]);
   useEffect(() => {
     requestAPI<IAccelerator[]>('accelerators')
@@ -156,7 +181,10 @@ function Override(props: { choice: IHardwareChoice; onChoice: (c: IHardwareChoic
             placeholder="pool or 1"
             value={props.choice.gpus ?? ''}
             onChange={e =>
-              props.onChoice({ ...props.choice, gpus: e.target.value ? Math.max(1, Number(e.target.value) || 1) : undefined })
+              props.onChoice({
+                ...props.choice,
+                gpus: e.target.value ? Math.max(1, Number(e.target.value) || 1) : undefined
+              })
             }
           />
         </label>

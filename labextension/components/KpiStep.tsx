@@ -3,7 +3,11 @@ import { ISlo, Kpi } from '../types';
 
 const CARDS: { id: Kpi; title: string; text: string }[] = [
   { id: 'latency', title: 'Low latency', text: 'Fastest answer per request (chat, agents)' },
-  { id: 'throughput', title: 'High throughput', text: 'Most tokens per second (batch, many users)' },
+  {
+    id: 'throughput',
+    title: 'High throughput',
+    text: 'Most tokens per second (batch, many users)'
+  },
   { id: 'balanced', title: 'Balanced', text: 'Good latency at a fair GPU count' },
   { id: 'cost', title: 'Low cost', text: 'Fewest GPUs, quantized weights' }
 ];
@@ -13,14 +17,26 @@ export function kpiTitle(k: string): string {
 }
 
 /** Step 2: KPI cards (a radio group) and the advanced SLO targets. */
-export function KpiStep(props: { kpi: Kpi; slo: ISlo; onKpi: (k: Kpi) => void; onSlo: (s: ISlo) => void }): JSX.Element {
+export function KpiStep(props: {
+  kpi: Kpi;
+  slo: ISlo;
+  onKpi: (k: Kpi) => void;
+  onSlo: (s: ISlo) => void;
+}): JSX.Element {
   const move = (e: React.KeyboardEvent, i: number) => {
-    const d = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+    const d =
+      e.key === 'ArrowRight' || e.key === 'ArrowDown'
+        ? 1
+        : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+          ? -1
+          : 0;
     if (d) {
       e.preventDefault();
       const next = CARDS[(i + d + CARDS.length) % CARDS.length];
       props.onKpi(next.id);
-      const el = (e.currentTarget.parentElement?.querySelector(`[data-kpi="${next.id}"]`) as HTMLElement) ?? null;
+      const el =
+        (e.currentTarget.parentElement?.querySelector(`[data-kpi="${next.id}"]`) as HTMLElement) ??
+        null;
       el?.focus();
     }
   };
@@ -50,7 +66,9 @@ export function KpiStep(props: { kpi: Kpi; slo: ISlo; onKpi: (k: Kpi) => void; o
           type="checkbox"
           aria-label="Allow 4-bit weights"
           checked={!!props.slo.allow_precision}
-          onChange={e => props.onSlo({ ...props.slo, allow_precision: e.target.checked || undefined })}
+          onChange={e =>
+            props.onSlo({ ...props.slo, allow_precision: e.target.checked || undefined })
+          }
         />{' '}
         Allow 4-bit weights (a published accuracy trade; always allowed for Low cost)
       </label>
@@ -59,7 +77,11 @@ export function KpiStep(props: { kpi: Kpi; slo: ISlo; onKpi: (k: Kpi) => void; o
   );
 }
 
-const FIELDS: { key: 'ttft_ms' | 'itl_ms' | 'concurrency' | 'context'; label: string; unit: string }[] = [
+const FIELDS: {
+  key: 'ttft_ms' | 'itl_ms' | 'concurrency' | 'context';
+  label: string;
+  unit: string;
+}[] = [
   { key: 'ttft_ms', label: 'Time to first token', unit: 'ms' },
   { key: 'itl_ms', label: 'Inter-token latency', unit: 'ms' },
   { key: 'concurrency', label: 'Concurrent users', unit: '' },
@@ -82,6 +104,7 @@ function SloInputs(props: { slo: ISlo; onSlo: (s: ISlo) => void }): JSX.Element 
       }
     }, 400);
     return () => window.clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on purpose: re-run only when the listed inputs change
   }, [draft]);
   return (
     <details className="jp-OptiServe-advanced">

@@ -5,7 +5,10 @@ import { Badge, ErrorBox, Loading } from './common';
 import { BringYourOwn } from './BringYourOwn';
 
 /** Step 1: a searchable catalog plus "bring your own". */
-export function ModelStep(props: { onChoose: (m: IModelChoice) => void; chosen: IModelChoice | null }): JSX.Element {
+export function ModelStep(props: {
+  onChoose: (m: IModelChoice) => void;
+  chosen: IModelChoice | null;
+}): JSX.Element {
   const [models, setModels] = useState<IModelSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [query, setQuery] = useState('');
@@ -34,11 +37,21 @@ export function ModelStep(props: { onChoose: (m: IModelChoice) => void; chosen: 
         value={query}
         onChange={e => setQuery(e.target.value)}
       />
-      {error ? <ErrorBox error={error} title="Could not load the model catalog" onRetry={() => setAttempt(a => a + 1)} /> : null}
+      {error ? (
+        <ErrorBox
+          error={error}
+          title="Could not load the model catalog"
+          onRetry={() => setAttempt(a => a + 1)}
+        />
+      ) : null}
       {!models && !error ? <Loading label="Loading the catalog…" /> : null}
       {models ? (
         <ul className="jp-OptiServe-modelList" aria-label="Catalog models">
-          {shown.length === 0 ? <li className="jp-OptiServe-muted">No catalog model matches “{query}”. Try “bring your own” below.</li> : null}
+          {shown.length === 0 ? (
+            <li className="jp-OptiServe-muted">
+              No catalog model matches “{query}”. Try “bring your own” below.
+            </li>
+          ) : null}
           {shown.map(m => (
             <li key={m.id}>
               <button
@@ -50,12 +63,19 @@ export function ModelStep(props: { onChoose: (m: IModelChoice) => void; chosen: 
               >
                 <span className="jp-OptiServe-modelName">{m.id}</span>
                 <span className="jp-OptiServe-modelMeta">
-                  {[m.family, m.params_b ? `${m.params_b}B` : null, m.max_context ? `${Math.round(m.max_context / 1024)}k ctx` : null, m.license]
+                  {[
+                    m.family,
+                    m.params_b ? `${m.params_b}B` : null,
+                    m.max_context ? `${Math.round(m.max_context / 1024)}k ctx` : null,
+                    m.license
+                  ]
                     .filter(Boolean)
                     .join(' · ')}
                 </span>
                 <span className="jp-OptiServe-modelBadges">
-                  {m.variants?.length ? <Badge kind="info">{m.variants.length} quantized</Badge> : null}
+                  {m.variants?.length ? (
+                    <Badge kind="info">{m.variants.length} quantized</Badge>
+                  ) : null}
                   {m.modelcar ? <Badge kind="ok">modelcar</Badge> : null}
                   {m.moe ? <Badge kind="muted">MoE</Badge> : null}
                 </span>
@@ -75,7 +95,8 @@ function filterModels(models: IModelSummary[], query: string): IModelSummary[] {
     return models;
   }
   return models.filter(m => {
-    const hay = `${m.id} ${m.hf_id} ${m.family ?? ''} ${m.params_b ?? ''}b ${m.license ?? ''}`.toLowerCase();
+    const hay =
+      `${m.id} ${m.hf_id} ${m.family ?? ''} ${m.params_b ?? ''}b ${m.license ?? ''}`.toLowerCase();
     return words.every(w => hay.includes(w));
   });
 }

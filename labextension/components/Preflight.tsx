@@ -32,7 +32,9 @@ function CheckList(props: { checks: ICheck[]; label: string }): JSX.Element {
     <ul aria-label={props.label}>
       {props.checks.map(c => (
         <li key={c.id} className={`jp-OptiServe-check jp-OptiServe-check-${c.status}`}>
-          <span className="jp-OptiServe-checkIcon" aria-label={c.status}>{ICON[c.status] ?? '?'}</span>
+          <span className="jp-OptiServe-checkIcon" aria-label={c.status}>
+            {ICON[c.status] ?? '?'}
+          </span>
           <div>
             <div>{c.message}</div>
             {c.fix && c.status !== 'pass' ? <HintBlock text={c.fix} /> : null}

@@ -28,7 +28,8 @@ export function PreviewStep(props: {
   // Without a cluster there is no current namespace: ask for the one the bundle will target.
   const [ns, setNs] = useState(String(props.request.namespace ?? 'my-project'));
   const [nsDraft, setNsDraft] = useState(ns);
-  const request: PlanRequest = props.offline && !props.request.namespace ? { ...props.request, namespace: ns } : props.request;
+  const request: PlanRequest =
+    props.offline && !props.request.namespace ? { ...props.request, namespace: ns } : props.request;
   const key = JSON.stringify(request);
   const top = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -53,6 +54,7 @@ export function PreviewStep(props: {
     return () => {
       live = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on purpose: re-run only when the listed inputs change
   }, [key, props.offline, attempt]);
 
   const nsInput =
@@ -73,7 +75,11 @@ export function PreviewStep(props: {
     return (
       <div className="jp-OptiServe-preview" ref={top}>
         {nsInput}
-        <ErrorBox error={error} title="Could not render the manifests" onRetry={() => setAttempt(a => a + 1)} />
+        <ErrorBox
+          error={error}
+          title="Could not render the manifests"
+          onRetry={() => setAttempt(a => a + 1)}
+        />
       </div>
     );
   }
@@ -109,7 +115,8 @@ export function PreviewStep(props: {
       {props.offline ? (
         <div className="jp-OptiServe-warnBox" role="note" aria-label="Export offered">
           <div>
-            No cluster is connected, so nothing can be deployed from here. Export the bundle (manifests, kustomization and README) and apply it later with <code>oc apply -k</code>.
+            No cluster is connected, so nothing can be deployed from here. Export the bundle
+            (manifests, kustomization and README) and apply it later with <code>oc apply -k</code>.
           </div>
         </div>
       ) : pre ? (
@@ -122,22 +129,44 @@ export function PreviewStep(props: {
       <Notes items={render.notes} label="Plan notes" />
       <div className="jp-OptiServe-toolbar" role="toolbar" aria-label="Manifest actions">
         <CopyButton text={render.yaml} label="Copy manifests" />
-        <button type="button" className="jp-OptiServe-btn" aria-label="Download manifests" onClick={() => saveBlob(new Blob([render.yaml], { type: 'application/yaml' }), fileName)}>
+        <button
+          type="button"
+          className="jp-OptiServe-btn"
+          aria-label="Download manifests"
+          onClick={() => saveBlob(new Blob([render.yaml], { type: 'application/yaml' }), fileName)}
+        >
           Download
         </button>
-        <button type="button" className="jp-OptiServe-btn" aria-label="Open manifests in editor" onClick={() => props.env.openInEditor(fileName, render.yaml).catch(setError)}>
+        <button
+          type="button"
+          className="jp-OptiServe-btn"
+          aria-label="Open manifests in editor"
+          onClick={() => props.env.openInEditor(fileName, render.yaml).catch(setError)}
+        >
           Open in editor
         </button>
-        <button type="button" className={`jp-OptiServe-btn${props.offline ? ' jp-mod-accept' : ''}`} aria-label="Export bundle" onClick={exportBundle} disabled={busy === 'export'}>
+        <button
+          type="button"
+          className={`jp-OptiServe-btn${props.offline ? ' jp-mod-accept' : ''}`}
+          aria-label="Export bundle"
+          onClick={exportBundle}
+          disabled={busy === 'export'}
+        >
           {busy === 'export' ? 'Exporting…' : 'Export bundle'}
         </button>
       </div>
       <details className="jp-OptiServe-yaml">
-        <summary aria-label="Show manifests YAML">Manifests ({render.manifests.length} objects)</summary>
-        <pre tabIndex={0} aria-label="Manifests YAML">{render.yaml}</pre>
+        <summary aria-label="Show manifests YAML">
+          Manifests ({render.manifests.length} objects)
+        </summary>
+        <pre tabIndex={0} aria-label="Manifests YAML">
+          {render.yaml}
+        </pre>
       </details>
       {props.offline ? null : props.deployed ? (
-        <div className="jp-OptiServe-muted" role="status">Deployment started: follow it below.</div>
+        <div className="jp-OptiServe-muted" role="status">
+          Deployment started: follow it below.
+        </div>
       ) : confirm ? (
         <div
           className="jp-OptiServe-confirm"
@@ -152,10 +181,19 @@ export function PreviewStep(props: {
           }}
         >
           <div>
-            Create <strong>{plan.name}</strong> in namespace <code>{plan.namespace}</code> with {plan.profile?.gpus}× {plan.accelerator} GPU(s)?
+            Create <strong>{plan.name}</strong> in namespace <code>{plan.namespace}</code> with{' '}
+            {plan.profile?.gpus}× {plan.accelerator} GPU(s)?
           </div>
           <div className="jp-OptiServe-toolbar">
-            <button type="button" className="jp-OptiServe-btn jp-mod-accept" aria-label="Confirm deploy" autoFocus onClick={() => props.onDeploy({ ...request, name: plan.name }, plan.name, plan.namespace)}>
+            <button
+              type="button"
+              className="jp-OptiServe-btn jp-mod-accept"
+              aria-label="Confirm deploy"
+              autoFocus
+              onClick={() =>
+                props.onDeploy({ ...request, name: plan.name }, plan.name, plan.namespace)
+              }
+            >
               Deploy now
             </button>
             <button

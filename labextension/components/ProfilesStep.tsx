@@ -27,44 +27,81 @@ export function ProfilesStep(props: {
   const chosen = recs[props.selected];
   const shown = all ? recs.length : Math.max(3, props.selected + 1);
   return (
-    <div className={`jp-OptiServe-profiles${props.loading ? ' jp-mod-stale' : ''}`} aria-busy={props.loading}>
+    <div
+      className={`jp-OptiServe-profiles${props.loading ? ' jp-mod-stale' : ''}`}
+      aria-busy={props.loading}
+    >
       {props.loading ? <Loading label="Updating…" /> : null}
       {recs.length === 0 ? (
         <div className="jp-OptiServe-error" role="alert" aria-label="Nothing fits">
           <div>
-            <strong>Nothing fits.</strong> No configuration can serve {r.model.id} for this KPI on this hardware. Nothing will be deployed.
+            <strong>Nothing fits.</strong> No configuration can serve {r.model.id} for this KPI on
+            this hardware. Nothing will be deployed.
           </div>
-          <div className="jp-OptiServe-muted">Try allowing 4-bit weights, a quantized variant, more GPUs, a larger accelerator, or a shorter context.</div>
+          <div className="jp-OptiServe-muted">
+            Try allowing 4-bit weights, a quantized variant, more GPUs, a larger accelerator, or a
+            shorter context.
+          </div>
         </div>
       ) : (
         <>
           <WorkloadLine result={r} />
-          <LatencyThroughputChart items={recs} selected={props.selected} onSelect={props.onSelect} />
+          <LatencyThroughputChart
+            items={recs}
+            selected={props.selected}
+            onSelect={props.onSelect}
+          />
           {chosen ? (
             <div className="jp-OptiServe-why" aria-label="Why this profile">
-              <strong>{props.selected === 0 ? `Why ${chosen.profile.name} wins` : `About ${chosen.profile.name}`}</strong>
+              <strong>
+                {props.selected === 0
+                  ? `Why ${chosen.profile.name} wins`
+                  : `About ${chosen.profile.name}`}
+              </strong>
               <Notes items={chosen.reasons} label="Reasons" />
-              {chosen.warnings.length ? <Notes items={chosen.warnings.map(w => `⚠ ${w}`)} label="Warnings" /> : null}
+              {chosen.warnings.length ? (
+                <Notes items={chosen.warnings.map(w => `⚠ ${w}`)} label="Warnings" />
+              ) : null}
             </div>
           ) : null}
           <div role="radiogroup" aria-label="Ranked profiles" className="jp-OptiServe-profileList">
             {recs.slice(0, shown).map((rec, i) => (
-              <ProfileCard key={rec.profile.id + i} rec={rec} rank={i} kpi={r.kpi} selected={i === props.selected} onSelect={() => props.onSelect(i)} />
+              <ProfileCard
+                key={rec.profile.id + i}
+                rec={rec}
+                rank={i}
+                kpi={r.kpi}
+                selected={i === props.selected}
+                onSelect={() => props.onSelect(i)}
+              />
             ))}
           </div>
           {recs.length > shown ? (
-            <button type="button" className="jp-OptiServe-btn jp-OptiServe-linkish" aria-label="Show all ranked profiles" onClick={() => setAll(true)}>
+            <button
+              type="button"
+              className="jp-OptiServe-btn jp-OptiServe-linkish"
+              aria-label="Show all ranked profiles"
+              onClick={() => setAll(true)}
+            >
               Show all {recs.length} profiles
             </button>
           ) : null}
-          <button type="button" className="jp-OptiServe-btn jp-mod-accept jp-OptiServe-wide" aria-label="Preview deployment" onClick={props.onPreview} disabled={!chosen}>
+          <button
+            type="button"
+            className="jp-OptiServe-btn jp-mod-accept jp-OptiServe-wide"
+            aria-label="Preview deployment"
+            onClick={props.onPreview}
+            disabled={!chosen}
+          >
             Preview deployment
           </button>
         </>
       )}
       {r.rejected.length ? (
         <details className="jp-OptiServe-rejected" open={recs.length === 0}>
-          <summary aria-label="Rejected configurations">{r.rejected.length} rejected configuration(s)</summary>
+          <summary aria-label="Rejected configurations">
+            {r.rejected.length} rejected configuration(s)
+          </summary>
           <ul>
             {r.rejected.map((x, i) => (
               <li key={i}>
@@ -75,29 +112,42 @@ export function ProfilesStep(props: {
         </details>
       ) : null}
       <Notes items={r.notes} label="Ranking notes" />
-      {recs.length === 0 && !r.rejected.length ? <Empty>No candidates were generated for this model.</Empty> : null}
+      {recs.length === 0 && !r.rejected.length ? (
+        <Empty>No candidates were generated for this model.</Empty>
+      ) : null}
     </div>
   );
 }
 
 /** What each KPI ranks by, in words and for one card. */
-const RANKED_BY: Record<string, { label: string; phrase: string; title: string; value: (e: IRecommendation['estimate']) => string }> = {
+const RANKED_BY: Record<
+  string,
+  {
+    label: string;
+    phrase: string;
+    title: string;
+    value: (e: IRecommendation['estimate']) => string;
+  }
+> = {
   latency: {
     phrase: 'request latency',
     label: 'Request',
-    title: 'Request latency: time from sending a request to its last token (what the latency KPI ranks by)',
+    title:
+      'Request latency: time from sending a request to its last token (what the latency KPI ranks by)',
     value: e => ms(e.request_latency_ms)
   },
   throughput: {
     phrase: 'total output tokens per second',
     label: 'Total',
-    title: 'Total output tokens per second of all replicas at saturation (what the throughput KPI ranks by)',
+    title:
+      'Total output tokens per second of all replicas at saturation (what the throughput KPI ranks by)',
     value: e => rate(e.output_tokens_per_s)
   },
   balanced: {
     phrase: 'output tokens per second per GPU',
     label: 'Per GPU',
-    title: 'Output tokens per second per GPU, discounted by request latency (what the balanced KPI ranks by)',
+    title:
+      'Output tokens per second per GPU, discounted by request latency (what the balanced KPI ranks by)',
     value: e => rate(e.output_tokens_per_s_per_gpu)
   },
   cost: {
@@ -117,24 +167,39 @@ const RANKED_BY: Record<string, { label: string; phrase: string; title: string; 
 /** The load every number below is judged at, stated once above the profiles. */
 function WorkloadLine(props: { result: IRecommendResult }): JSX.Element {
   const { kpi, workload: w, recommendations } = props.result;
-  const users = kpi === 'throughput' ? 'as many concurrent users as fit (saturation)' : `${w.concurrency} concurrent user${w.concurrency === 1 ? '' : 's'}`;
+  const users =
+    kpi === 'throughput'
+      ? 'as many concurrent users as fit (saturation)'
+      : `${w.concurrency} concurrent user${w.concurrency === 1 ? '' : 's'}`;
   const backend = recommendations[0]?.estimate.backend?.detail;
   return (
     <p className="jp-OptiServe-workload" aria-label="Workload">
-      Assumes {users} · {w.input_len.toLocaleString('en-US')} tokens in / {w.output_len.toLocaleString('en-US')} out. Ranked by{' '}
-      {RANKED_BY[kpi]?.phrase ?? kpi}.
+      Assumes {users} · {w.input_len.toLocaleString('en-US')} tokens in /{' '}
+      {w.output_len.toLocaleString('en-US')} out. Ranked by {RANKED_BY[kpi]?.phrase ?? kpi}.
       {backend ? <span className="jp-OptiServe-muted"> Estimated with {backend}.</span> : null}
     </p>
   );
 }
 
-function ProfileCard(props: { rec: IRecommendation; rank: number; kpi: string; selected: boolean; onSelect: () => void }): JSX.Element {
+function ProfileCard(props: {
+  rec: IRecommendation;
+  rank: number;
+  kpi: string;
+  selected: boolean;
+  onSelect: () => void;
+}): JSX.Element {
   const { profile: p, estimate: e } = props.rec;
   const ranked = RANKED_BY[props.kpi];
   const users = e.concurrency ?? 1;
   const nameId = `jp-OptiServe-profile-name-${props.rank}`;
   const metricsId = `jp-OptiServe-profile-metrics-${props.rank}`;
-  const topo = [`TP${p.tp}`, p.pp > 1 ? `PP${p.pp}` : null, (p.replicas ?? 1) > 1 ? `×${p.replicas} replicas` : null].filter(Boolean).join(' ');
+  const topo = [
+    `TP${p.tp}`,
+    p.pp > 1 ? `PP${p.pp}` : null,
+    (p.replicas ?? 1) > 1 ? `×${p.replicas} replicas` : null
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div
       role="radio"
@@ -150,7 +215,11 @@ function ProfileCard(props: { rec: IRecommendation; rank: number; kpi: string; s
           props.onSelect();
         } else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
           ev.preventDefault();
-          const sib = (ev.key === 'ArrowDown' ? ev.currentTarget.nextElementSibling : ev.currentTarget.previousElementSibling) as HTMLElement | null;
+          const sib = (
+            ev.key === 'ArrowDown'
+              ? ev.currentTarget.nextElementSibling
+              : ev.currentTarget.previousElementSibling
+          ) as HTMLElement | null;
           sib?.click();
           sib?.focus();
         }
@@ -166,25 +235,48 @@ function ProfileCard(props: { rec: IRecommendation; rank: number; kpi: string; s
       <dl className="jp-OptiServe-metrics" id={metricsId}>
         {ranked ? (
           <div className="jp-OptiServe-rankedBy">
-            <dt><abbr title={ranked.title}>{ranked.label}</abbr></dt>
+            <dt>
+              <abbr title={ranked.title}>{ranked.label}</abbr>
+            </dt>
             <dd>{ranked.value(e)}</dd>
           </div>
         ) : null}
-        <div><dt><abbr title="Time to first token: from sending a request until its first token arrives (mean, milliseconds)">TTFT</abbr></dt><dd>{ms(e.ttft_ms)}</dd></div>
-        <div><dt><abbr title="Inter-token latency: mean time between a request's tokens (milliseconds per token)">ITL</abbr></dt><dd>{ms(e.itl_ms)}</dd></div>
         <div>
           <dt>
-            <abbr title={`Output tokens per second, all replicas together, at ${users} concurrent request${users === 1 ? '' : 's'}`}>
+            <abbr title="Time to first token: from sending a request until its first token arrives (mean, milliseconds)">
+              TTFT
+            </abbr>
+          </dt>
+          <dd>{ms(e.ttft_ms)}</dd>
+        </div>
+        <div>
+          <dt>
+            <abbr title="Inter-token latency: mean time between a request's tokens (milliseconds per token)">
+              ITL
+            </abbr>
+          </dt>
+          <dd>{ms(e.itl_ms)}</dd>
+        </div>
+        <div>
+          <dt>
+            <abbr
+              title={`Output tokens per second, all replicas together, at ${users} concurrent request${users === 1 ? '' : 's'}`}
+            >
               {users === 1 ? 'Output (1 user)' : `Output (${users} users)`}
             </abbr>
           </dt>
           <dd>{rate(e.output_tokens_per_s)}</dd>
         </div>
-        <div><dt>GPUs</dt><dd>{p.gpus}× {p.accelerator}</dd></div>
+        <div>
+          <dt>GPUs</dt>
+          <dd>
+            {p.gpus}× {p.accelerator}
+          </dd>
+        </div>
       </dl>
       <div className="jp-OptiServe-muted">
-        {props.rec.quality?.label ?? p.precision} · KV {p.kv_cache_dtype ?? 'auto'} · {topo} · max-model-len{' '}
-        {p.max_model_len.toLocaleString('en-US')}
+        {props.rec.quality?.label ?? p.precision} · KV {p.kv_cache_dtype ?? 'auto'} · {topo} ·
+        max-model-len {p.max_model_len.toLocaleString('en-US')}
         {e.label ? ` · ${e.label}` : ''}
         {e.backend ? (
           <span className="jp-OptiServe-backend" title={e.backend.detail}>

@@ -36,9 +36,20 @@ export function PromptBox(props: { name: string; namespace?: string }): JSX.Elem
     >
       <label>
         Test prompt
-        <textarea className="jp-OptiServe-input jp-mod-styled" rows={2} aria-label="Test prompt" value={text} onChange={e => setText(e.target.value)} />
+        <textarea
+          className="jp-OptiServe-input jp-mod-styled"
+          rows={2}
+          aria-label="Test prompt"
+          value={text}
+          onChange={e => setText(e.target.value)}
+        />
       </label>
-      <button type="submit" className="jp-OptiServe-btn jp-mod-accept" aria-label="Send test prompt" disabled={busy || !text.trim()}>
+      <button
+        type="submit"
+        className="jp-OptiServe-btn jp-mod-accept"
+        aria-label="Send test prompt"
+        disabled={busy || !text.trim()}
+      >
         {busy ? 'Sending…' : 'Send'}
       </button>
       {error ? <ErrorBox error={error} title="The test request failed" /> : null}
@@ -47,8 +58,12 @@ export function PromptBox(props: { name: string; namespace?: string }): JSX.Elem
           <div className="jp-OptiServe-answer" aria-label="Model answer" aria-live="polite">
             <div className="jp-OptiServe-answerText">{result.text}</div>
             <div className="jp-OptiServe-muted">
-              {result.ttft_s !== null && result.ttft_s !== undefined ? `first token ${(result.ttft_s * 1000).toFixed(0)} ms` : ''}
-              {result.total_s !== null && result.total_s !== undefined ? ` · total ${(result.total_s * 1000).toFixed(0)} ms` : ''}
+              {result.ttft_s !== null && result.ttft_s !== undefined
+                ? `first token ${(result.ttft_s * 1000).toFixed(0)} ms`
+                : ''}
+              {result.total_s !== null && result.total_s !== undefined
+                ? ` · total ${(result.total_s * 1000).toFixed(0)} ms`
+                : ''}
             </div>
           </div>
         ) : (

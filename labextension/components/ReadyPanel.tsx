@@ -6,7 +6,12 @@ import { PromptBox } from './PromptBox';
 import { BenchmarkPanel } from './BenchmarkPanel';
 
 /** A Ready deployment: endpoint, client snippets, insert into notebook, test prompt. */
-export function ReadyPanel(props: { env: IEnv; name: string; namespace?: string; url: string }): JSX.Element {
+export function ReadyPanel(props: {
+  env: IEnv;
+  name: string;
+  namespace?: string;
+  url: string;
+}): JSX.Element {
   const [inserted, setInserted] = useState<string>('');
   const py = pythonSnippet(props.url, props.name);
   return (
@@ -26,11 +31,22 @@ export function ReadyPanel(props: { env: IEnv; name: string; namespace?: string;
         type="button"
         className="jp-OptiServe-btn"
         aria-label="Insert into notebook"
-        onClick={async () => setInserted((await props.env.insertIntoNotebook(py)) ? 'Inserted below the active cell.' : 'Open a notebook first.')}
+        onClick={async () =>
+          setInserted(
+            (await props.env.insertIntoNotebook(py))
+              ? 'Inserted below the active cell.'
+              : 'Open a notebook first.'
+          )
+        }
       >
         Insert into notebook
       </button>
-      {inserted ? <span className="jp-OptiServe-muted" role="status"> {inserted}</span> : null}
+      {inserted ? (
+        <span className="jp-OptiServe-muted" role="status">
+          {' '}
+          {inserted}
+        </span>
+      ) : null}
       <PromptBox name={props.name} namespace={props.namespace} />
       <BenchmarkPanel name={props.name} namespace={props.namespace} />
     </div>

@@ -13,18 +13,28 @@ const LABEL: Record<string, string> = {
 };
 
 /** Phases with their state, then the latest messages; a failure shows cause and fix. */
-export function TimelineView(props: { timeline: ITimeline | null; entries: { t_s: number; text: string }[] }): JSX.Element {
+export function TimelineView(props: {
+  timeline: ITimeline | null;
+  entries: { t_s: number; text: string }[];
+}): JSX.Element {
   const t = props.timeline;
-  const entries = props.entries.length ? props.entries : t?.events ?? [];
+  const entries = props.entries.length ? props.entries : (t?.events ?? []);
   return (
     <div className="jp-OptiServe-timeline">
       {t?.phases?.length ? (
         <ol className="jp-OptiServe-phases" aria-label="Deployment phases">
           {t.phases.map(p => (
-            <li key={p.phase} className={`jp-OptiServe-phase jp-OptiServe-phase-${p.state}`} aria-label={`${LABEL[p.phase] ?? p.phase}: ${p.state}`}>
+            <li
+              key={p.phase}
+              className={`jp-OptiServe-phase jp-OptiServe-phase-${p.state}`}
+              aria-label={`${LABEL[p.phase] ?? p.phase}: ${p.state}`}
+            >
               <span className="jp-OptiServe-phaseDot" aria-hidden="true" />
               <span className="jp-OptiServe-phaseName">{LABEL[p.phase] ?? p.phase}</span>
-              {p.started_s !== null && p.started_s !== undefined && p.ended_s !== null && p.ended_s !== undefined ? (
+              {p.started_s !== null &&
+              p.started_s !== undefined &&
+              p.ended_s !== null &&
+              p.ended_s !== undefined ? (
                 <span className="jp-OptiServe-muted">{(p.ended_s - p.started_s).toFixed(1)} s</span>
               ) : null}
               {p.detail ? <div className="jp-OptiServe-phaseDetail">{p.detail}</div> : null}
@@ -34,7 +44,9 @@ export function TimelineView(props: { timeline: ITimeline | null; entries: { t_s
       ) : null}
       {t?.diagnosis && (t.outcome === 'failed' || t.outcome === 'timeout') ? (
         <div className="jp-OptiServe-error" role="alert" aria-label="Failure cause">
-          <strong>{String(t.diagnosis.title ?? t.diagnosis.cause ?? 'The deployment failed')}</strong>
+          <strong>
+            {String(t.diagnosis.title ?? t.diagnosis.cause ?? 'The deployment failed')}
+          </strong>
           {t.diagnosis.cause && t.diagnosis.title ? <div>{String(t.diagnosis.cause)}</div> : null}
           {t.diagnosis.fix ? <HintBlock text={String(t.diagnosis.fix)} /> : null}
         </div>

@@ -14,9 +14,13 @@ export function Step(props: {
   const bodyId = `jp-OptiServe-step-${props.n}`;
   const heading = (
     <>
-      <span className="jp-OptiServe-stepNum" aria-hidden="true">{props.n}</span>
+      <span className="jp-OptiServe-stepNum" aria-hidden="true">
+        {props.n}
+      </span>
       <span className="jp-OptiServe-stepName">{props.title}</span>
-      {!props.open && props.summary ? <span className="jp-OptiServe-stepSummary">{props.summary}</span> : null}
+      {!props.open && props.summary ? (
+        <span className="jp-OptiServe-stepSummary">{props.summary}</span>
+      ) : null}
     </>
   );
   return (
@@ -67,7 +71,11 @@ export function Empty(props: { children: React.ReactNode; title?: string }): JSX
 }
 
 /** `{error, detail, hint}` shown as a problem and its fix. */
-export function ErrorBox(props: { error: unknown; title?: string; onRetry?: () => void }): JSX.Element {
+export function ErrorBox(props: {
+  error: unknown;
+  title?: string;
+  onRetry?: () => void;
+}): JSX.Element {
   const e = props.error;
   const api = e instanceof APIError ? e : null;
   const detail = api ? api.detail : String((e as Error)?.message ?? e);
@@ -77,7 +85,12 @@ export function ErrorBox(props: { error: unknown; title?: string; onRetry?: () =
       <div className="jp-OptiServe-errorDetail">{detail}</div>
       {api?.hint ? <HintBlock text={api.hint} /> : null}
       {props.onRetry ? (
-        <button type="button" className="jp-OptiServe-btn" aria-label="Retry" onClick={props.onRetry}>
+        <button
+          type="button"
+          className="jp-OptiServe-btn"
+          aria-label="Retry"
+          onClick={props.onRetry}
+        >
           Retry
         </button>
       ) : null}
@@ -117,13 +130,19 @@ export function HintBlock(props: { text: string; label?: string }): JSX.Element 
 export function CodeBlock(props: { text: string; label: string }): JSX.Element {
   return (
     <div className="jp-OptiServe-code">
-      <pre tabIndex={0} aria-label={props.label}>{props.text}</pre>
+      <pre tabIndex={0} aria-label={props.label}>
+        {props.text}
+      </pre>
       <CopyButton text={props.text} label={`Copy ${props.label}`} floating />
     </div>
   );
 }
 
-export function CopyButton(props: { text: string; label: string; floating?: boolean }): JSX.Element {
+export function CopyButton(props: {
+  text: string;
+  label: string;
+  floating?: boolean;
+}): JSX.Element {
   const [done, setDone] = useState(false);
   const copy = async () => {
     try {
@@ -135,7 +154,12 @@ export function CopyButton(props: { text: string; label: string; floating?: bool
     window.setTimeout(() => setDone(false), 1500);
   };
   return (
-    <button type="button" className={`jp-OptiServe-btn${props.floating ? ' jp-OptiServe-copy' : ''}`} aria-label={props.label} onClick={copy}>
+    <button
+      type="button"
+      className={`jp-OptiServe-btn${props.floating ? ' jp-OptiServe-copy' : ''}`}
+      aria-label={props.label}
+      onClick={copy}
+    >
       {done ? 'Copied' : 'Copy'}
     </button>
   );
@@ -170,5 +194,7 @@ export function Notes(props: { items?: string[]; label: string }): JSX.Element |
 }
 
 export function Badge(props: { kind: string; children: React.ReactNode }): JSX.Element {
-  return <span className={`jp-OptiServe-badge jp-OptiServe-badge-${props.kind}`}>{props.children}</span>;
+  return (
+    <span className={`jp-OptiServe-badge jp-OptiServe-badge-${props.kind}`}>{props.children}</span>
+  );
 }

@@ -28,8 +28,9 @@ def start_sim(model="granite", **timing):
     args = [sys.executable, "-m", "jupyter_optiserve.testing.simengine", "--port", str(port), "--model", model]
     for k, v in timing.items():
         args += ["--" + k.replace("_", "-"), str(v)]
-    p = subprocess.Popen(args, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(
+        args, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     for _ in range(300):
         try:
             socket.create_connection(("127.0.0.1", port), 0.1).close()
@@ -58,5 +59,6 @@ def sim_process():
 
 def run_cli(*args, env=None):
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "jupyter_optiserve", *args], capture_output=True, text=True,
-                          env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "jupyter_optiserve", *args], capture_output=True, text=True, env=env, timeout=120
+    )

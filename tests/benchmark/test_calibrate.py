@@ -7,17 +7,32 @@ import pytest
 from jupyter_optiserve.benchmark import calibrate as cal
 from jupyter_optiserve.benchmark.store import Store
 
-PRED = {"ttft_ms": 100.0, "itl_ms": 10.0, "request_latency_ms": 1000.0, "output_tokens_per_s": 1000.0,
-        "requests_per_s": 1.0}
+PRED = {
+    "ttft_ms": 100.0,
+    "itl_ms": 10.0,
+    "request_latency_ms": 1000.0,
+    "output_tokens_per_s": 1000.0,
+    "requests_per_s": 1.0,
+}
 
 
 def run(i, ratio, c=8, cluster="c1", acc="l4"):
     """A stored-run dict whose measurement is ``ratio`` x the prediction for every metric."""
-    lv = {"concurrency": c, "requests": 10, "errors": 0, "predicted": dict(PRED),
-          "output_tokens_per_s": PRED["output_tokens_per_s"] * ratio, "requests_per_s": PRED["requests_per_s"] * ratio}
+    lv = {
+        "concurrency": c,
+        "requests": 10,
+        "errors": 0,
+        "predicted": dict(PRED),
+        "output_tokens_per_s": PRED["output_tokens_per_s"] * ratio,
+        "requests_per_s": PRED["requests_per_s"] * ratio,
+    }
     for m in ("ttft_ms", "itl_ms", "request_latency_ms"):
         lv[m] = {"mean": PRED[m] * ratio, "p50": 0, "p90": 0, "p99": 0}
-    return {"id": f"r{i}", "context": {"cluster": cluster, "accelerator": acc, "engine_version": "0.8.5"}, "levels": [lv]}
+    return {
+        "id": f"r{i}",
+        "context": {"cluster": cluster, "accelerator": acc, "engine_version": "0.8.5"},
+        "levels": [lv],
+    }
 
 
 def test_factor_is_the_geometric_mean_ratio():
@@ -56,8 +71,16 @@ def _store_with_runs(tmp_path, ratios, cluster="c1"):
     s = Store(tmp_path / "b.sqlite")
     for i, r in enumerate(ratios):
         d = run(i, r, cluster=cluster)
-        s.add_run({"id": f"{cluster}-{i}", "endpoint": "e", "model": "m", "workload": {}, "context": d["context"],
-                   "levels": d["levels"]})
+        s.add_run(
+            {
+                "id": f"{cluster}-{i}",
+                "endpoint": "e",
+                "model": "m",
+                "workload": {},
+                "context": d["context"],
+                "levels": d["levels"],
+            }
+        )
     return s
 
 
@@ -68,7 +91,10 @@ def test_calibrate_saves_and_the_hook_answers_with_provenance(tmp_path):
     corr = cal.corrections_for("c1", "l4", "0.8.5", store=s)
     assert corr.provenance == "calibrated from 4 runs on this cluster"
     assert corr.factor("itl_ms", 16) == pytest.approx(1.5) and corr.factor("itl_ms", 1) == 1.0
-    assert corr.apply({"itl_ms": 10.0, "label": "estimated"}, 16) == {"itl_ms": pytest.approx(15.0), "label": "estimated"}
+    assert corr.apply({"itl_ms": 10.0, "label": "estimated"}, 16) == {
+        "itl_ms": pytest.approx(15.0),
+        "label": "estimated",
+    }
     assert not cal.corrections_for("other-cluster", "l4", "0.8.5", store=s).factors
     assert not cal.corrections_for("c1", "h100", "0.8.5", store=s).factors
     assert s.reset_corrections("c1") > 0

@@ -8,8 +8,15 @@ def test_estimate_shows_the_clusters_corrections(monkeypatch):
     corr = Corrections({("itl_ms", "mid"): 1.2, ("ttft_ms", "mid"): 0.5}, runs=7, cluster="api.example:6443")
     monkeypatch.setattr("jupyter_optiserve.benchmark.calibrate.corrections_for", lambda *a, **k: corr)
     monkeypatch.setattr("jupyter_optiserve.benchmark.calibrate.regime", lambda c: "mid")
-    est = {"fits": True, "concurrency": 16, "ttft_ms": 100.0, "itl_ms": 10.0, "tpot_ms": 10.0,
-           "output_tokens_per_s": 500.0, "label": "estimated"}
+    est = {
+        "fits": True,
+        "concurrency": 16,
+        "ttft_ms": 100.0,
+        "itl_ms": 10.0,
+        "tpot_ms": 10.0,
+        "output_tokens_per_s": 500.0,
+        "label": "estimated",
+    }
     out = calibration.calibrate(est, "api.example:6443", "h100-sxm-80gb", "0.21.0")
     assert out["ttft_ms"] == 50.0 and out["itl_ms"] == 12.0 and out["tpot_ms"] == 12.0
     assert out["output_tokens_per_s"] == 500.0  # no factor for it: unchanged

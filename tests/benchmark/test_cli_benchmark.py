@@ -5,14 +5,38 @@ import json
 from jupyter_optiserve.benchmark.store import Store
 from tests.benchmark.conftest import run_cli
 
-LEVEL_KEYS = {"concurrency", "requests", "errors", "ttft_ms", "itl_ms", "request_latency_ms", "output_tokens_per_s",
-              "requests_per_s"}
+LEVEL_KEYS = {
+    "concurrency",
+    "requests",
+    "errors",
+    "ttft_ms",
+    "itl_ms",
+    "request_latency_ms",
+    "output_tokens_per_s",
+    "requests_per_s",
+}
 
 
 def test_json_contract_and_stored(sim_process):
     url = sim_process(itl_base_ms=2, ttft_base_ms=5)
-    r = run_cli("benchmark", "--url", url, "--model", "granite", "--input-len", "64", "--output-len", "8",
-                "--concurrency", "1,4", "--requests-per-level", "6", "--api", "chat", "--json")
+    r = run_cli(
+        "benchmark",
+        "--url",
+        url,
+        "--model",
+        "granite",
+        "--input-len",
+        "64",
+        "--output-len",
+        "8",
+        "--concurrency",
+        "1,4",
+        "--requests-per-level",
+        "6",
+        "--api",
+        "chat",
+        "--json",
+    )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert {"id", "endpoint", "model", "workload", "levels", "stored"} <= set(out) and out["stored"] is True
@@ -32,8 +56,22 @@ def test_json_contract_and_stored(sim_process):
 
 def test_rate_levels(sim_process):
     url = sim_process(itl_base_ms=1, ttft_base_ms=2)
-    r = run_cli("benchmark", "--url", url, "--model", "granite", "--input-len", "16", "--output-len", "4",
-                "--rate", "50", "--requests-per-level", "10", "--json")
+    r = run_cli(
+        "benchmark",
+        "--url",
+        url,
+        "--model",
+        "granite",
+        "--input-len",
+        "16",
+        "--output-len",
+        "4",
+        "--rate",
+        "50",
+        "--requests-per-level",
+        "10",
+        "--json",
+    )
     assert r.returncode == 0, r.stderr
     lv = json.loads(r.stdout)["levels"][0]
     assert lv["rate"] == 50 and lv["concurrency"] is None and lv["requests"] == 10
@@ -56,20 +94,58 @@ def test_wrong_model_is_exit_2_with_the_served_names(sim_process):
 
 def test_401_is_exit_5(sim_process):
     url = sim_process(token="s3cret")
-    r = run_cli("benchmark", "--url", url, "--model", "granite", "--concurrency", "1", "--token-env", "TOK",
-                "--insecure-token", env={"TOK": "wrong"})
+    r = run_cli(
+        "benchmark",
+        "--url",
+        url,
+        "--model",
+        "granite",
+        "--concurrency",
+        "1",
+        "--token-env",
+        "TOK",
+        "--insecure-token",
+        env={"TOK": "wrong"},
+    )
     assert r.returncode == 5 and "token" in r.stderr and "wrong" not in r.stderr
-    ok = run_cli("benchmark", "--url", url, "--model", "granite", "--concurrency", "1", "--requests-per-level", "2",
-                 "--output-len", "2", "--input-len", "4", "--token-env", "TOK", "--insecure-token", "--json",
-                 env={"TOK": "s3cret"})
+    ok = run_cli(
+        "benchmark",
+        "--url",
+        url,
+        "--model",
+        "granite",
+        "--concurrency",
+        "1",
+        "--requests-per-level",
+        "2",
+        "--output-len",
+        "2",
+        "--input-len",
+        "4",
+        "--token-env",
+        "TOK",
+        "--insecure-token",
+        "--json",
+        env={"TOK": "s3cret"},
+    )
     assert ok.returncode == 0, ok.stderr
     assert "s3cret" not in ok.stdout + ok.stderr
     assert len(Store().list_runs()) == 1
 
 
 def test_token_over_plain_http_is_refused():
-    r = run_cli("benchmark", "--url", "http://example.invalid", "--model", "m", "--concurrency", "1",
-                "--token-env", "TOK", env={"TOK": "abc"})
+    r = run_cli(
+        "benchmark",
+        "--url",
+        "http://example.invalid",
+        "--model",
+        "m",
+        "--concurrency",
+        "1",
+        "--token-env",
+        "TOK",
+        env={"TOK": "abc"},
+    )
     assert r.returncode == 2 and "plain http" in r.stderr and "--insecure-token" in r.stderr
 
 
@@ -84,6 +160,8 @@ def test_every_request_rejected_names_the_cause():
 
     assert isinstance(_nothing_measured("HTTP 401: Unauthorized"), EndpointAuthError)
     assert _nothing_measured("HTTP 401: x").exit_code == 5
-    assert isinstance(_nothing_measured('HTTP 404: {"message": "The model `x` does not exist."}'), UnknownServedModelError)
+    assert isinstance(
+        _nothing_measured('HTTP 404: {"message": "The model `x` does not exist."}'), UnknownServedModelError
+    )
     assert _nothing_measured("HTTP 404: the model x").exit_code == 2
     assert type(_nothing_measured("ClientConnectionError: reset")) is NothingMeasuredError

@@ -40,8 +40,22 @@ def deployed(kube, sim_process, monkeypatch):
 
 
 def test_client_mode_puts_the_prediction_beside_each_level(deployed):
-    r = run_cli("benchmark", "granite", "--mode", "client", "--input-len", "64", "--output-len", "8",
-                "--concurrency", "1,4", "--requests-per-level", "4", "--json", env=deployed)
+    r = run_cli(
+        "benchmark",
+        "granite",
+        "--mode",
+        "client",
+        "--input-len",
+        "64",
+        "--output-len",
+        "8",
+        "--concurrency",
+        "1,4",
+        "--requests-per-level",
+        "4",
+        "--json",
+        env=deployed,
+    )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["model"] == "granite" and out["source"] == "client" and out["stored"]
@@ -50,7 +64,13 @@ def test_client_mode_puts_the_prediction_beside_each_level(deployed):
     assert ctx["gpus"] == 1 and ctx["profile_id"] and any(a.startswith("--max-model-len") for a in ctx["runtime_args"])
     for lv in out["levels"]:
         assert lv["predicted"]["label"] == "estimated" and lv["predicted"]["itl_ms"] > 0
-        assert set(lv["error_pct"]) == {"ttft_ms", "itl_ms", "request_latency_ms", "output_tokens_per_s", "requests_per_s"}
+        assert set(lv["error_pct"]) == {
+            "ttft_ms",
+            "itl_ms",
+            "request_latency_ms",
+            "output_tokens_per_s",
+            "requests_per_s",
+        }
         exp = (lv["predicted"]["itl_ms"] - lv["itl_ms"]["mean"]) / lv["itl_ms"]["mean"] * 100
         assert lv["error_pct"]["itl_ms"] == pytest.approx(exp, abs=0.1)
     stored = Store().get_run(out["id"])
@@ -59,8 +79,22 @@ def test_client_mode_puts_the_prediction_beside_each_level(deployed):
 
 def test_job_mode_reads_the_guidellm_report_and_cleans_up(deployed, kube, tmp_path):
     kube.server.jobs.log_for = lambda job: container_log(tmp_path)
-    r = run_cli("benchmark", "granite", "--input-len", "128", "--output-len", "32", "--concurrency", "1,4",
-                "--requests-per-level", "10", "--image", "mirror.local/guidellm:v0.8.1", "--json", env=deployed)
+    r = run_cli(
+        "benchmark",
+        "granite",
+        "--input-len",
+        "128",
+        "--output-len",
+        "32",
+        "--concurrency",
+        "1,4",
+        "--requests-per-level",
+        "10",
+        "--image",
+        "mirror.local/guidellm:v0.8.1",
+        "--json",
+        env=deployed,
+    )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["source"] == "guidellm-job" and out["meta"]["guidellm_version"] == "0.8.1"
@@ -103,7 +137,10 @@ def test_token_is_a_secret_reference_never_inline():
     m = job_manifest("j", "demo", "granite", args, image_ref="img", token_secret="default-granite-sa", deadline_s=60)
     c = m["spec"]["template"]["spec"]["containers"][0]
     ref = next(e for e in c["env"] if e["name"] == "OPTISERVE_TOKEN")
-    assert ref == {"name": "OPTISERVE_TOKEN", "valueFrom": {"secretKeyRef": {"name": "default-granite-sa", "key": "token"}}}
+    assert ref == {
+        "name": "OPTISERVE_TOKEN",
+        "valueFrom": {"secretKeyRef": {"name": "default-granite-sa", "key": "token"}},
+    }
     assert "api_key=$OPTISERVE_TOKEN" in c["args"][0] and "api_key=" not in json.dumps(c["env"])
 
 
@@ -116,18 +153,40 @@ def test_not_ready_deployment_is_a_conflict(kube):
 def test_calibrated_predictions_after_calibrate(deployed):
     from jupyter_optiserve.benchmark.calibrate import calibrate
 
-    args = ["benchmark", "granite", "--mode", "client", "--input-len", "16", "--output-len", "4",
-            "--concurrency", "8", "--requests-per-level", "8", "--json"]
+    args = [
+        "benchmark",
+        "granite",
+        "--mode",
+        "client",
+        "--input-len",
+        "16",
+        "--output-len",
+        "4",
+        "--concurrency",
+        "8",
+        "--requests-per-level",
+        "8",
+        "--json",
+    ]
     first = json.loads(run_cli(*args, env=deployed).stdout)
     assert "calibration" not in first
     store = Store()
     for i in range(3):  # three earlier runs on this cluster, measured at 2x the prediction
         lv = first["levels"][0]
         pred = {k: v for k, v in lv["predicted"].items() if k != "label"}
-        measured = {m: ({"mean": pred[m] * 2, "p50": 0, "p90": 0, "p99": 0} if m.endswith("_ms") else pred[m] * 2)
-                    for m in pred}
-        store.add_run({"id": f"old-{i}", "endpoint": "e", "model": "granite", "workload": first["workload"],
-                       "context": first["context"], "levels": [{**lv, **measured, "predicted": lv["predicted"]}]})
+        measured = {
+            m: ({"mean": pred[m] * 2, "p50": 0, "p90": 0, "p99": 0} if m.endswith("_ms") else pred[m] * 2) for m in pred
+        }
+        store.add_run(
+            {
+                "id": f"old-{i}",
+                "endpoint": "e",
+                "model": "granite",
+                "workload": first["workload"],
+                "context": first["context"],
+                "levels": [{**lv, **measured, "predicted": lv["predicted"]}],
+            }
+        )
     fit = calibrate(store)
     assert fit["clusters"][0]["corrections"]
     second = json.loads(run_cli(*args, env=deployed).stdout)
@@ -141,18 +200,36 @@ def test_calibrated_predictions_after_calibrate(deployed):
 def test_job_progress_from_guidellm_log_lines():
     from jupyter_optiserve.benchmark.job import level_progress
 
-    tail = ("26-12-02 10:47:46|INFO|guidellm.benchmark.progress:_log_update:420 - Benchmark 1 (concurrent@1): completed"
-            " | elapsed=6.2s | successful=4 errored=0 incomplete=0 | requests/s=9.73 output_tokens/s=77.88\n"
-            "26-12-02 10:47:47|INFO|guidellm.benchmark.progress:_log_update:420 - Benchmark 2 (concurrent@4): started"
-            " | elapsed=0.4s | successful=2 errored=1 incomplete=4 | requests/s=0.00 output_tokens/s=0.00\n")
-    assert level_progress(tail, 2, 10) == {"event": "request", "index": 1, "levels": 2, "done": 3, "requests": 10,
-                                           "concurrency": 4}
+    tail = (
+        "26-12-02 10:47:46|INFO|guidellm.benchmark.progress:_log_update:420 - Benchmark 1 (concurrent@1): completed"
+        " | elapsed=6.2s | successful=4 errored=0 incomplete=0 | requests/s=9.73 output_tokens/s=77.88\n"
+        "26-12-02 10:47:47|INFO|guidellm.benchmark.progress:_log_update:420 - Benchmark 2 (concurrent@4): started"
+        " | elapsed=0.4s | successful=2 errored=1 incomplete=4 | requests/s=0.00 output_tokens/s=0.00\n"
+    )
+    assert level_progress(tail, 2, 10) == {
+        "event": "request",
+        "index": 1,
+        "levels": 2,
+        "done": 3,
+        "requests": 10,
+        "concurrency": 4,
+    }
     assert level_progress("pulling image", 2, 10) is None
 
 
 def test_workload_and_levels_default_to_the_deployments_kpi(deployed):
-    r = run_cli("benchmark", "granite", "--mode", "client", "--requests-per-level", "1", "--output-len", "4",
-                "--json", env=deployed)
+    r = run_cli(
+        "benchmark",
+        "granite",
+        "--mode",
+        "client",
+        "--requests-per-level",
+        "1",
+        "--output-len",
+        "4",
+        "--json",
+        env=deployed,
+    )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     # deployed for --kpi latency: its workload is 1024 prompt tokens at concurrency 1

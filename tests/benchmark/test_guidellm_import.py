@@ -20,9 +20,12 @@ def test_parse_real_report():
     lv = levels[1]
     assert lv["requests"] == 10 and lv["errors"] == 0
     assert lv["ttft_ms"]["mean"] == pytest.approx(b["time_to_first_token_ms"]["successful"]["mean"], abs=1e-3)
-    assert lv["itl_ms"]["p90"] == pytest.approx(b["inter_token_latency_ms"]["successful"]["percentiles"]["p90"], abs=1e-3)
-    assert lv["request_latency_ms"]["p50"] == pytest.approx(b["request_latency"]["successful"]["percentiles"]["p50"] * 1000,
-                                                            abs=1e-2)
+    assert lv["itl_ms"]["p90"] == pytest.approx(
+        b["inter_token_latency_ms"]["successful"]["percentiles"]["p90"], abs=1e-3
+    )
+    assert lv["request_latency_ms"]["p50"] == pytest.approx(
+        b["request_latency"]["successful"]["percentiles"]["p50"] * 1000, abs=1e-2
+    )
     assert lv["output_tokens_per_s"] == pytest.approx(b["output_tokens_per_second"]["total"]["mean"], abs=1e-2)
     # the simulator's truth (ITL 10 ms + 0.25 ms per extra stream) is within GuideLLM's reach too
     assert levels[0]["itl_ms"]["mean"] == pytest.approx(10.0, rel=0.03)

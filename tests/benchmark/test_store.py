@@ -13,22 +13,49 @@ from jupyter_optiserve.errors import NotFoundError
 
 
 def _run(i=0, cluster="api.test:6443", predicted=None):
-    lv = {"concurrency": 8, "requests": 10, "errors": 0, "ttft_ms": {"mean": 50.0 + i, "p50": 49, "p90": 60, "p99": 70},
-          "itl_ms": {"mean": 10.0, "p50": 10, "p90": 11, "p99": 12},
-          "request_latency_ms": {"mean": 1000.0, "p50": 990, "p90": 1100, "p99": 1200},
-          "output_tokens_per_s": 800.0, "requests_per_s": 8.0}
+    lv = {
+        "concurrency": 8,
+        "requests": 10,
+        "errors": 0,
+        "ttft_ms": {"mean": 50.0 + i, "p50": 49, "p90": 60, "p99": 70},
+        "itl_ms": {"mean": 10.0, "p50": 10, "p90": 11, "p99": 12},
+        "request_latency_ms": {"mean": 1000.0, "p50": 990, "p90": 1100, "p99": 1200},
+        "output_tokens_per_s": 800.0,
+        "requests_per_s": 8.0,
+    }
     if predicted:
         lv["predicted"] = predicted
-    return {"endpoint": "http://x", "model": "granite", "workload": {"input_len": 512, "output_len": 128, "api": "completions"},
-            "context": {"cluster": cluster, "accelerator": "l4", "gpus": 1, "profile_id": "abc", "engine_version": "0.8.5",
-                        "runtime_args": ["--max-model-len=4096"], "namespace": "demo", "deployment": "granite"},
-            "levels": [lv]}
+    return {
+        "endpoint": "http://x",
+        "model": "granite",
+        "workload": {"input_len": 512, "output_len": 128, "api": "completions"},
+        "context": {
+            "cluster": cluster,
+            "accelerator": "l4",
+            "gpus": 1,
+            "profile_id": "abc",
+            "engine_version": "0.8.5",
+            "runtime_args": ["--max-model-len=4096"],
+            "namespace": "demo",
+            "deployment": "granite",
+        },
+        "levels": [lv],
+    }
 
 
 def test_round_trip_and_errors_against_prediction(tmp_path):
     s = Store(tmp_path / "b.sqlite")
-    rid = s.add_run(_run(predicted={"ttft_ms": 55.0, "itl_ms": 9.0, "request_latency_ms": 1000.0,
-                                    "output_tokens_per_s": 900.0, "requests_per_s": 8.0}))
+    rid = s.add_run(
+        _run(
+            predicted={
+                "ttft_ms": 55.0,
+                "itl_ms": 9.0,
+                "request_latency_ms": 1000.0,
+                "output_tokens_per_s": 900.0,
+                "requests_per_s": 8.0,
+            }
+        )
+    )
     got = s.get_run(rid)
     assert got["context"]["runtime_args"] == ["--max-model-len=4096"] and got["context"]["gpus"] == 1
     lv = got["levels"][0]
@@ -64,10 +91,14 @@ def test_migrates_a_version_1_database_keeping_its_runs(tmp_path):
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path)
     db.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
-    db.execute("INSERT INTO runs (id, created_at, source, model, workload) VALUES ('old-1', '2026-01-01T00:00:00', "
-               "'client', 'granite', '{\"input_len\": 8}')")
-    db.execute("INSERT INTO levels VALUES ('old-1', 0, 1, NULL, 3, 0, ?, NULL)", (json.dumps({"concurrency": 1,
-               "requests": 3, "errors": 0}),))
+    db.execute(
+        "INSERT INTO runs (id, created_at, source, model, workload) VALUES ('old-1', '2026-01-01T00:00:00', "
+        "'client', 'granite', '{\"input_len\": 8}')"
+    )
+    db.execute(
+        "INSERT INTO levels VALUES ('old-1', 0, 1, NULL, 3, 0, ?, NULL)",
+        (json.dumps({"concurrency": 1, "requests": 3, "errors": 0}),),
+    )
     db.commit()
     db.close()
     s = Store(path)

@@ -32,8 +32,10 @@ def test_dataset_jsonl_and_text(tmp_path):
     assert [r.prompt for r in Workload(10, 5, dataset=str(t)).requests(2)] == ["hello there", "second prompt"]
 
 
-@pytest.mark.parametrize("kw,match", [({"input_len": 0}, "--input-len"), ({"input_stddev": -1}, "--input-stddev"),
-                                      ({"api": "embeddings"}, "--api")])
+@pytest.mark.parametrize(
+    "kw,match",
+    [({"input_len": 0}, "--input-len"), ({"input_stddev": -1}, "--input-stddev"), ({"api": "embeddings"}, "--api")],
+)
 def test_bad_input_names_the_flag(kw, match):
     with pytest.raises(InvalidInputError, match=match):
         Workload(**{"input_len": 8, "output_len": 8, **kw})

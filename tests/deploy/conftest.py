@@ -23,16 +23,48 @@ def make_plan(catalog):
     from jupyter_optiserve.catalog import Profile
     from jupyter_optiserve.deploy import plan_from_profile
 
-    def make(model="granite-3.1-8b-instruct", accelerator="a100-sxm-80gb", tp=1, pp=1, precision="bf16",
-             namespace="demo", name="granite", max_model_len=8192, conn=None, pool=None, **kw):
-        prof_kw = {k: kw.pop(k) for k in list(kw) if k in ("replicas", "kv_cache_dtype", "variant", "max_num_seqs",
-                                                           "engine_version", "gpu_memory_utilization", "args")}
+    def make(
+        model="granite-3.1-8b-instruct",
+        accelerator="a100-sxm-80gb",
+        tp=1,
+        pp=1,
+        precision="bf16",
+        namespace="demo",
+        name="granite",
+        max_model_len=8192,
+        conn=None,
+        pool=None,
+        **kw,
+    ):
+        prof_kw = {
+            k: kw.pop(k)
+            for k in list(kw)
+            if k
+            in (
+                "replicas",
+                "kv_cache_dtype",
+                "variant",
+                "max_num_seqs",
+                "engine_version",
+                "gpu_memory_utilization",
+                "args",
+            )
+        }
         acc = catalog.accelerators.get(accelerator)
         runtime = catalog.runtime_for(acc).id
         prof_kw.setdefault("engine_version", "0.21.0")
-        p = Profile(model=model, accelerator=acc.id, runtime=runtime, precision=precision, tp=tp, pp=pp,
-                    max_model_len=max_model_len, **prof_kw)
+        p = Profile(
+            model=model,
+            accelerator=acc.id,
+            runtime=runtime,
+            precision=precision,
+            tp=tp,
+            pp=pp,
+            max_model_len=max_model_len,
+            **prof_kw,
+        )
         return plan_from_profile(p, name=name, namespace=namespace, catalog=catalog, conn=conn, pool=pool, **kw)
+
     return make
 
 

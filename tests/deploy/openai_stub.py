@@ -13,8 +13,14 @@ ANSWER = ("Hello", "!", " I am", " here.")
 
 
 class OpenAIStub(SimEngine):
-    def __init__(self, model: str = "granite", token: str | None = None, delay: float = 0.05,
-                 fail: tuple[int, str] | None = None):
-        super().__init__(model, Timing(ttft_base_ms=delay * 1000, ttft_per_prompt_token_ms=0, itl_base_ms=0,
-                                       itl_per_stream_ms=0), token=token, fail=fail, pieces=ANSWER)
+    def __init__(
+        self, model: str = "granite", token: str | None = None, delay: float = 0.05, fail: tuple[int, str] | None = None
+    ):
+        super().__init__(
+            model,
+            Timing(ttft_base_ms=delay * 1000, ttft_per_prompt_token_ms=0, itl_base_ms=0, itl_per_stream_ms=0),
+            token=token,
+            fail=fail,
+            pieces=ANSWER,
+        )
         self.delay = delay

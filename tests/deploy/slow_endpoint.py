@@ -54,7 +54,7 @@ class SlowEndpoint:
                     except OSError:
                         return
 
-    def __enter__(self) -> "SlowEndpoint":
+    def __enter__(self) -> SlowEndpoint:
         t = threading.Thread(target=self._serve, daemon=True)
         t.start()
         self.threads.append(t)

@@ -12,8 +12,13 @@ def _args(catalog, model="llama-3.1-8b-instruct", acc="a100-sxm-80gb", **kw):
 
 def test_always_explicit_context_and_parallelism(catalog):
     out = _args(catalog, tp=2, max_model_len=16384, max_num_seqs=64, gpu_memory_utilization=0.85)
-    assert out.args[:5] == ["--tensor-parallel-size=2", "--max-model-len=16384", "--max-num-seqs=64",
-                            "--max-num-batched-tokens=2048", "--gpu-memory-utilization=0.85"]
+    assert out.args[:5] == [
+        "--tensor-parallel-size=2",
+        "--max-model-len=16384",
+        "--max-num-seqs=64",
+        "--max-num-batched-tokens=2048",
+        "--gpu-memory-utilization=0.85",
+    ]
     assert not any(a.startswith("--pipeline-parallel-size") for a in out.args)
 
 

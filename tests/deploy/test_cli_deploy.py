@@ -14,8 +14,9 @@ MODEL = ["--model", "granite-3.1-8b-instruct", "--kpi", "latency", "--accelerato
 def _cli(*args, env=None, timeout=90):
     e = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}  # never the developer's cluster
     e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "jupyter_optiserve.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env=e)
+    return subprocess.run(
+        [sys.executable, "-m", "jupyter_optiserve.cli", *args], capture_output=True, text=True, timeout=timeout, env=e
+    )
 
 
 def test_render_prints_valid_multi_document_yaml():

@@ -12,16 +12,22 @@ MODEL = ["--model", "granite-3.1-8b-instruct", "--kpi", "latency", "--accelerato
 def _cli(*args, env=None, timeout=90):
     e = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
     e.update(env or {})
-    r = subprocess.run([sys.executable, "-m", "jupyter_optiserve.cli", *args], capture_output=True, text=True,
-                       timeout=timeout, env=e)
+    r = subprocess.run(
+        [sys.executable, "-m", "jupyter_optiserve.cli", *args], capture_output=True, text=True, timeout=timeout, env=e
+    )
     assert "Traceback" not in r.stderr, r.stderr
     return r
 
 
-@pytest.mark.parametrize("args", [["deploy", *MODEL, "--timeout", "nan", "--yes"],
-                                  ["deploy", *MODEL, "--timeout", "inf", "--yes"],
-                                  ["recommend", "--model", "granite-3.1-8b-instruct", "--ttft-ms", "inf"],
-                                  ["recommend", "--model", "granite-3.1-8b-instruct", "--itl-ms", "NaN"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["deploy", *MODEL, "--timeout", "nan", "--yes"],
+        ["deploy", *MODEL, "--timeout", "inf", "--yes"],
+        ["recommend", "--model", "granite-3.1-8b-instruct", "--ttft-ms", "inf"],
+        ["recommend", "--model", "granite-3.1-8b-instruct", "--itl-ms", "NaN"],
+    ],
+)
 def test_non_finite_numbers_are_rejected(args):
     r = _cli(*args)
     assert r.returncode == 2 and "finite" in r.stderr, r.stderr
@@ -35,8 +41,18 @@ def test_a_name_ending_in_a_newline_is_rejected():
 def test_a_model_string_over_255_bytes_is_a_clear_error():
     r = _cli("render", "--model", "x" * 300, "--kpi", "latency", "--accelerator", "l4", "--offline", "-n", "demo")
     assert r.returncode == 2 and "unknown model" in r.stderr
-    r = _cli("render", "--model", "/" + "y" * 300 + ".json", "--kpi", "latency", "--accelerator", "l4", "--offline",
-             "-n", "demo")
+    r = _cli(
+        "render",
+        "--model",
+        "/" + "y" * 300 + ".json",
+        "--kpi",
+        "latency",
+        "--accelerator",
+        "l4",
+        "--offline",
+        "-n",
+        "demo",
+    )
     assert r.returncode == 2 and "cannot read a model config" in r.stderr
 
 
@@ -57,16 +73,33 @@ def test_the_unreachable_hint_names_flags_the_cli_accepts():
     from jupyter_optiserve.kube.client import _UNREACHABLE_HINT
 
     sub = next(a for a in build_parser()._actions if a.dest == "command").choices
-    for cmd, flag in (("render", "--offline"), ("preflight", "--offline"), ("export", "--offline"),
-                      ("recommend", "--no-detect"), ("recommend", "--accelerator"), ("hardware", "--no-cluster")):
+    for cmd, flag in (
+        ("render", "--offline"),
+        ("preflight", "--offline"),
+        ("export", "--offline"),
+        ("recommend", "--no-detect"),
+        ("recommend", "--accelerator"),
+        ("hardware", "--no-cluster"),
+    ):
         assert flag in _UNREACHABLE_HINT
         assert any(flag in a.option_strings for a in sub[cmd]._actions), (cmd, flag)
 
 
 def test_deploying_onto_a_foreign_object_exits_6(kube):
-    kube.seed([{"apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService",
-                "metadata": {"name": "theirs", "namespace": kube.namespace, "labels": {"opendatahub.io/dashboard": "true"}},
-                "spec": {"predictor": {"model": {"modelFormat": {"name": "vLLM"}}}}}])
+    kube.seed(
+        [
+            {
+                "apiVersion": "serving.kserve.io/v1beta1",
+                "kind": "InferenceService",
+                "metadata": {
+                    "name": "theirs",
+                    "namespace": kube.namespace,
+                    "labels": {"opendatahub.io/dashboard": "true"},
+                },
+                "spec": {"predictor": {"model": {"modelFormat": {"name": "vLLM"}}}},
+            }
+        ]
+    )
     r = _cli("deploy", *MODEL, "--name", "theirs", "--yes", "--no-smoke", env={"KUBECONFIG": str(kube.kubeconfig)})
     assert r.returncode == 6 and "not created by OptiServe" in r.stderr and "pick another" in r.stderr
 

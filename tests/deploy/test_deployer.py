@@ -44,10 +44,19 @@ def test_changed_profile_updates_in_place(make_plan, conn):
 
 
 def test_foreign_object_is_never_touched(make_plan, conn, kube):
-    kube.seed([{"apiVersion": "serving.kserve.io/v1alpha1", "kind": "ServingRuntime",
+    kube.seed(
+        [
+            {
+                "apiVersion": "serving.kserve.io/v1alpha1",
+                "kind": "ServingRuntime",
                 "metadata": {"name": "granite", "namespace": "demo", "labels": {"opendatahub.io/dashboard": "true"}},
-                "spec": {"containers": [{"name": "kserve-container", "image": "theirs"}],
-                         "supportedModelFormats": [{"name": "vLLM"}]}}])
+                "spec": {
+                    "containers": [{"name": "kserve-container", "image": "theirs"}],
+                    "supportedModelFormats": [{"name": "vLLM"}],
+                },
+            }
+        ]
+    )
     with pytest.raises(ConflictError) as exc:
         Deployer(conn).apply(render(make_plan()))
     assert "not created by OptiServe" in exc.value.message
@@ -68,7 +77,7 @@ def test_failure_midway_removes_only_what_this_run_created(make_plan, conn, kube
 def test_failure_on_update_keeps_existing_objects(make_plan, conn, kube):
     Deployer(conn).apply(render(make_plan()))
     kube.fault(path="/inferenceservices/granite$", method="PUT", status=500)
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 (whichever error the 500 maps to, nothing is lost)
         Deployer(conn).apply(render(make_plan(max_model_len=4096)))
     assert _get(conn, SR) is not None and _get(conn, ISVC) is not None
 
@@ -90,9 +99,16 @@ def test_dry_run_creates_nothing(make_plan, conn):
 
 def test_stop_start_list_and_delete(make_plan, conn, kube):
     Deployer(conn).apply(render(make_plan()))
-    kube.seed([{"apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService",
+    kube.seed(
+        [
+            {
+                "apiVersion": "serving.kserve.io/v1beta1",
+                "kind": "InferenceService",
                 "metadata": {"name": "theirs", "namespace": "demo"},
-                "spec": {"predictor": {"model": {"modelFormat": {"name": "vLLM"}}}}}])
+                "spec": {"predictor": {"model": {"modelFormat": {"name": "vLLM"}}}},
+            }
+        ]
+    )
     d = Deployer(conn)
     d.stop("demo", "granite")
     assert _get(conn, ISVC)["metadata"]["annotations"]["serving.kserve.io/stop"] == "true"

@@ -25,14 +25,17 @@ def test_success_walks_every_phase(make_plan, conn, kube):
     assert "downloading-model" in texts and "loading" in texts
 
 
-@pytest.mark.parametrize("scenario,phase,row,words", [
-    ("unschedulable", "scheduled", 6, "Insufficient nvidia.com/gpu"),
-    ("image-pull", "pulling-image", 14, "manifest unknown"),
-    ("storage-failure", "downloading-model", 8, "AccessDenied"),
-    ("oom", "loading", 1, "51872"),
-    ("crashloop", "loading", 1, "max seq len"),
-    ("cuda-oom", "loading", 2, "CUDA out of memory"),
-])
+@pytest.mark.parametrize(
+    "scenario,phase,row,words",
+    [
+        ("unschedulable", "scheduled", 6, "Insufficient nvidia.com/gpu"),
+        ("image-pull", "pulling-image", 14, "manifest unknown"),
+        ("storage-failure", "downloading-model", 8, "AccessDenied"),
+        ("oom", "loading", 1, "51872"),
+        ("crashloop", "loading", 1, "max seq len"),
+        ("cuda-oom", "loading", 2, "CUDA out of memory"),
+    ],
+)
 def test_failures_name_cause_and_fix(make_plan, conn, kube, scenario, phase, row, words):
     tl = _run(make_plan, conn, kube, scenario)
     assert tl.outcome == "failed", tl.text()
@@ -57,8 +60,12 @@ def test_dropped_watch_is_resumed(make_plan, conn, kube):
 
 
 def test_without_pod_access_falls_back_to_isvc_status(make_plan, conn, kube):
-    kube.deny([{"verb": ["list", "watch"], "group": "", "resource": "pods"},
-               {"verb": ["list", "watch"], "group": "", "resource": "events"}])
+    kube.deny(
+        [
+            {"verb": ["list", "watch"], "group": "", "resource": "pods"},
+            {"verb": ["list", "watch"], "group": "", "resource": "events"},
+        ]
+    )
     tl = _run(make_plan, conn, kube, "oom")
     assert tl.outcome == "failed"  # from lastFailureInfo, which carries only the last log line
     assert "Engine core initialization failed" in tl.diagnosis.evidence and "oc logs" in tl.diagnosis.fix

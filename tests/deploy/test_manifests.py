@@ -8,16 +8,26 @@ from jupyter_optiserve.errors import InvalidInputError
 from jupyter_optiserve.hardware.inventory import Pool
 from jupyter_optiserve.kube import crdschema
 
-needs_crds = pytest.mark.skipif(crdschema.crds_dir() is None,
-                                reason="../shared/reference/kserve-crds absent: set OPTISERVE_KSERVE_CRDS")
+needs_crds = pytest.mark.skipif(
+    crdschema.crds_dir() is None, reason="../shared/reference/kserve-crds absent: set OPTISERVE_KSERVE_CRDS"
+)
 
 
 def _pool(**kw):
-    base = dict(accelerator="a100-sxm-80gb", product="NVIDIA-A100-SXM4-80GB", vendor="nvidia", memory_gib=80,
-                gpus_per_node=8, nodes=2, free_gpus=16, max_free_gpus_per_node=8,
-                tolerations=[{"key": "gpu-team", "operator": "Equal", "value": "ai", "effect": "NoSchedule"}],
-                node_selector={"nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB"}, source="nodes",
-                resource_name="nvidia.com/gpu")
+    base = dict(
+        accelerator="a100-sxm-80gb",
+        product="NVIDIA-A100-SXM4-80GB",
+        vendor="nvidia",
+        memory_gib=80,
+        gpus_per_node=8,
+        nodes=2,
+        free_gpus=16,
+        max_free_gpus_per_node=8,
+        tolerations=[{"key": "gpu-team", "operator": "Equal", "value": "ai", "effect": "NoSchedule"}],
+        node_selector={"nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB"},
+        source="nodes",
+        resource_name="nvidia.com/gpu",
+    )
     return Pool(**{**base, **kw})
 
 
@@ -47,8 +57,9 @@ def test_dashboard_shape(make_plan):
     assert env["HF_HOME"].startswith("/cache") and env["HOME"] == "/cache" and "TRITON_CACHE_DIR" in env
 
 
-@pytest.mark.parametrize("acc,resource", [("a100-sxm-80gb", "nvidia.com/gpu"), ("mi300x", "amd.com/gpu"),
-                                          ("gaudi2", "habana.ai/gaudi")])
+@pytest.mark.parametrize(
+    "acc,resource", [("a100-sxm-80gb", "nvidia.com/gpu"), ("mi300x", "amd.com/gpu"), ("gaudi2", "habana.ai/gaudi")]
+)
 def test_gpu_resource_by_vendor_and_count(make_plan, acc, resource):
     _, isvc = render(make_plan(accelerator=acc, tp=2, model="llama-3.1-8b-instruct"))
     res = isvc["spec"]["predictor"]["model"]["resources"]
@@ -92,8 +103,15 @@ def test_pool_tolerations_and_selector(make_plan):
 
 
 def test_multinode_worker_spec_when_pp_exceeds_a_node(make_plan):
-    plan = make_plan(model="llama-3.1-405b-instruct", accelerator="h100-sxm-80gb", tp=8, pp=2, precision="fp8",
-                     pool=_pool(accelerator="h100-sxm-80gb", gpus_per_node=8), storage_uri="pvc://models-rwx/llama-405b")
+    plan = make_plan(
+        model="llama-3.1-405b-instruct",
+        accelerator="h100-sxm-80gb",
+        tp=8,
+        pp=2,
+        precision="fp8",
+        pool=_pool(accelerator="h100-sxm-80gb", gpus_per_node=8),
+        storage_uri="pvc://models-rwx/llama-405b",
+    )
     sr, isvc = render(plan)
     ws = isvc["spec"]["predictor"]["workerSpec"]
     assert ws["pipelineParallelSize"] == 2 and ws["tensorParallelSize"] == 8
@@ -109,22 +127,36 @@ def test_multinode_worker_spec_when_pp_exceeds_a_node(make_plan):
 def test_storage_kinds(make_plan, catalog):
     oci = make_plan()  # catalog mirror of the same weights: exact modelcar string
     assert oci.storage.uri == "oci://registry.redhat.io/rhelai1/modelcar-granite-3-1-8b-instruct:1.5"
-    variant = next(v for v in catalog.variants_for(catalog.find_model("llama-3.1-8b-instruct"))
-                   if v.oci_image and v.scheme == "fp8-dynamic")
+    variant = next(
+        v
+        for v in catalog.variants_for(catalog.find_model("llama-3.1-8b-instruct"))
+        if v.oci_image and v.scheme == "fp8-dynamic"
+    )
     pv = make_plan(model="llama-3.1-8b-instruct", accelerator="h100-sxm-80gb", precision="fp8", variant=variant.id)
     assert pv.storage.uri == f"oci://{variant.oci_image}"
     hf = render(make_plan(storage_uri="hf://ibm-granite/granite-3.1-8b-instruct", hf_token_secret="hf-token"))[1]
     model = hf["spec"]["predictor"]["model"]
     assert model["storageUri"] == "hf://ibm-granite/granite-3.1-8b-instruct"
-    assert model["env"] == [{"name": "HF_TOKEN", "valueFrom": {"secretKeyRef": {"name": "hf-token", "key": "HF_TOKEN"}}}]
+    assert model["env"] == [
+        {"name": "HF_TOKEN", "valueFrom": {"secretKeyRef": {"name": "hf-token", "key": "HF_TOKEN"}}}
+    ]
     s3 = render(make_plan(storage_uri="s3://models/granite/8b", connection="my-bucket"))[1]
     assert s3["spec"]["predictor"]["model"]["storage"] == {"key": "my-bucket", "path": "granite/8b"}
     assert "storageUri" not in s3["spec"]["predictor"]["model"]
-    assert render(make_plan(storage_uri="pvc://models/granite"))[1]["spec"]["predictor"]["model"]["storageUri"] == "pvc://models/granite"
+    assert (
+        render(make_plan(storage_uri="pvc://models/granite"))[1]["spec"]["predictor"]["model"]["storageUri"]
+        == "pvc://models/granite"
+    )
 
 
-@pytest.mark.parametrize("uri", ["hf://hf_abcdefghijklmnopqrstuvwxyz123@org/model", "s3://AKIAABCDEFGHIJKLMNOP:x@b/p",
-                                 "https://host/model?token=abc"])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "hf://hf_abcdefghijklmnopqrstuvwxyz123@org/model",
+        "s3://AKIAABCDEFGHIJKLMNOP:x@b/p",
+        "https://host/model?token=abc",
+    ],
+)
 def test_inline_credentials_refused(make_plan, uri):
     with pytest.raises(InvalidInputError, match="credential"):
         make_plan(storage_uri=uri)
@@ -161,16 +193,27 @@ def test_cluster_template_wins_over_catalog(make_plan, kube, conn):
 
 
 PLANS = {
-    "single-gpu": {}, "tp4-pool": {"model": "llama-3.1-70b-instruct", "tp": 4, "pool": _pool()},
-    "auth-external-hf": {"auth": True, "external": True, "storage_uri": "hf://ibm-granite/granite-3.1-8b-instruct",
-                         "hf_token_secret": "hf"},
+    "single-gpu": {},
+    "tp4-pool": {"model": "llama-3.1-70b-instruct", "tp": 4, "pool": _pool()},
+    "auth-external-hf": {
+        "auth": True,
+        "external": True,
+        "storage_uri": "hf://ibm-granite/granite-3.1-8b-instruct",
+        "hf_token_secret": "hf",
+    },
     "s3": {"storage_uri": "s3://b/granite", "connection": "conn"},
     "amd": {"accelerator": "mi300x", "model": "llama-3.1-8b-instruct"},
     "gaudi": {"accelerator": "gaudi2", "model": "llama-3.1-8b-instruct"},
     "cpu": {"accelerator": "cpu-x86-amx", "model": "llama-3.2-1b-instruct"},
     "t4-half": {"accelerator": "t4", "model": "llama-3.2-1b-instruct"},
-    "multinode": {"model": "llama-3.1-405b-instruct", "accelerator": "h100-sxm-80gb", "tp": 8, "pp": 2,
-                  "precision": "fp8", "storage_uri": "pvc://rwx/llama"},
+    "multinode": {
+        "model": "llama-3.1-405b-instruct",
+        "accelerator": "h100-sxm-80gb",
+        "tp": 8,
+        "pp": 2,
+        "precision": "fp8",
+        "storage_uri": "pvc://rwx/llama",
+    },
     "llmisvc": {"target": "llmisvc", "tp": 2},
 }
 

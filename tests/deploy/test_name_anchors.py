@@ -34,8 +34,12 @@ def test_the_fake_api_server_is_as_strict_as_a_real_one(kube):
     import urllib.request
 
     def call(method, path, body=None):
-        req = urllib.request.Request(kube.url + path, method=method, data=json.dumps(body).encode() if body else None,
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            kube.url + path,
+            method=method,
+            data=json.dumps(body).encode() if body else None,
+            headers={"Content-Type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(req, timeout=5) as r:
                 return r.status

@@ -9,8 +9,16 @@ def test_valid_names(name):
     assert validate_name(name) == name
 
 
-@pytest.mark.parametrize("name,why", [("Granite", "lower-case"), ("1model", "start with a letter"),
-                                      ("ends-", "end with"), ("a.b", "lower-case"), ("m" * (MAX_NAME + 1), "at most")])
+@pytest.mark.parametrize(
+    "name,why",
+    [
+        ("Granite", "lower-case"),
+        ("1model", "start with a letter"),
+        ("ends-", "end with"),
+        ("a.b", "lower-case"),
+        ("m" * (MAX_NAME + 1), "at most"),
+    ],
+)
 def test_invalid_names_say_why_and_suggest(name, why):
     with pytest.raises(InvalidInputError) as exc:
         validate_name(name)

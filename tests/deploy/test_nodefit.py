@@ -20,8 +20,16 @@ def test_tp16_pod_is_refused_by_render_and_preflight(make_plan):
 
 
 def test_pool_node_size_wins_over_the_catalog(make_plan):
-    pool = SimpleNamespace(gpus_per_node=4, source="nodes", product="NVIDIA-L40S", resource_name="nvidia.com/gpu",
-                           tolerations=[], node_selector={}, mig=None, sharing=None)
+    pool = SimpleNamespace(
+        gpus_per_node=4,
+        source="nodes",
+        product="NVIDIA-L40S",
+        resource_name="nvidia.com/gpu",
+        tolerations=[],
+        node_selector={},
+        mig=None,
+        sharing=None,
+    )
     plan = make_plan(model="llama-3.1-8b-instruct", accelerator="l40s", tp=8, name="l40s", pool=pool)
     with pytest.raises(InvalidInputError, match="hold 4"):
         ensure_fits_node(plan)

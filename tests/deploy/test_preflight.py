@@ -24,8 +24,19 @@ def test_clean_plan_passes_in_failure_mode_order(make_plan, conn):
     report = _pre(make_plan(tp=2, pool=_pool()), conn)
     assert report.ok, report.text()
     ids = [c.id for c in report.checks]
-    order = ["permissions", "runtime-template", "precision", "tensor-parallel", "memory-fit", "free-gpus", "shm",
-             "storage", "startup-time", "name", "server-dry-run"]
+    order = [
+        "permissions",
+        "runtime-template",
+        "precision",
+        "tensor-parallel",
+        "memory-fit",
+        "free-gpus",
+        "shm",
+        "storage",
+        "startup-time",
+        "name",
+        "server-dry-run",
+    ]
     assert [i for i in ids if i in order] == order
     c = _checks(report)
     assert c["server-dry-run"].status == "pass" and "dryRun=All" in c["server-dry-run"].message
@@ -38,13 +49,25 @@ def test_offline_skips_cluster_checks(make_plan):
     assert report.ok and _checks(report)["cluster"].status == "skip"
 
 
-@pytest.mark.parametrize("kw,check,words,row", [
-    ({"model": "llama-3.1-8b-instruct", "accelerator": "t4", "precision": "int4"}, "precision", "compute capability", 10),
-    ({"model": "qwen2.5-7b-instruct", "tp": 8}, "tensor-parallel", "28 attention heads", 4),
-    ({"model": "llama-3.1-70b-instruct", "accelerator": "l4"}, "memory-fit", "GiB", 2),
-    ({"model": "llama-3.1-8b-instruct", "accelerator": "l4", "precision": "fp8", "max_model_len": 131072},
-     "memory-fit", "max-model-len", 1),
-])
+@pytest.mark.parametrize(
+    "kw,check,words,row",
+    [
+        (
+            {"model": "llama-3.1-8b-instruct", "accelerator": "t4", "precision": "int4"},
+            "precision",
+            "compute capability",
+            10,
+        ),
+        ({"model": "qwen2.5-7b-instruct", "tp": 8}, "tensor-parallel", "28 attention heads", 4),
+        ({"model": "llama-3.1-70b-instruct", "accelerator": "l4"}, "memory-fit", "GiB", 2),
+        (
+            {"model": "llama-3.1-8b-instruct", "accelerator": "l4", "precision": "fp8", "max_model_len": 131072},
+            "memory-fit",
+            "max-model-len",
+            1,
+        ),
+    ],
+)
 def test_plan_failures(make_plan, kw, check, words, row):
     report = _pre(make_plan(**kw))
     c = _checks(report)[check]
@@ -76,22 +99,35 @@ def test_mig_slices_cannot_do_tensor_parallel(make_plan):
 
 
 def test_permission_denied_gives_the_exact_grant_and_skips_the_dry_run(make_plan, conn, kube):
-    kube.deny([{"verb": "create", "group": "serving.kserve.io", "resource": "inferenceservices"},
-               {"verb": ["list", "watch"], "group": "", "resource": "pods"}])
+    kube.deny(
+        [
+            {"verb": "create", "group": "serving.kserve.io", "resource": "inferenceservices"},
+            {"verb": ["list", "watch"], "group": "", "resource": "pods"},
+        ]
+    )
     report = _pre(make_plan(), conn)
     c = _checks(report)
     assert c["permissions"].status == "fail"
     assert "create inferenceservices.serving.kserve.io" in c["permissions"].message
-    assert "oc create role optiserve-deployer --verb=create --resource=inferenceservices.serving.kserve.io -n demo" \
+    assert (
+        "oc create role optiserve-deployer --verb=create --resource=inferenceservices.serving.kserve.io -n demo"
         in c["permissions"].fix
+    )
     assert c["follow-permissions"].status == "warn" and "pods" in c["follow-permissions"].message
     assert c["server-dry-run"].status == "skip"
 
 
 def test_name_collision_with_a_foreign_deployment(make_plan, conn, kube):
-    kube.seed([{"apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService",
+    kube.seed(
+        [
+            {
+                "apiVersion": "serving.kserve.io/v1beta1",
+                "kind": "InferenceService",
                 "metadata": {"name": "granite", "namespace": "demo"},
-                "spec": {"predictor": {"model": {"modelFormat": {"name": "vLLM"}}}}}])
+                "spec": {"predictor": {"model": {"modelFormat": {"name": "vLLM"}}}},
+            }
+        ]
+    )
     c = _checks(_pre(make_plan(), conn))
     assert c["name"].status == "fail" and "not created by OptiServe" in c["name"].message
 
@@ -103,7 +139,11 @@ def test_server_dry_run_reports_schema_errors(make_plan, conn, kube_crds):
     c = _checks(run_preflight(plan, objs, conn))
     assert c["server-dry-run"].status == "fail" and "minReplicas" in c["server-dry-run"].message
     from jupyter_optiserve.deploy import Deployer
-    assert Deployer(conn).res.get(SR, "demo", "granite") is None and Deployer(conn).res.get(ISVC, "demo", "granite") is None
+
+    assert (
+        Deployer(conn).res.get(SR, "demo", "granite") is None
+        and Deployer(conn).res.get(ISVC, "demo", "granite") is None
+    )
 
 
 def test_llmisvc_without_the_crd_falls_back(make_plan, conn):
@@ -114,8 +154,16 @@ def test_llmisvc_without_the_crd_falls_back(make_plan, conn):
 def test_pvc_checks(make_plan, conn, kube):
     c = _checks(_pre(make_plan(storage_uri="pvc://models/granite"), conn))
     assert c["storage"].status == "fail" and "does not exist" in c["storage"].message
-    kube.seed([{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "models", "namespace": "demo"},
-                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "100Gi"}}}}])
+    kube.seed(
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "PersistentVolumeClaim",
+                "metadata": {"name": "models", "namespace": "demo"},
+                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "100Gi"}}},
+            }
+        ]
+    )
     c = _checks(_pre(make_plan(storage_uri="pvc://models/granite", replicas=2), conn))
     assert c["storage"].status == "warn" and "Multi-Attach" in c["storage"].message
 
@@ -126,12 +174,14 @@ class _S3(BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         assert self.headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
         from urllib.parse import parse_qs, urlsplit
+
         prefix = parse_qs(urlsplit(self.path).query)["prefix"][0]
-        items = "".join(f"<Contents><Key>{k}</Key><Size>{v}</Size></Contents>" for k, v in self.keys.items()
-                        if k.startswith(prefix))
+        items = "".join(
+            f"<Contents><Key>{k}</Key><Size>{v}</Size></Contents>" for k, v in self.keys.items() if k.startswith(prefix)
+        )
         body = f'<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{items}</ListBucketResult>'.encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
@@ -144,10 +194,21 @@ def test_s3_connection_is_listed_with_its_own_keys(make_plan, conn, kube):
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     try:
         enc = lambda s: base64.b64encode(s.encode()).decode()  # noqa: E731
-        kube.seed([{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "conn", "namespace": "demo"},
-                    "data": {"AWS_ACCESS_KEY_ID": enc("AKIDEXAMPLE"), "AWS_SECRET_ACCESS_KEY": enc("wJalr"),
-                             "AWS_S3_ENDPOINT": enc(f"http://127.0.0.1:{srv.server_address[1]}"),
-                             "AWS_S3_BUCKET": enc("bucket")}}])
+        kube.seed(
+            [
+                {
+                    "apiVersion": "v1",
+                    "kind": "Secret",
+                    "metadata": {"name": "conn", "namespace": "demo"},
+                    "data": {
+                        "AWS_ACCESS_KEY_ID": enc("AKIDEXAMPLE"),
+                        "AWS_SECRET_ACCESS_KEY": enc("wJalr"),
+                        "AWS_S3_ENDPOINT": enc(f"http://127.0.0.1:{srv.server_address[1]}"),
+                        "AWS_S3_BUCKET": enc("bucket"),
+                    },
+                }
+            ]
+        )
         ok = _checks(_pre(make_plan(storage_uri="s3://bucket/models/granite", connection="conn"), conn))["storage"]
         assert ok.status == "pass" and "config.json" in ok.message and "16.0 GiB" in ok.message
         bad_report = _pre(make_plan(storage_uri="s3://bucket/models", connection="conn"), conn)

@@ -89,8 +89,10 @@ def test_row1_no_matching_profile_says_so_and_writes_the_pools_placement(make_pl
 
 @pytest.mark.parametrize("with_queue", [True, False])
 def test_row1_kueue_label_only_when_the_local_queue_exists(make_plan, conn, kube, with_queue):
-    kube.seed([seeds.queue_hardware_profile("a100-queued", "team-a"), seeds.cluster_queue("cq", gpus=8)]
-              + ([seeds.local_queue("team-a", kube.namespace, "cq")] if with_queue else []))
+    kube.seed(
+        [seeds.queue_hardware_profile("a100-queued", "team-a"), seeds.cluster_queue("cq", gpus=8)]
+        + ([seeds.local_queue("team-a", kube.namespace, "cq")] if with_queue else [])
+    )
     plan = make_plan(conn=conn, pool=_pool(profile=f"{APP}/a100-queued"), namespace=kube.namespace)
     isvc = render(plan)[1]
     assert ("kueue.x-k8s.io/queue-name" in isvc["metadata"]["labels"]) is with_queue
@@ -100,16 +102,27 @@ def test_row1_kueue_label_only_when_the_local_queue_exists(make_plan, conn, kube
 
 
 def test_row1_kueue_quota_is_respected_in_preflight(make_plan, conn, kube):
-    kube.seed([seeds.queue_hardware_profile("a100-queued", "team-a"), seeds.cluster_queue("cq", gpus=4, used=3),
-               seeds.local_queue("team-a", kube.namespace, "cq")])
+    kube.seed(
+        [
+            seeds.queue_hardware_profile("a100-queued", "team-a"),
+            seeds.cluster_queue("cq", gpus=4, used=3),
+            seeds.local_queue("team-a", kube.namespace, "cq"),
+        ]
+    )
     plan = make_plan(conn=conn, tp=2, pool=_pool(profile=f"{APP}/a100-queued"), namespace=kube.namespace)
     check = _checks(run_preflight(plan, render(plan), conn, dry_run=False))["kueue"]
     assert check.status == "fail" and "1 nvidia.com/gpu of unused quota" in check.message and "needs 2" in check.message
 
 
 # -- row 2: the real multi-node Template, mp fallback, free GPUs per node --------------------------
-MULTI = dict(model="llama-3.1-405b-instruct", accelerator="h100-sxm-80gb", tp=8, pp=2, precision="fp8",
-             storage_uri="pvc://rwx/llama")
+MULTI = dict(
+    model="llama-3.1-405b-instruct",
+    accelerator="h100-sxm-80gb",
+    tp=8,
+    pp=2,
+    precision="fp8",
+    storage_uri="pvc://rwx/llama",
+)
 
 
 def test_row2_multinode_template_is_found_although_labelled_false(make_plan, conn, kube):
@@ -137,8 +150,14 @@ def test_row2_catalog_fallback_mirrors_the_mp_template(make_plan, gen):
 
 @pytest.mark.parametrize("per_node,status", [([8, 4], "fail"), ([8, 8, 2], "pass")])
 def test_row2_preflight_checks_each_nodes_free_gpus(make_plan, per_node, status):
-    pool = _pool(accelerator="h100-sxm-80gb", gpus_per_node=8, nodes=len(per_node), free_gpus=sum(per_node),
-                 max_free_gpus_per_node=max(per_node), free_gpus_by_node=per_node)
+    pool = _pool(
+        accelerator="h100-sxm-80gb",
+        gpus_per_node=8,
+        nodes=len(per_node),
+        free_gpus=sum(per_node),
+        max_free_gpus_per_node=max(per_node),
+        free_gpus_by_node=per_node,
+    )
     plan = make_plan(pool=pool, **MULTI)
     check = _checks(run_preflight(plan, render(plan)))["free-gpus"]
     assert check.status == status, check.message
@@ -170,7 +189,10 @@ def test_row3_llmisvc_v1alpha2_is_created_at_its_own_version(make_plan, conn, ku
     objs = render(make_plan(target="llmisvc", rhoai=3, namespace=kube.namespace))
     from jupyter_optiserve.deploy.resources import kind_of
 
-    assert kind_of(objs[0]).version == "v1alpha2" and kind_of({**objs[0], "apiVersion": "serving.kserve.io/v1alpha1"}).version == "v1alpha1"
+    assert (
+        kind_of(objs[0]).version == "v1alpha2"
+        and kind_of({**objs[0], "apiVersion": "serving.kserve.io/v1alpha1"}).version == "v1alpha1"
+    )
 
 
 # -- row 4: the project's platform label ---------------------------------------------------------
@@ -180,8 +202,12 @@ def test_row4_first_deploy_labels_the_project_and_preflight_checks_it(make_plan,
     Deployer(conn).apply(render(plan))
     ns = conn.get_json(conn.core.read_namespace, kube.namespace)
     assert ns["metadata"]["labels"]["modelmesh-enabled"] == "false"
-    conn.get_json(conn.core.patch_namespace, kube.namespace, {"metadata": {"labels": {"modelmesh-enabled": "true"}}},
-                  _content_type="application/merge-patch+json")
+    conn.get_json(
+        conn.core.patch_namespace,
+        kube.namespace,
+        {"metadata": {"labels": {"modelmesh-enabled": "true"}}},
+        _content_type="application/merge-patch+json",
+    )
     check = _checks(run_preflight(plan, render(plan), conn, dry_run=False))["project-platform"]
     assert check.status == "fail" and "modelmesh-enabled=false --overwrite" in check.fix
 
@@ -197,7 +223,9 @@ def test_row5_connection_annotations(make_plan, gen):
     assert s3["spec"]["predictor"]["model"]["storage"] == {"key": "my-conn", "path": "granite"}
     assert oci["spec"]["predictor"]["imagePullSecrets"] == [{"name": "pull"}]
     if gen == 3:
-        assert s3_ann["opendatahub.io/connections"] == "my-conn" and s3_ann["opendatahub.io/connection-path"] == "granite"
+        assert (
+            s3_ann["opendatahub.io/connections"] == "my-conn" and s3_ann["opendatahub.io/connection-path"] == "granite"
+        )
         assert oci_ann["opendatahub.io/connections"] == "pull"
     else:
         assert "opendatahub.io/connections" not in s3_ann and "opendatahub.io/connections" not in oci_ann
@@ -234,15 +262,31 @@ def test_row6_runtime_version_comes_from_the_template(make_plan, conn, kube):
 
 
 # -- row 7: vLLM 0.8-0.9 V0 fallback with an fp8 KV cache -------------------------------------------
-@pytest.mark.parametrize("acc,version,explicit", [
-    ("l40s", "0.9.2", True), ("l4", "0.8.5", True), ("a100-sxm-80gb", "0.9.0", True),
-    ("h100-sxm-80gb", "0.9.0", False), ("l40s", "0.10.1", False), ("l40s", "0.21.0", False)])
+@pytest.mark.parametrize(
+    "acc,version,explicit",
+    [
+        ("l40s", "0.9.2", True),
+        ("l4", "0.8.5", True),
+        ("a100-sxm-80gb", "0.9.0", True),
+        ("h100-sxm-80gb", "0.9.0", False),
+        ("l40s", "0.10.1", False),
+        ("l40s", "0.21.0", False),
+    ],
+)
 def test_row7_v0_fallback_gets_caching_flags(catalog, acc, version, explicit):
     from jupyter_optiserve.catalog import Profile
 
     a = catalog.accelerators.get(acc)
-    p = Profile(model="granite-3.1-8b-instruct", accelerator=a.id, runtime="vllm-cuda", precision="bf16", tp=1,
-                max_model_len=8192, kv_cache_dtype="fp8", engine_version=version)
+    p = Profile(
+        model="granite-3.1-8b-instruct",
+        accelerator=a.id,
+        runtime="vllm-cuda",
+        precision="bf16",
+        tp=1,
+        max_model_len=8192,
+        kv_cache_dtype="fp8",
+        engine_version=version,
+    )
     model, _ = catalog.resolve_model("granite-3.1-8b-instruct")
     args = build_args(p, model, a, catalog.get_runtime("vllm-cuda"), engine_version=version).args
     assert ("--enable-prefix-caching" in args and "--enable-chunked-prefill" in args) is explicit
@@ -268,9 +312,28 @@ def test_row1_profile_whose_gpu_range_excludes_the_pod_is_not_recorded(make_plan
 def test_cli_rhoai_flag_selects_the_convention(capsys):
     from jupyter_optiserve.cli import main
 
-    rc = main(["render", "--model", "granite-3.1-8b-instruct", "--kpi", "latency", "--accelerator", "a100-sxm-80gb",
-               "--namespace", "demo", "--offline", "--rhoai", "2", "--target", "llmisvc"])
-    assert rc in (0, None) and "apiVersion: serving.kserve.io/v1alpha1\nkind: LLMInferenceService" in capsys.readouterr().out
+    rc = main(
+        [
+            "render",
+            "--model",
+            "granite-3.1-8b-instruct",
+            "--kpi",
+            "latency",
+            "--accelerator",
+            "a100-sxm-80gb",
+            "--namespace",
+            "demo",
+            "--offline",
+            "--rhoai",
+            "2",
+            "--target",
+            "llmisvc",
+        ]
+    )
+    assert (
+        rc in (0, None)
+        and "apiVersion: serving.kserve.io/v1alpha1\nkind: LLMInferenceService" in capsys.readouterr().out
+    )
 
 
 def test_row2_multinode_yaml_has_no_aliases_and_names_the_multinode_runtime(make_plan):

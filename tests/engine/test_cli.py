@@ -17,22 +17,69 @@ def cli(*args):
 
 
 def test_estimate_json():
-    p = cli("estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--gpus", "1", "--tp", "1",
-            "--precision", "bf16", "--input-len", "1000", "--output-len", "100", "--concurrency", "4", "--json")
+    p = cli(
+        "estimate",
+        "--model",
+        "llama-3.1-8b-instruct",
+        "--accelerator",
+        "h100",
+        "--gpus",
+        "1",
+        "--tp",
+        "1",
+        "--precision",
+        "bf16",
+        "--input-len",
+        "1000",
+        "--output-len",
+        "100",
+        "--concurrency",
+        "4",
+        "--json",
+    )
     assert p.returncode == 0
     d = json.loads(p.stdout)
     assert d["fits"] is True and d["memory"]["kv_capacity_tokens"] > 400_000 and d["reasons"] == []
 
 
 def test_estimate_not_fitting_has_reasons():
-    p = cli("estimate", "--model", "llama-3.1-70b-instruct", "--accelerator", "l4", "--gpus", "1", "--tp", "1",
-            "--precision", "bf16", "--input-len", "100", "--output-len", "100", "--concurrency", "1", "--json")
+    p = cli(
+        "estimate",
+        "--model",
+        "llama-3.1-70b-instruct",
+        "--accelerator",
+        "l4",
+        "--gpus",
+        "1",
+        "--tp",
+        "1",
+        "--precision",
+        "bf16",
+        "--input-len",
+        "100",
+        "--output-len",
+        "100",
+        "--concurrency",
+        "1",
+        "--json",
+    )
     d = json.loads(p.stdout)
     assert p.returncode == 0 and d["fits"] is False and d["reasons"]
 
 
 def test_recommend_json_no_detect():
-    p = cli("recommend", "--model", "granite-3.1-8b-instruct", "--kpi", "latency", "--accelerator", "l40s", "--gpus", "2", "--json")
+    p = cli(
+        "recommend",
+        "--model",
+        "granite-3.1-8b-instruct",
+        "--kpi",
+        "latency",
+        "--accelerator",
+        "l40s",
+        "--gpus",
+        "2",
+        "--json",
+    )
     assert p.returncode == 0
     d = json.loads(p.stdout)
     assert d["recommendations"][0]["profile"]["accelerator"] == "l40s"
@@ -41,23 +88,46 @@ def test_recommend_json_no_detect():
 
 def test_recommend_nothing_fits_exits_7_with_the_answer():
     """Nothing fits is an answer (printed, JSON too) with its own documented exit code, not success."""
-    p = cli("recommend", "--model", "llama-3.1-405b-instruct", "--kpi", "latency", "--accelerator", "l4", "--gpus", "1", "--json")
+    p = cli(
+        "recommend",
+        "--model",
+        "llama-3.1-405b-instruct",
+        "--kpi",
+        "latency",
+        "--accelerator",
+        "l4",
+        "--gpus",
+        "1",
+        "--json",
+    )
     assert p.returncode == 7 and json.loads(p.stdout)["recommendations"] == []
     p = cli("recommend", "--model", "llama-3.1-405b-instruct", "--kpi", "latency", "--accelerator", "l4", "--gpus", "1")
     assert p.returncode == 7 and "nothing fits: exit code 7" in p.stdout
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["estimate", "--model", "llama-3.1-8b", "--accelerator", "h100"], "closest"),
-    (["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "rtx9090"], "unknown accelerator"),
-    (["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--tp", "-2"], "--tp"),
-    (["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--concurrency", "many"], "--concurrency"),
-    (["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--gpus", "3", "--tp", "2"], "multiple"),
-    (["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--precision", "fp3"], "--precision"),
-    (["recommend", "--model", "qwen3-8b", "--kpi", "fast", "--accelerator", "l4"], "--kpi"),
-    (["recommend", "--model", "qwen3-8b", "--gpus", "2"], "--accelerator"),
-    (["validate", "--data", "/nonexistent.csv"], "no such file"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["estimate", "--model", "llama-3.1-8b", "--accelerator", "h100"], "closest"),
+        (["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "rtx9090"], "unknown accelerator"),
+        (["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--tp", "-2"], "--tp"),
+        (
+            ["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--concurrency", "many"],
+            "--concurrency",
+        ),
+        (
+            ["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--gpus", "3", "--tp", "2"],
+            "multiple",
+        ),
+        (
+            ["estimate", "--model", "llama-3.1-8b-instruct", "--accelerator", "h100", "--precision", "fp3"],
+            "--precision",
+        ),
+        (["recommend", "--model", "qwen3-8b", "--kpi", "fast", "--accelerator", "l4"], "--kpi"),
+        (["recommend", "--model", "qwen3-8b", "--gpus", "2"], "--accelerator"),
+        (["validate", "--data", "/nonexistent.csv"], "no such file"),
+    ],
+)
 def test_bad_input_exit_2(args, needle):
     p = cli(*args)
     assert p.returncode == 2, p.stderr
@@ -89,22 +159,56 @@ def test_validate_report():
 
 
 def test_recommend_table_shows_the_ranked_metric_quality_and_the_deploy_line():
-    p = cli("recommend", "--model", "granite-3.1-8b-instruct", "--kpi", "balanced", "--accelerator", "l40s", "--gpus", "4",
-            "--no-detect")
+    p = cli(
+        "recommend",
+        "--model",
+        "granite-3.1-8b-instruct",
+        "--kpi",
+        "balanced",
+        "--accelerator",
+        "l40s",
+        "--gpus",
+        "4",
+        "--no-detect",
+    )
     assert p.returncode == 0, p.stderr
     head = p.stdout.splitlines()[1]
     assert "tok/s/GPU (ranked)" in head and "weights (recovery)" in head and "kv" in head.split()
-    assert "optiserve deploy --model granite-3.1-8b-instruct --kpi balanced --accelerator l40s --gpus 4 --profile vllm-l40s-" in p.stdout
+    assert (
+        "optiserve deploy --model granite-3.1-8b-instruct --kpi balanced --accelerator l40s --gpus 4 --profile vllm-l40s-"
+        in p.stdout
+    )
     assert p.stdout.count("15% better per doubling") == 1
 
 
 def test_recommend_new_user_flags_roundtrip_to_json():
-    p = cli("recommend", "--model", "llama-3.1-8b-instruct", "--kpi", "latency", "--accelerator", "h100", "--gpus", "8",
-            "--gpus-per-node", "4", "--allow-precision", "int4", "--gpu-margin", "0.3", "--no-detect", "--json")
+    p = cli(
+        "recommend",
+        "--model",
+        "llama-3.1-8b-instruct",
+        "--kpi",
+        "latency",
+        "--accelerator",
+        "h100",
+        "--gpus",
+        "8",
+        "--gpus-per-node",
+        "4",
+        "--allow-precision",
+        "int4",
+        "--gpu-margin",
+        "0.3",
+        "--no-detect",
+        "--json",
+    )
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
-    assert d["settings"] == {"gpu_margin_per_doubling": 0.3, "quality_floor_bits": 8, "allow_precision": ["int4"],
-                             "max_tensor_parallel": [4]}
+    assert d["settings"] == {
+        "gpu_margin_per_doubling": 0.3,
+        "quality_floor_bits": 8,
+        "allow_precision": ["int4"],
+        "max_tensor_parallel": [4],
+    }
     assert all(r["profile"]["tp"] <= 4 and "quality" in r for r in d["recommendations"])
     assert "--allow-precision int4 --gpu-margin 0.3 --profile" in d["deploy_command"]
 

@@ -54,18 +54,25 @@ def test_pp_across_nodes_when_one_node_cannot_hold_it(cat):
 
 # -- diminishing returns --------------------------------------------------------------------------
 def test_more_gpus_must_beat_the_margin(cat):
-    r = recommend("llama-3.1-8b-instruct", "latency", accelerator="h100", gpus=8, catalog=cat, limit=100,
-                  backend="roofline")
+    r = recommend(
+        "llama-3.1-8b-instruct", "latency", accelerator="h100", gpus=8, catalog=cat, limit=100, backend="roofline"
+    )
     best = r.best
     assert best.profile.gpus < 8
-    faster_bigger = [x for x in r.recommendations if x.profile.gpus > best.profile.gpus
-                     and x.estimate.perf.request_latency_ms < best.estimate.perf.request_latency_ms]
+    faster_bigger = [
+        x
+        for x in r.recommendations
+        if x.profile.gpus > best.profile.gpus
+        and x.estimate.perf.request_latency_ms < best.estimate.perf.request_latency_ms
+    ]
     assert faster_bigger
     for x in faster_bigger:  # each is faster, but by less than 15% per doubling
         doublings = (x.profile.gpus // best.profile.gpus).bit_length() - 1
-        assert best.estimate.perf.request_latency_ms / x.estimate.perf.request_latency_ms < 1.15 ** doublings
+        assert best.estimate.perf.request_latency_ms / x.estimate.perf.request_latency_ms < 1.15**doublings
     trade = [s for s in best.reasons if "the GPUs" in s]
-    assert trade and re.search(r"TP\d+ \w+ would be \d+\.\d ms/token .* faster than TP\d+ \w+ but uses \d+x the GPUs", trade[0])
+    assert trade and re.search(
+        r"TP\d+ \w+ would be \d+\.\d ms/token .* faster than TP\d+ \w+ but uses \d+x the GPUs", trade[0]
+    )
 
 
 def test_margin_zero_ranks_by_the_raw_metric(cat):
@@ -87,8 +94,11 @@ def test_rank_score_is_the_pairwise_rule():
 
 def test_curated_wins_at_equal_merit():
     def rec(kv, prov, score):
-        p = SimpleNamespace(accelerator="h100", precision="fp8", tp=2, pp=1, replicas=1, kv_cache_dtype=kv, provenance=prov)
+        p = SimpleNamespace(
+            accelerator="h100", precision="fp8", tp=2, pp=1, replicas=1, kv_cache_dtype=kv, provenance=prov
+        )
         return SimpleNamespace(profile=p, target=SimpleNamespace(name="8x H100"), score=score)
+
     twin, cur = rec("fp8", "generated", -100.0), rec("auto", "curated", -102.0)
     assert rules.dedupe([twin, cur]) == [cur]
     far = rec("auto", "curated", -120.0)
@@ -105,8 +115,9 @@ def test_no_4bit_weights_unless_allowed(cat, kpi):
 
 
 def test_allow_precision_and_cost_open_the_floor(cat):
-    allowed = recommend("llama-3.1-8b-instruct", "latency", accelerator="h100", gpus=8, catalog=cat,
-                        allow_precision="int4", limit=100)
+    allowed = recommend(
+        "llama-3.1-8b-instruct", "latency", accelerator="h100", gpus=8, catalog=cat, allow_precision="int4", limit=100
+    )
     assert any(x.profile.precision == "int4" for x in allowed.recommendations)
     cost = recommend("llama-3.1-8b-instruct", "cost", accelerator="l4", gpus=1, catalog=cat, limit=100)
     assert any(x.profile.precision == "int4" for x in cost.recommendations)
@@ -115,14 +126,17 @@ def test_allow_precision_and_cost_open_the_floor(cat):
 
 
 def test_a_named_quantized_checkpoint_is_the_users_choice(cat):
-    r = recommend("RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16", "latency", accelerator="h100", gpus=2, catalog=cat)
+    r = recommend(
+        "RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16", "latency", accelerator="h100", gpus=2, catalog=cat
+    )
     assert r.best.profile.precision == "int4" and r.best.quality["accuracy_recovery_pct"] == 98.9
     assert not any(x.get("floor") for x in r.rejected)
 
 
 def test_quality_is_published_with_its_source(cat):
-    r = recommend("llama-3.1-8b-instruct", "latency", accelerator="h100", gpus=1, catalog=cat,
-                  allow_precision=True, limit=100)
+    r = recommend(
+        "llama-3.1-8b-instruct", "latency", accelerator="h100", gpus=1, catalog=cat, allow_precision=True, limit=100
+    )
     int4 = next(x for x in r.recommendations if x.profile.precision == "int4")
     q = int4.to_dict()["quality"]
     assert q["accuracy_recovery_pct"] == 98.9 and q["accuracy_source"].startswith("https://huggingface.co/RedHatAI/")
@@ -149,6 +163,7 @@ def test_hf_typo_suggests_the_catalog_entry_when_the_hub_is_down(cat, monkeypatc
 
     def down(repo_id, timeout=5.0):
         raise InvalidInputError(f"'{repo_id}' is not in the catalog and the Hugging Face Hub is unreachable (offline)")
+
     monkeypatch.setattr(hub, "fetch_config", down)
     with pytest.raises(NotFoundError) as e:
         cat.resolve_model("meta-llama/Llama-3.1-8B-Instruc")
@@ -167,11 +182,23 @@ def test_accelerator_without_gpus_is_one_gpu_and_says_so(cat):
 
 def test_accelerator_without_gpus_uses_the_detected_pool(cat):
     acc = cat.accelerators.get("l4")
-    pool = SimpleNamespace(accelerator="l4", accelerator_obj=acc, gpus_per_node=4, nodes=2, free_gpus=6, mig=None,
-                           sharing=None, memory_gib=22.0, max_free_gpus_per_node=None, max_tensor_parallel=None,
-                           source="nodes", product="NVIDIA-L4")
-    r = recommend("granite-3.1-8b-instruct", "throughput", accelerator="l4", catalog=cat,
-                  inventory=SimpleNamespace(pools=[pool]))
+    pool = SimpleNamespace(
+        accelerator="l4",
+        accelerator_obj=acc,
+        gpus_per_node=4,
+        nodes=2,
+        free_gpus=6,
+        mig=None,
+        sharing=None,
+        memory_gib=22.0,
+        max_free_gpus_per_node=None,
+        max_tensor_parallel=None,
+        source="nodes",
+        product="NVIDIA-L4",
+    )
+    r = recommend(
+        "granite-3.1-8b-instruct", "throughput", accelerator="l4", catalog=cat, inventory=SimpleNamespace(pools=[pool])
+    )
     assert r.targets[0].gpus_per_node == 4 and r.targets[0].nodes == 2
     assert all(x.profile.tp <= 4 for x in r.recommendations)
     assert any("detected l4 pool" in n for n in r.notes)
@@ -197,7 +224,16 @@ def test_kv_rejection_does_not_suggest_fp8_kv_twice(cat):
 def test_estimate_names_the_real_limit_too():
     from jupyter_optiserve.service.engine import estimate
 
-    out = estimate({"model": "llama-3.3-70b-instruct", "accelerator": "h100", "gpus": 2, "tp": 2, "precision": "bf16",
-                    "max_model_len": 32768, "kv_cache_dtype": "fp8"})
+    out = estimate(
+        {
+            "model": "llama-3.3-70b-instruct",
+            "accelerator": "h100",
+            "gpus": 2,
+            "tp": 2,
+            "precision": "bf16",
+            "max_model_len": 32768,
+            "kv_cache_dtype": "fp8",
+        }
+    )
     assert not out["fits"] and len(out["reasons"]) == 1
     assert "before any KV cache" in out["reasons"][0] and not re.search(r"(?<![\w.])-\d", out["reasons"][0])

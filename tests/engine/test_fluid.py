@@ -7,12 +7,14 @@ import pytest
 from jupyter_optiserve.catalog import load_catalog
 from jupyter_optiserve.estimate import estimate
 
-CASES = [(m, a, tp, prec, isl, osl, c)
-         for m in ("llama-3.1-8b-instruct", "llama-3.1-70b-instruct", "mixtral-8x7b-instruct-v0.1")
-         for a, tp in (("h100", 4), ("l40s", 2), ("l4", 1))
-         for prec in ("fp8",)
-         for isl, osl in ((1024, 256), (4000, 200), (200, 1000))
-         for c in (1, 8, 32, 128)]
+CASES = [
+    (m, a, tp, prec, isl, osl, c)
+    for m in ("llama-3.1-8b-instruct", "llama-3.1-70b-instruct", "mixtral-8x7b-instruct-v0.1")
+    for a, tp in (("h100", 4), ("l40s", 2), ("l4", 1))
+    for prec in ("fp8",)
+    for isl, osl in ((1024, 256), (4000, 200), (200, 1000))
+    for c in (1, 8, 32, 128)
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +28,11 @@ def errors():
             continue
         fine = fast.refined()
         assert fast.perf.method == "fluid" and fine.perf.method == "simulate"
-        for key, x, y in (("ttft", fast.ttft_ms, fine.ttft_ms), ("itl", fast.itl_ms, fine.itl_ms),
-                          ("throughput", fast.output_tokens_per_s, fine.output_tokens_per_s)):
+        for key, x, y in (
+            ("ttft", fast.ttft_ms, fine.ttft_ms),
+            ("itl", fast.itl_ms, fine.itl_ms),
+            ("throughput", fast.output_tokens_per_s, fine.output_tokens_per_s),
+        ):
             out[key].append(abs(x - y) / y * 100)
     return out
 

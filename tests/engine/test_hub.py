@@ -10,13 +10,22 @@ import pytest
 from jupyter_optiserve.catalog import load_catalog
 from jupyter_optiserve.errors import InvalidInputError, NotFoundError
 
-CONFIG = {"architectures": ["Qwen2ForCausalLM"], "num_hidden_layers": 24, "hidden_size": 896, "intermediate_size": 4864,
-          "num_attention_heads": 14, "num_key_value_heads": 2, "vocab_size": 151936, "max_position_embeddings": 32768,
-          "tie_word_embeddings": True, "torch_dtype": "bfloat16"}
+CONFIG = {
+    "architectures": ["Qwen2ForCausalLM"],
+    "num_hidden_layers": 24,
+    "hidden_size": 896,
+    "intermediate_size": 4864,
+    "num_attention_heads": 14,
+    "num_key_value_heads": 2,
+    "vocab_size": 151936,
+    "max_position_embeddings": 32768,
+    "tie_word_embeddings": True,
+    "torch_dtype": "bfloat16",
+}
 
 
 class Hub(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         if self.path == "/acme/tiny-0.5b/resolve/main/config.json":
             body, code = json.dumps(CONFIG).encode(), 200
         elif self.path.startswith("/acme/gated"):
@@ -71,7 +80,7 @@ class _Redirecting(BaseHTTPRequestHandler):
     target = ""
     body = b"{}"
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         type(self).seen.append((self.server.server_port, self.headers.get("Authorization")))
         if self.path.startswith("/acme/"):
             self.send_response(302)
@@ -115,7 +124,7 @@ def test_an_oversized_config_is_refused_without_reading_it_all(monkeypatch, leng
     class Huge(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             self.send_response(200)
             if length:
                 self.send_header("Content-Length", str(200_000_000))
@@ -141,8 +150,9 @@ def test_an_oversized_config_is_refused_without_reading_it_all(monkeypatch, leng
         srv.shutdown()
 
 
-@pytest.mark.parametrize("bad", [{"hidden_size": 10**400}, {"hidden_size": "4096x"}, {"num_hidden_layers": -3},
-                                 {"hidden_size": 1e308}])
+@pytest.mark.parametrize(
+    "bad", [{"hidden_size": 10**400}, {"hidden_size": "4096x"}, {"num_hidden_layers": -3}, {"hidden_size": 1e308}]
+)
 def test_a_config_with_unusable_numbers_is_a_clear_error(monkeypatch, bad):
     _Redirecting.seen, _Redirecting.body = [], json.dumps({**CONFIG, **bad}).encode()
     srv = _serve(_Redirecting)

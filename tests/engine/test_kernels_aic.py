@@ -75,8 +75,10 @@ class Fixed:
 
 
 def test_importing_the_module_does_not_import_aiconfigurator():
-    code = ("import sys, jupyter_optiserve.estimate.kernels.aic;"
-            "assert 'aiconfigurator_core' not in sys.modules, 'imported eagerly'")
+    code = (
+        "import sys, jupyter_optiserve.estimate.kernels.aic;"
+        "assert 'aiconfigurator_core' not in sys.modules, 'imported eagerly'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
@@ -95,8 +97,13 @@ def test_h200_is_a_measured_kernel_backend(h200):
 
 def test_systems_map_only_where_vllm_tables_ship(cat):
     pytest.importorskip("aiconfigurator_core", reason=REASON)
-    expect = {"h100-sxm-80gb": "h100_sxm", "h200-sxm-141gb": "h200_sxm", "b200-180gb": "b200_sxm",
-              "a100-sxm-80gb": "a100_sxm", "l40s": "l40s"}
+    expect = {
+        "h100-sxm-80gb": "h100_sxm",
+        "h200-sxm-141gb": "h200_sxm",
+        "b200-180gb": "b200_sxm",
+        "a100-sxm-80gb": "a100_sxm",
+        "l40s": "l40s",
+    }
     for acc_id, system in expect.items():
         assert aic.system_for(cat.accelerators.get(acc_id)) == system
     # L4 and T4 have no vLLM tables, MI300X is not NVIDIA, A100 40GB and GH200 differ in bandwidth.
@@ -126,11 +133,11 @@ def test_h200_gemm_grows_with_tokens_within_physical_bounds(h200, layer):
     for path, peak in (("bf16", H200_BF16), ("fp8", H200_FP8)):
         weight_bytes = n * k * (2 if path == "bf16" else 1)
         times = [h200.gemm(m, n, k, path) for m in TOKENS]
-        for m, t in zip(TOKENS, times):
+        for m, t in zip(TOKENS, times, strict=True):
             assert t >= 2.0 * m * n * k / peak, (path, m)
             assert t >= weight_bytes / H200_BW, (path, m)
             assert t < 0.1
-        for a, b in zip(times, times[1:]):
+        for a, b in zip(times, times[1:], strict=False):
             assert b >= 0.8 * a  # flat while weight-bound; the m=1 rows run up to ~15% slow
         assert times[2] < times[3] < times[4]  # compute-bound from 128 tokens on
 

@@ -16,9 +16,9 @@ def cat():
 def test_llama_8b_kv_per_token_is_128_kib(cat):
     m = cat.find_model("llama-3.1-8b-instruct")
     assert m.kv_bytes_per_token(2.0) == 128 * 1024
-    assert m.kv_bytes_per_token(1.0) == 64 * 1024           # fp8 KV halves it
-    assert m.kv_bytes_per_token(2.0, tp=2) == 64 * 1024     # split over 2 ranks
-    assert m.kv_bytes_per_token(2.0, tp=16) == 16 * 1024    # 8 KV heads: replicated past TP 8
+    assert m.kv_bytes_per_token(1.0) == 64 * 1024  # fp8 KV halves it
+    assert m.kv_bytes_per_token(2.0, tp=2) == 64 * 1024  # split over 2 ranks
+    assert m.kv_bytes_per_token(2.0, tp=16) == 16 * 1024  # 8 KV heads: replicated past TP 8
 
 
 def test_70b_and_deepseek_kv(cat):
@@ -72,7 +72,16 @@ def test_max_model_len_solver_on_a10g(cat):
     est = estimate(m, acc, gpus=1, tp=1, precision="bf16", gpu_memory_utilization=0.99, engine_version="0.6.3")
     assert 15_000 < est.memory.max_model_len_fit < 40_000
     assert est.memory.max_model_len_fit % 16 == 0
-    too_long = estimate(m, acc, gpus=1, tp=1, precision="bf16", max_model_len=131072, gpu_memory_utilization=0.99, engine_version="0.6.3")
+    too_long = estimate(
+        m,
+        acc,
+        gpus=1,
+        tp=1,
+        precision="bf16",
+        max_model_len=131072,
+        gpu_memory_utilization=0.99,
+        engine_version="0.6.3",
+    )
     assert not too_long.fits and "--max-model-len 131072" in too_long.reasons[0]
 
 

@@ -18,10 +18,16 @@ def est(cat, model="llama-3.1-8b-instruct", acc="h100", **kw):
     return estimate(cat.find_model(model), cat.accelerators.get(acc), **kw)
 
 
-@pytest.mark.parametrize("model,acc,prec,tp", [
-    ("llama-3.1-8b-instruct", "h100", "bf16", 1), ("llama-3.1-70b-instruct", "h100", "fp8", 4),
-    ("mixtral-8x7b-instruct-v0.1", "a100", "bf16", 2), ("qwen3-8b", "l4", "fp8", 1), ("gpt-oss-120b", "h200", "mxfp4", 1),
-])
+@pytest.mark.parametrize(
+    "model,acc,prec,tp",
+    [
+        ("llama-3.1-8b-instruct", "h100", "bf16", 1),
+        ("llama-3.1-70b-instruct", "h100", "fp8", 4),
+        ("mixtral-8x7b-instruct-v0.1", "a100", "bf16", 2),
+        ("qwen3-8b", "l4", "fp8", 1),
+        ("gpt-oss-120b", "h200", "mxfp4", 1),
+    ],
+)
 def test_never_beats_the_hardware(cat, model, acc, prec, tp):
     """A decode step can never be faster than reading the GPU's share of the weights and KV at
     full bandwidth, nor a prefill step faster than its FLOPs at the datasheet peak."""
@@ -80,8 +86,18 @@ def test_concurrency_beyond_max_num_seqs_queues(cat):
 
 def test_estimate_contract_keys(cat):
     d = est(cat, precision="bf16").to_dict()
-    for k in ("fits", "ttft_ms", "itl_ms", "output_tokens_per_s", "request_latency_ms", "reasons", "backend",
-              "scheduler", "percentiles", "load"):
+    for k in (
+        "fits",
+        "ttft_ms",
+        "itl_ms",
+        "output_tokens_per_s",
+        "request_latency_ms",
+        "reasons",
+        "backend",
+        "scheduler",
+        "percentiles",
+        "load",
+    ):
         assert k in d
     for k in ("weights_gib_per_gpu", "kv_cache_gib_per_gpu", "kv_capacity_tokens", "max_concurrency"):
         assert k in d["memory"]

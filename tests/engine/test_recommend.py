@@ -39,7 +39,9 @@ def test_kpis_order_by_their_metric(cat):
 
 
 def test_slo_gives_cheapest_meeting_targets(cat):
-    r = recommend("llama-3.1-8b-instruct", None, accelerator="h100", gpus=8, ttft_ms=500, itl_ms=15, concurrency=32, catalog=cat)
+    r = recommend(
+        "llama-3.1-8b-instruct", None, accelerator="h100", gpus=8, ttft_ms=500, itl_ms=15, concurrency=32, catalog=cat
+    )
     assert r.kpi == "slo" and r.recommendations
     for x in r.recommendations:
         assert x.estimate.ttft_ms <= 500 and x.estimate.itl_ms <= 15
@@ -82,7 +84,20 @@ def test_default_pools_when_no_hardware(cat):
 def test_contract_shape(cat):
     d = recommend("granite-3.1-8b-instruct", "latency", accelerator="l4", gpus=1, catalog=cat).to_dict()
     rec = d["recommendations"][0]
-    for k in ("id", "name", "runtime", "accelerator", "gpus", "tp", "pp", "replicas", "precision", "max_model_len", "max_num_seqs", "args"):
+    for k in (
+        "id",
+        "name",
+        "runtime",
+        "accelerator",
+        "gpus",
+        "tp",
+        "pp",
+        "replicas",
+        "precision",
+        "max_model_len",
+        "max_num_seqs",
+        "args",
+    ):
         assert k in rec["profile"]
     assert "concurrency" in rec["estimate"] and rec["reasons"]
     assert all({"name", "why"} <= set(x) for x in d["rejected"])

@@ -4,10 +4,11 @@ import json
 import subprocess
 import sys
 
+import pynvml
+
 from jupyter_optiserve.hardware import detect
 from jupyter_optiserve.recommend import recommend
 from tests.hardware.fake_nvml import FakeNVML
-import pynvml
 
 NO_GPU = FakeNVML([], init_error=pynvml.NVML_ERROR_LIBRARY_NOT_FOUND)
 
@@ -33,8 +34,24 @@ def test_mig_pool_forces_tp1_and_slice_memory(kube):
 
 def test_cli_recommend_with_kubeconfig(kube):
     kube.preset("full")
-    p = subprocess.run([sys.executable, "-m", "jupyter_optiserve", "recommend", "--model", "qwen3-8b", "--kpi", "balanced",
-                        "--kubeconfig", str(kube.kubeconfig), "--json"], capture_output=True, text=True, timeout=60)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_optiserve",
+            "recommend",
+            "--model",
+            "qwen3-8b",
+            "--kpi",
+            "balanced",
+            "--kubeconfig",
+            str(kube.kubeconfig),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert all(h["source"] == "nodes" for h in d["hardware"])

@@ -40,8 +40,12 @@ def test_ttft_grows_with_the_prompt(cat):
 
 @pytest.mark.parametrize("tp", [2, 4, 8])
 def test_ttft_grows_with_load(cat, tp):
-    ttft = [est(cat, "llama-3.1-70b-instruct", "h100", precision="fp8", tp=tp, input_len=1024, output_len=256,
-                concurrency=c).ttft_ms for c in (4, 16, 64)]
+    ttft = [
+        est(
+            cat, "llama-3.1-70b-instruct", "h100", precision="fp8", tp=tp, input_len=1024, output_len=256, concurrency=c
+        ).ttft_ms
+        for c in (4, 16, 64)
+    ]
     assert ttft[0] < ttft[1] < ttft[2] and ttft[2] > 2 * ttft[0]
 
 
@@ -118,7 +122,7 @@ def test_v0_engine_stalls_decodes_for_prefills(cat):
     for chunked, decodes_beside_prompts in ((False, False), (True, True)):
         seen = []
 
-        def step(decodes, ctx, tokens, work, seqs=0):
+        def step(decodes, ctx, tokens, work, seqs=0, seen=seen):
             if tokens:
                 seen.append(decodes)
             return 0.01
@@ -128,11 +132,18 @@ def test_v0_engine_stalls_decodes_for_prefills(cat):
         assert any(seen) is decodes_beside_prompts
 
 
-@pytest.mark.parametrize("acc,version,tokens,seqs", [
-    ("h100", "0.21.0", 8192, 1024), ("h200", "0.12.0", 8192, 1024), ("mi300x", "0.10.2", 8192, 1024),
-    ("a100-sxm-80gb", "0.21.0", 2048, 256), ("l40s", "0.21.0", 2048, 256), ("l4", "0.12.0", 2048, 256),
-    ("h100", "0.8.3", 2048, 256),
-])
+@pytest.mark.parametrize(
+    "acc,version,tokens,seqs",
+    [
+        ("h100", "0.21.0", 8192, 1024),
+        ("h200", "0.12.0", 8192, 1024),
+        ("mi300x", "0.10.2", 8192, 1024),
+        ("a100-sxm-80gb", "0.21.0", 2048, 256),
+        ("l40s", "0.21.0", 2048, 256),
+        ("l4", "0.12.0", 2048, 256),
+        ("h100", "0.8.3", 2048, 256),
+    ],
+)
 def test_engine_defaults_per_gpu_and_version(cat, acc, version, tokens, seqs):
     d = scheduler_defaults(constants_for("vllm", version), cat.accelerators.get(acc))
     assert (d.max_num_batched_tokens, d.max_num_seqs) == (tokens, seqs)

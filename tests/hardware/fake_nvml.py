@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pynvml
 
-MIB = 1024 ** 2
+MIB = 1024**2
 
 
 @dataclass
@@ -22,22 +22,36 @@ class FakeDevice:
     used_mib: int = 0
     cc: tuple = (9, 0)
     nvlinks: int = 0  # active links; NotSupported after them
-    mig: list["FakeDevice"] | None = None  # MIG instances when MIG is enabled
+    mig: list[FakeDevice] | None = None  # MIG instances when MIG is enabled
     processes: list[tuple[int, int]] = field(default_factory=list)  # (pid, used MiB)
     max_mig: int = 7
 
 
 H100 = lambda: FakeDevice("NVIDIA H100 80GB HBM3", 0x233010DE, 81559, used_mib=530, cc=(9, 0), nvlinks=18)  # noqa: E731
-T4 = lambda: FakeDevice("Tesla T4", 0x1EB810DE, 15360, used_mib=3072 + 250, cc=(7, 5),  # noqa: E731
-                        processes=[(4242, 3072)])
+T4 = lambda: FakeDevice(  # noqa: E731
+    "Tesla T4",
+    0x1EB810DE,
+    15360,
+    used_mib=3072 + 250,
+    cc=(7, 5),
+    processes=[(4242, 3072)],
+)
 
 
-def A100_MIG():  # noqa: N802
-    return FakeDevice("NVIDIA A100-SXM4-40GB", 0x20B010DE, 40960, used_mib=0, cc=(8, 0), nvlinks=12, mig=[
-        FakeDevice("NVIDIA A100-SXM4-40GB MIG 3g.20gb", 0, 19968, used_mib=13),
-        FakeDevice("NVIDIA A100-SXM4-40GB MIG 1g.5gb", 0, 4864, used_mib=13),
-        FakeDevice("NVIDIA A100-SXM4-40GB MIG 1g.5gb", 0, 4864, used_mib=13),
-    ])
+def A100_MIG():
+    return FakeDevice(
+        "NVIDIA A100-SXM4-40GB",
+        0x20B010DE,
+        40960,
+        used_mib=0,
+        cc=(8, 0),
+        nvlinks=12,
+        mig=[
+            FakeDevice("NVIDIA A100-SXM4-40GB MIG 3g.20gb", 0, 19968, used_mib=13),
+            FakeDevice("NVIDIA A100-SXM4-40GB MIG 1g.5gb", 0, 4864, used_mib=13),
+            FakeDevice("NVIDIA A100-SXM4-40GB MIG 1g.5gb", 0, 4864, used_mib=13),
+        ],
+    )
 
 
 class FakeNVML:

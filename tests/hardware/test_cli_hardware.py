@@ -8,16 +8,34 @@ import sys
 
 import pytest
 
-POOL_KEYS = {"accelerator", "product", "vendor", "memory_gib", "gpus_per_node", "nodes", "free_gpus",
-             "tolerations", "node_selector", "source"}
+POOL_KEYS = {
+    "accelerator",
+    "product",
+    "vendor",
+    "memory_gib",
+    "gpus_per_node",
+    "nodes",
+    "free_gpus",
+    "tolerations",
+    "node_selector",
+    "source",
+}
 
 
 def optiserve(*args, home):
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT")
+    }
     env["HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "jupyter_optiserve", "hardware", *args], capture_output=True,
-                          text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "jupyter_optiserve", "hardware", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
 
 
 def test_json_contract_against_the_fake_cluster(kube, tmp_path):
@@ -50,10 +68,18 @@ def test_no_cluster_reachable_is_local_only_and_exit_0(tmp_path):
     port = s.getsockname()[1]
     s.close()
     kc = tmp_path / "kc"
-    kc.write_text(json.dumps({"apiVersion": "v1", "kind": "Config", "current-context": "x",
-                              "clusters": [{"name": "x", "cluster": {"server": f"http://127.0.0.1:{port}"}}],
-                              "users": [{"name": "x", "user": {"token": "t"}}],
-                              "contexts": [{"name": "x", "context": {"cluster": "x", "user": "x"}}]}))
+    kc.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "current-context": "x",
+                "clusters": [{"name": "x", "cluster": {"server": f"http://127.0.0.1:{port}"}}],
+                "users": [{"name": "x", "user": {"token": "t"}}],
+                "contexts": [{"name": "x", "context": {"cluster": "x", "user": "x"}}],
+            }
+        )
+    )
     r = optiserve("--json", "--kubeconfig", str(kc), "--timeout", "1", home=tmp_path)
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
@@ -72,8 +98,15 @@ def test_bad_flag_exit_2_without_traceback(tmp_path):
     assert "--gpus must be a whole number" in r.stderr
 
 
-@pytest.mark.parametrize("args", [["--bogus"], ["--accelerator", "no-such-gpu", "--no-cluster"],
-                                  ["--gpus", "2", "--no-cluster"], ["--kubeconfig", "/nonexistent/kc"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--bogus"],
+        ["--accelerator", "no-such-gpu", "--no-cluster"],
+        ["--gpus", "2", "--no-cluster"],
+        ["--kubeconfig", "/nonexistent/kc"],
+    ],
+)
 def test_bad_input_exit_2_in_process(args, capsys):
     from jupyter_optiserve.cli import main
 

@@ -10,7 +10,7 @@ import pytest
 from jupyter_optiserve.hardware import detect
 from jupyter_optiserve.testing.fakekube import seeds
 
-from .fake_nvml import FakeNVML, H100
+from .fake_nvml import H100, FakeNVML
 
 NO_GPU = FakeNVML([], init_error=pynvml.NVML_ERROR_LIBRARY_NOT_FOUND)
 
@@ -44,8 +44,18 @@ def test_full_permissions_pools_from_nodes_with_free_gpus_and_quota(kube):
     assert inv.cluster["namespace_source"] == "kubeconfig"
     d = inv.to_dict()
     assert set(d) >= {"local", "pools", "quota", "notes"}
-    assert set(d["pools"][0]) >= {"accelerator", "product", "vendor", "memory_gib", "gpus_per_node", "nodes",
-                                  "free_gpus", "tolerations", "node_selector", "source"}
+    assert set(d["pools"][0]) >= {
+        "accelerator",
+        "product",
+        "vendor",
+        "memory_gib",
+        "gpus_per_node",
+        "nodes",
+        "free_gpus",
+        "tolerations",
+        "node_selector",
+        "source",
+    }
 
 
 def test_no_node_access_uses_hardware_profiles_with_provenance_and_grant(kube):
@@ -125,22 +135,28 @@ def test_runtime_templates_are_the_last_hint(kube):
     kube.deny([{"verb": "list", "group": "", "resource": "nodes"}])
     inv = run(kube)
     assert [(p.source, p.resource_name) for p in inv.pools] == [
-        ("runtime-template", "nvidia.com/gpu"), ("runtime-template", "amd.com/gpu")]
+        ("runtime-template", "nvidia.com/gpu"),
+        ("runtime-template", "amd.com/gpu"),
+    ]
     assert all(p.accelerator is None and p.accelerator_obj is None for p in inv.pools)
 
 
 def test_hidden_disabled_and_project_profiles(kube):
-    kube.seed([
-        seeds.hardware_profile("hidden", product_label="NVIDIA-L4", visibility=["workbench"]),
-        seeds.hardware_profile("off", product_label="NVIDIA-L4", disabled=True),
-        seeds.hardware_profile("cpu-only", gpus=None),
-        seeds.hardware_profile("team-h100", ns="demo", product_label="NVIDIA-H100-80GB-HBM3", gpus=(1, 4, 2)),
-        seeds.hardware_profile("old-api", product_label="NVIDIA-L40S", api_version="v1alpha1"),
-    ])
+    kube.seed(
+        [
+            seeds.hardware_profile("hidden", product_label="NVIDIA-L4", visibility=["workbench"]),
+            seeds.hardware_profile("off", product_label="NVIDIA-L4", disabled=True),
+            seeds.hardware_profile("cpu-only", gpus=None),
+            seeds.hardware_profile("team-h100", ns="demo", product_label="NVIDIA-H100-80GB-HBM3", gpus=(1, 4, 2)),
+            seeds.hardware_profile("old-api", product_label="NVIDIA-L40S", api_version="v1alpha1"),
+        ]
+    )
     kube.deny([{"verb": "list", "group": "", "resource": "nodes"}])
     inv = run(kube)
-    assert {p.profile: p.accelerator for p in inv.pools} == {"demo/team-h100": "h100-sxm-80gb",
-                                                            "redhat-ods-applications/old-api": "l40s"}
+    assert {p.profile: p.accelerator for p in inv.pools} == {
+        "demo/team-h100": "h100-sxm-80gb",
+        "redhat-ods-applications/old-api": "l40s",
+    }
     team = next(p for p in inv.pools if p.profile == "demo/team-h100")
     assert team.counts == {"min": 1, "max": 4, "default": 2} and team.gpus_per_node == 4
     assert any("hidden from model serving" in n for n in inv.notes)
@@ -205,6 +221,7 @@ def silent_server():
                 conns.append(srv.accept()[0])
             except OSError:
                 pass
+
     t = threading.Thread(target=accept, daemon=True)
     t.start()
     yield f"http://127.0.0.1:{srv.getsockname()[1]}"
@@ -234,24 +251,34 @@ def test_hang_midway_through_detection_is_bounded(kube):
 
 def test_nothing_readable_explains_every_gap(kube):
     kube.preset("full")
-    kube.deny([{"verb": "list", "group": "", "resource": "nodes"},
-               {"verb": "list", "group": "infrastructure.opendatahub.io", "resource": "hardwareprofiles"},
-               {"verb": "list", "group": "dashboard.opendatahub.io", "resource": "acceleratorprofiles"},
-               {"verb": "list", "group": "template.openshift.io", "resource": "templates"}])
+    kube.deny(
+        [
+            {"verb": "list", "group": "", "resource": "nodes"},
+            {"verb": "list", "group": "infrastructure.opendatahub.io", "resource": "hardwareprofiles"},
+            {"verb": "list", "group": "dashboard.opendatahub.io", "resource": "acceleratorprofiles"},
+            {"verb": "list", "group": "template.openshift.io", "resource": "templates"},
+        ]
+    )
     inv = run(kube)
     assert inv.pools == []
     assert any(n.startswith("nodes:") and "--accelerator" in n for n in inv.notes)
-    assert any(n.startswith("hardware profiles: not readable in") and "redhat-ods-applications" in n
-               for n in inv.notes)
-    assert ("oc create role optiserve-hardware-reader --verb=list "
-            "--resource=hardwareprofiles.infrastructure.opendatahub.io -n redhat-ods-applications") in inv.grant
+    assert any(n.startswith("hardware profiles: not readable in") and "redhat-ods-applications" in n for n in inv.notes)
+    assert (
+        "oc create role optiserve-hardware-reader --verb=list "
+        "--resource=hardwareprofiles.infrastructure.opendatahub.io -n redhat-ods-applications"
+    ) in inv.grant
 
 
 def test_rbac_403_for_the_other_app_namespace_is_not_a_grant(kube):
     """Real RBAC answers 403 for `opendatahub` on an RHOAI cluster (even though it does not exist)."""
     kube.preset("no-nodes-access")
-    kube.deny([{"verb": "list", "group": "infrastructure.opendatahub.io", "resource": "hardwareprofiles",
-                "namespace": ns} for ns in ("opendatahub", "demo")], replace=False)
+    kube.deny(
+        [
+            {"verb": "list", "group": "infrastructure.opendatahub.io", "resource": "hardwareprofiles", "namespace": ns}
+            for ns in ("opendatahub", "demo")
+        ],
+        replace=False,
+    )
     inv = run(kube)
     assert len(inv.pools) == 4
     assert "hardwareprofiles" not in inv.grant
@@ -259,10 +286,18 @@ def test_rbac_403_for_the_other_app_namespace_is_not_a_grant(kube):
 
 
 def test_profile_for_whole_gpus_does_not_claim_shared_nodes(kube):
-    kube.seed([seeds.gpu_node("l4-shared", "NVIDIA-L4", 1, 23034, cc=(8, 9), sharing="time-slicing"),
-               seeds.gpu_node("l4", "NVIDIA-L4", 1, 23034, cc=(8, 9)),
-               seeds.hardware_profile("l4-whole", product_label="NVIDIA-L4", gpus=(1, 1, 1),
-                                      tolerations=[{"key": "team", "operator": "Exists", "effect": "NoSchedule"}])])
+    kube.seed(
+        [
+            seeds.gpu_node("l4-shared", "NVIDIA-L4", 1, 23034, cc=(8, 9), sharing="time-slicing"),
+            seeds.gpu_node("l4", "NVIDIA-L4", 1, 23034, cc=(8, 9)),
+            seeds.hardware_profile(
+                "l4-whole",
+                product_label="NVIDIA-L4",
+                gpus=(1, 1, 1),
+                tolerations=[{"key": "team", "operator": "Exists", "effect": "NoSchedule"}],
+            ),
+        ]
+    )
     pools = {p.product: p for p in run(kube).pools}
     assert pools["NVIDIA-L4"].profile == "redhat-ods-applications/l4-whole"
     assert {"key": "team", "operator": "Exists", "effect": "NoSchedule"} in pools["NVIDIA-L4"].tolerations

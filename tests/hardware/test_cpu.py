@@ -29,14 +29,17 @@ def test_parse_meminfo_in_gib():
     assert round(total, 1) == 62.5 and round(avail, 2) == 31.25
 
 
-@pytest.mark.parametrize("arch,flags,expected", [
-    ("x86_64", {"avx2", "avx512f", "amx_bf16"}, "cpu-x86-amx"),
-    ("x86_64", {"avx2", "avx512f"}, "cpu-x86-avx512"),
-    ("x86_64", {"avx2"}, "cpu-x86-avx2"),
-    ("x86_64", {"sse4_2"}, None),
-    ("aarch64", {"asimd"}, "cpu-arm64"),
-    ("s390x", set(), None),
-])
+@pytest.mark.parametrize(
+    "arch,flags,expected",
+    [
+        ("x86_64", {"avx2", "avx512f", "amx_bf16"}, "cpu-x86-amx"),
+        ("x86_64", {"avx2", "avx512f"}, "cpu-x86-avx512"),
+        ("x86_64", {"avx2"}, "cpu-x86-avx2"),
+        ("x86_64", {"sse4_2"}, None),
+        ("aarch64", {"asimd"}, "cpu-arm64"),
+        ("s390x", set(), None),
+    ],
+)
 def test_cpu_maps_to_catalog_entries(arch, flags, expected):
     acc = cpu_accelerator_id(arch, flags)
     assert acc == expected
@@ -58,7 +61,7 @@ def _root(tmp_path, cpuinfo, cpu_max=None, mem_max=None):
 
 
 def test_detect_cpu_in_a_limited_pod(tmp_path):
-    cpu = detect_cpu(_root(tmp_path, CPUINFO, "400000 100000\n", str(16 * 1024 ** 3)), arch="x86_64")
+    cpu = detect_cpu(_root(tmp_path, CPUINFO, "400000 100000\n", str(16 * 1024**3)), arch="x86_64")
     assert cpu.accelerator == "cpu-x86-amx"
     assert cpu.cpu_limit == 4.0 and cpu.memory_limit_gib == 16.0
     assert "amx_bf16" in cpu.isa and "avx512f" in cpu.isa

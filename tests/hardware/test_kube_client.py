@@ -93,9 +93,12 @@ def test_404_is_not_found(kube):
 
 
 def test_ssar_checks(kube):
-    kube.deny([{"verb": "list", "group": "", "resource": "nodes"},
-               {"verb": "create", "group": "serving.kserve.io", "resource": "inferenceservices",
-                "namespace": "demo"}])
+    kube.deny(
+        [
+            {"verb": "list", "group": "", "resource": "nodes"},
+            {"verb": "create", "group": "serving.kserve.io", "resource": "inferenceservices", "namespace": "demo"},
+        ]
+    )
     conn = connect(str(kube.kubeconfig))
     assert can_i(conn, "list", "nodes", namespace="") is False
     assert can_i(conn, "list", "pods") is True
@@ -104,9 +107,15 @@ def test_ssar_checks(kube):
 
 
 def test_grant_commands_for_users_and_cluster_scope():
-    cmds = grant_commands(Identity("user", "alice@example.com"), "proj", [
-        Rule("list", "nodes", cluster_wide=True), Rule("get", "pods", subresource="log"),
-        Rule("list", "hardwareprofiles", "infrastructure.opendatahub.io", namespace="redhat-ods-applications")])
+    cmds = grant_commands(
+        Identity("user", "alice@example.com"),
+        "proj",
+        [
+            Rule("list", "nodes", cluster_wide=True),
+            Rule("get", "pods", subresource="log"),
+            Rule("list", "hardwareprofiles", "infrastructure.opendatahub.io", namespace="redhat-ods-applications"),
+        ],
+    )
     assert cmds == [
         "oc create clusterrole optiserve --verb=list --resource=nodes",
         "oc create clusterrolebinding optiserve-alice-example.com --clusterrole=optiserve --user=alice@example.com",

@@ -75,11 +75,14 @@ def test_t4_shared_with_another_process():
     assert pool.free_gpus == 0 and pool.source == "nvml"
 
 
-@pytest.mark.parametrize("code,words", [
-    (pynvml.NVML_ERROR_LIBRARY_NOT_FOUND, "library"),
-    (pynvml.NVML_ERROR_DRIVER_NOT_LOADED, "driver not loaded"),
-    (pynvml.NVML_ERROR_UNKNOWN, "NVML error"),
-])
+@pytest.mark.parametrize(
+    "code,words",
+    [
+        (pynvml.NVML_ERROR_LIBRARY_NOT_FOUND, "library"),
+        (pynvml.NVML_ERROR_DRIVER_NOT_LOADED, "driver not loaded"),
+        (pynvml.NVML_ERROR_UNKNOWN, "NVML error"),
+    ],
+)
 def test_no_gpu_is_not_a_crash(code, words):
     res = read_local_gpus(FakeNVML([], init_error=code), CAT)
     assert not res.available and res.gpus == []

@@ -10,12 +10,20 @@ CAT = load_catalog()
 
 def test_quota_tightest_wins_and_units():
     quotas = [
-        {"metadata": {"name": "gpus"}, "status": {"hard": {"requests.nvidia.com/gpu": "8", "pods": "10"},
-                                                  "used": {"requests.nvidia.com/gpu": "2"}}},
-        {"metadata": {"name": "team"}, "status": {"hard": {"requests.nvidia.com/gpu": "4", "limits.memory": "64Gi",
-                                                           "requests.cpu": "16"},
-                                                  "used": {"requests.nvidia.com/gpu": "4", "limits.memory": "16Gi",
-                                                           "requests.cpu": "500m"}}},
+        {
+            "metadata": {"name": "gpus"},
+            "status": {
+                "hard": {"requests.nvidia.com/gpu": "8", "pods": "10"},
+                "used": {"requests.nvidia.com/gpu": "2"},
+            },
+        },
+        {
+            "metadata": {"name": "team"},
+            "status": {
+                "hard": {"requests.nvidia.com/gpu": "4", "limits.memory": "64Gi", "requests.cpu": "16"},
+                "used": {"requests.nvidia.com/gpu": "4", "limits.memory": "16Gi", "requests.cpu": "500m"},
+            },
+        },
         {"metadata": {"name": "spec-only"}, "spec": {"hard": {"requests.amd.com/gpu": "2"}}},
     ]
     q = quota_from_objects("proj", quotas)
@@ -30,44 +38,67 @@ def test_quota_tightest_wins_and_units():
 def test_profile_visibility():
     def obj(ann=None, **spec):
         return {"metadata": {"name": "p", "annotations": ann or {}}, "spec": spec}
+
     assert profile_usable(obj()) == (True, None)
     assert profile_usable(obj({"opendatahub.io/disabled": "true"}))[0] is False
     assert profile_usable(obj(enabled=False))[0] is False
-    assert profile_usable(obj({"opendatahub.io/dashboard-feature-visibility": '["workbench"]'}))[1] == \
-        "hidden from model serving"
+    assert (
+        profile_usable(obj({"opendatahub.io/dashboard-feature-visibility": '["workbench"]'}))[1]
+        == "hidden from model serving"
+    )
     assert profile_usable(obj({"opendatahub.io/dashboard-feature-visibility": "[]"}))[0] is True
 
 
 def test_legacy_dashboard_profile_flat_fields_and_kueue():
-    legacy = {"metadata": {"name": "l40s", "namespace": "opendatahub"},
-              "spec": {"displayName": "NVIDIA L40S", "enabled": True,
-                       "identifiers": [{"identifier": "cpu", "minCount": 1, "maxCount": 4, "defaultCount": 2},
-                                       {"identifier": "nvidia.com/gpu", "minCount": "1", "maxCount": "2",
-                                        "defaultCount": "1"}],
-                       "nodeSelectors": [{"key": "nvidia.com/gpu.product", "value": "NVIDIA-L40S"}],
-                       "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]}}
+    legacy = {
+        "metadata": {"name": "l40s", "namespace": "opendatahub"},
+        "spec": {
+            "displayName": "NVIDIA L40S",
+            "enabled": True,
+            "identifiers": [
+                {"identifier": "cpu", "minCount": 1, "maxCount": 4, "defaultCount": 2},
+                {"identifier": "nvidia.com/gpu", "minCount": "1", "maxCount": "2", "defaultCount": "1"},
+            ],
+            "nodeSelectors": [{"key": "nvidia.com/gpu.product", "value": "NVIDIA-L40S"}],
+            "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}],
+        },
+    }
     [p] = pools_from_profile(legacy, CAT)
     assert (p.accelerator, p.gpus_per_node, p.counts) == ("l40s", 2, {"min": 1, "max": 2, "default": 1})
     assert p.node_selector == {"nvidia.com/gpu.product": "NVIDIA-L40S"} and p.profile == "opendatahub/l40s"
-    queued = {"metadata": {"name": "q", "namespace": "ns"},
-              "spec": {"identifiers": [{"identifier": "nvidia.com/mig-1g.10gb", "resourceType": "Accelerator",
-                                        "minCount": 1, "defaultCount": 1}],
-                       "scheduling": {"type": "Queue", "kueue": {"localQueueName": "gpu-queue"}}}}
+    queued = {
+        "metadata": {"name": "q", "namespace": "ns"},
+        "spec": {
+            "identifiers": [
+                {
+                    "identifier": "nvidia.com/mig-1g.10gb",
+                    "resourceType": "Accelerator",
+                    "minCount": 1,
+                    "defaultCount": 1,
+                }
+            ],
+            "scheduling": {"type": "Queue", "kueue": {"localQueueName": "gpu-queue"}},
+        },
+    }
     [m] = pools_from_profile(queued, CAT)
     assert m.mig["profile"] == "1g.10gb" and m.max_tensor_parallel == 1 and m.gpus_per_node == 1
     assert any("gpu-queue" in n for n in m.notes) and m.vendor == "nvidia"
 
 
 def test_display_name_identifies_card_without_selector():
-    ap = {"metadata": {"name": "h100", "namespace": "x"},
-          "spec": {"displayName": "H100 SXM5 80GB", "identifier": "nvidia.com/gpu", "enabled": True}}
+    ap = {
+        "metadata": {"name": "h100", "namespace": "x"},
+        "spec": {"displayName": "H100 SXM5 80GB", "identifier": "nvidia.com/gpu", "enabled": True},
+    }
     [p] = pools_from_profile(ap, CAT, "accelerator-profile")
     assert p.accelerator == "h100-sxm-80gb" and p.source == "accelerator-profile" and p.counts["max"] is None
 
 
 def test_recommended_accelerators_from_template_objects():
-    t = {"metadata": {"annotations": {}}, "objects": [
-        {"metadata": {"annotations": {"opendatahub.io/recommended-accelerators": '["nvidia.com/gpu"]'}}}]}
+    t = {
+        "metadata": {"annotations": {}},
+        "objects": [{"metadata": {"annotations": {"opendatahub.io/recommended-accelerators": '["nvidia.com/gpu"]'}}}],
+    }
     bad = {"metadata": {"annotations": {"opendatahub.io/recommended-accelerators": "not json"}}}
     assert recommended_accelerators([t, bad, t]) == ["nvidia.com/gpu"]
 

@@ -31,10 +31,18 @@ def status_of(exc: ApiException) -> dict:
 
 
 def isvc(name: str, **predictor) -> dict:
-    model = {"modelFormat": {"name": "vLLM"}, "runtime": name, "storageUri": "oci://registry/x:1",
-             "resources": {"requests": {"nvidia.com/gpu": "1"}, "limits": {"nvidia.com/gpu": "1"}}}
-    return {"apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService",
-            "metadata": {"name": name}, "spec": {"predictor": {"model": model, **predictor}}}
+    model = {
+        "modelFormat": {"name": "vLLM"},
+        "runtime": name,
+        "storageUri": "oci://registry/x:1",
+        "resources": {"requests": {"nvidia.com/gpu": "1"}, "limits": {"nvidia.com/gpu": "1"}},
+    }
+    return {
+        "apiVersion": "serving.kserve.io/v1beta1",
+        "kind": "InferenceService",
+        "metadata": {"name": name},
+        "spec": {"predictor": {"model": model, **predictor}},
+    }
 
 
 def cm(name: str, **labels) -> dict:
@@ -69,6 +77,7 @@ def wait_for(fn, timeout: float = 5.0, interval: float = 0.02):
 
 # ---- discovery ----
 
+
 def test_version_and_discovery(api, co):
     assert client.VersionApi(api).get_code().git_version.startswith("v1.32")
     dyn = DynamicClient(api)
@@ -81,14 +90,19 @@ def test_version_and_discovery(api, co):
     assert pods.get(namespace=NS).items == []
     crds = co.list_cluster_custom_object("apiextensions.k8s.io", "v1", "customresourcedefinitions")
     names = {c["metadata"]["name"] for c in crds["items"]}
-    assert {"inferenceservices.serving.kserve.io", "servingruntimes.serving.kserve.io",
-            "hardwareprofiles.infrastructure.opendatahub.io"} <= names
+    assert {
+        "inferenceservices.serving.kserve.io",
+        "servingruntimes.serving.kserve.io",
+        "hardwareprofiles.infrastructure.opendatahub.io",
+    } <= names
     assert "llminferenceservices.serving.kserve.io" not in names
-    co.get_cluster_custom_object("apiextensions.k8s.io", "v1", "customresourcedefinitions",
-                                 "inferenceservices.serving.kserve.io")
+    co.get_cluster_custom_object(
+        "apiextensions.k8s.io", "v1", "customresourcedefinitions", "inferenceservices.serving.kserve.io"
+    )
 
 
 # ---- create / read / errors ----
+
 
 def test_create_fills_server_fields(core, co):
     created = core.create_namespaced_config_map(NS, cm("a"))
@@ -98,9 +112,18 @@ def test_create_fills_server_fields(core, co):
     assert meta.generation is None  # built-in kinds without spec have no generation
     gen = core.create_namespaced_config_map(NS, {"metadata": {"generateName": "cfg-"}})
     assert gen.metadata.name.startswith("cfg-") and len(gen.metadata.name) == len("cfg-") + 5
-    sr = co.create_namespaced_custom_object("serving.kserve.io", "v1alpha1", NS, "servingruntimes", {
-        "apiVersion": "serving.kserve.io/v1alpha1", "kind": "ServingRuntime", "metadata": {"name": "rt"},
-        "spec": {"containers": [{"name": "kserve-container", "image": "x"}]}})
+    sr = co.create_namespaced_custom_object(
+        "serving.kserve.io",
+        "v1alpha1",
+        NS,
+        "servingruntimes",
+        {
+            "apiVersion": "serving.kserve.io/v1alpha1",
+            "kind": "ServingRuntime",
+            "metadata": {"name": "rt"},
+            "spec": {"containers": [{"name": "kserve-container", "image": "x"}]},
+        },
+    )
     assert sr["metadata"]["generation"] == 1 and sr["metadata"]["namespace"] == NS
     assert int(sr["metadata"]["resourceVersion"]) > int(meta.resource_version)
 
@@ -126,27 +149,40 @@ def test_error_statuses(core, co, api):
     assert e.value.status == 422 and st["reason"] == "Invalid"
     assert st["details"]["causes"][0]["field"] == "metadata.name"
     with pytest.raises(ApiException) as e:  # the API version in the body must match the URL
-        co.create_namespaced_custom_object(*KS, NS, "inferenceservices",
-                                           {**isvc("v"), "apiVersion": "serving.kserve.io/v1alpha1"})
+        co.create_namespaced_custom_object(
+            *KS, NS, "inferenceservices", {**isvc("v"), "apiVersion": "serving.kserve.io/v1alpha1"}
+        )
     assert e.value.status == 400
-    raw = api.call_api(*api.param_serialize("GET", "/api/v1/namespaces/demo/pods",
-                                            header_params={"Accept": "application/vnd.kubernetes.protobuf"}))
+    raw = api.call_api(
+        *api.param_serialize(
+            "GET", "/api/v1/namespaces/demo/pods", header_params={"Accept": "application/vnd.kubernetes.protobuf"}
+        )
+    )
     assert raw.status == 406  # protobuf is out of scope, and said so
 
 
 def test_update_optimistic_concurrency(co):
-    created = co.create_namespaced_custom_object("serving.kserve.io", "v1alpha1", NS, "servingruntimes", {
-        "apiVersion": "serving.kserve.io/v1alpha1", "kind": "ServingRuntime", "metadata": {"name": "rt"},
-        "spec": {"containers": [{"name": "kserve-container", "image": "a"}]}})
+    created = co.create_namespaced_custom_object(
+        "serving.kserve.io",
+        "v1alpha1",
+        NS,
+        "servingruntimes",
+        {
+            "apiVersion": "serving.kserve.io/v1alpha1",
+            "kind": "ServingRuntime",
+            "metadata": {"name": "rt"},
+            "spec": {"containers": [{"name": "kserve-container", "image": "a"}]},
+        },
+    )
     created["spec"]["containers"][0]["image"] = "b"
-    updated = co.replace_namespaced_custom_object("serving.kserve.io", "v1alpha1", NS, "servingruntimes", "rt",
-                                                  created)
+    updated = co.replace_namespaced_custom_object("serving.kserve.io", "v1alpha1", NS, "servingruntimes", "rt", created)
     assert updated["metadata"]["generation"] == 2
     assert updated["metadata"]["resourceVersion"] != created["metadata"]["resourceVersion"]
     # metadata-only change: no generation bump
     updated["metadata"]["labels"] = {"x": "y"}
-    relabeled = co.replace_namespaced_custom_object("serving.kserve.io", "v1alpha1", NS, "servingruntimes",
-                                                    "rt", updated)
+    relabeled = co.replace_namespaced_custom_object(
+        "serving.kserve.io", "v1alpha1", NS, "servingruntimes", "rt", updated
+    )
     assert relabeled["metadata"]["generation"] == 2
     with pytest.raises(ApiException) as e:  # stale resourceVersion
         co.replace_namespaced_custom_object("serving.kserve.io", "v1alpha1", NS, "servingruntimes", "rt", created)
@@ -159,10 +195,14 @@ def test_update_optimistic_concurrency(co):
 
 # ---- schema: validation, pruning, defaulting ----
 
-@pytest.mark.parametrize("mutate, field", [
-    (lambda o: o["spec"]["predictor"]["model"]["modelFormat"].pop("name"), "spec.predictor.model.modelFormat.name"),
-    (lambda o: o["spec"]["predictor"].update(minReplicas="two"), "spec.predictor.minReplicas"),
-])
+
+@pytest.mark.parametrize(
+    "mutate, field",
+    [
+        (lambda o: o["spec"]["predictor"]["model"]["modelFormat"].pop("name"), "spec.predictor.model.modelFormat.name"),
+        (lambda o: o["spec"]["predictor"].update(minReplicas="two"), "spec.predictor.minReplicas"),
+    ],
+)
 def test_invalid_inferenceservice(kube_crds, co, mutate, field):
     body = isvc("bad")
     mutate(body)
@@ -174,8 +214,12 @@ def test_invalid_inferenceservice(kube_crds, co, mutate, field):
 
 
 def test_invalid_servingruntime(kube_crds, co):
-    sr = {"apiVersion": "serving.kserve.io/v1alpha1", "kind": "ServingRuntime", "metadata": {"name": "rt"},
-          "spec": {"containers": [{"image": "x"}]}}
+    sr = {
+        "apiVersion": "serving.kserve.io/v1alpha1",
+        "kind": "ServingRuntime",
+        "metadata": {"name": "rt"},
+        "spec": {"containers": [{"image": "x"}]},
+    }
     with pytest.raises(ApiException) as e:
         co.create_namespaced_custom_object("serving.kserve.io", "v1alpha1", NS, "servingruntimes", sr)
     assert [c["field"] for c in status_of(e.value)["details"]["causes"]] == ["spec.containers[0].name"]
@@ -201,9 +245,12 @@ def test_pruning_warning_and_strict(kube_crds, co):
 
 
 def test_defaults_applied(kube_crds, co):
-    sr = {"apiVersion": "serving.kserve.io/v1alpha1", "kind": "ServingRuntime", "metadata": {"name": "rt"},
-          "spec": {"containers": [{"name": "kserve-container", "image": "x",
-                                   "ports": [{"containerPort": 8080}]}]}}
+    sr = {
+        "apiVersion": "serving.kserve.io/v1alpha1",
+        "kind": "ServingRuntime",
+        "metadata": {"name": "rt"},
+        "spec": {"containers": [{"name": "kserve-container", "image": "x", "ports": [{"containerPort": 8080}]}]},
+    }
     out = co.create_namespaced_custom_object("serving.kserve.io", "v1alpha1", NS, "servingruntimes", sr)
     assert out["spec"]["containers"][0]["ports"][0]["protocol"] == "TCP"  # `default: TCP` in the CRD
 
@@ -214,12 +261,19 @@ def test_llmisvc_mutual_exclusion_rule(tmp_path):
     with FakeKubeServer(namespace=NS, llmisvc=True) as srv:
         if not srv.has_crds:
             pytest.skip("KServe CRDs not found")
-        co = client.CustomObjectsApi(config.new_client_from_config(config_file=str(
-            srv.write_kubeconfig(tmp_path / "kc"))))
-        body = {"apiVersion": "serving.kserve.io/v1alpha2", "kind": "LLMInferenceService",
-                "metadata": {"name": "llm"},
-                "spec": {"model": {"uri": "hf://Qwen/Qwen3-8B"}, "replicas": 1,
-                         "scaling": {"minReplicas": 1, "maxReplicas": 2, "wva": {}}}}
+        co = client.CustomObjectsApi(
+            config.new_client_from_config(config_file=str(srv.write_kubeconfig(tmp_path / "kc")))
+        )
+        body = {
+            "apiVersion": "serving.kserve.io/v1alpha2",
+            "kind": "LLMInferenceService",
+            "metadata": {"name": "llm"},
+            "spec": {
+                "model": {"uri": "hf://Qwen/Qwen3-8B"},
+                "replicas": 1,
+                "scaling": {"minReplicas": 1, "maxReplicas": 2, "wva": {}},
+            },
+        }
         with pytest.raises(ApiException) as e:
             co.create_namespaced_custom_object("serving.kserve.io", "v1alpha2", NS, "llminferenceservices", body)
         causes = status_of(e.value)["details"]["causes"]
@@ -233,48 +287,73 @@ def test_llmisvc_mutual_exclusion_rule(tmp_path):
 
 # ---- patch / apply / status / dry-run ----
 
+
 def test_patches(core, co):
     core.create_namespaced_config_map(NS, cm("p", a="1"))
     merged = core.patch_namespaced_config_map("p", NS, {"metadata": {"labels": {"a": None, "b": "2"}}})
     assert merged.metadata.labels == {"b": "2"}
-    jp = core.patch_namespaced_config_map("p", NS, [{"op": "add", "path": "/data/k2", "value": "v2"},
-                                                    {"op": "test", "path": "/data/k", "value": "v"}])
+    jp = core.patch_namespaced_config_map(
+        "p", NS, [{"op": "add", "path": "/data/k2", "value": "v2"}, {"op": "test", "path": "/data/k", "value": "v"}]
+    )
     assert jp.data == {"k": "v", "k2": "v2"}
     with pytest.raises(ApiException) as e:
         core.patch_namespaced_config_map("p", NS, [{"op": "test", "path": "/data/k", "value": "nope"}])
     assert e.value.status == 422
-    co.create_namespaced_custom_object("serving.kserve.io", "v1alpha1", NS, "servingruntimes", {
-        "apiVersion": "serving.kserve.io/v1alpha1", "kind": "ServingRuntime", "metadata": {"name": "rt"},
-        "spec": {"containers": [{"name": "kserve-container", "image": "a"}]}})
-    out = co.patch_namespaced_custom_object("serving.kserve.io", "v1alpha1", NS, "servingruntimes", "rt",
-                                            {"metadata": {"annotations": {"x": "y"}}})
+    co.create_namespaced_custom_object(
+        "serving.kserve.io",
+        "v1alpha1",
+        NS,
+        "servingruntimes",
+        {
+            "apiVersion": "serving.kserve.io/v1alpha1",
+            "kind": "ServingRuntime",
+            "metadata": {"name": "rt"},
+            "spec": {"containers": [{"name": "kserve-container", "image": "a"}]},
+        },
+    )
+    out = co.patch_namespaced_custom_object(
+        "serving.kserve.io", "v1alpha1", NS, "servingruntimes", "rt", {"metadata": {"annotations": {"x": "y"}}}
+    )
     assert out["metadata"]["annotations"] == {"x": "y"} and out["metadata"]["generation"] == 1
     with pytest.raises(ApiException) as e:  # strategic merge patch is not supported for custom resources
-        co.patch_namespaced_custom_object("serving.kserve.io", "v1alpha1", NS, "servingruntimes", "rt", {},
-                                          _content_type="application/strategic-merge-patch+json")
+        co.patch_namespaced_custom_object(
+            "serving.kserve.io",
+            "v1alpha1",
+            NS,
+            "servingruntimes",
+            "rt",
+            {},
+            _content_type="application/strategic-merge-patch+json",
+        )
     assert e.value.status == 415
 
 
 def test_server_side_apply_creates_then_merges(co):
-    body = {"apiVersion": "serving.kserve.io/v1alpha1", "kind": "ServingRuntime",
-            "metadata": {"name": "applied", "labels": {"a": "1"}},
-            "spec": {"containers": [{"name": "kserve-container", "image": "a"}]}}
+    body = {
+        "apiVersion": "serving.kserve.io/v1alpha1",
+        "kind": "ServingRuntime",
+        "metadata": {"name": "applied", "labels": {"a": "1"}},
+        "spec": {"containers": [{"name": "kserve-container", "image": "a"}]},
+    }
     args = ("serving.kserve.io", "v1alpha1", NS, "servingruntimes", "applied")
     with pytest.raises(ApiException) as e:
         co.patch_namespaced_custom_object(*args, body, _content_type="application/apply-patch+yaml")
     assert e.value.status == 400  # fieldManager is required
     data, code, _ = co.patch_namespaced_custom_object_with_http_info(
-        *args, body, field_manager="optiserve", _content_type="application/apply-patch+yaml")
+        *args, body, field_manager="optiserve", _content_type="application/apply-patch+yaml"
+    )
     assert code == 201 and data is None  # created; kubernetes 37 maps only 200 here (doc §5 quirk)
     body["metadata"]["labels"] = {"b": "2"}
-    out = co.patch_namespaced_custom_object(*args, body, field_manager="optiserve",
-                                            _content_type="application/apply-patch+yaml")
+    out = co.patch_namespaced_custom_object(
+        *args, body, field_manager="optiserve", _content_type="application/apply-patch+yaml"
+    )
     assert out["metadata"]["labels"] == {"a": "1", "b": "2"}
 
 
 def test_status_subresource_isolation(kube, co):
-    created = co.create_namespaced_custom_object(*KS, NS, "inferenceservices",
-                                                 {**isvc("st"), "status": {"url": "http://ignored"}})
+    created = co.create_namespaced_custom_object(
+        *KS, NS, "inferenceservices", {**isvc("st"), "status": {"url": "http://ignored"}}
+    )
     assert "url" not in created.get("status", {})  # status is ignored on create
     created["status"] = {"url": "http://main-endpoint"}
     created["spec"]["predictor"]["minReplicas"] = 2
@@ -285,8 +364,9 @@ def test_status_subresource_isolation(kube, co):
     via_status = co.replace_namespaced_custom_object_status(*KS, NS, "inferenceservices", "st", via_main)
     assert via_status["status"]["url"] == "http://st.demo"
     assert via_status["spec"]["predictor"]["minReplicas"] == 2 and via_status["metadata"]["generation"] == 2
-    patched = co.patch_namespaced_custom_object_status(*KS, NS, "inferenceservices", "st",
-                                                       {"status": {"observedGeneration": 2}})
+    patched = co.patch_namespaced_custom_object_status(
+        *KS, NS, "inferenceservices", "st", {"status": {"observedGeneration": 2}}
+    )
     assert patched["status"] == {"url": "http://st.demo", "observedGeneration": 2}
 
 
@@ -300,6 +380,7 @@ def test_dry_run_not_persisted(core, co):
 
 
 # ---- list selectors ----
+
 
 def test_label_and_field_selectors(core):
     for name, labels in (("a", {"app": "x", "tier": "gpu"}), ("b", {"app": "y"}), ("c", {"app": "z", "tier": "cpu"})):
@@ -328,12 +409,19 @@ def test_label_and_field_selectors(core):
 
 
 def test_pod_field_selectors(kube, core):
-    kube.seed([seeds.gpu_node("n1"), seeds.busy_pod("n1", 2, namespace=NS, name="p1"),
-               seeds.busy_pod("n2", 1, namespace=NS, name="p2", phase="Pending")])
-    assert [p.metadata.name for p in core.list_pod_for_all_namespaces(field_selector="spec.nodeName=n1").items] \
-        == ["p1"]
-    assert [p.metadata.name for p in core.list_namespaced_pod(NS, field_selector="status.phase=Pending").items] \
-        == ["p2"]
+    kube.seed(
+        [
+            seeds.gpu_node("n1"),
+            seeds.busy_pod("n1", 2, namespace=NS, name="p1"),
+            seeds.busy_pod("n2", 1, namespace=NS, name="p2", phase="Pending"),
+        ]
+    )
+    assert [p.metadata.name for p in core.list_pod_for_all_namespaces(field_selector="spec.nodeName=n1").items] == [
+        "p1"
+    ]
+    assert [p.metadata.name for p in core.list_namespaced_pod(NS, field_selector="status.phase=Pending").items] == [
+        "p2"
+    ]
     node = core.read_node("n1")
     assert node.status.allocatable["nvidia.com/gpu"] == "8"
     assert node.metadata.labels["nvidia.com/gpu.product"] == "NVIDIA-H100-80GB-HBM3"
@@ -341,15 +429,19 @@ def test_pod_field_selectors(kube, core):
 
 # ---- watch ----
 
+
 def test_watch_events_from_resource_version(core):
     rv = core.list_namespaced_config_map(NS).metadata.resource_version
     core.create_namespaced_config_map(NS, cm("w1", app="x"))
     core.patch_namespaced_config_map("w1", NS, {"data": {"k": "v2"}})
     core.create_namespaced_config_map(NS, cm("other", app="y"))
     core.delete_namespaced_config_map("w1", NS)
-    seen = [(e["type"], e["object"].metadata.name)
-            for e in watch.Watch().stream(core.list_namespaced_config_map, NS, label_selector="app=x",
-                                          resource_version=rv, timeout_seconds=1)]
+    seen = [
+        (e["type"], e["object"].metadata.name)
+        for e in watch.Watch().stream(
+            core.list_namespaced_config_map, NS, label_selector="app=x", resource_version=rv, timeout_seconds=1
+        )
+    ]
     assert seen == [("ADDED", "w1"), ("MODIFIED", "w1"), ("DELETED", "w1")]
 
 
@@ -357,8 +449,10 @@ def test_watch_live_and_timeout(core):
     rv = core.list_namespaced_config_map(NS).metadata.resource_version
     threading.Timer(0.2, lambda: core.create_namespaced_config_map(NS, cm("late"))).start()
     start = time.monotonic()
-    events = [e["type"] for e in watch.Watch().stream(core.list_namespaced_config_map, NS, resource_version=rv,
-                                                      timeout_seconds=1)]
+    events = [
+        e["type"]
+        for e in watch.Watch().stream(core.list_namespaced_config_map, NS, resource_version=rv, timeout_seconds=1)
+    ]
     assert events == ["ADDED"]
     assert 0.9 <= time.monotonic() - start < 3  # the server ends the stream at timeoutSeconds
 
@@ -374,6 +468,7 @@ def test_watch_too_old_resource_version_is_410(kube, core):
 
 
 # ---- delete, finalizers, GC, secrets ----
+
 
 def test_delete_and_finalizers(core):
     core.create_namespaced_config_map(NS, cm("gone"))
@@ -407,14 +502,20 @@ def test_secret_string_data(core):
 
 # ---- RBAC ----
 
+
 def test_rbac_deny_list_and_access_reviews(kube, api, core, co):
-    kube.deny([{"verb": "create", "group": "serving.kserve.io", "resource": "inferenceservices"},
-               {"verb": ["list", "watch"], "group": "", "resource": "nodes"}])
+    kube.deny(
+        [
+            {"verb": "create", "group": "serving.kserve.io", "resource": "inferenceservices"},
+            {"verb": ["list", "watch"], "group": "", "resource": "nodes"},
+        ]
+    )
     authz = client.AuthorizationV1Api(api)
 
     def ssar(verb, group, resource, namespace=NS):
-        body = {"spec": {"resourceAttributes": {"verb": verb, "group": group, "resource": resource,
-                                                "namespace": namespace}}}
+        body = {
+            "spec": {"resourceAttributes": {"verb": verb, "group": group, "resource": resource, "namespace": namespace}}
+        }
         return authz.create_self_subject_access_review(body).status
 
     denied = ssar("create", "serving.kserve.io", "inferenceservices")
@@ -425,8 +526,10 @@ def test_rbac_deny_list_and_access_reviews(kube, api, core, co):
         co.create_namespaced_custom_object(*KS, NS, "inferenceservices", isvc("nope"))
     st = status_of(e.value)
     assert e.value.status == 403 and st["reason"] == "Forbidden"
-    assert 'User "system:serviceaccount:demo:workbench" cannot create resource "inferenceservices" in API ' \
-           'group "serving.kserve.io" in the namespace "demo"' in st["message"]
+    assert (
+        'User "system:serviceaccount:demo:workbench" cannot create resource "inferenceservices" in API '
+        'group "serving.kserve.io" in the namespace "demo"' in st["message"]
+    )
     with pytest.raises(ApiException) as e:
         core.list_node()
     assert e.value.status == 403 and "at the cluster scope" in status_of(e.value)["message"]
@@ -438,6 +541,7 @@ def test_rbac_deny_list_and_access_reviews(kube, api, core, co):
 
 
 # ---- simulated KServe ----
+
 
 def _state(co, name):
     st = co.get_namespaced_custom_object(*KS, NS, "inferenceservices", name).get("status") or {}
@@ -471,20 +575,29 @@ def test_simulated_kserve_scenarios(kube, co, core):
     events = core.list_namespaced_event(NS, field_selector=f"involvedObject.name={unsched.metadata.name}")
     assert [ev.reason for ev in events.items] == ["FailedScheduling"]
 
-    pulled = wait_for(lambda: (p := pod_of("image-pull")) and p.status.container_statuses
-                      and (p.status.container_statuses[0].state.waiting or None)
-                      and p.status.container_statuses[0].state.waiting.reason == "ImagePullBackOff" and p)
+    pulled = wait_for(
+        lambda: (
+            (p := pod_of("image-pull"))
+            and p.status.container_statuses
+            and (p.status.container_statuses[0].state.waiting or None)
+            and p.status.container_statuses[0].state.waiting.reason == "ImagePullBackOff"
+            and p
+        )
+    )
     assert pulled.status.phase == "Pending"
 
-    for name, needle in (("oom", "larger than the maximum number of tokens"),
-                         ("cuda-oom", "torch.OutOfMemoryError: CUDA out of memory")):
-        _, target, st = wait_for(lambda: (r := _state(co, name))[1] == "FailedToLoad" and r)
+    for name, needle in (
+        ("oom", "larger than the maximum number of tokens"),
+        ("cuda-oom", "torch.OutOfMemoryError: CUDA out of memory"),
+    ):
+        _, target, st = wait_for(lambda name=name: (r := _state(co, name))[1] == "FailedToLoad" and r)
         assert st["modelStatus"]["lastFailureInfo"]["reason"] == "ModelLoadFailed"
         pod = pod_of(name)
         main = pod.status.container_statuses[0]
         assert main.state.waiting.reason == "CrashLoopBackOff" and main.restart_count >= 1
-        assert needle in core.read_namespaced_pod_log(pod.metadata.name, NS, container="kserve-container",
-                                                      previous=True)
+        assert needle in core.read_namespaced_pod_log(
+            pod.metadata.name, NS, container="kserve-container", previous=True
+        )
 
     _, _, st = wait_for(lambda: (r := _state(co, "storage-failure"))[1] == "FailedToLoad" and r)
     assert "AccessDenied" in st["modelStatus"]["lastFailureInfo"]["message"]
@@ -496,13 +609,15 @@ def test_stop_annotation_and_gc(kube, co, core):
     kube.scenario("success", step_seconds=0.03)
     co.create_namespaced_custom_object(*KS, NS, "inferenceservices", isvc("m"))
     wait_for(lambda: _state(co, "m")[0] == "True")
-    co.patch_namespaced_custom_object(*KS, NS, "inferenceservices", "m",
-                                      {"metadata": {"annotations": {STOP_ANNOTATION: "true"}}})
+    co.patch_namespaced_custom_object(
+        *KS, NS, "inferenceservices", "m", {"metadata": {"annotations": {STOP_ANNOTATION: "true"}}}
+    )
     _, _, st = wait_for(lambda: (r := _state(co, "m"))[0] == "False" and r)
     assert {c["type"]: c["status"] for c in st["conditions"]}["Stopped"] == "True"
     assert core.list_namespaced_pod(NS).items == []  # removed in the same step that set Stopped
-    co.patch_namespaced_custom_object(*KS, NS, "inferenceservices", "m",
-                                      {"metadata": {"annotations": {STOP_ANNOTATION: "false"}}})
+    co.patch_namespaced_custom_object(
+        *KS, NS, "inferenceservices", "m", {"metadata": {"annotations": {STOP_ANNOTATION: "false"}}}
+    )
     wait_for(lambda: _state(co, "m")[0] == "True")
     assert len(core.list_namespaced_pod(NS).items) == 1
     co.delete_namespaced_custom_object(*KS, NS, "inferenceservices", "m")
@@ -514,21 +629,27 @@ def test_watch_drop_scenario_requires_resume(kube, co):
     rv = co.list_namespaced_custom_object(*KS, NS, "inferenceservices")["metadata"]["resourceVersion"]
     co.create_namespaced_custom_object(*KS, NS, "inferenceservices", isvc("wd"))
     start = time.monotonic()
-    first = list(watch.Watch().stream(co.list_namespaced_custom_object, *KS, NS, "inferenceservices",
-                                      resource_version=rv, timeout_seconds=5))
+    first = list(
+        watch.Watch().stream(
+            co.list_namespaced_custom_object, *KS, NS, "inferenceservices", resource_version=rv, timeout_seconds=5
+        )
+    )
     assert time.monotonic() - start < 4, "the stream should have been closed mid-way"
     last_rv = first[-1]["object"]["metadata"]["resourceVersion"]
-    resumed = watch.Watch().stream(co.list_namespaced_custom_object, *KS, NS, "inferenceservices",
-                                   resource_version=last_rv, timeout_seconds=3)
+    resumed = watch.Watch().stream(
+        co.list_namespaced_custom_object, *KS, NS, "inferenceservices", resource_version=last_rv, timeout_seconds=3
+    )
     for ev in resumed:
-        if {c["type"]: c["status"] for c in (ev["object"].get("status") or {}).get("conditions", [])}.get("Ready") \
-                == "True":
+        if {c["type"]: c["status"] for c in (ev["object"].get("status") or {}).get("conditions", [])}.get(
+            "Ready"
+        ) == "True":
             break
     else:
         pytest.fail("resumed watch never saw Ready")
 
 
 # ---- fault injection ----
+
 
 def test_fault_injection(kube, core):
     kube.fault(path=r"/configmaps$", status=500, count=1)
@@ -551,10 +672,12 @@ def test_fault_injection(kube, core):
 
 # ---- admin endpoints (for test processes that do not share our Python objects) ----
 
+
 def test_admin_endpoints(kube, api, core):
     def call(method, path, body=None):
-        resp = api.call_api(*api.param_serialize(method, path, body=body,
-                                                 header_params={"Content-Type": "application/json"}))
+        resp = api.call_api(
+            *api.param_serialize(method, path, body=body, header_params={"Content-Type": "application/json"})
+        )
         resp.read()
         return resp.status, json.loads(resp.data or b"null")
 
@@ -573,7 +696,8 @@ def test_admin_endpoints(kube, api, core):
     assert e.value.status == 503
     status, log = call("GET", "/_fake/requests")
     assert {"method": "GET", "path": "/api/v1/nodes", "status": 503} in [
-        {k: r[k] for k in ("method", "path", "status")} for r in log["requests"]]
+        {k: r[k] for k in ("method", "path", "status")} for r in log["requests"]
+    ]
     call("POST", "/_fake/reset")
     with pytest.raises(ApiException) as e:
         core.read_node("seeded")
@@ -582,15 +706,32 @@ def test_admin_endpoints(kube, api, core):
 
 # ---- the standalone entry point ----
 
+
 def test_python_m_entry_point(tmp_path):
     kubeconfig = tmp_path / "kubeconfig"
     seed = tmp_path / "seed.yaml"
     seed.write_text("apiVersion: v1\nkind: Node\nmetadata:\n  name: seeded-node\n---\n")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_optiserve.testing.fakekube", "--port", "0", "--kubeconfig",
-         str(kubeconfig), "--namespace", "demo", "--seed", str(seed), "--preset", "shared"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "FAKEKUBE_DENY": '[{"verb": "list", "group": "", "resource": "secrets"}]'})
+        [
+            sys.executable,
+            "-m",
+            "jupyter_optiserve.testing.fakekube",
+            "--port",
+            "0",
+            "--kubeconfig",
+            str(kubeconfig),
+            "--namespace",
+            "demo",
+            "--seed",
+            str(seed),
+            "--preset",
+            "shared",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "FAKEKUBE_DENY": '[{"verb": "list", "group": "", "resource": "secrets"}]'},
+    )
     try:
         port = int(proc.stdout.readline())
         assert port > 0

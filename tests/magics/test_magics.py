@@ -29,7 +29,23 @@ def test_recommend_returns_ranked_profiles_equal_to_the_cli_json(magic, capsys):
     assert recs.best.estimate["ttft_ms"] > 0 and recs.best.reasons
     assert [r.name for r in recs] == [r["profile"]["name"] for r in recs.to_dict()["recommendations"]]
     capsys.readouterr()
-    assert main(["recommend", "--model", "granite-3.1-8b-instruct", "--kpi", "latency", "--accelerator", "l4", "--gpus", "4", "--json"]) == 0
+    assert (
+        main(
+            [
+                "recommend",
+                "--model",
+                "granite-3.1-8b-instruct",
+                "--kpi",
+                "latency",
+                "--accelerator",
+                "l4",
+                "--gpus",
+                "4",
+                "--json",
+            ]
+        )
+        == 0
+    )
     assert json.loads(json.dumps(recs.to_dict(), default=str)) == json.loads(capsys.readouterr().out)
 
 
@@ -51,12 +67,28 @@ def test_recommend_slo_flags_reach_the_engine(magic):
 
 def test_html_escapes_everything_from_the_engine():
     evil = "<script>alert(1)</script>"
-    recs = {"model": {"id": evil}, "kpi": "latency", "workload": {}, "notes": [evil], "rejected": [{"name": evil, "why": evil}],
-            "recommendations": [{"profile": {"name": evil, "gpus": 1}, "estimate": {"ttft_ms": 1, "memory": {}},
-                                 "reasons": [evil]}]}
-    tl = {"phases": [{"phase": "loading", "state": "failed", "detail": evil}], "events": [{"t_s": 1.0, "text": evil}],
-          "diagnosis": {"cause": evil, "fix": evil, "evidence": evil}, "notes": [evil], "outcome": "failed"}
-    for out in (display.recommendations_html(recs), display.timeline_html(tl), display.hardware_html({"notes": [evil]})):
+    recs = {
+        "model": {"id": evil},
+        "kpi": "latency",
+        "workload": {},
+        "notes": [evil],
+        "rejected": [{"name": evil, "why": evil}],
+        "recommendations": [
+            {"profile": {"name": evil, "gpus": 1}, "estimate": {"ttft_ms": 1, "memory": {}}, "reasons": [evil]}
+        ],
+    }
+    tl = {
+        "phases": [{"phase": "loading", "state": "failed", "detail": evil}],
+        "events": [{"t_s": 1.0, "text": evil}],
+        "diagnosis": {"cause": evil, "fix": evil, "evidence": evil},
+        "notes": [evil],
+        "outcome": "failed",
+    }
+    for out in (
+        display.recommendations_html(recs),
+        display.timeline_html(tl),
+        display.hardware_html({"notes": [evil]}),
+    ):
         assert "<script>" not in out and "&lt;script&gt;" in out
 
 
@@ -83,17 +115,20 @@ def test_models_with_and_without_query(magic):
     assert "No catalog model matches" in magic("models no-such-thing-xyz")._repr_html_()
 
 
-@pytest.mark.parametrize("line,words", [
-    ("", "a command is required"),
-    ("bogus", "invalid choice: 'bogus'"),
-    ("recommend --kpi latency", "MODEL is required"),
-    ("deploy granite-3.1-8b-instruct --kpi fastest", "invalid choice: 'fastest'"),
-    ("deploy granite-3.1-8b-instruct", "the following arguments are required: --kpi"),
-    ("recommend granite-3.1-8b-instruct --gpus zero", "--gpus must be a whole number"),
-    ("delete", "the following arguments are required: name"),
-    ("export granite-3.1-8b-instruct --kpi latency", "DIR is required"),
-    ('models "unbalanced', "No closing quotation"),
-])
+@pytest.mark.parametrize(
+    "line,words",
+    [
+        ("", "a command is required"),
+        ("bogus", "invalid choice: 'bogus'"),
+        ("recommend --kpi latency", "MODEL is required"),
+        ("deploy granite-3.1-8b-instruct --kpi fastest", "invalid choice: 'fastest'"),
+        ("deploy granite-3.1-8b-instruct", "the following arguments are required: --kpi"),
+        ("recommend granite-3.1-8b-instruct --gpus zero", "--gpus must be a whole number"),
+        ("delete", "the following arguments are required: name"),
+        ("export granite-3.1-8b-instruct --kpi latency", "DIR is required"),
+        ('models "unbalanced', "No closing quotation"),
+    ],
+)
 def test_usage_errors_raise_usage_error_with_the_help(magic, line, words):
     with pytest.raises(UsageError) as exc:
         magic(line)

@@ -27,8 +27,12 @@ def no_ambient_cluster(monkeypatch, tmp_path):
 def jp_server_config(kube):
     return {
         "ServerApp": {"jpserver_extensions": {"jupyter_optiserve": True}, "allow_unauthenticated_access": False},
-        "OptiServeApp": {"kubeconfig": str(kube.kubeconfig), "namespace": kube.namespace, "sse_heartbeat": 0.2,
-                         "request_timeout": 5.0},
+        "OptiServeApp": {
+            "kubeconfig": str(kube.kubeconfig),
+            "namespace": kube.namespace,
+            "sse_heartbeat": 0.2,
+            "request_timeout": 5.0,
+        },
     }
 
 
@@ -84,17 +88,39 @@ def live_server(fake_kube, tmp_path_factory):
         port = s.getsockname()[1]
     token = secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if k not in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST")}
-    env.update({"HOME": str(tmp), "JUPYTER_CONFIG_DIR": str(tmp / "config"), "JUPYTER_DATA_DIR": str(tmp / "data"),
-                "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "HF_ENDPOINT": "http://127.0.0.1:9",
-                "OPTISERVE_CACHE_DIR": str(tmp / "cache")})
+    env.update(
+        {
+            "HOME": str(tmp),
+            "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+            "JUPYTER_DATA_DIR": str(tmp / "data"),
+            "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+            "HF_ENDPOINT": "http://127.0.0.1:9",
+            "OPTISERVE_CACHE_DIR": str(tmp / "cache"),
+        }
+    )
     config = tmp / "jupyter_server_config.json"
-    config.write_text(json.dumps({
-        "ServerApp": {"ip": "127.0.0.1", "port": port, "port_retries": 0, "open_browser": False, "allow_root": True,
-                      "root_dir": str(tmp), "jpserver_extensions": {"jupyter_optiserve": True},
-                      "allow_unauthenticated_access": False},
-        "IdentityProvider": {"token": token},
-        "OptiServeApp": {"kubeconfig": str(fake_kube.kubeconfig), "namespace": fake_kube.namespace,
-                         "request_timeout": 3.0}}))
+    config.write_text(
+        json.dumps(
+            {
+                "ServerApp": {
+                    "ip": "127.0.0.1",
+                    "port": port,
+                    "port_retries": 0,
+                    "open_browser": False,
+                    "allow_root": True,
+                    "root_dir": str(tmp),
+                    "jpserver_extensions": {"jupyter_optiserve": True},
+                    "allow_unauthenticated_access": False,
+                },
+                "IdentityProvider": {"token": token},
+                "OptiServeApp": {
+                    "kubeconfig": str(fake_kube.kubeconfig),
+                    "namespace": fake_kube.namespace,
+                    "request_timeout": 3.0,
+                },
+            }
+        )
+    )
     cmd = [sys.executable, "-m", "jupyter_server", f"--config={config}"]
     log = open(tmp / "server.log", "w")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -108,7 +134,9 @@ def live_server(fake_kube, tmp_path_factory):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError("jupyter server did not start:\n" + (tmp / "server.log").read_text()[-3000:])
+                raise RuntimeError(
+                    "jupyter server did not start:\n" + (tmp / "server.log").read_text()[-3000:]
+                ) from None
             time.sleep(0.2)
     yield base, token
     proc.terminate()

@@ -23,8 +23,14 @@ async def _deploy(api, kube, url):
 async def test_benchmark_a_deployment_with_progress_and_prediction(api, kube):
     with SimEngine(model="granite", timing=Timing(5, 0.01, 2, 0.1)) as sim:
         await _deploy(api, kube, sim.url)
-        body = {"name": "granite", "mode": "client", "input_len": 32, "output_len": 6, "concurrency": [1, 3],
-                "requests_per_level": 6}
+        body = {
+            "name": "granite",
+            "mode": "client",
+            "input_len": 32,
+            "output_len": 6,
+            "concurrency": [1, 3],
+            "requests_per_level": 6,
+        }
         code, task = await api("POST", "benchmarks", body=body)
         assert code == 202 and task["state"] in ("queued", "running") and task["request"]["namespace"] == "demo"
         resp = await api("GET", "benchmarks", task["id"], "events", raw=True, request_timeout=60)

@@ -65,7 +65,7 @@ async def test_every_route_and_verb_needs_authentication(jp_serverapp, jp_fetch)
             if getattr(handler, verb) is getattr(tornado.web.RequestHandler, verb):
                 continue  # not implemented: tornado answers 405
             path = concrete(pattern)
-            parts = path[path.index("/optiserve/") + 1:].split("/")
+            parts = path[path.index("/optiserve/") + 1 :].split("/")
             kw = {"body": b"{}"} if verb in ("post", "put", "patch") else {}
             with pytest.raises(tornado.httpclient.HTTPClientError) as err:
                 await jp_fetch(*parts, method=verb.upper(), headers={"Authorization": ""}, **kw)
@@ -98,8 +98,13 @@ def test_every_handler_verb_is_decorated_with_tornado_authenticated():
 
 async def test_cookie_post_without_xsrf_is_refused(jp_fetch, jp_base_url):
     with pytest.raises(tornado.httpclient.HTTPClientError) as err:
-        await jp_fetch("optiserve", "recommend", method="POST", body=json.dumps(GRANITE),
-                       headers={"Authorization": "", "Cookie": "username-localhost=nobody"})
+        await jp_fetch(
+            "optiserve",
+            "recommend",
+            method="POST",
+            body=json.dumps(GRANITE),
+            headers={"Authorization": "", "Cookie": "username-localhost=nobody"},
+        )
     assert err.value.code == 403
 
 
@@ -139,26 +144,38 @@ async def test_hardware_is_cached_until_refresh(api, kube):
 
 
 # -- bad input ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("path,body,field,needle", [
-    ("recommend", {"kpi": "latency"}, "model", "required"),
-    ("recommend", {"model": "qwen3-8b", "gpus": 0, "accelerator": "l4"}, "gpus", "minimum"),
-    ("recommend", {"model": "qwen3-8b", "gpus": "two", "accelerator": "l4"}, "gpus", "integer"),
-    ("recommend", {"model": "qwen3-8b", "kpi": "fast"}, "kpi", "is not one of"),
-    ("recommend", {"model": "qwen3-8b", "gpu": 2}, "gpu", "not a known field"),
-    ("recommend", {"model": "qwen3-8b", "gpus": 2}, "gpus", "--accelerator"),
-    ("recommend", "{not json", "body", "not valid JSON"),
-    ("recommend", "[1, 2]", None, "JSON object"),
-    ("recommend", "", "body", "needs a JSON body"),
-    ("recommend", {"model": "qwen3-8b", "accelerator": "l4", "gpus_per_node": 0}, "gpus_per_node", "minimum"),
-    ("recommend", {"model": "qwen3-8b", "accelerator": "l4", "gpus": 1, "allow_precision": "int3"}, "allow_precision",
-     "--allow-precision"),
-    ("recommend", {"model": "qwen3-8b", "gpu_margin": -1}, "gpu_margin", "minimum"),
-    ("estimate", {"model": "llama-3.1-8b-instruct"}, "accelerator", "required"),
-    ("estimate", {"model": "llama-3.1-8b-instruct", "accelerator": "h100", "tp": -2}, "tp", "minimum"),
-    ("render", {"model": "granite-3.1-8b-instruct", "kpi": "latency", "name": "Bad_Name"}, "name", "does not match"),
-    ("render", {"model": "granite-3.1-8b-instruct"}, "kpi", "required"),
-    ("deployments", {"model": "granite-3.1-8b-instruct", "kpi": "latency", "timeout": 0}, "timeout", "minimum"),
-])
+@pytest.mark.parametrize(
+    "path,body,field,needle",
+    [
+        ("recommend", {"kpi": "latency"}, "model", "required"),
+        ("recommend", {"model": "qwen3-8b", "gpus": 0, "accelerator": "l4"}, "gpus", "minimum"),
+        ("recommend", {"model": "qwen3-8b", "gpus": "two", "accelerator": "l4"}, "gpus", "integer"),
+        ("recommend", {"model": "qwen3-8b", "kpi": "fast"}, "kpi", "is not one of"),
+        ("recommend", {"model": "qwen3-8b", "gpu": 2}, "gpu", "not a known field"),
+        ("recommend", {"model": "qwen3-8b", "gpus": 2}, "gpus", "--accelerator"),
+        ("recommend", "{not json", "body", "not valid JSON"),
+        ("recommend", "[1, 2]", None, "JSON object"),
+        ("recommend", "", "body", "needs a JSON body"),
+        ("recommend", {"model": "qwen3-8b", "accelerator": "l4", "gpus_per_node": 0}, "gpus_per_node", "minimum"),
+        (
+            "recommend",
+            {"model": "qwen3-8b", "accelerator": "l4", "gpus": 1, "allow_precision": "int3"},
+            "allow_precision",
+            "--allow-precision",
+        ),
+        ("recommend", {"model": "qwen3-8b", "gpu_margin": -1}, "gpu_margin", "minimum"),
+        ("estimate", {"model": "llama-3.1-8b-instruct"}, "accelerator", "required"),
+        ("estimate", {"model": "llama-3.1-8b-instruct", "accelerator": "h100", "tp": -2}, "tp", "minimum"),
+        (
+            "render",
+            {"model": "granite-3.1-8b-instruct", "kpi": "latency", "name": "Bad_Name"},
+            "name",
+            "does not match",
+        ),
+        ("render", {"model": "granite-3.1-8b-instruct"}, "kpi", "required"),
+        ("deployments", {"model": "granite-3.1-8b-instruct", "kpi": "latency", "timeout": 0}, "timeout", "minimum"),
+    ],
+)
 async def test_bad_bodies_are_400_naming_the_field(api, path, body, field, needle):
     code, err = await api("POST", path, body=body)
     assert code == 400, err
@@ -177,8 +194,15 @@ async def test_bad_path_and_query_parameters_are_400(api):
 
 # -- engine -------------------------------------------------------------------------------------------
 async def test_estimate_matches_the_service(api, settings):
-    body = {"model": "llama-3.1-8b-instruct", "accelerator": "h100", "gpus": 1, "precision": "bf16",
-            "input_len": 1000, "output_len": 100, "concurrency": 4}
+    body = {
+        "model": "llama-3.1-8b-instruct",
+        "accelerator": "h100",
+        "gpus": 1,
+        "precision": "bf16",
+        "input_len": 1000,
+        "output_len": 100,
+        "concurrency": 4,
+    }
     code, est = await api("POST", "estimate", body=body)
     assert code == 200 and est == service.estimate(body, settings)
     assert est["fits"] is True and est["memory"]["kv_capacity_tokens"] > 400_000
@@ -279,7 +303,9 @@ async def test_deploy_streams_progress_to_ready_then_lifecycle(api, kube, settin
         assert "smoke" in states and types[-1] == "end" and "preflight" in types and "apply" in types
         assert [e["id"] for e in events] == sorted(e["id"] for e in events)
         entries = [e["data"]["text"] for e in events if e["type"] == "entry"]
-        assert any(t.startswith("submitted") for t in entries) and any("first token" in t or "ready" in t for t in entries)
+        assert any(t.startswith("submitted") for t in entries) and any(
+            "first token" in t or "ready" in t for t in entries
+        )
         end = events[-1]["data"]
         assert end["state"] == "ready" and end["timeline"]["outcome"] == "ready"
         assert end["timeline"]["smoke"]["ok"] is True and "$TOKEN" not in end["timeline"]["smoke"]["snippets"]["curl"]
@@ -363,7 +389,8 @@ async def test_recommend_quality_floor_and_opt_in_over_rest(api):
     code, floored = await api("POST", "recommend", body=body)
     assert code == 200 and all(r["quality"]["weight_bits"] >= 8 for r in floored["recommendations"])
     assert floored["settings"]["quality_floor_bits"] == 8 and floored["deploy_command"].endswith(
-        floored["recommendations"][0]["profile"]["name"])
+        floored["recommendations"][0]["profile"]["name"]
+    )
     code, opted = await api("POST", "recommend", body={**body, "allow_precision": True, "limit": 50})
     assert code == 200 and any(r["quality"]["weights"] == "int4" for r in opted["recommendations"])
 

@@ -16,8 +16,12 @@ async def test_hung_prompts_never_delay_kubernetes_calls(api, kube, settings):
     with SlowEndpoint("hang") as ep:
         kube.seed([ready_isvc("granite", kube.namespace, ep.url)])
         t0 = time.monotonic()
-        prompts = [asyncio.ensure_future(api("POST", "deployments", "granite", "prompt", body={"text": "Hi"},
-                                             request_timeout=30)) for _ in range(8)]
+        prompts = [
+            asyncio.ensure_future(
+                api("POST", "deployments", "granite", "prompt", body={"text": "Hi"}, request_timeout=30)
+            )
+            for _ in range(8)
+        ]
         await asyncio.sleep(0.5)  # every prompt is in flight (and the pool full) now
         lat = []
         for _ in range(5):
@@ -34,9 +38,11 @@ async def test_hung_prompts_never_delay_kubernetes_calls(api, kube, settings):
 
 
 async def test_nan_and_infinity_are_rejected_everywhere(api, kube):
-    for raw in ('{"model": "granite-3.1-8b-instruct", "name": "x", "timeout": NaN}',
-                '{"model": "granite-3.1-8b-instruct", "name": "x", "timeout": Infinity}',
-                '{"model": "granite-3.1-8b-instruct", "name": "x", "timeout": 1e999}'):
+    for raw in (
+        '{"model": "granite-3.1-8b-instruct", "name": "x", "timeout": NaN}',
+        '{"model": "granite-3.1-8b-instruct", "name": "x", "timeout": Infinity}',
+        '{"model": "granite-3.1-8b-instruct", "name": "x", "timeout": 1e999}',
+    ):
         code, err = await api("POST", "deployments", body=raw)
         assert code == 400 and err["error"] == "InvalidInputError" and "finite" in err["detail"], (raw, err)
     code, err = await api("POST", "recommend", body='{"model": "granite-3.1-8b-instruct", "ttft_ms": -Infinity}')
@@ -88,8 +94,13 @@ async def test_prompt_refuses_foreign_deployments_unless_confirmed(api, kube):
 
 async def test_names_ending_in_a_newline_are_400_everywhere(api, kube):
     for path in ("render", "export", "preflight", "deployments"):
-        code, err = await api("POST", path, body={**GRANITE, "name": "abc\n", "offline": path != "deployments"}
-                              if path != "deployments" else {**GRANITE, "name": "abc\n"})
+        code, err = await api(
+            "POST",
+            path,
+            body={**GRANITE, "name": "abc\n", "offline": path != "deployments"}
+            if path != "deployments"
+            else {**GRANITE, "name": "abc\n"},
+        )
         assert code == 400 and err["field"] == "name", (path, code, err)
     code, err = await api("GET", "deployments", "abc%0A")
     assert code == 400 and err["field"] == "name"
@@ -134,7 +145,9 @@ async def test_405_names_the_allowed_methods(api, jp_fetch):
 async def test_a_pasted_token_is_never_echoed(api, caplog):
     token = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123"
     for value in (token, "My_Secret_Token_Value"):
-        code, err = await api("POST", "render", body={**GRANITE, "name": "g", "offline": True, "hf_token_secret": value})
+        code, err = await api(
+            "POST", "render", body={**GRANITE, "name": "g", "offline": True, "hf_token_secret": value}
+        )
         assert code == 400, err
         assert value not in str(err) and value not in caplog.text
     assert "looks like a token" in str(err) or "not a valid Kubernetes name" in str(err)

@@ -63,8 +63,12 @@ def test_request_schemas_use_the_cli_names():
 
     sub = next(a for a in build_parser()._actions if a.dest == "command").choices
     schemas = openapi()["components"]["schemas"]
-    for cmd, schema in (("recommend", "RecommendRequest"), ("estimate", "EstimateRequest"),
-                        ("render", "PlanRequest"), ("deploy", "DeployRequest")):
+    for cmd, schema in (
+        ("recommend", "RecommendRequest"),
+        ("estimate", "EstimateRequest"),
+        ("render", "PlanRequest"),
+        ("deploy", "DeployRequest"),
+    ):
         flags = {a.dest for a in sub[cmd]._actions if a.option_strings} - {"help", "json", "func"}
         fields = set(schemas[schema]["properties"])
         cluster = {"kubeconfig", "context", "kube_context", "call_timeout", "timeout", "yes"}
@@ -76,8 +80,12 @@ def test_schemathesis_against_the_live_server(live_server):
     """Positive examples for every operation, bounded in time: no 5xx and conforming responses."""
     import hypothesis
     import schemathesis
-    from schemathesis.checks import (content_type_conformance, not_a_server_error, response_schema_conformance,
-                                     status_code_conformance)
+    from schemathesis.checks import (
+        content_type_conformance,
+        not_a_server_error,
+        response_schema_conformance,
+        status_code_conformance,
+    )
 
     base, token = live_server
     schema = schemathesis.openapi.from_dict(copy.deepcopy(openapi()))
@@ -89,13 +97,18 @@ def test_schemathesis_against_the_live_server(live_server):
     for op in ops:
         started = time.monotonic()
 
-        @hypothesis.settings(max_examples=12, deadline=None, database=None, derandomize=True,
-                             suppress_health_check=list(hypothesis.HealthCheck),
-                             phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate])
+        @hypothesis.settings(
+            max_examples=12,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(hypothesis.HealthCheck),
+            phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        )
         @hypothesis.given(case=op.as_strategy())
         def run(case):
             nonlocal calls
-            if time.monotonic() - started > per_op:
+            if time.monotonic() - started > per_op:  # noqa: B023 (run inside this iteration)
                 return
             resp = case.call(base_url=base, headers=headers, timeout=20)
             calls += 1
@@ -104,7 +117,7 @@ def test_schemathesis_against_the_live_server(live_server):
 
         try:
             run()
-        except Exception as exc:  # noqa: BLE001 - re-raised with the operation named
+        except Exception as exc:
             pytest.fail(f"{op.method.upper()} {op.path}: {exc}")
     print(f"schemathesis: {calls} calls over {len(ops)} operations, statuses {statuses}")
     assert calls >= len(ops) * 2, calls

@@ -10,11 +10,25 @@ import pytest
 
 RECOMMEND_CASES = [
     {"model": "granite-3.1-8b-instruct", "kpi": "latency", "accelerator": "h100", "gpus": 2},
-    {"model": "llama-3.3-70b-instruct", "kpi": "throughput", "accelerator": "a100-sxm-80gb", "gpus": 8,
-     "concurrency": 32, "context": 16384, "limit": 3},
+    {
+        "model": "llama-3.3-70b-instruct",
+        "kpi": "throughput",
+        "accelerator": "a100-sxm-80gb",
+        "gpus": 8,
+        "concurrency": 32,
+        "context": 16384,
+        "limit": 3,
+    },
     # an accelerator without gpus is sized by its detected pool: no_detect keeps both sides off the hardware
-    {"model": "qwen3-8b", "accelerator": "l40s", "ttft_ms": 500, "itl_ms": 40, "input_len": 2048, "output_len": 128,
-     "no_detect": True},
+    {
+        "model": "qwen3-8b",
+        "accelerator": "l40s",
+        "ttft_ms": 500,
+        "itl_ms": 40,
+        "input_len": 2048,
+        "output_len": 128,
+        "no_detect": True,
+    },
     {"model": "llama-3.1-405b-instruct", "kpi": "latency", "accelerator": "l4", "gpus": 1},  # nothing fits
     {"model": "granite-3.1-8b-instruct", "kpi": "cost", "no_detect": True},
 ]
@@ -45,8 +59,9 @@ def _env(extra=None):
 
 def cli(*args, env=None):
     e = _env(env)
-    p = subprocess.run([sys.executable, "-m", "jupyter_optiserve", *args], capture_output=True, text=True,
-                       timeout=90, env=e)
+    p = subprocess.run(
+        [sys.executable, "-m", "jupyter_optiserve", *args], capture_output=True, text=True, timeout=90, env=e
+    )
     assert "Traceback" not in p.stderr, p.stderr
     return p
 
@@ -68,8 +83,9 @@ def cli_many(*argvs):
     """Several ``optiserve`` runs through the CLI's own ``main`` in ONE fresh process (the slow CRD
     schema compile of render/preflight happens once)."""
     e = _env()
-    p = subprocess.run([sys.executable, "-c", RUN_MANY, json.dumps(argvs)], capture_output=True, text=True,
-                       timeout=120, env=e)
+    p = subprocess.run(
+        [sys.executable, "-c", RUN_MANY, json.dumps(argvs)], capture_output=True, text=True, timeout=120, env=e
+    )
     assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr
     return [type("Run", (), r) for r in json.loads(p.stdout)]
 
@@ -97,8 +113,17 @@ async def test_recommend_on_the_detected_cluster_equals_cli(api, kube):
 
 
 async def test_estimate_models_render_equal_cli(api, kube):
-    body = {"model": "llama-3.1-8b-instruct", "accelerator": "h100", "gpus": 2, "tp": 2, "precision": "fp8",
-            "input_len": 1000, "output_len": 100, "concurrency": 4, "curve": True}
+    body = {
+        "model": "llama-3.1-8b-instruct",
+        "accelerator": "h100",
+        "gpus": 2,
+        "tp": 2,
+        "precision": "fp8",
+        "input_len": 1000,
+        "output_len": 100,
+        "concurrency": 4,
+        "curve": True,
+    }
     p = cli("estimate", *flags(body), "--json")
     code, data = await api("POST", "estimate", body=body)
     assert p.returncode == 0 and code == 200 and data == json.loads(p.stdout)
@@ -107,8 +132,15 @@ async def test_estimate_models_render_equal_cli(api, kube):
     code, data = await api("GET", "models", params={"q": "granite"})
     assert data == json.loads(p.stdout)
 
-    plan = {"model": "granite-3.1-8b-instruct", "kpi": "latency", "accelerator": "a100-sxm-80gb", "gpus": 1,
-            "name": "granite", "namespace": "demo", "offline": True}
+    plan = {
+        "model": "granite-3.1-8b-instruct",
+        "kpi": "latency",
+        "accelerator": "a100-sxm-80gb",
+        "gpus": 1,
+        "name": "granite",
+        "namespace": "demo",
+        "offline": True,
+    }
     p, q = cli_many(["render", *flags(plan)], ["preflight", *flags(plan), "--json"])
     code, data = await api("POST", "render", body=plan)
     assert p.returncode == 0 and code == 200 and data["yaml"] == p.stdout
@@ -124,5 +156,5 @@ async def test_errors_equal_cli_errors(api):
     p = cli("recommend", *flags(body), "--json")
     code, err = await api("POST", "recommend", body=body)
     assert p.returncode == 2 and code == 404
-    cli_err = json.loads(p.stderr[:p.stderr.rindex("}") + 1])
+    cli_err = json.loads(p.stderr[: p.stderr.rindex("}") + 1])
     assert err == cli_err

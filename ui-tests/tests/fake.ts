@@ -34,7 +34,12 @@ export async function resetCluster(): Promise<void> {
   await fake('reset');
   await fake('faults', undefined, 'DELETE');
   await fake('preset', { kind: 'full' });
-  await fake('scenario', { default: 'success', simulate: true, step_seconds: 0.1, endpoint_url: readState().stub });
+  await fake('scenario', {
+    default: 'success',
+    simulate: true,
+    step_seconds: 0.1,
+    endpoint_url: readState().stub
+  });
 }
 
 export const ARTIFACTS = path.join(__dirname, '..', 'test-results', 'screenshots');

@@ -16,7 +16,9 @@ import { recordPerf } from './perf';
 const MODEL = 'granite-3.1-8b-instruct';
 const NAME = 'granite-3-1-8b-instruct';
 const NOTEBOOK = {
-  cells: [{ cell_type: 'code', source: '# client', metadata: {}, outputs: [], execution_count: null }],
+  cells: [
+    { cell_type: 'code', source: '# client', metadata: {}, outputs: [], execution_count: null }
+  ],
   metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
   nbformat: 4,
   nbformat_minor: 5
@@ -39,7 +41,10 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
         new Promise<number>(resolve => {
           let t0 = 0;
           const tab = document.querySelector(`li[data-id="${id}"]`)!;
-          tab.addEventListener('pointerdown', () => (t0 = performance.now()), { capture: true, once: true });
+          tab.addEventListener('pointerdown', () => (t0 = performance.now()), {
+            capture: true,
+            once: true
+          });
           const check = () => {
             if (t0 && document.querySelector(`#${id} button[aria-label^="Choose model"]`)) {
               resolve(performance.now() - t0);
@@ -71,7 +76,9 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
     // every estimate names the kernel-cost backend that answered
     await expect(profiles(panel).first()).toContainText(/roofline|measured kernels/);
     // the load every number is judged at, and the metric the KPI ranks by, are on screen
-    await expect(panel.getByLabel('Workload', { exact: true })).toContainText('Assumes 1 concurrent user');
+    await expect(panel.getByLabel('Workload', { exact: true })).toContainText(
+      'Assumes 1 concurrent user'
+    );
     await expect(profiles(panel).first()).toContainText('Request');
     await expect(panel.getByLabel('Why this profile', { exact: true })).toContainText('best for');
     await expect(panel.getByRole('img', { name: /Latency versus throughput/ })).toBeVisible();
@@ -81,7 +88,9 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
     await expect(panel.getByLabel('Preflight summary', { exact: true })).toContainText('0 fail');
     await expect(panel.getByRole('button', { name: 'Export bundle' })).toBeVisible();
     await panel.getByLabel('Show manifests YAML', { exact: true }).click();
-    await expect(panel.getByLabel('Manifests YAML', { exact: true })).toContainText('kind: InferenceService');
+    await expect(panel.getByLabel('Manifests YAML', { exact: true })).toContainText(
+      'kind: InferenceService'
+    );
     await shot(page, '03-preview');
     await panel.getByRole('button', { name: 'Open manifests in editor' }).click();
     await expect(page.getByRole('tab', { name: /granite-3-1-8b-instruct\.yaml/ })).toBeVisible();
@@ -98,20 +107,34 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
     const deployment = panel.getByLabel(`Deployment ${NAME}`, { exact: true });
     await expect(deployment.getByLabel('Deployment phases', { exact: true })).toBeVisible();
     await shot(page, '04-deploying');
-    await expect(deployment.getByLabel('Deployment state', { exact: true })).toHaveText('ready', { timeout: 45000 });
-    await expect(deployment.getByLabel('Endpoint URL', { exact: true })).toHaveText(readState().stub);
+    await expect(deployment.getByLabel('Deployment state', { exact: true })).toHaveText('ready', {
+      timeout: 45000
+    });
+    await expect(deployment.getByLabel('Endpoint URL', { exact: true })).toHaveText(
+      readState().stub
+    );
     await expect(deployment.getByLabel('Copy curl snippet', { exact: true })).toBeVisible();
-    await expect(deployment.getByLabel('Python snippet', { exact: true })).toContainText('from openai import OpenAI');
+    await expect(deployment.getByLabel('Python snippet', { exact: true })).toContainText(
+      'from openai import OpenAI'
+    );
 
     await deployment.getByLabel('Test prompt', { exact: true }).fill('Say hello.');
     await deployment.getByRole('button', { name: 'Send test prompt' }).click();
-    await expect(deployment.getByLabel('Model answer', { exact: true })).toContainText('Hello', { timeout: 20000 });
+    await expect(deployment.getByLabel('Model answer', { exact: true })).toContainText('Hello', {
+      timeout: 20000
+    });
     // measure the endpoint and compare with the estimate: a progress bar per level, then the chart and table
     await deployment.getByRole('button', { name: 'Benchmark', exact: true }).click();
     const result = deployment.getByLabel('Benchmark result', { exact: true });
-    await expect(result.getByRole('table', { name: 'Predicted versus measured' }).getByRole('row')).toHaveCount(4, { timeout: 60000 });
-    await expect(result.getByRole('img', { name: /TTFT \(ms\): measured versus estimated/ })).toBeVisible();
-    await expect(deployment.getByRole('button', { name: 'Benchmark again' })).toBeEnabled({ timeout: 30000 });
+    await expect(
+      result.getByRole('table', { name: 'Predicted versus measured' }).getByRole('row')
+    ).toHaveCount(4, { timeout: 60000 });
+    await expect(
+      result.getByRole('img', { name: /TTFT \(ms\): measured versus estimated/ })
+    ).toBeVisible();
+    await expect(deployment.getByRole('button', { name: 'Benchmark again' })).toBeEnabled({
+      timeout: 30000
+    });
     await shot(page, '05b-benchmark');
     await deployment.getByLabel('Model answer', { exact: true }).scrollIntoViewIfNeeded();
     await shot(page, '05-ready-prompt');
@@ -167,9 +190,14 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
     for (const kpi of ['latency', 'throughput', 'cost', 'balanced']) {
       times.push(await chooseKpiTimed(page, kpi));
       winners[kpi] = await rankedFor(panel, kpi);
-      await expect(panel.getByRole('radio', { name: /^KPI / }).and(page.locator(`[data-kpi="${kpi}"]`))).toHaveAttribute('aria-checked', 'true');
+      await expect(
+        panel.getByRole('radio', { name: /^KPI / }).and(page.locator(`[data-kpi="${kpi}"]`))
+      ).toHaveAttribute('aria-checked', 'true');
     }
-    recordPerf({ profiles_after_kpi_ms_max: Math.round(Math.max(...times)), profiles_after_kpi_ms_all: times.map(Math.round).join(',') });
+    recordPerf({
+      profiles_after_kpi_ms_max: Math.round(Math.max(...times)),
+      profiles_after_kpi_ms_all: times.map(Math.round).join(',')
+    });
     expect(Math.max(...times)).toBeLessThan(5000); // recorded above; only a hang fails here
     expect(winners.latency).not.toEqual(winners.throughput);
     expect(winners.latency).toContain('latency');

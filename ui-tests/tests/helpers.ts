@@ -7,7 +7,10 @@ export const PANEL_ID = 'jupyter-optiserve-panel';
 export const SERVER = process.env.OPTISERVE_UI_URL ?? 'http://localhost:8888';
 
 /** Reset the fake cluster and make the server detect the hardware again (it caches the inventory). */
-export async function freshCluster(page: IJupyterLabPageFixture, setup?: () => Promise<void>): Promise<void> {
+export async function freshCluster(
+  page: IJupyterLabPageFixture,
+  setup?: () => Promise<void>
+): Promise<void> {
   await resetCluster();
   if (setup) {
     await setup();
@@ -44,13 +47,21 @@ export async function rankedFor(panel: Locator, kpi: string): Promise<string> {
 /** Click a KPI card and measure, in the browser, the time until its ranking is rendered. */
 export async function chooseKpiTimed(page: IJupyterLabPageFixture, kpi: string): Promise<number> {
   return page.evaluate(async k => {
-    const card = document.querySelector(`#jupyter-optiserve-panel .jp-OptiServe-kpi[data-kpi="${k}"]`) as HTMLElement;
+    const card = document.querySelector(
+      `#jupyter-optiserve-panel .jp-OptiServe-kpi[data-kpi="${k}"]`
+    ) as HTMLElement;
     const t0 = performance.now();
     card.click();
     return new Promise<number>((resolve, reject) => {
       const check = () => {
-        const wrap = document.querySelector(`#jupyter-optiserve-panel .jp-OptiServe-profilesWrap[data-kpi="${k}"]`);
-        if (wrap && wrap.querySelector('[role="radio"]') && !wrap.querySelector('[aria-busy="true"]')) {
+        const wrap = document.querySelector(
+          `#jupyter-optiserve-panel .jp-OptiServe-profilesWrap[data-kpi="${k}"]`
+        );
+        if (
+          wrap &&
+          wrap.querySelector('[role="radio"]') &&
+          !wrap.querySelector('[aria-busy="true"]')
+        ) {
           resolve(performance.now() - t0);
         } else if (performance.now() - t0 > 15000) {
           reject(new Error('profiles did not appear'));

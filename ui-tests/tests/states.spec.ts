@@ -3,7 +3,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { fake, readState } from './fake';
-import { chooseModel, collectConsoleErrors, freshCluster, openPanel, profiles, rankedFor, SERVER, shot } from './helpers';
+import {
+  chooseModel,
+  collectConsoleErrors,
+  freshCluster,
+  openPanel,
+  profiles,
+  rankedFor,
+  SERVER,
+  shot
+} from './helpers';
 
 test.describe('OptiServe states', () => {
   let errors: string[] = [];
@@ -44,8 +53,12 @@ test.describe('OptiServe states', () => {
     await shot(page, '08-byo-config-json');
     await panel.getByRole('button', { name: 'Preview deployment' }).click();
     await panel.getByLabel('Show manifests YAML', { exact: true }).click();
-    await expect(panel.getByLabel('Manifests YAML', { exact: true })).toContainText('kind: InferenceService');
-    await expect(panel.getByLabel('Manifests YAML', { exact: true })).toContainText('pvc://models-pvc/my-llama');
+    await expect(panel.getByLabel('Manifests YAML', { exact: true })).toContainText(
+      'kind: InferenceService'
+    );
+    await expect(panel.getByLabel('Manifests YAML', { exact: true })).toContainText(
+      'pvc://models-pvc/my-llama'
+    );
   });
 
   test('an infeasible model says so and deploys nothing', async ({ page }) => {
@@ -73,9 +86,15 @@ test.describe('OptiServe states', () => {
     const panel = await openPanel(page);
     const note = panel.getByRole('note', { name: 'Permission needed' });
     await expect(note).toBeVisible();
-    await expect(note.getByLabel('Grant to ask for', { exact: true })).toContainText('oc create clusterrole');
-    await expect(note.getByLabel('Grant to ask for', { exact: true })).toContainText('--resource=nodes');
-    await expect(panel.getByLabel('Detected GPU pools', { exact: true })).toContainText('hardware-profile');
+    await expect(note.getByLabel('Grant to ask for', { exact: true })).toContainText(
+      'oc create clusterrole'
+    );
+    await expect(note.getByLabel('Grant to ask for', { exact: true })).toContainText(
+      '--resource=nodes'
+    );
+    await expect(panel.getByLabel('Detected GPU pools', { exact: true })).toContainText(
+      'hardware-profile'
+    );
     await shot(page, '10-no-permission');
     // Sizing still works from the hardware profiles.
     await chooseModel(panel, 'granite-3.1-8b-instruct');
@@ -88,7 +107,9 @@ test.describe('OptiServe states', () => {
     });
     try {
       const panel = await openPanel(page);
-      await expect(panel.getByRole('note', { name: 'No cluster' })).toContainText('No cluster connected');
+      await expect(panel.getByRole('note', { name: 'No cluster' })).toContainText(
+        'No cluster connected'
+      );
       await panel.getByLabel('Accelerator override', { exact: true }).selectOption('l40s');
       await panel.getByLabel('GPU count', { exact: true }).fill('2');
       await chooseModel(panel, 'granite-3.1-8b-instruct');
@@ -110,7 +131,12 @@ test.describe('OptiServe states', () => {
     test.setTimeout(90000);
     // The simulated engine dies with vLLM's "max seq len ... larger than ... KV cache" error.
     await freshCluster(page, async () => {
-      await fake('scenario', { default: 'oom', simulate: true, step_seconds: 0.1, endpoint_url: readState().stub });
+      await fake('scenario', {
+        default: 'oom',
+        simulate: true,
+        step_seconds: 0.1,
+        endpoint_url: readState().stub
+      });
     });
     const panel = await openPanel(page);
     await chooseModel(panel, 'granite-3.1-8b-instruct');
@@ -120,7 +146,9 @@ test.describe('OptiServe states', () => {
     await panel.getByRole('button', { name: 'Deploy', exact: true }).click();
     await panel.getByRole('button', { name: 'Confirm deploy' }).click();
     const deployment = panel.getByLabel('Deployment granite-3-1-8b-instruct', { exact: true });
-    await expect(deployment.getByLabel('Deployment state', { exact: true })).toHaveText('failed', { timeout: 45000 });
+    await expect(deployment.getByLabel('Deployment state', { exact: true })).toHaveText('failed', {
+      timeout: 45000
+    });
     const error = deployment.getByRole('alert', { name: 'Deploy error' });
     await expect(error).toContainText(/KV cache/i);
     await expect(error).toContainText(/max-model-len|gpu-memory-utilization|kv-cache-dtype/);
@@ -138,7 +166,10 @@ test.describe('OptiServe states', () => {
     const bg = await panel.evaluate(el => getComputedStyle(el).backgroundColor);
     const [r, g, b] = (bg.match(/\d+/g) ?? ['255', '255', '255']).map(Number);
     expect((r + g + b) / 3).toBeLessThan(90);
-    const text = await panel.locator('.jp-OptiServe-profileName').first().evaluate(el => getComputedStyle(el).color);
+    const text = await panel
+      .locator('.jp-OptiServe-profileName')
+      .first()
+      .evaluate(el => getComputedStyle(el).color);
     const [tr, tg, tb] = (text.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
     expect((tr + tg + tb) / 3).toBeGreaterThan(150);
     await shot(page, '12-dark-theme');

@@ -26,9 +26,10 @@ import os
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
 
 from jupyter_optiserve.estimate.kernels.base import PATHS, KernelBackend, Provenance
 
@@ -62,12 +63,27 @@ _SYSTEMS: dict[str, str] = {
 # (CUTLASS scaled_mm: FP8-dynamic checkpoints, ``--quantization fp8``); block-scaled FP8
 # (DeepSeek/Qwen3 128x128 checkpoints) is ``fp8_scheme="block"``. w8a16 (FP8 weights through
 # Marlin) shares int8 weight-only's memory and compute profile, so it reads that table.
-_GEMM_QUANT = {"bf16": "bfloat16", "fp16": "bfloat16", "fp8": "fp8", "int8": "sq",
-               "w4a16": "int4_wo", "w8a16": "int8_wo", "fp4": "nvfp4"}
+_GEMM_QUANT = {
+    "bf16": "bfloat16",
+    "fp16": "bfloat16",
+    "fp8": "fp8",
+    "int8": "sq",
+    "w4a16": "int4_wo",
+    "w8a16": "int8_wo",
+    "fp4": "nvfp4",
+}
 _MOE_QUANT = {"bf16": "bfloat16", "fp16": "bfloat16", "fp8": "fp8", "w4a16": "int4_wo", "fp4": "nvfp4"}
 _FP8_BLOCK = "fp8_block"
-_KV_QUANT = {"auto": "bfloat16", "bf16": "bfloat16", "bfloat16": "bfloat16", "fp16": "bfloat16",
-             "float16": "bfloat16", "fp8": "fp8", "fp8_e4m3": "fp8", "fp8_e5m2": "fp8"}
+_KV_QUANT = {
+    "auto": "bfloat16",
+    "bf16": "bfloat16",
+    "bfloat16": "bfloat16",
+    "fp16": "bfloat16",
+    "float16": "bfloat16",
+    "fp8": "fp8",
+    "fp8_e4m3": "fp8",
+    "fp8_e5m2": "fp8",
+}
 # AIConfigurator's own default expert-load skew; the MoE tables are collected under it.
 _MOE_DISTRIBUTION = "power_law_1.01"
 # The all-reduce tables start at 128 elements; below that the engine extrapolates towards zero,
@@ -87,13 +103,19 @@ def _aic() -> Any | None:
     if importlib.util.find_spec("aiconfigurator_core") is None:
         return None
     try:
-        ns = {name: importlib.import_module(f"aiconfigurator_core.sdk.{name}")
-              for name in ("perf_database", "engine", "operations", "common", "errors")}
+        ns = {
+            name: importlib.import_module(f"aiconfigurator_core.sdk.{name}")
+            for name in ("perf_database", "engine", "operations", "common", "errors")
+        }
     except Exception:  # a broken or incompatible install must not break estimation
         return None
     api = SimpleNamespace(**ns)
-    needed = (hasattr(api.engine, "EngineHandle") and hasattr(api.engine.EngineHandle, "for_database")
-              and hasattr(api.engine, "build_ops_json") and hasattr(api.perf_database, "get_version_slots"))
+    needed = (
+        hasattr(api.engine, "EngineHandle")
+        and hasattr(api.engine.EngineHandle, "for_database")
+        and hasattr(api.engine, "build_ops_json")
+        and hasattr(api.perf_database, "get_version_slots")
+    )
     return api if needed else None
 
 
@@ -178,8 +200,9 @@ def _engine(system: str, version: str) -> _Engine:
             if db is None:
                 raise NotCovered(f"aiconfigurator-core could not load vLLM {version} tables for {system}")
             node = (getattr(db, "system_spec", None) or {}).get("node") or {}
-            eng = _Engine(aic.engine.EngineHandle.for_database(db), int(node.get("num_gpus_per_node") or 8),
-                          threading.Lock())
+            eng = _Engine(
+                aic.engine.EngineHandle.for_database(db), int(node.get("num_gpus_per_node") or 8), threading.Lock()
+            )
             _ENGINES[(system, version)] = eng
         return eng
 
@@ -192,8 +215,15 @@ class MeasuredBackend:
     provenance says so.
     """
 
-    def __init__(self, acc: Any, engine_version: str | None = None, *, fp8_scheme: str = "per-tensor",
-                 fallback: KernelBackend | None = None, cache_size: int = 8192) -> None:
+    def __init__(
+        self,
+        acc: Any,
+        engine_version: str | None = None,
+        *,
+        fp8_scheme: str = "per-tensor",
+        fallback: KernelBackend | None = None,
+        cache_size: int = 8192,
+    ) -> None:
         if fp8_scheme not in ("per-tensor", "block"):
             raise ValueError(f"fp8_scheme must be 'per-tensor' or 'block', not {fp8_scheme!r}")
         system = system_for(acc)
@@ -210,9 +240,13 @@ class MeasuredBackend:
         self._query = functools.lru_cache(maxsize=cache_size)(self._evaluate)
         aic = _aic()
         self._ops, self._common, self._build = aic.operations, aic.common, aic.engine.build_ops_json
-        self._misses = (aic.errors.PerfDataNotAvailableError, aic.errors.MissingSystemFlopsError,
-                        aic.errors.InterpolationDataNotAvailableError, aic.errors.EmpiricalNotImplementedError,
-                        aic.errors.SolNotImplementedError)
+        self._misses = (
+            aic.errors.PerfDataNotAvailableError,
+            aic.errors.MissingSystemFlopsError,
+            aic.errors.InterpolationDataNotAvailableError,
+            aic.errors.EmpiricalNotImplementedError,
+            aic.errors.SolNotImplementedError,
+        )
         detail = f"measured kernels, vLLM tables {self.version} ({system})"
         if engine_version and _vkey(engine_version) and _vkey(engine_version) != _vkey(self.version):
             detail += f", nearest to vLLM {engine_version}"
@@ -243,7 +277,8 @@ class MeasuredBackend:
         prefill-sized shape); MoE and attention coverage is per shape, see :class:`NotCovered`."""
         quant = self._gemm_quant(path)
         return quant is not None and all(
-            isinstance(self._query("gemm", m, n, k, quant), float) for m, n, k in _PROBE_SHAPES)
+            isinstance(self._query("gemm", m, n, k, quant), float) for m, n, k in _PROBE_SHAPES
+        )
 
     # -- the engine ----------------------------------------------------------------------------
 
@@ -255,8 +290,9 @@ class MeasuredBackend:
             op, at = ops.GEMM("gemm", 1, n, k, c.GEMMQuantMode[quant]), dict(is_context=True, batch_size=1, s=m, x=m)
         elif family == "attention_prefill":
             batch, q_len, prefix, heads, kv_heads, head_dim, kv = args
-            op = ops.ContextAttention("attention", 1, heads, kv_heads, c.KVCacheQuantMode[kv],
-                                      c.FMHAQuantMode.bfloat16, head_size=head_dim)
+            op = ops.ContextAttention(
+                "attention", 1, heads, kv_heads, c.KVCacheQuantMode[kv], c.FMHAQuantMode.bfloat16, head_size=head_dim
+            )
             at = dict(is_context=True, batch_size=batch, s=q_len, prefix=prefix)
         elif family == "attention_decode":
             batch, kv_len, heads, kv_heads, head_dim, kv = args
@@ -268,15 +304,16 @@ class MeasuredBackend:
             at = dict(is_context=True, batch_size=1, s=elements, x=elements)
         elif family == "moe":
             tokens, hidden, inter, experts, topk, tp, quant = args
-            op = ops.MoE("moe", 1, hidden, inter, topk, experts, tp, 1, c.MoEQuantMode[quant], _MOE_DISTRIBUTION,
-                         1, True, True)
+            op = ops.MoE(
+                "moe", 1, hidden, inter, topk, experts, tp, 1, c.MoEQuantMode[quant], _MOE_DISTRIBUTION, 1, True, True
+            )
             at = dict(is_context=True, batch_size=1, s=tokens, x=tokens)
         else:
             raise ValueError(family)
         eng = self._eng
         try:
             with eng.lock:  # last_provenance() is per-handle state
-                (_, ms, _, source), = eng.handle.evaluate_ops_json(self._build([op]), **at)
+                ((_, ms, _, source),) = eng.handle.evaluate_ops_json(self._build([op]), **at)
                 tier = eng.handle.last_provenance() or source
         except self._misses as e:
             return f"{family} on {self.system} (vLLM {self.version}): {str(e).splitlines()[0][:300]}"
@@ -309,8 +346,9 @@ class MeasuredBackend:
             return self._unmapped("gemm", f"path {path!r}", fb)
         return self._answer("gemm", (int(m), int(n), int(k), quant), fb)
 
-    def attention_prefill(self, batch: int, q_len: int, kv_len: int, heads: int, kv_heads: int,
-                          head_dim: int, kv_dtype: str) -> float:
+    def attention_prefill(
+        self, batch: int, q_len: int, kv_len: int, heads: int, kv_heads: int, head_dim: int, kv_dtype: str
+    ) -> float:
         if batch <= 0 or q_len <= 0:
             return 0.0
         fb = lambda b: b.attention_prefill(batch, q_len, kv_len, heads, kv_heads, head_dim, kv_dtype)  # noqa: E731
@@ -318,11 +356,11 @@ class MeasuredBackend:
         if kv is None:
             return self._unmapped("attention_prefill", f"KV cache dtype {kv_dtype!r}", fb)
         prefix = max(0, int(kv_len) - int(q_len))
-        return self._answer("attention_prefill", (int(batch), int(q_len), prefix, int(heads), int(kv_heads),
-                                                  int(head_dim), kv), fb)
+        return self._answer(
+            "attention_prefill", (int(batch), int(q_len), prefix, int(heads), int(kv_heads), int(head_dim), kv), fb
+        )
 
-    def attention_decode(self, batch: int, ctx: int, heads: int, kv_heads: int, head_dim: int,
-                         kv_dtype: str) -> float:
+    def attention_decode(self, batch: int, ctx: int, heads: int, kv_heads: int, head_dim: int, kv_dtype: str) -> float:
         if batch <= 0:
             return 0.0
         fb = lambda b: b.attention_decode(batch, ctx, heads, kv_heads, head_dim, kv_dtype)  # noqa: E731
@@ -330,8 +368,9 @@ class MeasuredBackend:
         if kv is None:
             return self._unmapped("attention_decode", f"KV cache dtype {kv_dtype!r}", fb)
         # The new token attends over the cached context plus itself (the tables' kv length).
-        return self._answer("attention_decode", (int(batch), max(1, int(ctx) + 1), int(heads), int(kv_heads),
-                                                 int(head_dim), kv), fb)
+        return self._answer(
+            "attention_decode", (int(batch), max(1, int(ctx) + 1), int(heads), int(kv_heads), int(head_dim), kv), fb
+        )
 
     def allreduce(self, nbytes: float, tp: int) -> float:
         if tp <= 1 or nbytes <= 0:
@@ -351,12 +390,19 @@ class MeasuredBackend:
         quant = self._moe_quant(path)
         if quant is None:
             return self._unmapped("moe", f"path {path!r}", fb)
-        return self._answer("moe", (int(tokens), int(hidden), int(inter), int(experts), int(topk), max(1, int(tp)),
-                                    quant), fb)
+        return self._answer(
+            "moe", (int(tokens), int(hidden), int(inter), int(experts), int(topk), max(1, int(tp)), quant), fb
+        )
 
 
-def backend_for(acc: Any, engine_version: str | None = None, *, path: str | None = None,
-                fp8_scheme: str = "per-tensor", fallback: KernelBackend | None = None) -> MeasuredBackend | None:
+def backend_for(
+    acc: Any,
+    engine_version: str | None = None,
+    *,
+    path: str | None = None,
+    fp8_scheme: str = "per-tensor",
+    fallback: KernelBackend | None = None,
+) -> MeasuredBackend | None:
     """A measured backend for ``acc`` (and for ``path``'s GEMMs, when given), or None when
     aiconfigurator-core is not installed or holds no vLLM tables for it: use the roofline then."""
     if path is not None and path not in PATHS and path != "fp16":

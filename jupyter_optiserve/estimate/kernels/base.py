@@ -22,7 +22,9 @@ class Provenance:
     """Which backend answered, and from which data: shown beside every estimate."""
 
     backend: str  # "roofline" | "measured"
-    detail: str  # e.g. "roofline, efficiencies fitted for vLLM 0.21" or "measured kernels, vLLM tables 0.24.0 (h200_sxm)"
+    detail: (
+        str  # e.g. "roofline, efficiencies fitted for vLLM 0.21" or "measured kernels, vLLM tables 0.24.0 (h200_sxm)"
+    )
 
     def to_dict(self) -> dict:
         return {"backend": self.backend, "detail": self.detail}
@@ -36,14 +38,14 @@ class KernelBackend(Protocol):
         """One (m x k) @ (k x n) GEMM; m is the number of tokens in the step."""
         ...
 
-    def attention_prefill(self, batch: int, q_len: int, kv_len: int, heads: int, kv_heads: int,
-                          head_dim: int, kv_dtype: str) -> float:
+    def attention_prefill(
+        self, batch: int, q_len: int, kv_len: int, heads: int, kv_heads: int, head_dim: int, kv_dtype: str
+    ) -> float:
         """Prefill attention of ``batch`` sequences, each ``q_len`` new tokens over ``kv_len`` tokens
         (cached prefix included), for ONE layer; heads are per GPU (already divided by TP)."""
         ...
 
-    def attention_decode(self, batch: int, ctx: int, heads: int, kv_heads: int, head_dim: int,
-                         kv_dtype: str) -> float:
+    def attention_decode(self, batch: int, ctx: int, heads: int, kv_heads: int, head_dim: int, kv_dtype: str) -> float:
         """Decode attention of ``batch`` sequences, one new token each over ``ctx`` cached tokens,
         for ONE layer; heads per GPU."""
         ...

@@ -46,8 +46,9 @@ class RooflineBackend:
         eta_f = self._eta_gemm.get(path, self._eta_gemm["bf16"])
         return max(flops / (eta_f * self._peak[path]), moved / (self._eta_bw * self._bw), self._floor)
 
-    def attention_prefill(self, batch: int, q_len: int, kv_len: int, heads: int, kv_heads: int,
-                          head_dim: int, kv_dtype: str) -> float:
+    def attention_prefill(
+        self, batch: int, q_len: int, kv_len: int, heads: int, kv_heads: int, head_dim: int, kv_dtype: str
+    ) -> float:
         # QK^T and PV over the causal triangle of the new tokens plus the whole cached prefix.
         prefix = max(0, kv_len - q_len)
         flops = 4.0 * batch * heads * head_dim * q_len * (prefix + q_len / 2)

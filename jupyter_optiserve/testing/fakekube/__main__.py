@@ -22,8 +22,11 @@ from .server import FakeKubeServer
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m jupyter_optiserve.testing.fakekube", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m jupyter_optiserve.testing.fakekube",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--kubeconfig", help="write a kubeconfig for the server here")
@@ -43,11 +46,19 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
-    server = FakeKubeServer(host=args.host, port=args.port, namespace=args.namespace,
-                            service_account=args.service_account, crds_dir=args.crds, llmisvc=args.llmisvc,
-                            simulate_kserve=args.simulate_kserve, scenario=args.scenario,
-                            step_seconds=args.step_seconds, endpoint_url=args.endpoint_url,
-                            deny=json.loads(args.deny) if args.deny else None)
+    server = FakeKubeServer(
+        host=args.host,
+        port=args.port,
+        namespace=args.namespace,
+        service_account=args.service_account,
+        crds_dir=args.crds,
+        llmisvc=args.llmisvc,
+        simulate_kserve=args.simulate_kserve,
+        scenario=args.scenario,
+        step_seconds=args.step_seconds,
+        endpoint_url=args.endpoint_url,
+        deny=json.loads(args.deny) if args.deny else None,
+    )
     if args.preset:
         server.load_preset(args.preset)
     for path in args.seed:
@@ -57,8 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.kubeconfig:
         server.write_kubeconfig(args.kubeconfig)
     print(server.port, flush=True)
-    print(f"fakekube serving {server.url} (CRD validation: {'on' if server.has_crds else 'off'})",
-          file=sys.stderr, flush=True)
+    print(
+        f"fakekube serving {server.url} (CRD validation: {'on' if server.has_crds else 'off'})",
+        file=sys.stderr,
+        flush=True,
+    )
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())

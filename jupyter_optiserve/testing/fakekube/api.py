@@ -8,8 +8,9 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import unquote
 
 import yaml
@@ -86,20 +87,27 @@ class KubeAPI:
     def _check_media(req: Request) -> None:
         ctype = req.headers.get("content-type", "")
         if "protobuf" in ctype or "cbor" in ctype:
-            raise errors.ApiError(415, f'the body of the request was in an unknown format - accepted media '
-                                       f'types include: application/json, application/yaml')
+            raise errors.ApiError(
+                415,
+                "the body of the request was in an unknown format - accepted media "
+                "types include: application/json, application/yaml",
+            )
         accept = req.headers.get("accept", "")
         if accept and all(("protobuf" in a or "cbor" in a) for a in accept.split(",")):
-            raise errors.ApiError(406, "only the following media types are accepted: application/json, "
-                                       "application/yaml")
+            raise errors.ApiError(
+                406, "only the following media types are accepted: application/json, application/yaml"
+            )
 
     def _route(self, req: Request) -> Route:
         # a real API server decodes each segment: "abc%0A" names the object "abc\n" (which no create admits)
         parts = [unquote(p) for p in req.path.split("/") if p]
         for seg in parts:
             if seg in (".", "..") or "/" in seg or "%" in seg:
-                raise errors.ApiError(400, f"invalid path segment {seg!r}: may not be '.' or '..' or contain "
-                                           "'/' or '%'", reason="BadRequest")
+                raise errors.ApiError(
+                    400,
+                    f"invalid path segment {seg!r}: may not be '.' or '..' or contain '/' or '%'",
+                    reason="BadRequest",
+                )
         if parts[:2] == ["api", "v1"]:
             group, version, rest = "", "v1", parts[2:]
         elif parts[:1] == ["apis"] and len(parts) >= 3:
@@ -110,8 +118,11 @@ class KubeAPI:
         if rest[:1] == ["watch"]:  # legacy /watch/ prefix
             watch, rest = True, rest[1:]
         ns = None
-        if rest[:1] == ["namespaces"] and len(rest) >= 3 and not (
-                group == "" and len(rest) == 3 and rest[2] in ("status", "finalize")):
+        if (
+            rest[:1] == ["namespaces"]
+            and len(rest) >= 3
+            and not (group == "" and len(rest) == 3 and rest[2] in ("status", "finalize"))
+        ):
             ns, rest = rest[1], rest[2:]
         if not rest or len(rest) > 3:
             raise errors.unknown_resource()
@@ -157,7 +168,7 @@ class KubeAPI:
                 return yaml.safe_load(req.body)
             return json.loads(req.body)
         except (ValueError, yaml.YAMLError) as e:
-            raise errors.bad_request(f"error decoding request body: {e}")
+            raise errors.bad_request(f"error decoding request body: {e}") from None
 
     def _check_body(self, r: Route, obj: Any, name: str | None = None) -> dict:
         if not isinstance(obj, dict):
@@ -166,20 +177,24 @@ class KubeAPI:
         if r.res.custom and not obj.get("kind"):
             raise errors.bad_request(f"Object 'Kind' is missing in '{json.dumps(obj)[:200]}'")
         if obj.get("apiVersion") and obj["apiVersion"] != want:
-            raise errors.bad_request(f"the API version in the data ({obj['apiVersion']}) does not match the "
-                                     f"expected API version ({want})")
+            raise errors.bad_request(
+                f"the API version in the data ({obj['apiVersion']}) does not match the expected API version ({want})"
+            )
         if obj.get("kind") and obj["kind"] != r.res.kind:
-            raise errors.bad_request(f"the kind in the data ({obj['kind']}) does not match the expected kind "
-                                     f"({r.res.kind})")
+            raise errors.bad_request(
+                f"the kind in the data ({obj['kind']}) does not match the expected kind ({r.res.kind})"
+            )
         meta = obj.get("metadata") or {}
         if not isinstance(meta, dict):
             raise errors.bad_request("metadata must be an object")
         if r.namespace and meta.get("namespace") and meta["namespace"] != r.namespace:
-            raise errors.bad_request("the namespace of the provided object does not match the namespace sent "
-                                     "on the request")
+            raise errors.bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request"
+            )
         if name and meta.get("name") and meta["name"] != name:
-            raise errors.bad_request(f"the name of the object ({meta['name']}) does not match the name on the "
-                                     f"URL ({name})")
+            raise errors.bad_request(
+                f"the name of the object ({meta['name']}) does not match the name on the URL ({name})"
+            )
         obj["apiVersion"] = r.res.api_version()  # stored in the storage (first) version
         obj["kind"] = r.res.kind
         return obj
@@ -232,7 +247,7 @@ class KubeAPI:
                 tok = json.loads(base64.urlsafe_b64decode(start.encode()))
                 after = (tok["ns"], tok["name"])
             except (ValueError, KeyError, TypeError):
-                raise errors.bad_request("continue key is not valid: incorrect encoded start resourceVersion")
+                raise errors.bad_request("continue key is not valid: incorrect encoded start resourceVersion") from None
             items = [o for o in items if (o["metadata"].get("namespace", ""), o["metadata"]["name"]) > after]
         limit = int(req.query.get("limit") or 0)
         if limit and len(items) > limit:
@@ -241,8 +256,15 @@ class KubeAPI:
             meta["continue"] = base64.urlsafe_b64encode(token.encode()).decode()
             meta["remainingItemCount"] = len(items) - limit
             items = items[:limit]
-        return Response(200, {"apiVersion": r.res.api_version(r.version), "kind": r.res.list_kind,
-                              "metadata": meta, "items": [self._out(r, o) for o in items]})
+        return Response(
+            200,
+            {
+                "apiVersion": r.res.api_version(r.version),
+                "kind": r.res.list_kind,
+                "metadata": meta,
+                "items": [self._out(r, o) for o in items],
+            },
+        )
 
     def _do_create(self, req: Request, r: Route) -> Response:
         body = self._decode(req)
@@ -251,13 +273,17 @@ class KubeAPI:
         if r.res.key == ("authorization.k8s.io", "selfsubjectrulesreviews"):
             ns = (body.get("spec") or {}).get("namespace") or ""
             if not ns:
-                raise errors.invalid(r.res, "", [{"reason": "FieldValueRequired", "message": "Required value",
-                                                  "field": "spec.namespace"}])
+                raise errors.invalid(
+                    r.res,
+                    "",
+                    [{"reason": "FieldValueRequired", "message": "Required value", "field": "spec.namespace"}],
+                )
             return self._review(r, body, self.authz.rules_review(ns, self.registry.resources))
         obj = self._check_body(r, body)
         warnings: list[str] = []
-        created = self.store.create(r.res, r.namespace, obj, admit=self._admitter(req, r, warnings),
-                                    dry_run=self._dry_run(req))
+        created = self.store.create(
+            r.res, r.namespace, obj, admit=self._admitter(req, r, warnings), dry_run=self._dry_run(req)
+        )
         return Response(201, self._out(r, created), self._warning_headers(warnings))
 
     def _review(self, r: Route, body: dict, status: dict) -> Response:
@@ -269,16 +295,26 @@ class KubeAPI:
     def _do_update(self, req: Request, r: Route) -> Response:
         obj = self._check_body(r, self._decode(req), r.name)
         warnings: list[str] = []
-        updated = self.store.update(r.res, r.namespace, r.name, obj, subresource=r.sub,
-                                    admit=self._admitter(req, r, warnings), dry_run=self._dry_run(req),
-                                    unconditional=not r.res.custom)
+        updated = self.store.update(
+            r.res,
+            r.namespace,
+            r.name,
+            obj,
+            subresource=r.sub,
+            admit=self._admitter(req, r, warnings),
+            dry_run=self._dry_run(req),
+            unconditional=not r.res.custom,
+        )
         return Response(200, self._out(r, updated), self._warning_headers(warnings))
 
     def _do_patch(self, req: Request, r: Route) -> Response:
         ctype = req.headers.get("content-type", "").split(";")[0].strip()
         if ctype not in patch.PATCH_TYPES or (ctype == patch.STRATEGIC and r.res.custom):
-            raise errors.ApiError(415, f"the body of the request was in an unknown format - accepted media "
-                                       f"types include: {', '.join(patch.PATCH_TYPES)}")
+            raise errors.ApiError(
+                415,
+                f"the body of the request was in an unknown format - accepted media "
+                f"types include: {', '.join(patch.PATCH_TYPES)}",
+            )
         warnings: list[str] = []
         admit = self._admitter(req, r, warnings)
         dry = self._dry_run(req)
@@ -309,8 +345,15 @@ class KubeAPI:
                 created = self.store.create(r.res, r.namespace, obj, admit=admit, dry_run=dry)
                 return Response(201, self._out(r, created), self._warning_headers(warnings))
             obj["metadata"].pop("resourceVersion", None)
-            out = self.store.mutate(r.res, r.namespace, r.name, lambda cur: patch.apply_merge(cur, obj),
-                                    subresource=r.sub, admit=admit, dry_run=dry)
+            out = self.store.mutate(
+                r.res,
+                r.namespace,
+                r.name,
+                lambda cur: patch.apply_merge(cur, obj),
+                subresource=r.sub,
+                admit=admit,
+                dry_run=dry,
+            )
         return Response(200, self._out(r, out), self._warning_headers(warnings))
 
     def _delete_options(self, req: Request) -> dict:
@@ -319,7 +362,7 @@ class KubeAPI:
             try:
                 opts = json.loads(req.body) or {}
             except ValueError as e:
-                raise errors.bad_request(f"error decoding DeleteOptions: {e}")
+                raise errors.bad_request(f"error decoding DeleteOptions: {e}") from None
         for k in ("propagationPolicy", "dryRun", "orphanDependents"):
             if k in req.query:
                 opts.setdefault(k, req.query[k] if k != "dryRun" else [req.query[k]])
@@ -328,23 +371,40 @@ class KubeAPI:
     def _do_delete(self, req: Request, r: Route) -> Response:
         opts = self._delete_options(req)
         orphan = opts.get("propagationPolicy") == "Orphan" or opts.get("orphanDependents") in (True, "true")
-        obj, gone = self.store.delete(r.res, r.namespace, r.name, preconditions=opts.get("preconditions"),
-                                      orphan=orphan, dry_run="All" in (opts.get("dryRun") or []))
+        obj, gone = self.store.delete(
+            r.res,
+            r.namespace,
+            r.name,
+            preconditions=opts.get("preconditions"),
+            orphan=orphan,
+            dry_run="All" in (opts.get("dryRun") or []),
+        )
         code = 202 if (not gone and opts.get("orphanDependents") in (False, "false")) else 200
         if r.res.delete_returns_object or not gone:
             return Response(code, self._out(r, obj))
-        return Response(code, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
-                               "details": {"name": r.name, "group": r.group, "kind": r.res.plural,
-                                           "uid": obj["metadata"]["uid"]}})
+        return Response(
+            code,
+            {
+                "kind": "Status",
+                "apiVersion": "v1",
+                "metadata": {},
+                "status": "Success",
+                "details": {"name": r.name, "group": r.group, "kind": r.res.plural, "uid": obj["metadata"]["uid"]},
+            },
+        )
 
     def _do_deletecollection(self, req: Request, r: Route) -> Response:
         opts = self._delete_options(req)
         items, _ = self.store.list(r.res, r.namespace, self._matcher(req, r))
         for o in items:
             try:
-                self.store.delete(r.res, o["metadata"].get("namespace"), o["metadata"]["name"],
-                                  orphan=opts.get("propagationPolicy") == "Orphan",
-                                  dry_run="All" in (opts.get("dryRun") or []))
+                self.store.delete(
+                    r.res,
+                    o["metadata"].get("namespace"),
+                    o["metadata"]["name"],
+                    orphan=opts.get("propagationPolicy") == "Orphan",
+                    dry_run="All" in (opts.get("dryRun") or []),
+                )
             except errors.ApiError as e:
                 if e.code != 404:
                     raise
@@ -360,15 +420,18 @@ class KubeAPI:
         container = req.query.get("container")
         if not container:
             if len(names) != 1:
-                raise errors.bad_request(f"a container name must be specified for pod {r.name}, choose one of: "
-                                         f"[{' '.join(names)}] or one of the init containers: [{' '.join(inits)}]")
+                raise errors.bad_request(
+                    f"a container name must be specified for pod {r.name}, choose one of: "
+                    f"[{' '.join(names)}] or one of the init containers: [{' '.join(inits)}]"
+                )
             container = names[0]
         if container not in names + inits:
             raise errors.bad_request(f"container {container} is not valid for pod {r.name}")
         previous = _flag(req.query, "previous")
         text = self.store.get_log(r.namespace, r.name, container, previous)
-        statuses = (pod.get("status") or {}).get("containerStatuses", []) + \
-            (pod.get("status") or {}).get("initContainerStatuses", [])
+        statuses = (pod.get("status") or {}).get("containerStatuses", []) + (pod.get("status") or {}).get(
+            "initContainerStatuses", []
+        )
         st = next((s for s in statuses if s.get("name") == container), {})
         if previous and not text:
             raise errors.bad_request(f'previous terminated container "{container}" in pod "{r.name}" not found')
@@ -395,8 +458,7 @@ class KubeAPI:
 
     def _watch_stream(self, r: Route, match, rv_param: str, deadline: float) -> Iterator[bytes]:
         def visible(o: dict | None) -> bool:
-            return o is not None and (r.namespace is None or o["metadata"].get("namespace") == r.namespace) \
-                and match(o)
+            return o is not None and (r.namespace is None or o["metadata"].get("namespace") == r.namespace) and match(o)
 
         store = self.store
         with store.cond:

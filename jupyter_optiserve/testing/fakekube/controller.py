@@ -16,9 +16,11 @@ import logging
 import os
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from . import errors, podsim as ps
+from . import errors
+from . import podsim as ps
 from .resources import Registry
 from .store import Store, now
 
@@ -28,8 +30,17 @@ SCENARIO_ANNOTATION = "fakekube.optiserve.io/scenario"
 ENDPOINT_ANNOTATION = "fakekube.optiserve.io/endpoint-url"
 STOP_ANNOTATION = "serving.kserve.io/stop"
 STEP_ENV = "FAKEKUBE_STEP_SECONDS"
-SCENARIOS = ("success", "unschedulable", "image-pull", "storage-failure", "oom", "crashloop", "cuda-oom",
-             "oomkilled", "watch-drop")
+SCENARIOS = (
+    "success",
+    "unschedulable",
+    "image-pull",
+    "storage-failure",
+    "oom",
+    "crashloop",
+    "cuda-oom",
+    "oomkilled",
+    "watch-drop",
+)
 
 Step = Callable[["_Ctx"], None]
 
@@ -41,7 +52,7 @@ def default_step_seconds() -> float:
 class _Ctx:
     """One plan run for one InferenceService generation."""
 
-    def __init__(self, sim: "KServeSimulator", ns: str, name: str, uid: str, token: object):
+    def __init__(self, sim: KServeSimulator, ns: str, name: str, uid: str, token: object):
         self.sim, self.ns, self.name, self.uid, self.token = sim, ns, name, uid, token
         self.pods: list[str] = []
         self.image = ps.DEFAULT_IMAGE
@@ -57,13 +68,16 @@ class _Ctx:
             st["observedGeneration"] = cur["metadata"].get("generation", 1)
             cur["status"] = st
             return cur
-        self.sim.store.mutate(self.sim.isvc_res, self.ns, self.name, fn, subresource="status",
-                              admit=self.sim.admit_isvc)
+
+        self.sim.store.mutate(
+            self.sim.isvc_res, self.ns, self.name, fn, subresource="status", admit=self.sim.admit_isvc
+        )
 
     def pod_status(self, status: dict) -> None:
         for pod in self.pods:
-            self.sim.store.mutate(self.sim.pod_res, self.ns, pod, lambda cur: {**cur, "status": status},
-                                  subresource="status")
+            self.sim.store.mutate(
+                self.sim.pod_res, self.ns, pod, lambda cur: {**cur, "status": status}, subresource="status"
+            )
 
     def emit(self, reason: str, message: str, etype: str = "Warning", component: str = "kubelet") -> None:
         for pod in self.pods:
@@ -76,10 +90,17 @@ class _Ctx:
 
 
 class KServeSimulator:
-    def __init__(self, store: Store, registry: Registry, *, scenario: str = "success",
-                 step_seconds: float | None = None, endpoint_url: str | None = None,
-                 admit_isvc: Callable[[dict, dict | None], dict] | None = None,
-                 drop_watches: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        store: Store,
+        registry: Registry,
+        *,
+        scenario: str = "success",
+        step_seconds: float | None = None,
+        endpoint_url: str | None = None,
+        admit_isvc: Callable[[dict, dict | None], dict] | None = None,
+        drop_watches: Callable[[], None] | None = None,
+    ):
         self.store = store
         self.isvc_res = registry.find("serving.kserve.io", "v1beta1", "inferenceservices")
         self.pod_res = registry.find("", "v1", "pods")
@@ -174,7 +195,7 @@ class KServeSimulator:
             except errors.ApiError as e:
                 if e.code != 404:  # the InferenceService (or a pod) went away mid-plan
                     log.warning("fakekube simulator step %s failed: %s", step.__name__, e.message)
-            except Exception:  # noqa: BLE001 - a broken step must not kill the thread
+            except Exception:
                 log.exception("fakekube simulator step %s crashed", step.__name__)
 
     # ---- helpers used by steps ----
@@ -196,8 +217,11 @@ class KServeSimulator:
         want = ps.gpu_requests(isvc)
         selector = ((isvc.get("spec") or {}).get("predictor") or {}).get("nodeSelector") or {}
         nodes = self.nodes()
-        pods = [p for p in self.store.list(self.pod_res)[0]
-                if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
+        pods = [
+            p
+            for p in self.store.list(self.pod_res)[0]
+            if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
+        ]
         for node in nodes:
             labels = node["metadata"].get("labels") or {}
             if any(labels.get(k) != v for k, v in selector.items()):
@@ -225,6 +249,7 @@ class KServeSimulator:
 
 # ---- steps (each runs atomically under the store lock) ----
 
+
 def _delete_pods(ctx: _Ctx) -> None:
     sim = ctx.sim
     for pod in sim.store.list(sim.pod_res, ctx.ns)[0]:
@@ -238,9 +263,11 @@ def _pending(ctx: _Ctx) -> None:
     _delete_pods(ctx)
     prev = (((isvc.get("status") or {}).get("modelStatus") or {}).get("states") or {}).get("activeModelState")
     mode = (isvc["metadata"].get("annotations") or {}).get("serving.kserve.io/deploymentMode", "RawDeployment")
-    ctx.set_status(conditions=ps.isvc_conditions(False, False, "PredictorConfigurationReady not ready"),
-                   modelStatus=ps.model_status(prev if prev == "Loaded" else "", "Pending", "InProgress"),
-                   deploymentMode=mode)
+    ctx.set_status(
+        conditions=ps.isvc_conditions(False, False, "PredictorConfigurationReady not ready"),
+        modelStatus=ps.model_status(prev if prev == "Loaded" else "", "Pending", "InProgress"),
+        deploymentMode=mode,
+    )
 
 
 def _create_pod(ctx: _Ctx, scheduled: bool = True, with_init: bool = True) -> None:
@@ -282,10 +309,17 @@ def _ready(ctx: _Ctx) -> None:
     ctx.set_status(
         conditions=ps.isvc_conditions(True, True),
         modelStatus=ps.model_status("Loaded", "", "UpToDate", copies=len(ctx.pods)),
-        url=url, address={"url": address},
-        components={"predictor": {"url": url, "restUrl": url, "address": {"url": address},
-                                  "latestCreatedRevision": f"{ctx.name}-predictor-00001",
-                                  "latestReadyRevision": f"{ctx.name}-predictor-00001"}},
+        url=url,
+        address={"url": address},
+        components={
+            "predictor": {
+                "url": url,
+                "restUrl": url,
+                "address": {"url": address},
+                "latestCreatedRevision": f"{ctx.name}-predictor-00001",
+                "latestReadyRevision": f"{ctx.name}-predictor-00001",
+            }
+        },
     )
 
 
@@ -300,40 +334,60 @@ def _unschedulable(ctx: _Ctx) -> None:
     msg = ctx.sim.unschedulable_message(isvc)
     ctx.pod_status(ps.pod_status("Pending", scheduled=False, unschedulable=msg))
     ctx.emit("FailedScheduling", msg, component="default-scheduler")
-    ctx.set_status(conditions=ps.isvc_conditions(False, False, "MinimumReplicasUnavailable",
-                                                  "Deployment does not have minimum availability."),
-                   modelStatus=ps.model_status("", "Pending", "InProgress"))
+    ctx.set_status(
+        conditions=ps.isvc_conditions(
+            False, False, "MinimumReplicasUnavailable", "Deployment does not have minimum availability."
+        ),
+        modelStatus=ps.model_status("", "Pending", "InProgress"),
+    )
 
 
 def _image_pull(reason: str) -> Step:
     def step(ctx: _Ctx) -> None:
-        err = (f'Failed to pull image "{ctx.image}": initializing source docker://{ctx.image}: reading manifest '
-               f"in {ctx.image.rsplit(':', 1)[0]}: manifest unknown")
+        err = (
+            f'Failed to pull image "{ctx.image}": initializing source docker://{ctx.image}: reading manifest '
+            f"in {ctx.image.rsplit(':', 1)[0]}: manifest unknown"
+        )
         msg = err if reason == "ErrImagePull" else f'Back-off pulling image "{ctx.image}"'
         main = ps.container_status(ps.MAIN, ctx.image, ps.waiting(reason, msg))
         ctx.pod_status(ps.pod_status("Pending", init=_init_done(), main=main))
         ctx.emit("Failed" if reason == "ErrImagePull" else "BackOff", msg)
         if reason == "ErrImagePull":
             ctx.emit("Failed", "Error: ErrImagePull")
+
     step.__name__ = f"image_pull_{reason}"
     return step
 
 
 def _failed(ctx: _Ctx, message: str, exit_code: int) -> None:
-    failure = {"location": ctx.pods[0] if ctx.pods else "", "reason": "ModelLoadFailed", "message": message,
-               "exitCode": exit_code, "time": now(), "modelRevisionName": f"{ctx.name}-predictor-00001"}
-    ctx.set_status(conditions=ps.isvc_conditions(False, False, "ModelLoadFailed", message),
-                   modelStatus=ps.model_status("", "FailedToLoad", "BlockedByFailedLoad", failure, failed=1))
+    failure = {
+        "location": ctx.pods[0] if ctx.pods else "",
+        "reason": "ModelLoadFailed",
+        "message": message,
+        "exitCode": exit_code,
+        "time": now(),
+        "modelRevisionName": f"{ctx.name}-predictor-00001",
+    }
+    ctx.set_status(
+        conditions=ps.isvc_conditions(False, False, "ModelLoadFailed", message),
+        modelStatus=ps.model_status("", "FailedToLoad", "BlockedByFailedLoad", failure, failed=1),
+    )
 
 
 def _storage_failure(restarts: int) -> Step:
     def step(ctx: _Ctx) -> None:
-        text = ("INFO:root:Copying contents of s3://models/granite to local\n" + ps.S3_DENIED + "\n")
+        text = "INFO:root:Copying contents of s3://models/granite to local\n" + ps.S3_DENIED + "\n"
         last = ps.terminated("Error", 1, ps.S3_DENIED)
-        state = last if restarts == 0 else ps.waiting("CrashLoopBackOff", f"back-off 10s restarting failed "
-                                                      f"container={ps.STORAGE_INIT} pod={ctx.pods[0]}")
-        init = ps.container_status(ps.STORAGE_INIT, ps.STORAGE_IMAGE, state, restarts=restarts,
-                                   last=last if restarts else None)
+        state = (
+            last
+            if restarts == 0
+            else ps.waiting(
+                "CrashLoopBackOff", f"back-off 10s restarting failed container={ps.STORAGE_INIT} pod={ctx.pods[0]}"
+            )
+        )
+        init = ps.container_status(
+            ps.STORAGE_INIT, ps.STORAGE_IMAGE, state, restarts=restarts, last=last if restarts else None
+        )
         main = ps.container_status(ps.MAIN, ctx.image, ps.waiting("PodInitializing"))
         ctx.pod_status(ps.pod_status("Pending", init=init, main=main))
         ctx.log(ps.STORAGE_INIT, text)
@@ -341,6 +395,7 @@ def _storage_failure(restarts: int) -> Step:
         if restarts:
             ctx.emit("BackOff", f"Back-off restarting failed container {ps.STORAGE_INIT} in pod {ctx.pods[0]}")
         _failed(ctx, ps.S3_DENIED, 1)
+
     step.__name__ = f"storage_failure_{restarts}"
     return step
 
@@ -349,29 +404,36 @@ def _crash(error_log: str, restarts: int, reason: str = "Error", code: int = 1) 
     def step(ctx: _Ctx) -> None:
         text = ps.VLLM_START.format(name=ctx.name) + ("" if reason == "OOMKilled" else error_log)
         last = ps.terminated(reason, code, text.strip().splitlines()[-1] if reason == "Error" else "")
-        state = ps.waiting("CrashLoopBackOff", f"back-off {10 * 2 ** (restarts - 1)}s restarting failed "
-                                               f"container={ps.MAIN} pod={ctx.pods[0]}")
+        state = ps.waiting(
+            "CrashLoopBackOff",
+            f"back-off {10 * 2 ** (restarts - 1)}s restarting failed container={ps.MAIN} pod={ctx.pods[0]}",
+        )
         main = ps.container_status(ps.MAIN, ctx.image, state, restarts=restarts, last=last)
         ctx.pod_status(ps.pod_status("Running", init=_init_done(), main=main))
         ctx.log(ps.MAIN, text)
         ctx.log(ps.MAIN, text, previous=True)
         ctx.emit("BackOff", f"Back-off restarting failed container {ps.MAIN} in pod {ctx.pods[0]}")
         _failed(ctx, last["terminated"].get("message") or reason, code)
+
     step.__name__ = f"crash_{reason}_{restarts}"
     return step
 
 
 def _stop(ctx: _Ctx) -> None:
     _delete_pods(ctx)
-    ctx.set_status(conditions=ps.isvc_conditions(False, False, "Stopped", "The inference service is stopped",
-                                                 stopped=True),
-                   modelStatus=ps.model_status("", "", "UpToDate", copies=0))
+    ctx.set_status(
+        conditions=ps.isvc_conditions(False, False, "Stopped", "The inference service is stopped", stopped=True),
+        modelStatus=ps.model_status("", "", "UpToDate", copies=0),
+    )
 
 
 def _unknown_scenario(ctx: _Ctx) -> None:
     scenario = (ctx.isvc()["metadata"].get("annotations") or {}).get(SCENARIO_ANNOTATION) or ctx.sim.scenario
-    ctx.set_status(conditions=ps.isvc_conditions(False, False, "FakekubeUnknownScenario",
-                                                  f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}"))
+    ctx.set_status(
+        conditions=ps.isvc_conditions(
+            False, False, "FakekubeUnknownScenario", f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}"
+        )
+    )
 
 
 _CRASH = [_pending, _schedule_and_init, _main_starting]

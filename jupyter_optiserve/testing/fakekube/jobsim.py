@@ -9,7 +9,7 @@ Tests set ``log_for`` (e.g. to print a committed GuideLLM report the way the rea
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from .resources import Registry
 from .store import Store, now
@@ -46,27 +46,70 @@ class JobSimulator:
         ns, name = meta["namespace"], meta["name"]
         try:
             self.store.get(self.job_res, ns, name)
-        except Exception:  # noqa: BLE001 - deleted before it started
+        except Exception:
             return
         container = job["spec"]["template"]["spec"]["containers"][0]
-        pod = {"apiVersion": "v1", "kind": "Pod",
-               "metadata": {"generateName": f"{name}-", "labels": {"job-name": name, "batch.kubernetes.io/job-name": name},
-                            "ownerReferences": [{"apiVersion": "batch/v1", "kind": "Job", "name": name,
-                                                 "uid": meta["uid"], "controller": True}]},
-               "spec": job["spec"]["template"]["spec"]}
+        pod = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "generateName": f"{name}-",
+                "labels": {"job-name": name, "batch.kubernetes.io/job-name": name},
+                "ownerReferences": [
+                    {"apiVersion": "batch/v1", "kind": "Job", "name": name, "uid": meta["uid"], "controller": True}
+                ],
+            },
+            "spec": job["spec"]["template"]["spec"],
+        }
         pod = self.store.create(self.pod_res, ns, pod)
         log = None if (meta.get("annotations") or {}).get(OUTCOME_ANNOTATION) == "fail" else self.log_for(job)
         ok = log is not None
-        self.store.set_log(ns, pod["metadata"]["name"], container["name"], log if ok else "Error: the benchmark failed\n")
+        self.store.set_log(
+            ns, pod["metadata"]["name"], container["name"], log if ok else "Error: the benchmark failed\n"
+        )
         state = {"terminated": {"exitCode": 0 if ok else 1, "reason": "Completed" if ok else "Error"}}
-        self.store.mutate(self.pod_res, ns, pod["metadata"]["name"], lambda cur: {**cur, "status": {
-            "phase": "Succeeded" if ok else "Failed",
-            "containerStatuses": [{"name": container["name"], "image": container.get("image", ""), "ready": False,
-                                   "restartCount": 0, "state": state}]}}, subresource="status")
-        cond = {"type": "Complete" if ok else "Failed", "status": "True", "lastTransitionTime": now(),
-                "lastProbeTime": now()}
+        self.store.mutate(
+            self.pod_res,
+            ns,
+            pod["metadata"]["name"],
+            lambda cur: {
+                **cur,
+                "status": {
+                    "phase": "Succeeded" if ok else "Failed",
+                    "containerStatuses": [
+                        {
+                            "name": container["name"],
+                            "image": container.get("image", ""),
+                            "ready": False,
+                            "restartCount": 0,
+                            "state": state,
+                        }
+                    ],
+                },
+            },
+            subresource="status",
+        )
+        cond = {
+            "type": "Complete" if ok else "Failed",
+            "status": "True",
+            "lastTransitionTime": now(),
+            "lastProbeTime": now(),
+        }
         if not ok:
             cond.update(reason="BackoffLimitExceeded", message="Job has reached the specified backoff limit")
-        self.store.mutate(self.job_res, ns, name, lambda cur: {**cur, "status": {
-            "startTime": now(), "completionTime": now() if ok else None, "succeeded": 1 if ok else 0,
-            "failed": 0 if ok else 1, "conditions": [cond]}}, subresource="status")
+        self.store.mutate(
+            self.job_res,
+            ns,
+            name,
+            lambda cur: {
+                **cur,
+                "status": {
+                    "startTime": now(),
+                    "completionTime": now() if ok else None,
+                    "succeeded": 1 if ok else 0,
+                    "failed": 0 if ok else 1,
+                    "conditions": [cond],
+                },
+            },
+            subresource="status",
+        )

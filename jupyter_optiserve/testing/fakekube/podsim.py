@@ -41,8 +41,10 @@ Traceback (most recent call last):
 torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.96 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.02 GiB is free. Process 1 has 78.16 GiB memory in use. Of the allocated memory 76.81 GiB is allocated by PyTorch, and 12.44 MiB is reserved by PyTorch but unallocated.
 RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}
 """
-S3_DENIED = ("botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the ListObjectsV2 "
-             "operation: Access Denied")
+S3_DENIED = (
+    "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the ListObjectsV2 "
+    "operation: Access Denied"
+)
 
 
 def _rand(n: int) -> str:
@@ -72,36 +74,65 @@ def pod_object(isvc: dict, node: str | None, image: str, with_init: bool) -> dic
     main = predictor_container(isvc)
     rs_hash = hashlib.sha1(f"{m['uid']}/{m.get('generation', 1)}".encode()).hexdigest()[:10]
     spec: dict[str, Any] = {
-        "containers": [{"name": MAIN, "image": image, "args": list(main.get("args") or []),
-                        "env": list(main.get("env") or []), "resources": main.get("resources") or {},
-                        "ports": [{"containerPort": 8080, "name": "http", "protocol": "TCP"}]}],
+        "containers": [
+            {
+                "name": MAIN,
+                "image": image,
+                "args": list(main.get("args") or []),
+                "env": list(main.get("env") or []),
+                "resources": main.get("resources") or {},
+                "ports": [{"containerPort": 8080, "name": "http", "protocol": "TCP"}],
+            }
+        ],
         "serviceAccountName": pred.get("serviceAccountName") or "default",
-        "restartPolicy": "Always", "schedulerName": "default-scheduler",
+        "restartPolicy": "Always",
+        "schedulerName": "default-scheduler",
     }
     if with_init:
         uri = main.get("storageUri") or pred.get("storageUri") or ""
-        spec["initContainers"] = [{"name": STORAGE_INIT, "image": STORAGE_IMAGE, "args": [uri, "/mnt/models"],
-                                   "terminationMessagePolicy": "FallbackToLogsOnError"}]
+        spec["initContainers"] = [
+            {
+                "name": STORAGE_INIT,
+                "image": STORAGE_IMAGE,
+                "args": [uri, "/mnt/models"],
+                "terminationMessagePolicy": "FallbackToLogsOnError",
+            }
+        ]
     for key in ("tolerations", "nodeSelector", "affinity", "imagePullSecrets"):
         if pred.get(key):
             spec[key] = pred[key]
     if node:
         spec["nodeName"] = node
     return {
-        "apiVersion": "v1", "kind": "Pod",
+        "apiVersion": "v1",
+        "kind": "Pod",
         "metadata": {
-            "name": f"{name}-predictor-{rs_hash}-{_rand(5)}", "namespace": ns,
-            "labels": {"serving.kserve.io/inferenceservice": name, "component": "predictor",
-                       "app": f"isvc.{name}-predictor", "pod-template-hash": rs_hash},
+            "name": f"{name}-predictor-{rs_hash}-{_rand(5)}",
+            "namespace": ns,
+            "labels": {
+                "serving.kserve.io/inferenceservice": name,
+                "component": "predictor",
+                "app": f"isvc.{name}-predictor",
+                "pod-template-hash": rs_hash,
+            },
             "annotations": {"serving.kserve.io/deploymentMode": "RawDeployment"},
-            "ownerReferences": [{"apiVersion": isvc["apiVersion"], "kind": isvc["kind"], "name": name,
-                                 "uid": m["uid"], "controller": True, "blockOwnerDeletion": True}],
+            "ownerReferences": [
+                {
+                    "apiVersion": isvc["apiVersion"],
+                    "kind": isvc["kind"],
+                    "name": name,
+                    "uid": m["uid"],
+                    "controller": True,
+                    "blockOwnerDeletion": True,
+                }
+            ],
         },
         "spec": spec,
     }
 
 
 # ---- container states ----
+
 
 def running() -> dict:
     return {"running": {"startedAt": now()}}
@@ -112,22 +143,44 @@ def waiting(reason: str, message: str = "") -> dict:
 
 
 def terminated(reason: str, code: int, message: str = "") -> dict:
-    return {"terminated": {"reason": reason, "exitCode": code, "startedAt": now(), "finishedAt": now(),
-                           **({"message": message} if message else {})}}
+    return {
+        "terminated": {
+            "reason": reason,
+            "exitCode": code,
+            "startedAt": now(),
+            "finishedAt": now(),
+            **({"message": message} if message else {}),
+        }
+    }
 
 
-def container_status(name: str, image: str, state: dict, ready: bool = False, restarts: int = 0,
-                     last: dict | None = None) -> dict:
-    st = {"name": name, "image": image, "imageID": "", "ready": ready, "restartCount": restarts,
-          "started": "running" in state, "state": state, "lastState": last or {}}
+def container_status(
+    name: str, image: str, state: dict, ready: bool = False, restarts: int = 0, last: dict | None = None
+) -> dict:
+    st = {
+        "name": name,
+        "image": image,
+        "imageID": "",
+        "ready": ready,
+        "restartCount": restarts,
+        "started": "running" in state,
+        "state": state,
+        "lastState": last or {},
+    }
     if "running" in state or "terminated" in state:
         st["imageID"] = image.split(":")[0] + "@sha256:" + hashlib.sha256(image.encode()).hexdigest()
         st["containerID"] = "cri-o://" + hashlib.sha256((name + image).encode()).hexdigest()
     return st
 
 
-def pod_status(phase: str, *, scheduled: bool = True, init: dict | None = None, main: dict | None = None,
-               unschedulable: str | None = None) -> dict:
+def pod_status(
+    phase: str,
+    *,
+    scheduled: bool = True,
+    init: dict | None = None,
+    main: dict | None = None,
+    unschedulable: str | None = None,
+) -> dict:
     """`init`/`main` are container statuses (or None when the container does not exist / has not started)."""
     t = now()
     inited = init is None or "terminated" in init["state"] and init["state"]["terminated"]["exitCode"] == 0
@@ -142,18 +195,40 @@ def pod_status(phase: str, *, scheduled: bool = True, init: dict | None = None, 
         return c
 
     if not scheduled:
-        return {"phase": "Pending", "qosClass": "Burstable",
-                "conditions": [cond("PodScheduled", False, "Unschedulable", unschedulable or "")]}
-    st: dict[str, Any] = {"phase": phase, "qosClass": "Burstable", "hostIP": "10.0.0.10", "podIP": "10.128.2.17",
-                          "startTime": t, "conditions": [
-                              cond("PodReadyToStartContainers", True),
-                              cond("Initialized", inited, "" if inited else "ContainersNotInitialized",
-                                   "" if inited else f"containers with incomplete status: [{STORAGE_INIT}]"),
-                              cond("Ready", ready, "" if ready else "ContainersNotReady",
-                                   "" if ready else f"containers with unready status: [{MAIN}]"),
-                              cond("ContainersReady", ready, "" if ready else "ContainersNotReady",
-                                   "" if ready else f"containers with unready status: [{MAIN}]"),
-                              cond("PodScheduled", True)]}
+        return {
+            "phase": "Pending",
+            "qosClass": "Burstable",
+            "conditions": [cond("PodScheduled", False, "Unschedulable", unschedulable or "")],
+        }
+    st: dict[str, Any] = {
+        "phase": phase,
+        "qosClass": "Burstable",
+        "hostIP": "10.0.0.10",
+        "podIP": "10.128.2.17",
+        "startTime": t,
+        "conditions": [
+            cond("PodReadyToStartContainers", True),
+            cond(
+                "Initialized",
+                inited,
+                "" if inited else "ContainersNotInitialized",
+                "" if inited else f"containers with incomplete status: [{STORAGE_INIT}]",
+            ),
+            cond(
+                "Ready",
+                ready,
+                "" if ready else "ContainersNotReady",
+                "" if ready else f"containers with unready status: [{MAIN}]",
+            ),
+            cond(
+                "ContainersReady",
+                ready,
+                "" if ready else "ContainersNotReady",
+                "" if ready else f"containers with unready status: [{MAIN}]",
+            ),
+            cond("PodScheduled", True),
+        ],
+    }
     if init is not None:
         st["initContainerStatuses"] = [init]
     if main is not None:
@@ -164,19 +239,36 @@ def pod_status(phase: str, *, scheduled: bool = True, init: dict | None = None, 
 def event(pod: dict, reason: str, message: str, etype: str = "Warning", component: str = "kubelet") -> dict:
     m = pod["metadata"]
     t = now()
-    return {"apiVersion": "v1", "kind": "Event",
-            "metadata": {"name": f"{m['name']}.{_rand(16)}", "namespace": m["namespace"]},
-            "involvedObject": {"kind": "Pod", "namespace": m["namespace"], "name": m["name"], "uid": m["uid"],
-                               "apiVersion": "v1", "resourceVersion": m.get("resourceVersion", "")},
-            "reason": reason, "message": message, "type": etype, "count": 1,
-            "firstTimestamp": t, "lastTimestamp": t, "source": {"component": component},
-            "reportingComponent": component, "reportingInstance": ""}
+    return {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": f"{m['name']}.{_rand(16)}", "namespace": m["namespace"]},
+        "involvedObject": {
+            "kind": "Pod",
+            "namespace": m["namespace"],
+            "name": m["name"],
+            "uid": m["uid"],
+            "apiVersion": "v1",
+            "resourceVersion": m.get("resourceVersion", ""),
+        },
+        "reason": reason,
+        "message": message,
+        "type": etype,
+        "count": 1,
+        "firstTimestamp": t,
+        "lastTimestamp": t,
+        "source": {"component": component},
+        "reportingComponent": component,
+        "reportingInstance": "",
+    }
 
 
 # ---- InferenceService status ----
 
-def isvc_conditions(predictor: bool, ingress: bool, reason: str = "", message: str = "",
-                    stopped: bool = False) -> list[dict]:
+
+def isvc_conditions(
+    predictor: bool, ingress: bool, reason: str = "", message: str = "", stopped: bool = False
+) -> list[dict]:
     t = now()
 
     def cond(kind: str, ok: bool, with_reason: bool = True) -> dict:
@@ -187,15 +279,22 @@ def isvc_conditions(predictor: bool, ingress: bool, reason: str = "", message: s
                 c["message"] = message
         return c
 
-    return [cond("IngressReady", ingress), cond("PredictorReady", predictor),
-            cond("Ready", predictor and ingress), {"type": "Stopped", "status": "True" if stopped else "False",
-                                                   "lastTransitionTime": t}]
+    return [
+        cond("IngressReady", ingress),
+        cond("PredictorReady", predictor),
+        cond("Ready", predictor and ingress),
+        {"type": "Stopped", "status": "True" if stopped else "False", "lastTransitionTime": t},
+    ]
 
 
-def model_status(active: str, target: str, transition: str, failure: dict | None = None,
-                 copies: int = 1, failed: int = 0) -> dict:
-    ms = {"transitionStatus": transition, "states": {"activeModelState": active, "targetModelState": target},
-          "copies": {"failedCopies": failed, "totalCopies": copies}}
+def model_status(
+    active: str, target: str, transition: str, failure: dict | None = None, copies: int = 1, failed: int = 0
+) -> dict:
+    ms = {
+        "transitionStatus": transition,
+        "states": {"activeModelState": active, "targetModelState": target},
+        "copies": {"failedCopies": failed, "totalCopies": copies},
+    }
     if failure:
         ms["lastFailureInfo"] = failure
     return ms

@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import ApiError
 
@@ -31,11 +32,11 @@ class Rule:
     name: str | None = None
 
     @classmethod
-    def parse(cls, raw: Any) -> "Rule":
+    def parse(cls, raw: Any) -> Rule:
         if isinstance(raw, Rule):
             return raw
         if isinstance(raw, (list, tuple)):
-            raw = dict(zip(("verb", "group", "resource", "namespace", "name"), raw))
+            raw = dict(zip(("verb", "group", "resource", "namespace", "name"), raw, strict=False))
         if not isinstance(raw, dict) or "resource" not in raw:
             raise ValueError(f"deny rule needs at least verb and resource: {raw!r}")
         verbs = raw.get("verb", raw.get("verbs", "*"))
@@ -44,13 +45,16 @@ class Rule:
         return cls(verbs, "" if group is None else group, raw["resource"], raw.get("namespace"), raw.get("name"))
 
     def matches(self, verb: str, group: str, resource: str, namespace: str | None, name: str | None) -> bool:
-        res_ok = (self.resource in ("*", resource)
-                  or (self.resource.endswith("/*") and resource.startswith(self.resource[:-1])))
-        return ((("*" in self.verbs) or verb in self.verbs)
-                and self.group in ("*", group)
-                and res_ok
-                and (self.namespace is None or self.namespace == namespace)
-                and (self.name is None or self.name == name))
+        res_ok = self.resource in ("*", resource) or (
+            self.resource.endswith("/*") and resource.startswith(self.resource[:-1])
+        )
+        return (
+            (("*" in self.verbs) or verb in self.verbs)
+            and self.group in ("*", group)
+            and res_ok
+            and (self.namespace is None or self.namespace == namespace)
+            and (self.name is None or self.name == name)
+        )
 
     def to_dict(self) -> dict:
         d = {"verb": list(self.verbs), "group": self.group, "resource": self.resource}
@@ -94,16 +98,24 @@ class Authorizer:
     def allowed(self, verb, group, resource, namespace=None, name=None) -> bool:
         return self.denied_by(verb, group, resource, namespace, name) is None
 
-    def check(self, verb: str, group: str, resource: str, namespace: str | None, name: str | None,
-              subresource: str | None = None) -> None:
+    def check(
+        self,
+        verb: str,
+        group: str,
+        resource: str,
+        namespace: str | None,
+        name: str | None,
+        subresource: str | None = None,
+    ) -> None:
         full = f"{resource}/{subresource}" if subresource else resource
         if self.allowed(verb, group, full, namespace, name):
             return
         gr = f"{resource}.{group}" if group else resource
         subject = f'{gr} "{name}"' if name else gr
         where = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
-        msg = (f'{subject} is forbidden: User "{self.user}" cannot {verb} resource "{full}" '
-               f'in API group "{group}" {where}')
+        msg = (
+            f'{subject} is forbidden: User "{self.user}" cannot {verb} resource "{full}" in API group "{group}" {where}'
+        )
         details = {"group": group, "kind": resource}
         if name:
             details["name"] = name
@@ -118,13 +130,20 @@ class Authorizer:
         resource = attrs.get("resource", "")
         if attrs.get("subresource"):
             resource = f"{resource}/{attrs['subresource']}"
-        rule = self.denied_by(attrs.get("verb", ""), attrs.get("group", ""), resource,
-                              attrs.get("namespace") or None, attrs.get("name") or None)
+        rule = self.denied_by(
+            attrs.get("verb", ""),
+            attrs.get("group", ""),
+            resource,
+            attrs.get("namespace") or None,
+            attrs.get("name") or None,
+        )
         if rule is None:
             return {"allowed": True, "reason": f'RBAC: allowed by fakekube (no deny rule for user "{self.user}")'}
         # Real RBAC has no opinion on a denial (allowed=false, denied unset); the reason helps debugging.
-        return {"allowed": False,
-                "reason": f"fakekube deny-list: {','.join(rule.verbs)} {rule.resource} in group {rule.group!r}"}
+        return {
+            "allowed": False,
+            "reason": f"fakekube deny-list: {','.join(rule.verbs)} {rule.resource} in group {rule.group!r}",
+        }
 
     def rules_review(self, namespace: str, resources) -> dict:
         """Approximation: one allow-all rule when nothing applies; otherwise one rule per known
@@ -137,11 +156,15 @@ class Authorizer:
             out = []
             for res in resources:
                 for full in (res.plural, *[f"{res.plural}/{s}" for s in res.subresources]):
-                    verbs = [v for v in verbs_all if not any(r.matches(v, res.group, full, namespace, None)
-                                                             for r in rules)]
+                    verbs = [
+                        v for v in verbs_all if not any(r.matches(v, res.group, full, namespace, None) for r in rules)
+                    ]
                     if verbs:
                         out.append({"verbs": verbs, "apiGroups": [res.group], "resources": [full]})
-        return {"resourceRules": out,
-                "nonResourceRules": [{"verbs": ["get"], "nonResourceURLs": ["/api", "/api/*", "/apis", "/apis/*",
-                                                                            "/version", "/version/"]}],
-                "incomplete": False}
+        return {
+            "resourceRules": out,
+            "nonResourceRules": [
+                {"verbs": ["get"], "nonResourceURLs": ["/api", "/api/*", "/apis", "/apis/*", "/version", "/version/"]}
+            ],
+            "incomplete": False,
+        }

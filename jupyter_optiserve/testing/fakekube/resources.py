@@ -71,41 +71,103 @@ _EVENT_FIELDS = tuple(
 ) + ("reason", "reportingComponent", "source", "type")
 
 CORE = (
-    _core("namespaces", "namespace", "Namespace", namespaced=False, short_names=("ns",),
-          status_subresource=True, name_rule="label", field_selectors=("status.phase",),
-          verbs=("create", "delete", "get", "list", "patch", "update", "watch")),
-    _core("nodes", "node", "Node", namespaced=False, short_names=("no",), status_subresource=True,
-          field_selectors=("spec.unschedulable",)),
-    _core("pods", "pod", "Pod", short_names=("po",), status_subresource=True, extra_subresources=("log",),
-          categories=("all",),
-          field_selectors=("spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
-                           "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName")),
+    _core(
+        "namespaces",
+        "namespace",
+        "Namespace",
+        namespaced=False,
+        short_names=("ns",),
+        status_subresource=True,
+        name_rule="label",
+        field_selectors=("status.phase",),
+        verbs=("create", "delete", "get", "list", "patch", "update", "watch"),
+    ),
+    _core(
+        "nodes",
+        "node",
+        "Node",
+        namespaced=False,
+        short_names=("no",),
+        status_subresource=True,
+        field_selectors=("spec.unschedulable",),
+    ),
+    _core(
+        "pods",
+        "pod",
+        "Pod",
+        short_names=("po",),
+        status_subresource=True,
+        extra_subresources=("log",),
+        categories=("all",),
+        field_selectors=(
+            "spec.nodeName",
+            "spec.restartPolicy",
+            "spec.schedulerName",
+            "spec.serviceAccountName",
+            "status.phase",
+            "status.podIP",
+            "status.nominatedNodeName",
+        ),
+    ),
     _core("secrets", "secret", "Secret", field_selectors=("type",), delete_returns_object=False),
     _core("configmaps", "configmap", "ConfigMap", short_names=("cm",), delete_returns_object=False),
-    _core("events", "event", "Event", short_names=("ev",), field_selectors=_EVENT_FIELDS,
-          delete_returns_object=False),
+    _core("events", "event", "Event", short_names=("ev",), field_selectors=_EVENT_FIELDS, delete_returns_object=False),
     _core("resourcequotas", "resourcequota", "ResourceQuota", short_names=("quota",), status_subresource=True),
-    _core("services", "service", "Service", short_names=("svc",), status_subresource=True,
-          name_rule="label1035", categories=("all",)),
-    _core("serviceaccounts", "serviceaccount", "ServiceAccount", short_names=("sa",),
-          delete_returns_object=False),
-    _core("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", short_names=("pvc",),
-          status_subresource=True),
+    _core(
+        "services",
+        "service",
+        "Service",
+        short_names=("svc",),
+        status_subresource=True,
+        name_rule="label1035",
+        categories=("all",),
+    ),
+    _core("serviceaccounts", "serviceaccount", "ServiceAccount", short_names=("sa",), delete_returns_object=False),
+    _core(
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        "PersistentVolumeClaim",
+        short_names=("pvc",),
+        status_subresource=True,
+    ),
 )
 
 BATCH = (
-    Resource("batch", ("v1",), "jobs", "job", "Job", status_subresource=True, categories=("all",),
-             field_selectors=("status.successful",)),
+    Resource(
+        "batch",
+        ("v1",),
+        "jobs",
+        "job",
+        "Job",
+        status_subresource=True,
+        categories=("all",),
+        field_selectors=("status.successful",),
+    ),
 )
 
 AUTHZ = (
-    Resource("authorization.k8s.io", ("v1",), "selfsubjectaccessreviews", "selfsubjectaccessreview",
-             "SelfSubjectAccessReview", namespaced=False, verbs=("create",)),
-    Resource("authorization.k8s.io", ("v1",), "selfsubjectrulesreviews", "selfsubjectrulesreview",
-             "SelfSubjectRulesReview", namespaced=False, verbs=("create",)),
+    Resource(
+        "authorization.k8s.io",
+        ("v1",),
+        "selfsubjectaccessreviews",
+        "selfsubjectaccessreview",
+        "SelfSubjectAccessReview",
+        namespaced=False,
+        verbs=("create",),
+    ),
+    Resource(
+        "authorization.k8s.io",
+        ("v1",),
+        "selfsubjectrulesreviews",
+        "selfsubjectrulesreview",
+        "SelfSubjectRulesReview",
+        namespaced=False,
+        verbs=("create",),
+    ),
     Resource("rbac.authorization.k8s.io", ("v1",), "roles", "role", "Role", delete_returns_object=False),
-    Resource("rbac.authorization.k8s.io", ("v1",), "rolebindings", "rolebinding", "RoleBinding",
-             delete_returns_object=False),
+    Resource(
+        "rbac.authorization.k8s.io", ("v1",), "rolebindings", "rolebinding", "RoleBinding", delete_returns_object=False
+    ),
 )
 
 
@@ -114,28 +176,75 @@ def _cr(group, versions, plural, singular, kind, **kw) -> Resource:
 
 
 KSERVE = (
-    _cr("serving.kserve.io", ["v1beta1"], "inferenceservices", "inferenceservice", "InferenceService",
-        short_names=("isvc",), status_subresource=True, crd_file="serving.kserve.io_inferenceservices.yaml",
-        categories=("all",)),
+    _cr(
+        "serving.kserve.io",
+        ["v1beta1"],
+        "inferenceservices",
+        "inferenceservice",
+        "InferenceService",
+        short_names=("isvc",),
+        status_subresource=True,
+        crd_file="serving.kserve.io_inferenceservices.yaml",
+        categories=("all",),
+    ),
     # The saved ServingRuntime CRDs declare `subresources: {}`: status is part of the main object.
-    _cr("serving.kserve.io", ["v1alpha1"], "servingruntimes", "servingruntime", "ServingRuntime",
-        crd_file="serving.kserve.io_servingruntimes.yaml"),
-    _cr("serving.kserve.io", ["v1alpha1"], "clusterservingruntimes", "clusterservingruntime",
-        "ClusterServingRuntime", namespaced=False, crd_file="serving.kserve.io_clusterservingruntimes.yaml"),
+    _cr(
+        "serving.kserve.io",
+        ["v1alpha1"],
+        "servingruntimes",
+        "servingruntime",
+        "ServingRuntime",
+        crd_file="serving.kserve.io_servingruntimes.yaml",
+    ),
+    _cr(
+        "serving.kserve.io",
+        ["v1alpha1"],
+        "clusterservingruntimes",
+        "clusterservingruntime",
+        "ClusterServingRuntime",
+        namespaced=False,
+        crd_file="serving.kserve.io_clusterservingruntimes.yaml",
+    ),
 )
 
 # Only registered when the llm-d stack is "installed" (FakeKubeServer(llmisvc=True)).
 LLMD = (
-    _cr("serving.kserve.io", ["v1alpha2", "v1alpha1"], "llminferenceservices", "llminferenceservice",
-        "LLMInferenceService", short_names=("llmisvc",), status_subresource=True,
-        crd_file="serving.kserve.io_llminferenceservices.yaml"),
-    _cr("serving.kserve.io", ["v1alpha2", "v1alpha1"], "llminferenceserviceconfigs", "llminferenceserviceconfig",
-        "LLMInferenceServiceConfig", status_subresource=True,
-        crd_file="serving.kserve.io_llminferenceserviceconfigs.yaml"),
-    _cr("inference.networking.k8s.io", ["v1"], "inferencepools", "inferencepool", "InferencePool",
-        status_subresource=True),
-    _cr("gateway.networking.k8s.io", ["v1"], "gateways", "gateway", "Gateway", short_names=("gtw",),
-        status_subresource=True),
+    _cr(
+        "serving.kserve.io",
+        ["v1alpha2", "v1alpha1"],
+        "llminferenceservices",
+        "llminferenceservice",
+        "LLMInferenceService",
+        short_names=("llmisvc",),
+        status_subresource=True,
+        crd_file="serving.kserve.io_llminferenceservices.yaml",
+    ),
+    _cr(
+        "serving.kserve.io",
+        ["v1alpha2", "v1alpha1"],
+        "llminferenceserviceconfigs",
+        "llminferenceserviceconfig",
+        "LLMInferenceServiceConfig",
+        status_subresource=True,
+        crd_file="serving.kserve.io_llminferenceserviceconfigs.yaml",
+    ),
+    _cr(
+        "inference.networking.k8s.io",
+        ["v1"],
+        "inferencepools",
+        "inferencepool",
+        "InferencePool",
+        status_subresource=True,
+    ),
+    _cr(
+        "gateway.networking.k8s.io",
+        ["v1"],
+        "gateways",
+        "gateway",
+        "Gateway",
+        short_names=("gtw",),
+        status_subresource=True,
+    ),
     _cr("gateway.networking.k8s.io", ["v1"], "httproutes", "httproute", "HTTPRoute", status_subresource=True),
 )
 
@@ -143,20 +252,46 @@ OPENSHIFT_ODH = (
     # Built into OpenShift (not CRDs), so no status subresource games and no generation.
     Resource("template.openshift.io", ("v1",), "templates", "template", "Template"),
     Resource("route.openshift.io", ("v1",), "routes", "route", "Route", status_subresource=True),
-    _cr("infrastructure.opendatahub.io", ["v1", "v1alpha1"], "hardwareprofiles", "hardwareprofile",
-        "HardwareProfile", status_subresource=True),
+    _cr(
+        "infrastructure.opendatahub.io",
+        ["v1", "v1alpha1"],
+        "hardwareprofiles",
+        "hardwareprofile",
+        "HardwareProfile",
+        status_subresource=True,
+    ),
     _cr("dashboard.opendatahub.io", ["v1"], "acceleratorprofiles", "acceleratorprofile", "AcceleratorProfile"),
     _cr("opendatahub.io", ["v1alpha"], "odhdashboardconfigs", "odhdashboardconfig", "OdhDashboardConfig"),
-    _cr("datasciencecluster.opendatahub.io", ["v2", "v1"], "datascienceclusters", "datasciencecluster",
-        "DataScienceCluster", namespaced=False, status_subresource=True),
+    _cr(
+        "datasciencecluster.opendatahub.io",
+        ["v2", "v1"],
+        "datascienceclusters",
+        "datasciencecluster",
+        "DataScienceCluster",
+        namespaced=False,
+        status_subresource=True,
+    ),
     _cr("kueue.x-k8s.io", ["v1beta1"], "localqueues", "localqueue", "LocalQueue", status_subresource=True),
-    _cr("kueue.x-k8s.io", ["v1beta1"], "clusterqueues", "clusterqueue", "ClusterQueue", namespaced=False,
-        status_subresource=True),
+    _cr(
+        "kueue.x-k8s.io",
+        ["v1beta1"],
+        "clusterqueues",
+        "clusterqueue",
+        "ClusterQueue",
+        namespaced=False,
+        status_subresource=True,
+    ),
 )
 
 CRD_RESOURCE = Resource(
-    "apiextensions.k8s.io", ("v1",), "customresourcedefinitions", "customresourcedefinition",
-    "CustomResourceDefinition", namespaced=False, short_names=("crd", "crds"), verbs=READ_VERBS,
+    "apiextensions.k8s.io",
+    ("v1",),
+    "customresourcedefinitions",
+    "customresourcedefinition",
+    "CustomResourceDefinition",
+    namespaced=False,
+    short_names=("crd", "crds"),
+    verbs=READ_VERBS,
 )
 
 
@@ -169,7 +304,15 @@ class Registry:
 
     def __post_init__(self):
         if not self.resources:
-            self.resources = [*CORE, *BATCH, *AUTHZ, *KSERVE, *(LLMD if self.llmisvc else ()), *OPENSHIFT_ODH, CRD_RESOURCE]
+            self.resources = [
+                *CORE,
+                *BATCH,
+                *AUTHZ,
+                *KSERVE,
+                *(LLMD if self.llmisvc else ()),
+                *OPENSHIFT_ODH,
+                CRD_RESOURCE,
+            ]
 
     def find(self, group: str, version: str, plural: str) -> Resource | None:
         for r in self.resources:
@@ -182,8 +325,7 @@ class Registry:
 
     def by_kind(self, api_version: str, kind: str) -> Resource | None:
         group, _, version = api_version.rpartition("/")
-        return next((r for r in self.resources
-                     if r.group == group and r.kind == kind and version in r.versions), None)
+        return next((r for r in self.resources if r.group == group and r.kind == kind and version in r.versions), None)
 
     def group_versions(self) -> dict[str, list[str]]:
         """{group: [versions, preferred first]} for named groups (not the core group)."""

@@ -93,6 +93,7 @@ def _contains_rules(schema: Any) -> bool:
 
 # ---- pruning and defaulting (structural-schema semantics) ----
 
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -137,6 +138,7 @@ def _default(value: Any, schema: dict) -> None:
 
 # ---- validation errors -> metav1.StatusCause ----
 
+
 def _path(parts) -> str:
     out = ""
     for p in parts:
@@ -157,25 +159,35 @@ def _show(v: Any) -> str:
 
 
 def _go_type(v: Any) -> str:
-    return {str: "string", bool: "boolean", int: "integer", float: "number", dict: "object",
-            list: "array"}.get(type(v), "null")
+    return {str: "string", bool: "boolean", int: "integer", float: "number", dict: "object", list: "array"}.get(
+        type(v), "null"
+    )
 
 
 def _causes(err: jsonschema.ValidationError) -> list[dict]:
     base = _path(err.absolute_path)
     v, inst = err.validator, err.instance
     if v == "required":
-        return [{"reason": "FieldValueRequired", "message": "Required value", "field": _join(base, name)}
-                for name in err.validator_value if isinstance(inst, dict) and name not in inst]
+        return [
+            {"reason": "FieldValueRequired", "message": "Required value", "field": _join(base, name)}
+            for name in err.validator_value
+            if isinstance(inst, dict) and name not in inst
+        ]
     if v == "type":
         want = err.validator_value if isinstance(err.validator_value, str) else err.validator_value[0]
-        msg = f"{base} in body must be of type {want}: \"{_go_type(inst)}\""
-        return [{"reason": "FieldValueTypeInvalid", "field": base,
-                 "message": f'Invalid value: "{_go_type(inst)}": {msg}'}]
+        msg = f'{base} in body must be of type {want}: "{_go_type(inst)}"'
+        return [
+            {"reason": "FieldValueTypeInvalid", "field": base, "message": f'Invalid value: "{_go_type(inst)}": {msg}'}
+        ]
     if v == "enum":
         allowed = ", ".join(_show(x) for x in err.validator_value)
-        return [{"reason": "FieldValueNotSupported", "field": base,
-                 "message": f"Unsupported value: {_show(inst)}: supported values: {allowed}"}]
+        return [
+            {
+                "reason": "FieldValueNotSupported",
+                "field": base,
+                "message": f"Unsupported value: {_show(inst)}: supported values: {allowed}",
+            }
+        ]
     detail = {
         "minimum": f"should be greater than or equal to {err.validator_value}",
         "maximum": f"should be less than or equal to {err.validator_value}",
@@ -185,8 +197,13 @@ def _causes(err: jsonschema.ValidationError) -> list[dict]:
         "maxItems": f"should have at most {err.validator_value} items",
         "minItems": f"should have at least {err.validator_value} items",
     }.get(v, err.message)
-    return [{"reason": "FieldValueInvalid", "field": base,
-             "message": f"Invalid value: {_show(inst)}: {base} in body {detail}"}]
+    return [
+        {
+            "reason": "FieldValueInvalid",
+            "field": base,
+            "message": f"Invalid value: {_show(inst)}: {base} in body {detail}",
+        }
+    ]
 
 
 _EXCLUSIVE = re.compile(r"^!\(has\(self\.(\w+)\) && has\(self\.(\w+)\)\)$")
@@ -205,8 +222,13 @@ def _rule_causes(value: Any, schema: dict, path: str, out: list[dict]) -> None:
                 broken = m.group(1) not in value and m.group(2) not in value
             if broken:
                 msg = rule.get("message") or f"failed rule: {expr}"
-                out.append({"reason": "FieldValueInvalid", "field": path or "<nil>",
-                            "message": f'Invalid value: "object": {msg}'})
+                out.append(
+                    {
+                        "reason": "FieldValueInvalid",
+                        "field": path or "<nil>",
+                        "message": f'Invalid value: "object": {msg}',
+                    }
+                )
         props = schema.get("properties") or {}
         addl = schema.get("additionalProperties")
         for k, v in value.items():
@@ -262,8 +284,10 @@ class SchemaSet:
                 _prune(obj[k], top[k], k, unknown)
         if strict and unknown:
             # The apiserver answers 400 BadRequest here (transformDecodeError), not 422.
-            raise bad_request(f'{res.kind} in version "{version}" cannot be handled as a {res.kind}: strict '
-                              "decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown))
+            raise bad_request(
+                f'{res.kind} in version "{version}" cannot be handled as a {res.kind}: strict '
+                "decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown)
+            )
         _default(obj, vs.openapi)
         causes: list[dict] = []
         body = {k: v for k, v in obj.items() if k != "metadata"}

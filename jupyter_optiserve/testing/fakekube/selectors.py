@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .errors import bad_request
 
@@ -45,7 +46,9 @@ def _requirement(req: str) -> Matcher:
         try:
             num = int(val)
         except ValueError:
-            raise bad_request(f"unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer")
+            raise bad_request(
+                "unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"
+            ) from None
         cmp = (lambda a: a > num) if op == ">" else (lambda a: a < num)
         return lambda labels: key in labels and labels[key].lstrip("-").isdigit() and cmp(int(labels[key]))
     if m := _EXISTS_RE.match(req):
@@ -88,6 +91,6 @@ def field_matcher(selector: str | None, allowed: tuple[str, ...]) -> Matcher:
             raise bad_request(f"invalid selector: '{selector}'; can't understand '{part}'")
         fld, op, val = m.groups()
         if fld not in allowed:
-            raise bad_request(f'field label not supported: {fld}')
+            raise bad_request(f"field label not supported: {fld}")
         reqs.append((fld, op != "!=", val))
     return lambda obj: all((field_value(obj, f) == v) == eq for f, eq, v in reqs)

@@ -13,14 +13,15 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from . import errors
 from .api import KubeAPI, Request, Response
-from .controller import KServeSimulator, SCENARIOS
+from .controller import SCENARIOS, KServeSimulator
 from .discovery import crd_object
 from .kubeconfig import write_kubeconfig
 from .rbac import Authorizer
@@ -36,8 +37,16 @@ class Fault:
     """Make the next `count` requests whose path matches `path` fail (status) or stall (hang), after
     letting the first `after` of them through (e.g. a preflight's dry run before the real create)."""
 
-    def __init__(self, path: str = ".*", count: int = 1, status: int | None = None,
-                 retry_after: int | None = None, hang: float = 0.0, method: str | None = None, after: int = 0):
+    def __init__(
+        self,
+        path: str = ".*",
+        count: int = 1,
+        status: int | None = None,
+        retry_after: int | None = None,
+        hang: float = 0.0,
+        method: str | None = None,
+        after: int = 0,
+    ):
         self.after = after
         self.regex = re.compile(path)
         if status is None and not hang:
@@ -65,11 +74,23 @@ class FakeKubeServer:
     Typical use: `with FakeKubeServer(namespace="demo") as srv: srv.write_kubeconfig(path)`.
     """
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, namespace: str = "default",
-                 service_account: str = "default", crds_dir: str | os.PathLike | None = None,
-                 llmisvc: bool = False, simulate_kserve: bool = False, scenario: str = "success",
-                 step_seconds: float | None = None, endpoint_url: str | None = None,
-                 deny: Iterable[Any] | None = None, validate: bool = True, preload_schemas: bool = False):
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        namespace: str = "default",
+        service_account: str = "default",
+        crds_dir: str | os.PathLike | None = None,
+        llmisvc: bool = False,
+        simulate_kserve: bool = False,
+        scenario: str = "success",
+        step_seconds: float | None = None,
+        endpoint_url: str | None = None,
+        deny: Iterable[Any] | None = None,
+        validate: bool = True,
+        preload_schemas: bool = False,
+    ):
         self.host, self._port = host, port
         self.namespace = namespace
         self.user = f"system:serviceaccount:{namespace}:{service_account}"
@@ -80,14 +101,24 @@ class FakeKubeServer:
         self.api = KubeAPI(self.registry, self.store, self.schemas, self.authz)
         isvc = self.registry.find("serving.kserve.io", "v1beta1", "inferenceservices")
         self.simulator = KServeSimulator(
-            self.store, self.registry, scenario=scenario, step_seconds=step_seconds, endpoint_url=endpoint_url,
-            admit_isvc=lambda obj, old: self.schemas.admit(isvc, "v1beta1", obj, strict=False)[0])
+            self.store,
+            self.registry,
+            scenario=scenario,
+            step_seconds=step_seconds,
+            endpoint_url=endpoint_url,
+            admit_isvc=lambda obj, old: self.schemas.admit(isvc, "v1beta1", obj, strict=False)[0],
+        )
         from .jobsim import JobSimulator
 
         self.jobs = JobSimulator(self.store, self.registry, step_seconds=self.simulator.step_seconds)
         self.jobs.enabled = simulate_kserve
-        self._defaults = dict(deny=list(self.authz.rules), simulate=simulate_kserve, scenario=scenario,
-                              step_seconds=self.simulator.step_seconds, endpoint_url=endpoint_url)
+        self._defaults = dict(
+            deny=list(self.authz.rules),
+            simulate=simulate_kserve,
+            scenario=scenario,
+            step_seconds=self.simulator.step_seconds,
+            endpoint_url=endpoint_url,
+        )
         self.request_log: deque[dict] = deque(maxlen=2000)
         self.faults: list[Fault] = []
         self._faults_lock = threading.Lock()
@@ -101,7 +132,7 @@ class FakeKubeServer:
 
     # ---- lifecycle ----
 
-    def start(self) -> "FakeKubeServer":
+    def start(self) -> FakeKubeServer:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._httpd = _QuietServer((self.host, self._port), handler)
         self._httpd.daemon_threads = True
@@ -118,7 +149,7 @@ class FakeKubeServer:
             self._httpd.server_close()
             self._httpd = None
 
-    def __enter__(self) -> "FakeKubeServer":
+    def __enter__(self) -> FakeKubeServer:
         return self.start() if self._httpd is None else self
 
     def __exit__(self, *exc) -> None:
@@ -169,8 +200,14 @@ class FakeKubeServer:
     def deny(self, rules: Iterable[Any], replace: bool = True) -> None:
         (self.authz.set if replace else self.authz.add)(rules)
 
-    def set_scenario(self, default: str | None = None, *, simulate: bool = True, step_seconds: float | None = None,
-                     endpoint_url: str | None = None) -> None:
+    def set_scenario(
+        self,
+        default: str | None = None,
+        *,
+        simulate: bool = True,
+        step_seconds: float | None = None,
+        endpoint_url: str | None = None,
+    ) -> None:
         if default and default not in SCENARIOS:
             raise ValueError(f"unknown scenario {default!r}; known: {', '.join(SCENARIOS)}")
         if step_seconds is not None:
@@ -208,8 +245,9 @@ class FakeKubeServer:
             else:
                 stored = self.store.create(res, ns, obj, admit=admit)
             if status is not None and res.status_subresource and stored.get("status") != status:
-                stored = self.store.update(res, ns, stored["metadata"]["name"], {**stored, "status": status},
-                                           subresource="status", admit=admit)
+                stored = self.store.update(
+                    res, ns, stored["metadata"]["name"], {**stored, "status": status}, subresource="status", admit=admit
+                )
             out.append(stored)
         return out
 
@@ -219,6 +257,7 @@ class FakeKubeServer:
             if causes:
                 raise errors.invalid(res, obj["metadata"].get("name", ""), causes)
             return self.schemas.admit(res, version, obj, strict=False)[0]
+
         return admit
 
     def load_preset(self, kind: str) -> None:
@@ -229,8 +268,16 @@ class FakeKubeServer:
         if preset.deny:
             self.authz.add(preset.deny)
 
-    def add_fault(self, path: str = ".*", count: int = 1, status: int | None = None, retry_after: int | None = None,
-                  hang: float = 0.0, method: str | None = None, after: int = 0) -> Fault:
+    def add_fault(
+        self,
+        path: str = ".*",
+        count: int = 1,
+        status: int | None = None,
+        retry_after: int | None = None,
+        hang: float = 0.0,
+        method: str | None = None,
+        after: int = 0,
+    ) -> Fault:
         fault = Fault(path, count, status, retry_after, hang, method, after)
         with self._faults_lock:
             self.faults.append(fault)
@@ -258,15 +305,22 @@ class FakeKubeServer:
     # ---- admin HTTP endpoints ----
 
     def admin(self, method: str, path: str, body: Any) -> Response:
-        action = path[len(ADMIN_PREFIX):].strip("/")
+        action = path[len(ADMIN_PREFIX) :].strip("/")
         try:
             if method == "GET" and action == "requests":
                 return Response(200, {"requests": self.requests})
             if method == "GET" and action == "deny":
                 return Response(200, {"rules": [r.to_dict() for r in self.authz.rules]})
             if method == "GET" and action == "state":
-                return Response(200, {"revision": self.store.revision, "hasCRDs": self.has_crds,
-                                      "scenario": self.simulator.scenario, "simulate": self.simulator.enabled})
+                return Response(
+                    200,
+                    {
+                        "revision": self.store.revision,
+                        "hasCRDs": self.has_crds,
+                        "scenario": self.simulator.scenario,
+                        "simulate": self.simulator.enabled,
+                    },
+                )
             if method == "DELETE" and action == "faults":
                 self.clear_faults()
                 return Response(200, {"ok": True})
@@ -284,8 +338,12 @@ class FakeKubeServer:
                 self.load_preset(body["kind"])
             elif action == "scenario":
                 body = body or {}
-                self.set_scenario(body.get("default"), simulate=body.get("simulate", True),
-                                  step_seconds=body.get("step_seconds"), endpoint_url=body.get("endpoint_url"))
+                self.set_scenario(
+                    body.get("default"),
+                    simulate=body.get("simulate", True),
+                    step_seconds=body.get("step_seconds"),
+                    endpoint_url=body.get("endpoint_url"),
+                )
             elif action == "faults":
                 for spec in body if isinstance(body, list) else [body]:
                     self.add_fault(**spec)
@@ -328,8 +386,11 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.hang:
                 time.sleep(fault.hang)
             if fault.status:
-                err = (errors.too_many_requests(fault.retry_after or 1) if fault.status == 429
-                       else errors.ApiError(fault.status, "fakekube injected fault"))
+                err = (
+                    errors.too_many_requests(fault.retry_after or 1)
+                    if fault.status == 429
+                    else errors.ApiError(fault.status, "fakekube injected fault")
+                )
                 if fault.retry_after:
                     err.headers["Retry-After"] = str(fault.retry_after)
                 entry["status"] = err.code

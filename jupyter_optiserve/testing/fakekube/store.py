@@ -17,20 +17,27 @@ import random
 import threading
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from . import errors
 from .resources import Registry, Resource
 
 Admit = Callable[[dict, "dict | None"], dict]
-_SYSTEM_META = ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation",
-                "managedFields", "selfLink")
+_SYSTEM_META = (
+    "uid",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "generation",
+    "managedFields",
+    "selfLink",
+)
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _suffix(n: int = 5) -> str:
@@ -131,11 +138,15 @@ class Store:
         with self.cond:
             return (ns or "", name) in self._objects[res.key]
 
-    def list(self, res: Resource, ns: str | None = None,
-             match: Callable[[dict], bool] | None = None) -> tuple[list[dict], int]:
+    def list(
+        self, res: Resource, ns: str | None = None, match: Callable[[dict], bool] | None = None
+    ) -> tuple[list[dict], int]:
         with self.cond:
-            items = [copy.deepcopy(o) for (o_ns, _), o in sorted(self._objects[res.key].items())
-                     if (ns is None or o_ns == ns) and (match is None or match(o))]
+            items = [
+                copy.deepcopy(o)
+                for (o_ns, _), o in sorted(self._objects[res.key].items())
+                if (ns is None or o_ns == ns) and (match is None or match(o))
+            ]
             return items, self._rv
 
     def all_objects(self) -> list[tuple[Resource, dict]]:
@@ -156,11 +167,15 @@ class Store:
         if nso is None:
             raise errors.namespace_not_found(ns or "")
         if (nso.get("metadata") or {}).get("deletionTimestamp"):
-            raise errors.ApiError(403, f"unable to create new content in namespace {ns} because it is being "
-                                       "terminated", details={"name": ns, "kind": "namespaces"})
+            raise errors.ApiError(
+                403,
+                f"unable to create new content in namespace {ns} because it is being terminated",
+                details={"name": ns, "kind": "namespaces"},
+            )
 
-    def create(self, res: Resource, ns: str | None, obj: dict, *, admit: Admit | None = None,
-               dry_run: bool = False) -> dict:
+    def create(
+        self, res: Resource, ns: str | None, obj: dict, *, admit: Admit | None = None, dry_run: bool = False
+    ) -> dict:
         obj = copy.deepcopy(obj)
         with self.cond:
             self._check_namespace(res, ns)
@@ -188,8 +203,18 @@ class Store:
                 return obj
             return self._commit(res, "ADDED", obj, None)
 
-    def update(self, res: Resource, ns: str | None, name: str, new: dict, *, subresource: str | None = None,
-               admit: Admit | None = None, dry_run: bool = False, unconditional: bool = True) -> dict:
+    def update(
+        self,
+        res: Resource,
+        ns: str | None,
+        name: str,
+        new: dict,
+        *,
+        subresource: str | None = None,
+        admit: Admit | None = None,
+        dry_run: bool = False,
+        unconditional: bool = True,
+    ) -> dict:
         new = copy.deepcopy(new)
         with self.cond:
             old = self._find(res, ns, name)
@@ -198,8 +223,17 @@ class Store:
             if rv and rv != old["metadata"]["resourceVersion"]:
                 raise errors.conflict(res, name)
             if not rv and not unconditional:
-                raise errors.invalid(res, name, [{"reason": "FieldValueInvalid", "field": "metadata.resourceVersion",
-                                                  "message": "Invalid value: 0x0: must be specified for an update"}])
+                raise errors.invalid(
+                    res,
+                    name,
+                    [
+                        {
+                            "reason": "FieldValueInvalid",
+                            "field": "metadata.resourceVersion",
+                            "message": "Invalid value: 0x0: must be specified for an update",
+                        }
+                    ],
+                )
             if subresource == "status":
                 # /status writes change only .status; everything else keeps its stored value.
                 merged = copy.deepcopy(old)
@@ -237,19 +271,35 @@ class Store:
             current = self.get(res, ns, name)
             return self.update(res, ns, name, fn(current), **kw)
 
-    def delete(self, res: Resource, ns: str | None, name: str, *, preconditions: dict | None = None,
-               orphan: bool = False, dry_run: bool = False) -> tuple[dict, bool]:
+    def delete(
+        self,
+        res: Resource,
+        ns: str | None,
+        name: str,
+        *,
+        preconditions: dict | None = None,
+        orphan: bool = False,
+        dry_run: bool = False,
+    ) -> tuple[dict, bool]:
         """Returns (object, gone): gone is False while finalizers hold the object."""
         with self.cond:
             old = self._find(res, ns, name)
             pre = preconditions or {}
             if pre.get("uid") and pre["uid"] != old["metadata"]["uid"]:
-                raise errors.conflict(res, name, f"Precondition failed: UID in precondition: {pre['uid']}, "
-                                                 f"UID in object meta: {old['metadata']['uid']}")
+                raise errors.conflict(
+                    res,
+                    name,
+                    f"Precondition failed: UID in precondition: {pre['uid']}, "
+                    f"UID in object meta: {old['metadata']['uid']}",
+                )
             if pre.get("resourceVersion") and pre["resourceVersion"] != old["metadata"]["resourceVersion"]:
-                raise errors.conflict(res, name, "Precondition failed: ResourceVersion in precondition: "
-                                                 f"{pre['resourceVersion']}, ResourceVersion in meta: "
-                                                 f"{old['metadata']['resourceVersion']}")
+                raise errors.conflict(
+                    res,
+                    name,
+                    "Precondition failed: ResourceVersion in precondition: "
+                    f"{pre['resourceVersion']}, ResourceVersion in meta: "
+                    f"{old['metadata']['resourceVersion']}",
+                )
             if dry_run:
                 return copy.deepcopy(old), not old["metadata"].get("finalizers")
             if old["metadata"].get("finalizers"):
@@ -336,8 +386,9 @@ def _secret_data(obj: dict) -> None:
         try:
             base64.b64decode(v or "", validate=True)
         except (binascii.Error, ValueError, TypeError):
-            raise errors.bad_request(f'Secret in version "v1" cannot be handled as a Secret: illegal base64 '
-                                     f'data at input byte 0 (key {k!r})')
+            raise errors.bad_request(
+                f'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 0 (key {k!r})'
+            ) from None
     for k, v in (obj.pop("stringData", None) or {}).items():
         data[k] = base64.b64encode(str(v).encode()).decode()
     if data:
@@ -350,6 +401,9 @@ def _qos_class(pod: dict) -> str:
     res = [c.get("resources") or {} for c in containers]
     if not any(r.get("requests") or r.get("limits") for r in res):
         return "BestEffort"
-    guaranteed = all((r.get("limits") or {}).get(k) and (r.get("requests") or r.get("limits")).get(k)
-                     == r["limits"][k] for r in res for k in ("cpu", "memory"))
+    guaranteed = all(
+        (r.get("limits") or {}).get(k) and (r.get("requests") or r.get("limits")).get(k) == r["limits"][k]
+        for r in res
+        for k in ("cpu", "memory")
+    )
     return "Guaranteed" if guaranteed else "Burstable"

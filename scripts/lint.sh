@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The habits CI checks before the tests (scripts/test.sh runs this first; pre-commit runs the same tools):
+# ruff lint and format check for Python, eslint and prettier for the sidebar and its UI tests.
+#   scripts/lint.sh         check only
+#   scripts/lint.sh --fix   apply the formatters and the safe lint fixes
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+. .venv/bin/activate
+[ -d node_modules/.bin ] && [ -x node_modules/.bin/eslint ] || jlpm install >/dev/null
+if [ "${1:-}" = "--fix" ]; then
+  ruff check --fix .
+  ruff format .
+  jlpm -s lint:fix
+  exit 0
+fi
+echo "lint: ruff check, ruff format --check, eslint, prettier --check" >&2
+ruff check .
+ruff format --check .
+jlpm -s eslint
+jlpm -s prettier:check
