@@ -23,7 +23,7 @@ COMMANDS = [
     "profiles",
     "estimate",
     "recommend",
-    "validate",
+    "accuracy",
     "hardware",
     "render",
     "preflight",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.commands.common import table
+from jupyter_optiserve.tables import table
 
 
 def _f(v, digits=1):

@@ -7,7 +7,7 @@ import json
 import urllib.parse
 from dataclasses import dataclass, field
 
-from jupyter_optiserve.errors import ConflictError, InvalidInputError
+from jupyter_optiserve.errors import InvalidInputError
 
 
 @dataclass
@@ -47,24 +47,21 @@ def from_deployment(conn, name: str, namespace: str, cluster: str | None = None,
     from jupyter_optiserve.deploy import Deployer
     from jupyter_optiserve.deploy.manifests import PROFILE_ID, PROFILE_SPEC
     from jupyter_optiserve.deploy.naming import validate_name
+    from jupyter_optiserve.deploy.state import DeploymentState
 
     validate_name(name)
     isvc = Deployer(conn).get_isvc(namespace, name)
-    st, ann = isvc.get("status") or {}, isvc["metadata"].get("annotations") or {}
-    ready = next((c.get("status") for c in st.get("conditions") or [] if c.get("type") == "Ready"), None)
-    internal = (st.get("address") or {}).get("url")
-    url = st.get("url") or internal
-    if ann.get("serving.kserve.io/stop") == "true" or ready != "True" or not url:
-        raise ConflictError(
-            f"'{name}' is not Ready, so there is nothing to measure yet",
-            hint=f"wait for `optiserve status {name}` to say ready, then benchmark",
-            name=name,
-        )
+    ann = isvc["metadata"].get("annotations") or {}
+    state = DeploymentState.of(isvc)
+    state.ensure_serving(
+        ", so there is nothing to measure yet", hint=f"wait for `optiserve status {name}` to say ready, then benchmark"
+    )
+    url = state.url
     try:
         profile = json.loads(ann[PROFILE_SPEC]) if ann.get(PROFILE_SPEC) else None
     except ValueError:
         profile = None
-    auth = ann.get("security.opendatahub.io/enable-auth") == "true"
+    auth = state.auth
     token = None
     if auth and read_token:
         from jupyter_optiserve.deploy.smoke import read_token as _read
@@ -88,7 +85,7 @@ def from_deployment(conn, name: str, namespace: str, cluster: str | None = None,
         ctx,
         profile,
         ann.get("optiserve.io/model"),
-        internal,
+        state.internal_url,
         f"default-{name}-sa" if auth else None,
         _hf_id(ann.get("optiserve.io/model")),
     )

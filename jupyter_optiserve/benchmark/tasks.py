@@ -13,54 +13,27 @@ import threading
 import time
 
 from jupyter_optiserve.errors import OptiServeError
-from jupyter_optiserve.service.tasks import TaskManager
+from jupyter_optiserve.events import EventLog, TaskRegistry
 
 TERMINAL = frozenset({"stored", "failed", "cancelled"})
 PROGRESS_EVERY_S = 0.25
 
 
-class BenchmarkTask:
+class BenchmarkTask(EventLog):
     def __init__(self, task_id: str, request: dict, work):
         """``work(on_progress, cancel)`` measures and stores, returning the run."""
+        super().__init__()
         self.id, self.request, self._work = task_id, dict(request), work
         self.name, self.namespace = request.get("name"), request.get("namespace")
         self.state, self.error, self.run = "queued", None, None
         self.progress: dict = {}
         self.levels: list[dict] = []
-        self.created = self.updated = time.time()
-        self.events: list[dict] = []
-        self._seq, self._subs, self._lock = 0, [], threading.RLock()
         self.cancel_event, self.done = threading.Event(), threading.Event()
         self._last_progress = 0.0
 
     @property
     def terminal(self) -> bool:
         return self.state in TERMINAL
-
-    def emit(self, typ: str, data) -> None:
-        with self._lock:
-            self._seq += 1
-            self.updated = time.time()
-            ev = {"seq": self._seq, "time": round(self.updated, 3), "type": typ, "data": data}
-            self.events.append(ev)
-            subs = list(self._subs)
-        for cb in subs:
-            try:
-                cb(ev)
-            except Exception:
-                pass
-
-    def subscribe(self, callback, after: int = 0):
-        with self._lock:
-            replay = [e for e in self.events if e["seq"] > after]
-            self._subs.append(callback)
-
-        def unsubscribe():
-            with self._lock:
-                if callback in self._subs:
-                    self._subs.remove(callback)
-
-        return replay, unsubscribe
 
     def _set_state(self, state: str) -> None:
         self.state = state
@@ -140,7 +113,7 @@ class BenchmarkTask:
             return out
 
 
-class BenchmarkTasks(TaskManager):
+class BenchmarkTasks(TaskRegistry):
     """This server's benchmark tasks: the deploy task registry, with its own conflict message."""
 
     def _conflict(self, task, running) -> str:

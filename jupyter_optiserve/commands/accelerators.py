@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.catalog import load_catalog
-from jupyter_optiserve.commands.common import print_json, table
+from jupyter_optiserve.commands.common import print_json, session, table
 
 
 def register(sub):
@@ -13,10 +12,11 @@ def register(sub):
 
 
 def run(args) -> int:
-    accs = list(load_catalog().accelerators)
+    s = session(args)
     if args.json:
-        print_json([a.summary() for a in accs])
+        print_json(s.accelerators())
         return 0
+    accs = list(s.catalog().accelerators)
     print(
         table(
             [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from jupyter_optiserve.commands.common import add_cluster_flags, positive_float, positive_int, print_json
+from jupyter_optiserve.commands.common import add_cluster_flags, positive_float, positive_int, print_json, session
 
 
 def int_list(flag: str):
@@ -114,29 +114,22 @@ def add_benchmark_flags(p) -> None:
 
 
 def run(args) -> int:
-    from jupyter_optiserve.benchmark import session
-
+    s = session(args)
     if args.import_report:
-        from jupyter_optiserve.benchmark.guidellm import import_report
-
-        out = import_report(args.import_report, model=args.model, endpoint=args.url, cluster=args.cluster)
+        out = s.import_benchmark(args.import_report, model=args.model, endpoint=args.url, cluster=args.cluster)
         return _print(out, args.json)
-    req = session.BenchmarkRequest.from_dict({k: getattr(args, k) for k in vars(args)})
-    conn = None
-    if args.name:
-        from jupyter_optiserve.kube import connect
-
-        conn = connect(args.kubeconfig, args.context, args.namespace, timeout=args.timeout)
-    progress = None if args.json else _progress
-    try:
-        out = session.run(req, conn=conn, on_progress=progress)
-    finally:
-        if conn is not None:
-            conn.close()
+    out = s.measure(measure_request(args), on_progress=None if args.json else progress)
     return _print(out, args.json)
 
 
-def _progress(e: dict) -> None:
+def measure_request(args) -> dict:
+    """The measurement's fields from parsed flags (the cluster flags are the Session's)."""
+    skip = {"func", "json", "import_report", "kubeconfig", "kube_context", "request_timeout", "command"}
+    return {k: v for k, v in vars(args).items() if k not in skip}
+
+
+def progress(e: dict) -> None:
+    """Each level's start on stderr (shared with the magic)."""
     if e["event"] == "level":
         lv = f"concurrency {e['concurrency']}" if "concurrency" in e else f"rate {e['rate']}/s"
         print(f"level {e['index'] + 1}/{e['levels']}: {lv}, {e['requests']} requests ...", file=sys.stderr, flush=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from jupyter_optiserve.commands.common import positive_int, print_json, table
+from jupyter_optiserve.commands.common import positive_int, print_json, session, table
 
 
 def register(sub) -> None:
@@ -18,16 +18,15 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from jupyter_optiserve.benchmark.store import Store
     from jupyter_optiserve.errors import InvalidInputError
 
-    store = Store()
+    s = session(args)
     if args.action == "show":
         if not args.id:
             raise InvalidInputError(
                 "`optiserve benchmarks show` needs a run id", hint="`optiserve benchmarks` lists them"
             )
-        out = store.get_run(args.id)
+        out = s.benchmark_run(args.id)
         if args.json:
             print_json(out)
         else:
@@ -36,7 +35,7 @@ def run(args) -> int:
             print(text({**out, "stored": True}))
         return 0
     if args.action == "export":
-        data = store.export_csv()
+        data = s.benchmarks_csv()
         if args.output:
             with open(args.output, "w", encoding="utf-8", newline="") as f:
                 f.write(data)
@@ -44,12 +43,12 @@ def run(args) -> int:
         else:
             sys.stdout.write(data)
         return 0
-    runs = store.list_runs(args.limit)
+    runs = s.benchmarks(args.limit)["runs"]
     if args.json:
-        print_json({"runs": runs, "database": str(store.path)})
+        print_json({"runs": runs, "database": s.benchmark_database()})
         return 0
     if not runs:
-        print(f"no benchmark runs stored yet ({store.path}); run `optiserve benchmark`")
+        print(f"no benchmark runs stored yet ({s.benchmark_database()}); run `optiserve benchmark`")
         return 0
     print(
         table(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.commands.common import print_json, table
+from jupyter_optiserve.commands.common import body, print_json, session, table
 
 
 def register(sub) -> None:
@@ -15,18 +15,13 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from jupyter_optiserve.benchmark.calibrate import calibrate
-    from jupyter_optiserve.benchmark.store import Store
-
-    store = Store()
+    out = session(args).calibrate(body(args, ("cluster", "dry_run", "reset")), check=False)
     if args.reset:
-        n = store.reset_corrections(args.cluster)
-        out = {"reset": True, "cluster": args.cluster, "removed": n}
+        n = out["removed"]
         print_json(out) if args.json else print(
             f"removed {n} correction(s)" + (f" for {args.cluster}" if args.cluster else "")
         )
         return 0
-    out = calibrate(store, args.cluster, dry_run=args.dry_run)
     if args.json:
         print_json(out)
         return 0

@@ -6,6 +6,8 @@ import argparse
 import math
 import sys
 
+from jupyter_optiserve.tables import table  # noqa: F401 - the sub-commands print tables
+
 
 def positive_int(flag: str, maximum: int | None = None, minimum: int = 1):
     def parse(text: str) -> int:
@@ -46,21 +48,41 @@ def print_json(obj) -> None:
     sys.stdout.write("\n")
 
 
-def table(rows: list[list], headers: list[str]) -> str:
-    cols = [headers, *[[("" if c is None else str(c)) for c in r] for r in rows]]
-    widths = [max(len(r[i]) for r in cols) for i in range(len(headers))]
-    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip()  # noqa: E731
-    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cols[1:])])
+def add_cluster_flags(
+    p: argparse.ArgumentParser, context_flag: str = "--context", timeout_flag: str = "--timeout"
+) -> None:
+    """Cluster connection flags, one set for every command. Commands whose ``--context`` means a context
+    *length* (recommend) pass ``context_flag="--kube-context"``; ``deploy``, whose ``--timeout`` bounds
+    the whole follow, passes ``timeout_flag="--request-timeout"``. The per-call timeout's default is the
+    service's (``Settings.request_timeout``)."""
+    from jupyter_optiserve.service.settings import REQUEST_TIMEOUT
 
-
-def add_cluster_flags(p: argparse.ArgumentParser, context_flag: str = "--context") -> None:
-    """Cluster connection flags. Commands whose ``--context`` means a context *length* (recommend)
-    pass ``context_flag="--kube-context"`` (then the value is ``args.kube_context``)."""
     p.add_argument("--kubeconfig", help="kubeconfig file (default: in-cluster, $KUBECONFIG, ~/.kube/config)")
-    p.add_argument(
-        context_flag, dest="context" if context_flag == "--context" else "kube_context", help="kubeconfig context"
-    )
+    p.add_argument(context_flag, dest="kube_context", help="kubeconfig context")
     p.add_argument("--namespace", "-n", help="namespace (default: the workbench's or the context's)")
     p.add_argument(
-        "--timeout", type=positive_float("--timeout", 300), default=5.0, help="seconds per cluster call (default 5)"
+        timeout_flag,
+        dest="request_timeout",
+        type=positive_float(timeout_flag, 300),
+        default=REQUEST_TIMEOUT,
+        help=f"seconds per cluster call (default {REQUEST_TIMEOUT:g})",
     )
+
+
+def session(args, offline: bool = False):
+    """The Session for a command's cluster flags (those it has)."""
+    from jupyter_optiserve.service.session import Session
+    from jupyter_optiserve.service.settings import REQUEST_TIMEOUT
+
+    return Session(
+        kubeconfig=getattr(args, "kubeconfig", None),
+        context=getattr(args, "kube_context", None),
+        namespace=getattr(args, "namespace", None),
+        request_timeout=getattr(args, "request_timeout", REQUEST_TIMEOUT),
+        offline=offline,
+    )
+
+
+def body(args, fields) -> dict:
+    """A request body from parsed flags: unset (None) and off (False) flags left out, as the schemas want."""
+    return {k: getattr(args, k) for k in fields if getattr(args, k, None) not in (None, False)}

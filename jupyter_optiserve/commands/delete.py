@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from jupyter_optiserve.commands.planflags import add_cluster_flags, connect_from_args
+from jupyter_optiserve.commands.common import add_cluster_flags, session
 from jupyter_optiserve.errors import InvalidInputError
 
 
@@ -17,16 +17,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from jupyter_optiserve.deploy import Deployer
-
-    conn = connect_from_args(args, required=True)
-    ns = args.namespace or conn.namespace
+    s = session(args)
     if not args.yes:
         if not sys.stdin.isatty():
             raise InvalidInputError("not asking for confirmation without a terminal", hint="pass --yes")
+        ns = s.namespace(args.namespace)
         if input(f"Delete {args.name} in {ns}? [y/N] ").strip().lower() not in ("y", "yes"):
             print("cancelled")
             return 0
-    for ref in Deployer(conn).delete(ns, args.name):
+    for ref in s.delete(args.name, args.namespace)["deleted"]:
         print(f"deleted: {ref}")
     return 0

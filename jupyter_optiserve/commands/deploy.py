@@ -1,12 +1,17 @@
-"""``optiserve deploy``: preflight, create (idempotently), follow the timeline, send one request."""
+"""``optiserve deploy``: preflight, create (idempotently), follow the timeline, send one request.
+
+The deploy runs through the server's task pipeline (``service/tasks.py``) in the foreground: a
+subscriber prints each event as it happens and a gate asks for confirmation after the preflight."""
 
 from __future__ import annotations
 
 import sys
 
-from jupyter_optiserve.commands.common import positive_float, print_json
-from jupyter_optiserve.commands.planflags import add_plan_flags, connect_from_args, plan_from_args
+from jupyter_optiserve.commands.common import positive_float, print_json, session
+from jupyter_optiserve.commands.planflags import add_plan_flags, plan_request
 from jupyter_optiserve.errors import ConflictError, InvalidInputError
+
+DEPLOY_FIELDS = ("dry_run", "timeout", "no_follow", "no_smoke")
 
 
 def add_deploy_flags(p) -> None:
@@ -36,67 +41,60 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _say(args, text: str) -> None:
-    print(text, file=sys.stderr if args.json else sys.stdout, flush=True)
-
-
 def run(args) -> int:
-    from jupyter_optiserve.deploy import Deployer, ensure_valid, follow, render, run_preflight
+    say = lambda text: print(text, file=sys.stderr if args.json else sys.stdout, flush=True)  # noqa: E731
+    request = {**plan_request(args), **{k: getattr(args, k) for k in DEPLOY_FIELDS if getattr(args, k)}}
+    task = session(args).deploy_task(request, confirm=lambda t: _confirm(args, t, say))
+    plan = task.plan
 
-    conn = connect_from_args(args, required=True)
-    plan = plan_from_args(args, conn)
-    objs = render(plan)
-    if conn is None:  # with a cluster, the server-side dry run validates against its own CRDs
-        ensure_valid(objs)
-    report = run_preflight(plan, objs, conn, dry_run=True)
-    out = {"plan": plan.summary(), "preflight": report.to_dict()}
-    _say(args, f"{plan.name}: {plan.profile.name} in {plan.namespace}\n{report.text()}")
-    if not report.ok:
+    def progress(ev: dict) -> None:
+        if ev["type"] == "preflight":
+            say(f"{plan.name}: {plan.profile.name} in {plan.namespace}\n{task.report.text()}")
+        elif ev["type"] == "apply":
+            for kind, name, action in task.result.actions:
+                say(f"{action}{' (dry run)' if args.dry_run else ''}: {kind}/{name}")
+        elif ev["type"] == "entry":
+            say(f"  {ev['data']['t_s']:7.1f}s  {ev['data']['text']}")
+
+    task.subscribe(progress)
+    task.run()
+    if task.exception is not None and task.report is not None and task.report.ok:
+        raise task.exception  # after the preflight passed: the apply, the follow or the confirmation failed
+    out = {"plan": plan.summary(), "preflight": task.preflight}
+    if task.report is not None and not task.report.ok:
         if args.json:
             print_json(out)
-        clash = next((f for f in report.failures if f.id == "name"), None)
+        clash = next((f for f in task.report.failures if f.id == "name"), None)
         if clash is not None:  # the documented exit code for a name collision (6), not a plain failure
             raise ConflictError(clash.message, hint=clash.fix)
         return 1
-    if not (args.yes or args.dry_run):
-        if not sys.stdin.isatty():
-            raise InvalidInputError("not asking for confirmation without a terminal", hint="pass --yes to deploy")
-        if input(f"Create {len(objs)} object(s) in {plan.namespace}? [y/N] ").strip().lower() not in ("y", "yes"):
-            _say(args, "cancelled")
-            return 0
-    result = Deployer(conn).apply(objs, dry_run=args.dry_run)
-    out["apply"] = result.to_dict()
-    for kind, name, action in result.actions:
-        _say(args, f"{action}{' (dry run)' if args.dry_run else ''}: {kind}/{name}")
+    if task.exception is not None:
+        raise task.exception
+    if task.state == "cancelled":
+        say("cancelled")
+        return 0
+    out["apply"] = task.apply
     if args.dry_run or args.no_follow:
         if not args.dry_run:
-            _say(args, f"follow it with: optiserve status {plan.name} -n {plan.namespace}")
+            say(f"follow it with: optiserve status {plan.name} -n {plan.namespace}")
         if args.json:
             print_json(out)
         return 0
-    seen = [0]
-
-    def progress(tl):
-        for t, text in tl.entries[seen[0] :]:
-            _say(args, f"  {t:7.1f}s  {text}")
-        seen[0] = len(tl.entries)
-
-    kind = "LLMInferenceService" if plan.target == "llmisvc" else "InferenceService"
-    from jupyter_optiserve.deploy.resources import KINDS
-
-    tl = follow(conn, plan.name, plan.namespace, timeout=args.timeout, on_update=progress, kind=KINDS[kind])
-    if tl.outcome == "ready" and not args.no_smoke:
-        _smoke(conn, plan, tl, args)
+    tl = task.tl
+    if tl.smoke and tl.smoke.get("snippets"):
+        snip = tl.smoke["snippets"]
+        tl.notes.append("try it:\n" + snip["curl"] + "\n\n" + snip["python"])
     out["timeline"] = tl.to_dict()
-    _say(args, tl.text())
+    say(tl.text())
     if args.json:
         print_json(out)
-    return 0 if tl.outcome == "ready" and (tl.smoke or {}).get("ok", True) else 1
+    return 0 if task.state == "ready" else 1
 
 
-def _smoke(conn, plan, tl, args) -> None:
-    from jupyter_optiserve.deploy.smoke import record_smoke
-
-    record_smoke(conn, plan, tl, timeout=min(120.0, args.timeout))
-    snip = tl.smoke["snippets"]
-    tl.notes.append("try it:\n" + snip["curl"] + "\n\n" + snip["python"])
+def _confirm(args, task, say) -> bool:
+    if args.yes or args.dry_run:
+        return True
+    if not sys.stdin.isatty():
+        raise InvalidInputError("not asking for confirmation without a terminal", hint="pass --yes to deploy")
+    answer = input(f"Create {len(task.objs)} object(s) in {task.namespace}? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")

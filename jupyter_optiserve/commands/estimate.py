@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.catalog import load_catalog
-from jupyter_optiserve.commands.common import positive_float, positive_int, print_json
+from jupyter_optiserve.commands.common import body, positive_float, positive_int, print_json, session
 
 
 def register(sub):
@@ -77,16 +76,13 @@ FIELDS = (
 
 
 def run(args) -> int:
-    """The JSON comes from the service layer, the same function ``POST /optiserve/estimate`` calls."""
-    from jupyter_optiserve.service.engine import estimate_result
-    from jupyter_optiserve.service.settings import Settings
-
-    body = {k: getattr(args, k) for k in FIELDS if getattr(args, k) not in (None, False)}
-    _, out = estimate_result(body, Settings())
-    acc_name = load_catalog().accelerators.get(out["accelerator"]).name
+    """The JSON comes from the Session, the same verb ``POST /optiserve/estimate`` calls."""
+    s = session(args)
+    out = s.estimate(body(args, FIELDS), check=False)
     if args.json:
         print_json(out)
         return 0
+    acc_name = s.catalog().accelerators.get(out["accelerator"]).name
     mem = out["memory"]
     print(
         f"{out['model']} on {out['gpus']}x {acc_name}, {out['precision']} TP{args.tp} PP{args.pp}: "

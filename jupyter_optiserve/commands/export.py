@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.commands.planflags import add_plan_flags, connect_from_args, plan_from_args
+from jupyter_optiserve.commands.common import session
+from jupyter_optiserve.commands.planflags import add_plan_flags, plan_request
 
 
 def register(sub) -> None:
@@ -14,15 +15,6 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from jupyter_optiserve.deploy import ensure_valid, export, render, run_preflight
-    from jupyter_optiserve.deploy.nodefit import ensure_fits_node
-
-    conn = connect_from_args(args)
-    plan = plan_from_args(args, conn)
-    ensure_fits_node(plan)
-    objs = render(plan)
-    ensure_valid(objs)
-    report = run_preflight(plan, objs, None)  # offline checks only: the folder may be applied elsewhere
-    for path in export(objs, args.output, plan, report, force=args.force):
+    for path in session(args).export(plan_request(args), args.output, force=args.force, check=False):
         print(path)
     return 0

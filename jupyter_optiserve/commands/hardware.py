@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.commands.common import add_cluster_flags, positive_int, print_json, table
+from jupyter_optiserve.commands.common import add_cluster_flags, positive_int, print_json, session, table
 
 
 def register(subparsers) -> None:
@@ -22,17 +22,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from jupyter_optiserve.hardware import detect
-
-    inv = detect(
-        args.kubeconfig,
-        args.context,
-        args.namespace,
-        cluster=not args.no_cluster,
-        accelerator=args.accelerator,
-        gpus=args.gpus,
-        timeout=args.timeout,
-    )
+    inv = session(args, offline=args.no_cluster).inventory(accelerator=args.accelerator, gpus=args.gpus)
     if args.json:
         print_json(inv.to_dict())
     else:

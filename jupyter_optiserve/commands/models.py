@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.catalog import load_catalog
-from jupyter_optiserve.commands.common import print_json, table
+from jupyter_optiserve.commands.common import print_json, session, table
 
 
 def register(sub):
@@ -13,22 +12,8 @@ def register(sub):
     p.set_defaults(func=run)
 
 
-def search(cat, query: str | None) -> list[dict]:
-    q = (query or "").lower()
-    out = []
-    for m in cat.models:
-        if q and q not in m.id and q not in m.hf_id.lower() and q not in (m.family or "").lower():
-            continue
-        d = m.summary()
-        vs = cat.variants_for(m)
-        d["variants"] = [v.summary() for v in vs]
-        d["modelcar"] = next((v.oci_image for v in vs if v.oci_image), None)
-        out.append(d)
-    return out
-
-
 def run(args) -> int:
-    rows = search(load_catalog(), args.query)
+    rows = session(args).models(args.query)
     if args.json:
         print_json(rows)
         return 0

@@ -1,34 +1,41 @@
-"""Flags and plan building shared by ``render``, ``preflight``, ``deploy`` and ``export`` (kept out
-of the deploy package so registering CLI flags does not import the Kubernetes client)."""
+"""Flags shared by ``render``, ``preflight``, ``deploy`` and ``export``, and the plan request they make
+(kept out of the deploy package so registering CLI flags does not import the Kubernetes client)."""
 
 from __future__ import annotations
 
 import sys
 
-from jupyter_optiserve.commands.common import positive_float, positive_int
-from jupyter_optiserve.errors import ClusterUnreachableError, InvalidInputError
+from jupyter_optiserve.commands.common import add_cluster_flags, body, positive_int
+from jupyter_optiserve.recommend.kpi import NAMED_KPIS
 
-KPIS = ("latency", "throughput", "balanced", "cost")
-
-
-def add_cluster_flags(p, call_timeout_flag: str = "--timeout") -> None:
-    """Like commands.common.add_cluster_flags; ``deploy`` renames the per-call timeout because its
-    ``--timeout`` bounds the whole follow."""
-    p.add_argument("--kubeconfig", help="kubeconfig file (default: in-cluster, $KUBECONFIG, ~/.kube/config)")
-    p.add_argument("--context", help="kubeconfig context")
-    p.add_argument("--namespace", "-n", help="namespace (default: the workbench's or the context's)")
-    p.add_argument(
-        call_timeout_flag,
-        dest="call_timeout",
-        type=positive_float(call_timeout_flag, 300),
-        default=10.0,
-        help="seconds per cluster call (default 10)",
-    )
+PLAN_FIELDS = (
+    "model",
+    "kpi",
+    "accelerator",
+    "gpus",
+    "gpus_per_node",
+    "allow_precision",
+    "gpu_margin",
+    "profile",
+    "name",
+    "namespace",
+    "storage_uri",
+    "hf_token_secret",
+    "connection",
+    "pull_secret",
+    "target",
+    "external",
+    "auth",
+    "trust_remote_code",
+    "display_name",
+    "offline",
+    "rhoai",
+)
 
 
 def add_plan_flags(p, call_timeout_flag: str = "--timeout") -> None:
     p.add_argument("--model", required=True, help="catalog id, Hugging Face id, variant id or config.json folder")
-    p.add_argument("--kpi", required=True, choices=KPIS, help="what to optimise for")
+    p.add_argument("--kpi", required=True, choices=NAMED_KPIS, help="what to optimise for")
     p.add_argument("--accelerator", help="accelerator id (default: the cluster's inventory)")
     p.add_argument("--gpus", type=positive_int("--gpus", 64), help="GPUs to use (default: what the KPI needs)")
     p.add_argument(
@@ -73,66 +80,15 @@ def add_plan_flags(p, call_timeout_flag: str = "--timeout") -> None:
         choices=("2", "3"),
         help="write RHOAI 2.x or 3.x manifests (default: detected from the cluster; 3 offline)",
     )
-    add_cluster_flags(p, call_timeout_flag)
+    add_cluster_flags(p, timeout_flag=call_timeout_flag)
 
 
-def connect_from_args(args, required: bool = False):
-    """A connection, or None when offline / nothing configured (unless ``required``)."""
-    if getattr(args, "offline", False):
-        if required:
-            raise InvalidInputError("--offline cannot be used here", hint="this command needs a cluster")
-        return None
-    from jupyter_optiserve.kube import NoCluster, connect
-
-    try:
-        return connect(args.kubeconfig, args.context, args.namespace, timeout=args.call_timeout)
-    except NoCluster:
-        if required:
-            raise
-        return None
+def plan_request(args) -> dict:
+    """The plan request (``PlanRequest``/``DeployRequest`` body) the flags describe."""
+    return body(args, PLAN_FIELDS)
 
 
-def plan_from_args(args, conn):
-    from jupyter_optiserve.deploy.naming import validate_name, validate_namespace
-    from jupyter_optiserve.deploy.plan import build_plan
-
-    if args.name:
-        validate_name(args.name)  # before any slow work: a typo should fail at once
-    namespace = args.namespace or (conn.namespace if conn else None)
-    if not namespace:
-        raise InvalidInputError("no namespace: pass --namespace", hint="the Data Science Project to deploy into")
-    validate_namespace(namespace)
-    kw = dict(
-        profile=getattr(args, "profile", None),
-        name=args.name,
-        storage_uri=args.storage_uri,
-        hf_token_secret=args.hf_token_secret,
-        connection=args.connection,
-        pull_secret=args.pull_secret,
-        target=args.target,
-        external=args.external,
-        auth=args.auth,
-        trust_remote_code=args.trust_remote_code,
-        display_name=args.display_name,
-        gpus_per_node=getattr(args, "gpus_per_node", None),
-        allow_precision=getattr(args, "allow_precision", None),
-        gpu_margin=getattr(args, "gpu_margin", None),
-        rhoai=getattr(args, "rhoai", None),
-    )
-    try:
-        return build_plan(
-            args.model, args.kpi, namespace=namespace, accelerator=args.accelerator, gpus=args.gpus, conn=conn, **kw
-        )
-    except ClusterUnreachableError as exc:
-        if conn is None or not args.accelerator:
-            raise
-        print(f"optiserve: note: {exc.message}; planning from the catalog only", file=sys.stderr)
-        return build_plan(
-            args.model, args.kpi, namespace=namespace, accelerator=args.accelerator, gpus=args.gpus, conn=None, **kw
-        )
-
-
-def print_notes(plan, stream=None) -> None:
+def print_notes(notes: list, stream=None) -> None:
     stream = stream or sys.stderr
-    for note in plan.summary()["notes"]:
+    for note in notes:
         print(f"# note: {note}", file=stream)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.commands.common import print_json
-from jupyter_optiserve.commands.planflags import add_plan_flags, connect_from_args, plan_from_args
+from jupyter_optiserve.commands.common import print_json, session
+from jupyter_optiserve.commands.planflags import add_plan_flags, plan_request
 
 
 def register(sub) -> None:
@@ -18,14 +18,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from jupyter_optiserve.deploy import ensure_valid, render, run_preflight
-
-    conn = connect_from_args(args)
-    plan = plan_from_args(args, conn)
-    objs = render(plan)
-    if conn is None:  # with a cluster, the server-side dry run validates against its own CRDs
-        ensure_valid(objs)
-    report = run_preflight(plan, objs, conn)
+    plan, report = session(args).preflight_report(plan_request(args))
     if args.json:
         print_json({"plan": plan.summary(), "preflight": report.to_dict()})
     else:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.catalog import load_catalog
-from jupyter_optiserve.commands.common import print_json, table
+from jupyter_optiserve.commands.common import print_json, session, table
 
 
 def register(sub):
@@ -15,20 +14,16 @@ def register(sub):
 
 
 def run(args) -> int:
-    cat = load_catalog()
-    profiles = cat.profiles
-    if args.model:
-        m, _ = cat.resolve_model(args.model, allow_hub=False)
-        profiles = [p for p in profiles if p.model == m.id]
-    if args.accelerator:
-        acc = cat.accelerators.get(args.accelerator)
-        profiles = [p for p in profiles if p.accelerator == acc.id]
+    profiles = session(args).serving_profiles(args.model, args.accelerator)
     if args.json:
-        print_json([p.to_dict() for p in profiles])
+        print_json(profiles)
         return 0
     print(
         table(
-            [[p.name, p.model, p.gpus, p.max_model_len, p.max_num_seqs, p.provenance, p.id[:12]] for p in profiles],
+            [
+                [p["name"], p["model"], p["gpus"], p["max_model_len"], p["max_num_seqs"], p["provenance"], p["id"][:12]]
+                for p in profiles
+            ],
             ["profile", "model", "gpus", "max_model_len", "max_num_seqs", "provenance", "id"],
         )
     )

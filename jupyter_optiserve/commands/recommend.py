@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.commands.common import add_cluster_flags, positive_float, positive_int, print_json, table
+from jupyter_optiserve.commands.common import (
+    add_cluster_flags,
+    body,
+    positive_float,
+    positive_int,
+    print_json,
+    session,
+    table,
+)
 
 
 def add_recommend_flags(p) -> None:
@@ -101,15 +109,8 @@ EXIT_NOTHING_FITS = 7
 
 
 def run(args) -> int:
-    """The JSON comes from the service layer, the same function ``POST /optiserve/recommend`` calls."""
-    from jupyter_optiserve.service.engine import recommend_result
-    from jupyter_optiserve.service.settings import Settings
-
-    settings = Settings(
-        kubeconfig=args.kubeconfig, context=args.kube_context, namespace=args.namespace, request_timeout=args.timeout
-    )
-    body = {k: getattr(args, k) for k in FIELDS if getattr(args, k) not in (None, False)}
-    result, out = recommend_result(body, settings)
+    """The JSON comes from the Session, the same verb ``POST /optiserve/recommend`` calls."""
+    result, out = session(args).recommend_result(body(args, FIELDS))
     code = 0 if out["recommendations"] else EXIT_NOTHING_FITS
     if args.json:
         print_json(out)

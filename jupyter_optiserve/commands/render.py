@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from jupyter_optiserve.commands.planflags import add_plan_flags, connect_from_args, plan_from_args, print_notes
+from jupyter_optiserve.commands.common import session
+from jupyter_optiserve.commands.planflags import add_plan_flags, plan_request, print_notes
 
 
 def register(sub) -> None:
@@ -18,15 +19,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from jupyter_optiserve.deploy.manifests import render, to_yaml
-    from jupyter_optiserve.deploy.nodefit import ensure_fits_node
-    from jupyter_optiserve.deploy.validate import ensure_valid
-
-    conn = connect_from_args(args)
-    plan = plan_from_args(args, conn)
-    ensure_fits_node(plan)
-    objs = render(plan)
-    ensure_valid(objs)
-    print_notes(plan)
-    sys.stdout.write(to_yaml(objs))
+    out = session(args).render(plan_request(args), check=False)
+    print_notes(out["notes"])
+    sys.stdout.write(out["yaml"])
     return 0

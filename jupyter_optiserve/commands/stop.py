@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.commands.planflags import add_cluster_flags, connect_from_args
+from jupyter_optiserve.commands.common import add_cluster_flags, session
 
 
 def register(sub) -> None:
@@ -14,13 +14,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from jupyter_optiserve.deploy import Deployer
-
-    conn = connect_from_args(args, required=True)
-    ns = args.namespace or conn.namespace
-    Deployer(conn).stop(ns, args.name, stopped=not args.start)
+    s = session(args)
+    out = s.start(args.name, args.namespace) if args.start else s.stop(args.name, args.namespace)
     print(
-        f"{'started' if args.start else 'stopped'}: {args.name} in {ns} (serving.kserve.io/stop="
+        f"{'started' if args.start else 'stopped'}: {args.name} in {out['namespace']} (serving.kserve.io/stop="
         f"{'false' if args.start else 'true'})"
     )
     return 0

@@ -12,6 +12,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from traitlets import Float, Unicode
 
 from jupyter_optiserve.errors import OptiServeError
+from jupyter_optiserve.service.settings import REQUEST_TIMEOUT
 
 __all__ = ["OptiServeMagics", "OptiServeMagicError", "load_ipython_extension", "unload_ipython_extension"]
 
@@ -39,7 +40,7 @@ class OptiServeMagics(Magics):
     )
     context = Unicode(None, allow_none=True, help="kubeconfig context").tag(config=True)
     namespace = Unicode(None, allow_none=True, help="default namespace (else the workbench's)").tag(config=True)
-    request_timeout = Float(10.0, help="seconds per Kubernetes call").tag(config=True)
+    request_timeout = Float(REQUEST_TIMEOUT, help="seconds per Kubernetes call").tag(config=True)
 
     @line_magic
     def optiserve(self, line: str = ""):

@@ -8,13 +8,10 @@ and tracks the deploy tasks started from this notebook.
 
 from __future__ import annotations
 
-import io
 import threading
-import zipfile
-from pathlib import Path
 
-from jupyter_optiserve import service
-from jupyter_optiserve.service import Settings
+from jupyter_optiserve.service import Session, Settings
+from jupyter_optiserve.service.settings import REQUEST_TIMEOUT
 from jupyter_optiserve.userpath import expand
 
 _settings: dict = {}
@@ -25,7 +22,7 @@ def settings_for(
     kubeconfig: str | None = None,
     context: str | None = None,
     namespace: str | None = None,
-    request_timeout: float = 10.0,
+    request_timeout: float = REQUEST_TIMEOUT,
     offline: bool = False,
 ) -> Settings:
     key = (kubeconfig, context, namespace, float(request_timeout), bool(offline))
@@ -53,11 +50,12 @@ def body(**fields) -> dict:
 
 
 def preview(req: dict, settings: Settings) -> dict:
-    """What a deploy would create: ``{"plan", "preflight", "manifests" (YAML), "objects" (kind/name)}``."""
+    """What a deploy would create: ``{"plan", "preflight", "manifests" (YAML), "objects" (kind/name)}``,
+    rendered and checked from one plan."""
     settings.connect(req.get("namespace"), required=True).close()  # deploying needs a cluster: say so first
     plan_req = {k: v for k, v in req.items() if k not in ("dry_run", "no_follow", "no_smoke", "timeout")}
-    rendered = service.render(plan_req, settings)
-    checked = service.preflight(plan_req, settings)
+    out = Session(settings).preview(plan_req, check=False)
+    rendered, checked = out["render"], out["preflight"]
     return {
         "plan": checked["plan"],
         "preflight": checked["preflight"],
@@ -72,22 +70,5 @@ def task(task_dict: dict, settings: Settings):
 
 
 def export(req: dict, out_dir: str, settings: Settings, force: bool = False) -> list[str]:
-    """``optiserve export``'s folder, from the same bundle ``GET /optiserve/export`` serves."""
-    from jupyter_optiserve.deploy.export import refuse_overwrite
-
-    data = service.export_zip(req, settings)
-    out = expand(out_dir)
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        refuse_overwrite(out, [e.split("/", 1)[-1] for e in zf.namelist()], force)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for entry in zf.namelist():
-            rel = Path(entry.split("/", 1)[-1])
-            if rel.is_absolute() or ".." in rel.parts or not rel.name:
-                continue
-            target = out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(zf.read(entry))
-            written.append(str(target))
-    return written
+    """``optiserve export``'s folder (the same the CLI writes and ``POST /optiserve/export`` zips)."""
+    return [str(p) for p in Session(settings).export(req, expand(out_dir), force=force, check=False)]

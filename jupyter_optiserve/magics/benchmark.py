@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import sys
 import threading
 
 from jupyter_optiserve.benchmark.compare import PREDICTED, measured_value
@@ -132,28 +131,16 @@ def chart_png(run: dict) -> str | None:
 
 
 def benchmark(args, settings) -> BenchmarkResult:
-    from jupyter_optiserve.benchmark import session
+    from jupyter_optiserve.commands.benchmark import measure_request, progress
+    from jupyter_optiserve.service import Session
 
-    fields = {k: v for k, v in vars(args).items() if k not in ("kubeconfig", "kube_context", "request_timeout")}
-    req = session.BenchmarkRequest.from_dict(fields)
-    conn = settings.connect(args.namespace) if args.name else None
     result: dict = {}
-
-    def progress(e: dict) -> None:
-        if e["event"] == "level":
-            lv = f"concurrency {e['concurrency']}" if "concurrency" in e else f"rate {e['rate']}/s"
-            print(
-                f"level {e['index'] + 1}/{e['levels']}: {lv}, {e['requests']} requests ...", file=sys.stderr, flush=True
-            )
 
     def work():
         try:
-            result["run"] = session.run(req, conn=conn, on_progress=progress)
+            result["run"] = Session(settings).measure(measure_request(args), on_progress=progress)
         except BaseException as exc:
             result["error"] = exc
-        finally:
-            if conn is not None:
-                conn.close()
 
     t = threading.Thread(target=work, name="optiserve-benchmark", daemon=True)
     t.start()

@@ -1,12 +1,11 @@
 """One function per ``%optiserve`` sub-command: parsed args + settings in, a returned object out.
 
-Each calls ``jupyter_optiserve.service`` (shared with the CLI and the REST API) with a body that
-uses the CLI's names.
+Each calls a verb of the ``Session`` (shared with the CLI and the REST API) with a body that uses the
+CLI's names.
 """
 
 from __future__ import annotations
 
-from jupyter_optiserve import service
 from jupyter_optiserve.errors import OptiServeError
 from jupyter_optiserve.magics import backend, widgets
 from jupyter_optiserve.magics.benchmark import benchmark  # noqa: F401 - %optiserve benchmark
@@ -20,6 +19,7 @@ from jupyter_optiserve.magics.objects import (
     Recommendations,
     Status,
 )
+from jupyter_optiserve.service import Session
 
 RANKING_FIELDS = ("gpus_per_node", "allow_precision", "gpu_margin")
 RECOMMEND_FIELDS = (
@@ -70,15 +70,15 @@ def _body(args, fields, **extra) -> dict:
 
 
 def hardware(args, settings):
-    return Hardware(service.hardware(settings, refresh=args.refresh))
+    return Hardware(Session(settings).hardware(refresh=args.refresh))
 
 
 def models(args, settings):
-    return Models(service.models(args.query, settings), args.query)
+    return Models(Session(settings).models(args.query), args.query)
 
 
 def recommend(args, settings):
-    return Recommendations(service.recommend(_body(args, RECOMMEND_FIELDS), settings))
+    return Recommendations(Session(settings).recommend(_body(args, RECOMMEND_FIELDS), check=False))
 
 
 def deploy(args, settings):
@@ -112,7 +112,7 @@ def deploy(args, settings):
 
 def _dry_run(d: Deployment, settings) -> Plan:
     """The server-side dry run (``dryRun=All``) through the same task a real deploy runs."""
-    task = backend.task(service.start_deploy({**d.request, "dry_run": True}, settings), settings)
+    task = backend.task(Session(settings).deploy({**d.request, "dry_run": True}, check=False), settings)
     task.done.wait(max(60.0, settings.request_timeout * 6))
     if task.error:
         raise OptiServeError(task.error.get("detail") or "dry run failed", hint=task.error.get("hint") or "")
@@ -124,16 +124,17 @@ def _dry_run(d: Deployment, settings) -> Plan:
 
 def status(args, settings):
     if args.name:
-        return Status(service.get_deployment(args.name, settings, args.namespace))
-    return Deployments(service.list_deployments(settings, args.namespace))
+        return Status(Session(settings).status(args.name, args.namespace))
+    return Deployments(Session(settings).list(args.namespace))
 
 
 def delete(args, settings):
-    return service.delete_deployment(args.name, settings, args.namespace)
+    return Session(settings).delete(args.name, args.namespace)
 
 
 def stop(args, settings):
-    return service.stop_deployment(args.name, settings, args.namespace, start=args.start)
+    s = Session(settings)
+    return s.start(args.name, args.namespace) if args.start else s.stop(args.name, args.namespace)
 
 
 def export(args, settings):

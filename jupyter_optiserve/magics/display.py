@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from jupyter_optiserve.commands.common import table
+from jupyter_optiserve.tables import table
 
 MARKS = {"done": "✓", "active": "…", "failed": "✗", "pending": "·"}
 _STYLE = (

@@ -15,7 +15,7 @@ from IPython.core.error import UsageError
 from jupyter_optiserve.commands.common import positive_float, positive_int
 from jupyter_optiserve.commands.deploy import add_deploy_flags
 from jupyter_optiserve.commands.recommend import add_recommend_flags
-from jupyter_optiserve.deploy.cliargs import KPIS
+from jupyter_optiserve.recommend.kpi import NAMED_KPIS
 
 PROG = "%optiserve"
 
@@ -56,7 +56,7 @@ def _model(p) -> None:
 
 def _plan(p) -> None:
     _model(p)
-    p.add_argument("--kpi", required=True, choices=KPIS, help="what to optimise for")
+    p.add_argument("--kpi", required=True, choices=NAMED_KPIS, help="what to optimise for")
     p.add_argument("--accelerator", help="accelerator id (default: the cluster's inventory)")
     p.add_argument("--gpus", type=positive_int("--gpus", 64), help="GPUs to use (with --accelerator)")
     p.add_argument("--gpus-per-node", type=positive_int("--gpus-per-node", 64), help="GPUs in one node (largest TP)")

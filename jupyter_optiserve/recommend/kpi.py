@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from jupyter_optiserve.errors import InvalidInputError
 
 KPIS = ("latency", "throughput", "balanced", "cost", "slo")
+NAMED_KPIS = KPIS[:-1]  # the KPIs a deploy, a serving profile and a deploy command name (slo is a set of targets)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Float, Int, List, Unicode
 
 from jupyter_optiserve import __version__
-from jupyter_optiserve.service.settings import Settings
+from jupyter_optiserve.service.session import Session
+from jupyter_optiserve.service.settings import REQUEST_TIMEOUT, Settings
 
 
 class OptiServeApp(ExtensionApp):
@@ -51,7 +52,7 @@ class OptiServeApp(ExtensionApp):
         Unicode(), config=True, help="Accelerator ids or aliases users may size and deploy for (empty: all)."
     )
     offline = Bool(False, config=True, help="Never contact a cluster (catalog and estimates only).")
-    request_timeout = Float(10.0, config=True, help="Seconds per Kubernetes API call.")
+    request_timeout = Float(REQUEST_TIMEOUT, config=True, help="Seconds per Kubernetes API call.")
     deploy_timeout = Float(1800.0, config=True, help="Default seconds a deploy task follows the start-up.")
     prompt_timeout = Float(120.0, config=True, help="Seconds for one prompt to a deployment.")
     hardware_ttl = Float(300.0, config=True, help="Seconds the hardware inventory stays cached.")
@@ -92,6 +93,7 @@ class OptiServeApp(ExtensionApp):
         self.settings.update(
             {
                 "optiserve": settings,
+                "optiserve_session": Session(settings),
                 "optiserve_executor": self.executor,
                 "optiserve_cpu_executor": self.cpu_executor,
                 "optiserve_endpoint_executor": self.endpoint_executor,
@@ -133,8 +135,8 @@ def _warm(settings: Settings) -> None:
         "jupyter_optiserve.deploy",
         "jupyter_optiserve.deploy.follow",
         "jupyter_optiserve.deploy.preflight",
-        "jupyter_optiserve.commands.status",
-        "jupyter_optiserve.commands.list",
+        "jupyter_optiserve.deploy.state",
+        "jupyter_optiserve.service.session",
         "jupyter_optiserve.hardware",
         "kubernetes.client",
     ):

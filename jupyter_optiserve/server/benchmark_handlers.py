@@ -20,12 +20,12 @@ class BenchmarksHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def get(self):
         limit = int(self.params("get").get("limit") or 50)
-        self.reply(await self.blocking(svc.list_benchmarks, self.optiserve, limit))
+        self.reply(await self.blocking(self.session.benchmarks, limit))
 
     @tornado.web.authenticated
     async def post(self):
         body = await self.body("post")
-        task = await self.blocking(svc.start_benchmark, body, self.optiserve)
+        task = await self.blocking(self.session.benchmark, body, check=False)
         self.set_header("Location", f"{self.base_url.rstrip('/')}/optiserve/benchmarks/{task['id']}")
         self.reply(task, 202)
 
@@ -36,7 +36,7 @@ class BenchmarkHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def get(self, id):
         self.params("get")
-        self.reply(await self.blocking(svc.get_benchmark, id, self.optiserve))
+        self.reply(await self.blocking(self.session.benchmark_run, id))
 
 
 class BenchmarkCancelHandler(OptiServeHandler):
@@ -45,7 +45,7 @@ class BenchmarkCancelHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def post(self, id):
         self.params("post")
-        self.reply(await self.blocking(svc.cancel_benchmark, id, self.optiserve))
+        self.reply(await self.blocking(self.session.cancel_benchmark, id))
 
 
 class CalibrateHandler(OptiServeHandler):
@@ -53,7 +53,7 @@ class CalibrateHandler(OptiServeHandler):
 
     @tornado.web.authenticated
     async def post(self):
-        self.reply(await self.blocking(svc.calibrate, await self.body("post")))
+        self.reply(await self.blocking(self.session.calibrate, await self.body("post"), check=False))
 
 
 class BenchmarkEventsHandler(TaskStreamHandler):

@@ -1,4 +1,5 @@
-"""Thin REST handlers over ``jupyter_optiserve.service``: validate, run in the executor, answer JSON.
+"""Thin REST handlers over the ``Session``: check the request against ``openapi.yaml`` (the only check
+of a body), call one verb in the executor, answer JSON.
 
 Every verb is ``@tornado.web.authenticated`` (Jupyter's token or session cookie, XSRF for cookie
 requests as Jupyter Server checks it). Blocking engine, Kubernetes and NVML work runs in the
@@ -61,6 +62,10 @@ class OptiServeHandler(APIHandler):
     @property
     def optiserve(self) -> service.Settings:
         return self.settings["optiserve"]
+
+    @property
+    def session(self) -> service.Session:
+        return self.settings["optiserve_session"]
 
     async def blocking(self, fn, *args, **kw):
         """Run ``fn`` (Kubernetes, NVML, files) in the extension's I/O thread pool, never on the event loop."""
@@ -150,7 +155,7 @@ class HardwareHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def get(self):
         refresh = self.params("get").get("refresh") in ("1", "true")
-        self.reply(await self.blocking(service.hardware, self.optiserve, refresh=refresh))
+        self.reply(await self.blocking(self.session.hardware, refresh=refresh))
 
 
 class ModelsHandler(OptiServeHandler):
@@ -158,7 +163,7 @@ class ModelsHandler(OptiServeHandler):
 
     @tornado.web.authenticated
     async def get(self):
-        self.reply(await self.compute(service.models, self.params("get").get("q"), self.optiserve))
+        self.reply(await self.compute(self.session.models, self.params("get").get("q")))
 
 
 class AcceleratorsHandler(OptiServeHandler):
@@ -167,7 +172,7 @@ class AcceleratorsHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def get(self):
         self.params("get")
-        self.reply(await self.compute(service.accelerators, self.optiserve))
+        self.reply(await self.compute(self.session.accelerators))
 
 
 class RuntimesHandler(OptiServeHandler):
@@ -176,7 +181,7 @@ class RuntimesHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def get(self):
         self.params("get")
-        self.reply(await self.compute(service.runtimes, self.optiserve))
+        self.reply(await self.compute(self.session.runtimes))
 
 
 class ProfilesHandler(OptiServeHandler):
@@ -185,14 +190,14 @@ class ProfilesHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def get(self):
         p = self.params("get")
-        self.reply(await self.compute(service.profiles, p.get("model"), p.get("accelerator"), self.optiserve))
+        self.reply(await self.compute(self.session.serving_profiles, p.get("model"), p.get("accelerator")))
 
 
 # -- engine and plans ---------------------------------------------------------------------------------
 class _BodyHandler(OptiServeHandler):
-    """POST a JSON body to one service function."""
+    """POST a JSON body to one Session verb."""
 
-    operation = None  # a service function (body, settings) -> JSON
+    verb = ""  # the Session method: verb(body, check=False) -> JSON (the body was checked in body())
     cpu = False  # pure engine work (no cluster): the CPU pool
 
     @tornado.web.authenticated
@@ -209,16 +214,16 @@ class _BodyHandler(OptiServeHandler):
             )
             else self.blocking
         )  # without an accelerator, recommend may detect the hardware (cluster I/O)
-        self.reply(await run(type(self).operation, body, self.optiserve))
+        self.reply(await run(getattr(self.session, self.verb), body, check=False))
 
 
 class RecommendHandler(_BodyHandler):
     # the service memoizes the serialized answer: the loop only writes bytes
-    api_path, operation, cpu = "/optiserve/recommend", staticmethod(service.recommend_json), True
+    api_path, verb, cpu = "/optiserve/recommend", "recommend_json", True
 
     @tornado.web.authenticated
     async def post(self):
-        cached = service.recommend_json_cached(await self.body(), self.optiserve)  # body validated on the way
+        cached = self.session.recommend_json_cached(await self.body())  # body checked on the way
         if cached is not None:
             return self.reply(cached)
         await super().post()
@@ -230,15 +235,21 @@ class RecommendHandler(_BodyHandler):
 
 
 class EstimateHandler(_BodyHandler):
-    api_path, operation, cpu = "/optiserve/estimate", staticmethod(service.estimate), True
+    api_path, verb, cpu = "/optiserve/estimate", "estimate", True
 
 
 class RenderHandler(_BodyHandler):
-    api_path, operation = "/optiserve/render", staticmethod(service.render)
+    api_path, verb = "/optiserve/render", "render"
 
 
 class PreflightHandler(_BodyHandler):
-    api_path, operation = "/optiserve/preflight", staticmethod(service.preflight)
+    api_path, verb = "/optiserve/preflight", "preflight"
+
+
+class PreviewHandler(_BodyHandler):
+    """Render and preflight from one plan: ``{"render", "preflight"}``."""
+
+    api_path, verb = "/optiserve/preview", "preview"
 
 
 class ExportHandler(OptiServeHandler):
@@ -248,7 +259,7 @@ class ExportHandler(OptiServeHandler):
     async def post(self):
         from jupyter_optiserve.service.plans import zip_name
 
-        data = await self.blocking(service.export_zip, await self.body(), self.optiserve)
+        data = await self.blocking(self.session.export_zip, await self.body(), check=False)
         self.set_header("Content-Disposition", f'attachment; filename="{zip_name(data)}"')
         self.finish(data, set_content_type="application/zip")
 
@@ -260,12 +271,12 @@ class DeploymentsHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def get(self):
         p = self.params("get")
-        self.reply(await self.blocking(service.list_deployments, self.optiserve, _ns(p)))
+        self.reply(await self.blocking(self.session.list, _ns(p)))
 
     @tornado.web.authenticated
     async def post(self):
         body = await self.body()
-        task = await self.blocking(service.start_deploy, body, self.optiserve)
+        task = await self.blocking(self.session.deploy, body, check=False)
         self.set_header("Location", self.request.path.rstrip("/") + "/" + task["name"])
         self.reply(task, status=202)
 
@@ -276,12 +287,12 @@ class DeploymentHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def get(self, name):
         p = self.params("get")
-        self.reply(await self.blocking(service.get_deployment, name, self.optiserve, _ns(p)))
+        self.reply(await self.blocking(self.session.status, name, _ns(p)))
 
     @tornado.web.authenticated
     async def delete(self, name):
         p = self.params("delete")
-        self.reply(await self.blocking(service.delete_deployment, name, self.optiserve, _ns(p)))
+        self.reply(await self.blocking(self.session.delete, name, _ns(p)))
 
 
 class StopHandler(OptiServeHandler):
@@ -291,9 +302,8 @@ class StopHandler(OptiServeHandler):
     async def post(self, name):
         p = self.params("post")
         body = await self.body() or {}
-        self.reply(
-            await self.blocking(service.stop_deployment, name, self.optiserve, _ns(p), start=bool(body.get("start")))
-        )
+        verb = self.session.start if body.get("start") else self.session.stop
+        self.reply(await self.blocking(verb, name, _ns(p)))
 
 
 class CancelHandler(OptiServeHandler):
@@ -302,7 +312,7 @@ class CancelHandler(OptiServeHandler):
     @tornado.web.authenticated
     async def post(self, name):
         p = self.params("post")
-        self.reply(await self.blocking(service.cancel_task, name, self.optiserve, _ns(p)))
+        self.reply(await self.blocking(self.session.cancel, name, _ns(p)))
 
 
 class PromptHandler(OptiServeHandler):
@@ -313,14 +323,10 @@ class PromptHandler(OptiServeHandler):
         p = self.params("post")
         body = await self.body()
         deadline = time.monotonic() + self.optiserve.prompt_timeout  # the wait for a free worker counts too
-        target = await self.blocking(
-            service.prompt_target, name, self.optiserve, _ns(p), foreign=bool(body.get("foreign"))
-        )
+        target = await self.blocking(self.session.prompt_target, name, _ns(p), foreign=bool(body.get("foreign")))
         try:  # the worker honours the deadline itself; this also bounds what it cannot (a DNS lookup)
             answer = await asyncio.wait_for(
-                self.endpoint(
-                    service.send_prompt, target, body["text"], body.get("max_tokens", 64), self.optiserve, deadline
-                ),
+                self.endpoint(self.session.send_prompt, target, body["text"], body.get("max_tokens", 64), deadline),
                 timeout=max(0.1, deadline - time.monotonic()) + 2.0,
             )
         except TimeoutError:
@@ -369,6 +375,7 @@ def routes() -> list[tuple[str, type]]:
         ("/optiserve/estimate", EstimateHandler),
         ("/optiserve/render", RenderHandler),
         ("/optiserve/preflight", PreflightHandler),
+        ("/optiserve/preview", PreviewHandler),
         ("/optiserve/export", ExportHandler),
         ("/optiserve/deployments", DeploymentsHandler),
         (f"/optiserve/deployments/{name}", DeploymentHandler),

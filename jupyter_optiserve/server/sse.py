@@ -14,7 +14,6 @@ import asyncio
 import tornado.web
 from tornado.iostream import StreamClosedError
 
-from jupyter_optiserve import service
 from jupyter_optiserve.server.handlers import OptiServeHandler
 from jupyter_optiserve.service import jsonsafe
 
@@ -92,7 +91,7 @@ class EventsHandler(TaskStreamHandler):
         ns = params.get("namespace") or settings.namespace
         task = settings.tasks.latest(name, ns)
         if task is None:
-            snap = await self.blocking(service.get_deployment, name, settings, params.get("namespace"))
+            snap = await self.blocking(self.session.status, name, params.get("namespace"))
             self._start_stream()
             await self._send(format_event({"seq": 1, "type": "snapshot", "data": snap}))
             await self._send(format_event({"seq": 2, "type": "end", "data": {"name": name, "task": None}}))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 
 from jupyter_optiserve.errors import NotFoundError
-from jupyter_optiserve.service.schema import validate
 from jupyter_optiserve.service.settings import Settings
 
 _lock = threading.Lock()
@@ -34,7 +33,6 @@ def start_benchmark(body: dict, settings: Settings, store=None) -> dict:
     from jupyter_optiserve.benchmark.target import from_deployment
     from jupyter_optiserve.benchmark.tasks import BenchmarkTask
 
-    validate("BenchmarkRequest", body)
     req = session.BenchmarkRequest.from_dict(body)
     req.workload()  # raises on bad lengths before a task starts
     conn = settings.connect(body.get("namespace"))
@@ -61,6 +59,20 @@ def start_benchmark(body: dict, settings: Settings, store=None) -> dict:
         raise
     task.start()
     return task.to_dict()
+
+
+def measure(body: dict, settings: Settings, on_progress=None, store=None) -> dict:
+    """Benchmark in the caller's thread (the CLI, the magic): a deployment by ``name`` (through the
+    cluster) or any OpenAI-compatible ``url``; the stored run."""
+    from jupyter_optiserve.benchmark import session
+
+    req = session.BenchmarkRequest.from_dict(body)
+    conn = settings.connect(body.get("namespace")) if body.get("name") else None
+    try:
+        return session.run(req, conn=conn, store=store, on_progress=on_progress)
+    finally:
+        if conn is not None:
+            conn.close()
 
 
 def list_benchmarks(settings: Settings, limit: int = 50, store=None) -> dict:
@@ -99,7 +111,6 @@ def calibrate(body: dict, store=None) -> dict:
     from jupyter_optiserve.benchmark import calibrate as cal
     from jupyter_optiserve.benchmark.store import Store
 
-    validate("CalibrateRequest", body)
     s = store or Store()
     if body.get("reset"):
         return {"reset": True, "cluster": body.get("cluster"), "removed": s.reset_corrections(body.get("cluster"))}

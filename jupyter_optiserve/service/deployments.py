@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from jupyter_optiserve.errors import ConflictError, NotFoundError
 from jupyter_optiserve.service.plans import build, connect_for
-from jupyter_optiserve.service.schema import validate
 from jupyter_optiserve.service.settings import Settings
 
 
@@ -16,18 +15,16 @@ def _namespace(settings: Settings, conn, namespace: str | None) -> str:
     return ns
 
 
-def start_deploy(body: dict, settings: Settings) -> dict:
-    """Plan now (bad input fails here, synchronously), then preflight -> apply -> follow -> first request
-    in a background task. Returns the task (state ``queued``)."""
-    from jupyter_optiserve.deploy import Deployer, ensure_valid, render
+def plan_deploy(body: dict, settings: Settings, conn, *, check_collisions: bool = True, confirm=None):
+    """The deploy Task for a request: planned now (bad input fails here, synchronously), not started.
+    ``check_collisions`` answers a name taken by someone else with 409 before any task; the CLI leaves
+    it to preflight's name check, which shows the whole report first. ``confirm`` gates the apply."""
+    from jupyter_optiserve.deploy import Deployer, render
     from jupyter_optiserve.service.tasks import Task
 
-    validate("DeployRequest", body)
-    conn = connect_for(body, settings, required=True)
-    try:
-        conn.call(conn.core.get_api_resources)  # fail fast (502) before a task starts on a dead cluster
-        plan = build(body, settings, conn, fallback=False)
-        objs = render(plan)
+    plan = build(body, settings, conn, fallback=False)
+    objs = render(plan)
+    if check_collisions:
         clashes = Deployer(conn).collisions(objs)
         if clashes:  # 409 now, not a task that fails later
             raise ConflictError(
@@ -35,20 +32,28 @@ def start_deploy(body: dict, settings: Settings) -> dict:
                 hint=f"pick another name (e.g. {plan.name}-2), or delete that deployment yourself first",
                 name=plan.name,
             )
-        if conn is None:  # pragma: no cover - deploy always has a cluster
-            ensure_valid(objs)
-        task = Task(
-            plan,
-            objs,
-            conn,
-            body,
-            dry_run=bool(body.get("dry_run")),
-            follow_timeout=float(body.get("timeout") or settings.deploy_timeout),
-            no_follow=bool(body.get("no_follow")),
-            no_smoke=bool(body.get("no_smoke")),
-            smoke_timeout=settings.prompt_timeout,
-            on_change=settings.invalidate_inventory,
-        )
+    return Task(
+        plan,
+        objs,
+        conn,
+        body,
+        dry_run=bool(body.get("dry_run")),
+        follow_timeout=float(body.get("timeout") or settings.deploy_timeout),
+        no_follow=bool(body.get("no_follow")),
+        no_smoke=bool(body.get("no_smoke")),
+        smoke_timeout=settings.prompt_timeout,
+        on_change=settings.invalidate_inventory,
+        confirm=confirm,
+    )
+
+
+def start_deploy(body: dict, settings: Settings) -> dict:
+    """Plan now, then preflight -> apply -> follow -> first request in a background task. Returns the
+    task (state ``queued``)."""
+    conn = connect_for(body, settings, required=True)
+    try:
+        conn.call(conn.core.get_api_resources)  # fail fast (502) before a task starts on a dead cluster
+        task = plan_deploy(body, settings, conn)
         settings.tasks.add(task)
     except BaseException:
         conn.close()
@@ -57,10 +62,10 @@ def start_deploy(body: dict, settings: Settings) -> dict:
     return task.to_dict()
 
 
-def list_deployments(settings: Settings, namespace: str | None = None) -> dict:
-    """``optiserve list --json`` plus ``tasks`` (this server's deploys in the namespace, newest last)."""
-    from jupyter_optiserve.commands.list import _row, orphan_rows
+def deployments(settings: Settings, namespace: str | None = None) -> dict:
+    """``optiserve list --json``: OptiServe's deployments first, then the others, and left-over objects."""
     from jupyter_optiserve.deploy import Deployer
+    from jupyter_optiserve.deploy.state import DeploymentState
 
     conn = settings.connect(namespace)
     try:
@@ -68,22 +73,47 @@ def list_deployments(settings: Settings, namespace: str | None = None) -> dict:
         found = Deployer(conn).list(ns)
     finally:
         conn.close()
-    rows = [_row(o, True) for o in found["optiserve"]] + [_row(o, False) for o in found["other"]]
-    tasks = settings.tasks.list(ns)
-    for r in rows:
+    rows = [DeploymentState.of(o).row(True) for o in found["optiserve"]]
+    rows += [DeploymentState.of(o).row(False) for o in found["other"]]
+    orphans = [{"kind": o["kind"], "name": o["metadata"]["name"]} for o in found.get("orphans") or []]
+    return {"namespace": ns, "deployments": rows, "orphans": orphans}
+
+
+def list_deployments(settings: Settings, namespace: str | None = None) -> dict:
+    """``optiserve list --json`` plus ``tasks`` (this server's deploys in the namespace, newest last)."""
+    out = deployments(settings, namespace)
+    ns = out["namespace"]
+    for r in out["deployments"]:
         t = settings.tasks.latest(r["name"], ns)
         r["task"] = t.state if t else None
-    return {
-        "namespace": ns,
-        "deployments": rows,
-        "tasks": [t.to_dict(events=False) for t in tasks],
-        "orphans": orphan_rows(found),
-    }
+    tasks = [t.to_dict(events=False) for t in settings.tasks.list(ns)]
+    return {"namespace": ns, "deployments": out["deployments"], "tasks": tasks, "orphans": out["orphans"]}
+
+
+def _status(conn, name: str, ns: str):
+    from jupyter_optiserve.deploy.state import DeploymentState, snapshot
+
+    isvc, tl = snapshot(conn, name, ns)
+    state = DeploymentState.of(isvc)
+    out = {"name": name, "namespace": ns, "profile": state.serving_profile, "stopped": state.stopped}
+    return out, tl
+
+
+def deployment_status(name: str, settings: Settings, namespace: str | None = None):
+    """(``optiserve status --json``, its Timeline): the cluster's view of one deployment now."""
+    from jupyter_optiserve.deploy.naming import validate_name
+
+    validate_name(name)
+    conn = settings.connect(namespace)
+    try:
+        out, tl = _status(conn, name, _namespace(settings, conn, namespace))
+    finally:
+        conn.close()
+    return {**out, "timeline": tl.to_dict()}, tl
 
 
 def get_deployment(name: str, settings: Settings, namespace: str | None = None) -> dict:
-    """``optiserve status --json`` (the cluster's view now) plus this server's latest task for it."""
-    from jupyter_optiserve.commands.status import snapshot
+    """``optiserve status --json`` plus ``exists`` and this server's latest task for it."""
     from jupyter_optiserve.deploy.naming import validate_name
 
     validate_name(name)
@@ -92,7 +122,7 @@ def get_deployment(name: str, settings: Settings, namespace: str | None = None) 
         ns = _namespace(settings, conn, namespace)
         task = settings.tasks.latest(name, ns)
         try:
-            isvc, tl = snapshot(conn, name, ns)
+            out, tl = _status(conn, name, ns)
         except NotFoundError:
             if task is None:
                 raise
@@ -107,16 +137,7 @@ def get_deployment(name: str, settings: Settings, namespace: str | None = None) 
             }
     finally:
         conn.close()
-    ann = isvc["metadata"].get("annotations") or {}
-    return {
-        "name": name,
-        "namespace": ns,
-        "profile": ann.get("optiserve.io/profile"),
-        "stopped": ann.get("serving.kserve.io/stop") == "true",
-        "exists": True,
-        "timeline": tl.to_dict(),
-        "task": task.to_dict() if task else None,
-    }
+    return {**out, "exists": True, "timeline": tl.to_dict(), "task": task.to_dict() if task else None}
 
 
 def cancel_task(name: str, settings: Settings, namespace: str | None = None) -> dict:

@@ -9,16 +9,25 @@ from collections import OrderedDict
 
 from jupyter_optiserve.errors import InvalidInputError
 from jupyter_optiserve.service import jsonsafe
-from jupyter_optiserve.service.schema import validate
 from jupyter_optiserve.service.settings import Settings
 
 
 # -- catalogs -----------------------------------------------------------------------------------------
 def models(query: str | None = None, settings: Settings | None = None) -> list[dict]:
-    """``optiserve models [QUERY] --json``."""
-    from jupyter_optiserve.commands.models import search
-
-    return search((settings or Settings()).catalog(), query)
+    """``optiserve models [QUERY] --json``: catalog models matching ``query`` (id, family or Hugging Face
+    id), each with its quantized variants and its modelcar image."""
+    cat = (settings or Settings()).catalog()
+    q = (query or "").lower()
+    out = []
+    for m in cat.models:
+        if q and q not in m.id and q not in m.hf_id.lower() and q not in (m.family or "").lower():
+            continue
+        d = m.summary()
+        vs = cat.variants_for(m)
+        d["variants"] = [v.summary() for v in vs]
+        d["modelcar"] = next((v.oci_image for v in vs if v.oci_image), None)
+        out.append(d)
+    return out
 
 
 def accelerators(settings: Settings | None = None) -> list[dict]:
@@ -50,6 +59,23 @@ def profiles(model: str | None = None, accelerator: str | None = None, settings:
 def hardware(settings: Settings, refresh: bool = False) -> dict:
     """``optiserve hardware --json`` for the configured cluster, cached ``settings.hardware_ttl`` seconds."""
     return settings.cached_inventory(refresh=refresh).to_dict()
+
+
+def inventory(settings: Settings, refresh: bool = False, accelerator: str | None = None, gpus: int | None = None):
+    """The Inventory; the user's own ``accelerator``/``gpus`` override detection (never cached)."""
+    if accelerator is None and gpus is None:
+        return settings.cached_inventory(refresh=refresh)
+    from jupyter_optiserve.hardware import detect
+
+    return detect(
+        settings.kubeconfig,
+        settings.context,
+        settings.namespace,
+        cluster=not settings.offline,
+        accelerator=accelerator,
+        gpus=gpus,
+        timeout=settings.request_timeout,
+    )
 
 
 # -- recommend ----------------------------------------------------------------------------------------
@@ -91,7 +117,6 @@ def _memo_key(body: dict, settings: Settings, inventory) -> tuple:
 def _recommend_memo(body: dict, settings: Settings) -> tuple[dict, str]:
     """The engine is deterministic for a body, a catalog, the server's policy and an inventory, so the
     answer is memoised on exactly those (the inventory by identity: a hardware refresh starts over)."""
-    validate("RecommendRequest", body)
     inventory = settings.cached_inventory() if _wants_inventory(body, settings) else None
     key = _memo_key(body, settings, inventory)
     with _memo_lock:
@@ -182,7 +207,9 @@ def deploy_command(body: dict, result) -> str | None:
     ``--profile NAME`` (None when nothing fits or the KPI is an SLO, which deploy does not take)."""
     import shlex
 
-    if not result.recommendations or result.kpi not in ("latency", "throughput", "balanced", "cost"):
+    from jupyter_optiserve.recommend.kpi import NAMED_KPIS
+
+    if not result.recommendations or result.kpi not in NAMED_KPIS:
         return None
     parts = ["optiserve", "deploy", "--model", str(body["model"]), "--kpi", result.kpi]
     for k in DEPLOY_FLAGS:
@@ -225,8 +252,7 @@ ESTIMATE_DEFAULTS = {
 
 
 def estimate(body: dict, settings: Settings | None = None) -> dict:
-    """``optiserve estimate --json``."""
-    validate("EstimateRequest", body)
+    """``optiserve estimate --json`` (the body checked at the edge)."""
     return estimate_result(body, settings or Settings())[1]
 
 

@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 from jupyter_optiserve.errors import ClusterUnreachableError, InvalidInputError
-from jupyter_optiserve.service.schema import validate
 from jupyter_optiserve.service.settings import Settings
 
 RANKING_FIELDS = ("gpus_per_node", "allow_precision", "gpu_margin")  # passed on to recommend
@@ -95,22 +94,42 @@ def build(body: dict, settings: Settings, conn, fallback: bool = True):
     return plan
 
 
-def render(body: dict, settings: Settings) -> dict:
-    """``{"manifests", "yaml", "plan", "notes"}``; ``yaml`` is exactly what ``optiserve render`` prints."""
+def _rendered(plan) -> tuple[dict, list]:
+    """``POST /render``'s answer for a plan, and its objects (checked: fits a node, schema-valid)."""
     from jupyter_optiserve.deploy.manifests import render as _render
     from jupyter_optiserve.deploy.manifests import to_yaml
     from jupyter_optiserve.deploy.nodefit import ensure_fits_node
     from jupyter_optiserve.deploy.validate import ensure_valid
 
-    validate("PlanRequest", body)
+    ensure_fits_node(plan)
+    objs = _render(plan)
+    ensure_valid(objs)
+    summary = plan.summary()
+    return {"manifests": objs, "yaml": to_yaml(objs), "plan": summary, "notes": summary["notes"]}, objs
+
+
+def render(body: dict, settings: Settings) -> dict:
+    """``{"manifests", "yaml", "plan", "notes"}``; ``yaml`` is exactly what ``optiserve render`` prints."""
+    conn = connect_for(body, settings)
+    try:
+        return _rendered(build(body, settings, conn))[0]
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+def preflight_report(body: dict, settings: Settings):
+    """(Plan, PreflightReport): every check a deploy runs first, nothing created."""
+    from jupyter_optiserve.deploy import ensure_valid, run_preflight
+    from jupyter_optiserve.deploy import render as _render
+
     conn = connect_for(body, settings)
     try:
         plan = build(body, settings, conn)
-        ensure_fits_node(plan)
         objs = _render(plan)
-        ensure_valid(objs)
-        summary = plan.summary()
-        return {"manifests": objs, "yaml": to_yaml(objs), "plan": summary, "notes": summary["notes"]}
+        if conn is None:  # with a cluster, the server-side dry run validates against its own CRDs
+            ensure_valid(objs)
+        return plan, run_preflight(plan, objs, conn)
     finally:
         if conn is not None:
             conn.close()
@@ -118,47 +137,53 @@ def render(body: dict, settings: Settings) -> dict:
 
 def preflight(body: dict, settings: Settings) -> dict:
     """``optiserve preflight --json``: ``{"plan", "preflight": {"ok", "checks"}}``."""
-    from jupyter_optiserve.deploy import ensure_valid, run_preflight
-    from jupyter_optiserve.deploy import render as _render
+    plan, report = preflight_report(body, settings)
+    return {"plan": plan.summary(), "preflight": report.to_dict()}
 
-    validate("PlanRequest", body)
+
+def preview(body: dict, settings: Settings) -> dict:
+    """``{"render", "preflight"}`` (the answers of ``/render`` and ``/preflight``) from one plan: one
+    recommendation sweep, one cluster connection, and the serving profile the request names."""
+    from jupyter_optiserve.deploy import run_preflight
+
     conn = connect_for(body, settings)
     try:
         plan = build(body, settings, conn)
-        objs = _render(plan)
-        if conn is None:  # with a cluster, the server-side dry run validates against its own CRDs
-            ensure_valid(objs)
+        rendered, objs = _rendered(plan)
         report = run_preflight(plan, objs, conn)
-        return {"plan": plan.summary(), "preflight": report.to_dict()}
     finally:
         if conn is not None:
             conn.close()
+    return {"render": rendered, "preflight": {"plan": rendered["plan"], "preflight": report.to_dict()}}
+
+
+def export_folder(body: dict, settings: Settings, out_dir, force: bool = False) -> list:
+    """The ``optiserve export`` folder (manifests, kustomization.yaml, README.md); returns its paths."""
+    return _export(body, settings, out_dir, force)[1]
+
+
+def _export(body: dict, settings: Settings, out_dir, force: bool = False):
+    from jupyter_optiserve.deploy import export, run_preflight
+
+    conn = connect_for(body, settings)
+    try:
+        plan = build(body, settings, conn)
+    finally:
+        if conn is not None:
+            conn.close()
+    _, objs = _rendered(plan)
+    report = run_preflight(plan, objs, None)  # offline checks only: the bundle may be applied elsewhere
+    return plan, export(objs, out_dir, plan, report, force=force)
 
 
 def export_zip(body: dict, settings: Settings) -> bytes:
-    """The ``optiserve export`` folder (manifests, kustomization.yaml, README.md) as a zip whose entries
-    sit under ``<name>/``."""
-    from jupyter_optiserve.deploy import ensure_valid, export, run_preflight
-    from jupyter_optiserve.deploy import render as _render
-    from jupyter_optiserve.deploy.nodefit import ensure_fits_node
-
-    validate("PlanRequest", body)
-    conn = connect_for(body, settings)
-    try:
-        plan = build(body, settings, conn)
-    finally:
-        if conn is not None:
-            conn.close()
-    ensure_fits_node(plan)
-    objs = _render(plan)
-    ensure_valid(objs)
-    report = run_preflight(plan, objs, None)  # offline checks only: the bundle may be applied elsewhere
+    """The export folder as a zip whose entries sit under ``<name>/``."""
     buf = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="optiserve-export-") as tmp:
-        paths = export(objs, Path(tmp) / plan.name, plan, report)
+        plan, paths = _export(body, settings, Path(tmp) / "bundle")
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for p in paths:
-                zf.write(p, f"{plan.name}/{p.name}")
+                zf.write(p, f"{plan.name}/{Path(p).name}")
     return buf.getvalue()
 
 

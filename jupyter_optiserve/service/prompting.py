@@ -11,7 +11,6 @@ import time
 from dataclasses import dataclass, field
 
 from jupyter_optiserve.errors import ConflictError
-from jupyter_optiserve.service.schema import validate
 from jupyter_optiserve.service.settings import Settings
 
 
@@ -28,6 +27,7 @@ def prompt_target(name: str, settings: Settings, namespace: str | None = None, f
     from jupyter_optiserve.deploy.deployer import is_ours
     from jupyter_optiserve.deploy.naming import validate_name
     from jupyter_optiserve.deploy.smoke import read_token
+    from jupyter_optiserve.deploy.state import DeploymentState
     from jupyter_optiserve.service.deployments import _namespace
 
     validate_name(name)
@@ -41,18 +41,12 @@ def prompt_target(name: str, settings: Settings, namespace: str | None = None, f
                 hint='check the name; to prompt it anyway, send "foreign": true',
                 name=name,
             )
-        st = isvc.get("status") or {}
-        ann = isvc["metadata"].get("annotations") or {}
-        ready = next((c.get("status") for c in st.get("conditions") or [] if c.get("type") == "Ready"), None)
-        url = st.get("url") or (st.get("address") or {}).get("url")
-        if ann.get("serving.kserve.io/stop") == "true" or ready != "True" or not url:
-            raise ConflictError(
-                f"'{name}' is not Ready yet", hint="wait for the deploy to reach ready, then try again", name=name
-            )
-        token = read_token(conn, name, ns) if ann.get("security.opendatahub.io/enable-auth") == "true" else None
+        state = DeploymentState.of(isvc)
+        state.ensure_serving(" yet", hint="wait for the deploy to reach ready, then try again")
+        token = read_token(conn, name, ns) if state.auth else None
     finally:
         conn.close()
-    return PromptTarget(name, url, token)
+    return PromptTarget(name, state.url, token)
 
 
 def send_prompt(
@@ -88,6 +82,5 @@ def prompt(
 ) -> dict:
     """Both steps in one call (the CLI, the magic and Python)."""
     settings = settings or Settings()
-    validate("PromptRequest", {"text": text, "max_tokens": max_tokens})
     deadline = time.monotonic() + settings.prompt_timeout
     return send_prompt(prompt_target(name, settings, namespace, foreign), text, max_tokens, settings, deadline)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from jupyter_optiserve.errors import InvalidInputError, PermissionDeniedError
 
+REQUEST_TIMEOUT = 10.0  # seconds per Kubernetes call: the one default of the CLI, the magic and the server
+
 
 @dataclass
 class Settings:
@@ -20,7 +22,7 @@ class Settings:
     allowed_runtimes: list = field(default_factory=list)  # empty: all
     allowed_accelerators: list = field(default_factory=list)  # empty: all
     offline: bool = False  # never contact a cluster
-    request_timeout: float = 10.0  # seconds per Kubernetes call
+    request_timeout: float = REQUEST_TIMEOUT  # seconds per Kubernetes call
     deploy_timeout: float = 1800.0  # default bound on following a deploy
     prompt_timeout: float = 120.0  # seconds for one prompt to a deployment
     hardware_ttl: float = 300.0  # seconds an inventory stays cached
@@ -124,11 +126,11 @@ class Settings:
 
     @property
     def tasks(self):
-        from jupyter_optiserve.service.tasks import TaskManager
+        from jupyter_optiserve.events import TaskRegistry
 
         with self._lock:
             if self._tasks is None:
-                self._tasks = TaskManager(max_finished=self.max_tasks)
+                self._tasks = TaskRegistry(max_finished=self.max_tasks)
             return self._tasks
 
     def public(self) -> dict:

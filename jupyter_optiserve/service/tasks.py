@@ -15,25 +15,25 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import uuid
-from collections import OrderedDict
 
 from jupyter_optiserve.errors import OptiServeError
+from jupyter_optiserve.events import EventLog
 
 log = logging.getLogger("jupyter_optiserve.tasks")
 
 STATES = ("queued", "preflight", "applying", "following", "smoke", "ready", "applied", "failed", "timeout", "cancelled")
 TERMINAL = frozenset({"ready", "applied", "failed", "timeout", "cancelled"})
-MAX_EVENTS = 5000
 
 
 class Cancelled(Exception):
     pass
 
 
-class Task:
-    """One deploy. ``run()`` does the work (in its own thread via ``start()``)."""
+class Task(EventLog):
+    """One deploy: preflight -> apply -> follow -> first request. ``start()`` runs it on its own thread
+    (the server, the magic); the CLI calls ``run()`` in the foreground with a subscriber printing the
+    events and a ``confirm`` gate, so the pipeline exists once."""
 
     def __init__(
         self,
@@ -48,7 +48,9 @@ class Task:
         no_smoke=False,
         smoke_timeout=120.0,
         on_change=None,
+        confirm=None,
     ):
+        super().__init__()
         self.id = uuid.uuid4().hex[:12]
         self.plan, self.objs, self.conn = plan, objs, conn
         self.name, self.namespace = plan.name, plan.namespace
@@ -56,13 +58,11 @@ class Task:
         self.dry_run, self.follow_timeout, self.no_follow, self.no_smoke = dry_run, follow_timeout, no_follow, no_smoke
         self.smoke_timeout = smoke_timeout
         self.on_change = on_change  # called when the cluster's GPU use may have changed (stale inventory)
+        self.confirm = confirm  # called after a passing preflight; False stops the task (state cancelled)
         self.state = "queued"
-        self.created = self.updated = time.time()
         self.preflight = self.apply = self.timeline = self.error = None
-        self.events: list[dict] = []
-        self._seq = 0
-        self._lock = threading.RLock()
-        self._subs: list = []
+        self.report = self.result = None  # the PreflightReport and ApplyResult behind the JSON
+        self.exception: OptiServeError | None = None  # what failed, for a caller that re-raises it
         self._cancel = threading.Event()
         self._tl = None
         self._seen_entries = 0
@@ -70,40 +70,14 @@ class Task:
         self.thread: threading.Thread | None = None
         self.done = threading.Event()
 
-    # -- events and subscribers -----------------------------------------------------------------------
     @property
     def terminal(self) -> bool:
         return self.state in TERMINAL
 
-    def emit(self, typ: str, data) -> dict:
-        with self._lock:
-            self._seq += 1
-            self.updated = time.time()
-            ev = {"seq": self._seq, "time": round(self.updated, 3), "type": typ, "data": data}
-            self.events.append(ev)
-            if len(self.events) > MAX_EVENTS:  # keep the first (state) and the most recent
-                del self.events[1 : len(self.events) - MAX_EVENTS + 1]
-            subs = list(self._subs)
-        for cb in subs:
-            try:
-                cb(ev)
-            except Exception:
-                log.exception("optiserve: task subscriber failed")
-        return ev
-
-    def subscribe(self, callback, after: int = 0):
-        """Register ``callback(event)``; returns (events with seq > ``after`` so far, unsubscribe).
-        Registration and the replay are atomic, so nothing is missed or sent twice."""
-        with self._lock:
-            replay = [e for e in self.events if e["seq"] > after]
-            self._subs.append(callback)
-
-        def unsubscribe():
-            with self._lock:
-                if callback in self._subs:
-                    self._subs.remove(callback)
-
-        return replay, unsubscribe
+    @property
+    def tl(self):
+        """The live Timeline (None before following)."""
+        return self._tl
 
     def _set_state(self, state: str) -> None:
         with self._lock:
@@ -139,7 +113,7 @@ class Task:
         try:
             self._check_cancel()
             self._set_state("preflight")
-            report = run_preflight(self.plan, self.objs, self.conn, dry_run=True)
+            report = self.report = run_preflight(self.plan, self.objs, self.conn, dry_run=True)
             self.preflight = report.to_dict()
             self.emit("preflight", self.preflight)
             if not report.ok:
@@ -151,9 +125,11 @@ class Task:
                 }
                 self.emit("error", self.error)
                 return
+            if self.confirm is not None and not self.confirm(self):
+                raise Cancelled()
             self._check_cancel()
             self._set_state("applying")
-            result = Deployer(self.conn).apply(self.objs, dry_run=self.dry_run)
+            result = self.result = Deployer(self.conn).apply(self.objs, dry_run=self.dry_run)
             self._changed()
             self.apply = result.to_dict()
             self.emit("apply", self.apply)
@@ -190,6 +166,7 @@ class Task:
         except Cancelled:
             final = "cancelled"
         except OptiServeError as exc:
+            self.exception = exc
             self.error = exc.to_dict()
             self.emit("error", self.error)
         except Exception as exc:
@@ -260,63 +237,3 @@ class Task:
             if events:
                 out["events"] = list(self.events)
             return out
-
-
-class TaskManager:
-    """The tasks of one server process, newest last; at most ``max_finished`` finished ones are kept."""
-
-    def __init__(self, max_finished: int = 50):
-        self.max_finished = max_finished
-        self._tasks: OrderedDict[str, Task] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def add(self, task: Task) -> Task:
-        from jupyter_optiserve.errors import ConflictError
-
-        with self._lock:
-            running = self._running(task.name, task.namespace)
-            if running is not None:
-                raise ConflictError(
-                    self._conflict(task, running), hint="follow it, or cancel it first", task=running.id
-                )
-            self._tasks[task.id] = task
-            finished = [t for t in self._tasks.values() if t.terminal]
-            for t in finished[: max(0, len(finished) - self.max_finished)]:
-                self._tasks.pop(t.id, None)
-        return task
-
-    def _conflict(self, task, running) -> str:
-        return f"a deploy of '{task.name}' in {task.namespace} is already running (task {running.id})"
-
-    def _running(self, name: str, namespace: str):
-        return next(
-            (
-                t
-                for t in reversed(self._tasks.values())
-                if t.name == name and t.namespace == namespace and not t.terminal
-            ),
-            None,
-        )
-
-    def list(self, namespace: str | None = None) -> list[Task]:
-        with self._lock:
-            return [t for t in self._tasks.values() if namespace is None or t.namespace == namespace]
-
-    def latest(self, name: str, namespace: str | None = None) -> Task | None:
-        with self._lock:
-            return next(
-                (
-                    t
-                    for t in reversed(self._tasks.values())
-                    if t.name == name and (namespace is None or t.namespace == namespace)
-                ),
-                None,
-            )
-
-    def get(self, task_id: str) -> Task | None:
-        with self._lock:
-            return self._tasks.get(task_id)
-
-    def cancel_all(self) -> None:
-        for t in self.list():
-            t.cancel()

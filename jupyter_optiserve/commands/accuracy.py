@@ -1,14 +1,27 @@
-"""``optiserve validate --data CSV``: the estimator's accuracy against published measurements."""
+"""``optiserve accuracy --data CSV``: the estimator's accuracy against published measurements.
+
+``optiserve validate`` is the old name, kept for one release with a deprecation message on stderr."""
 
 from __future__ import annotations
 
-from jupyter_optiserve.calibration import summarize, validate_csv
-from jupyter_optiserve.catalog import load_catalog
-from jupyter_optiserve.commands.common import print_json, table
+import sys
+
+from jupyter_optiserve.commands.common import print_json, session, table
 
 
 def register(sub):
-    p = sub.add_parser("validate", help="accuracy report against a calibration CSV")
+    add_flags(sub.add_parser("accuracy", help="the estimator's error against a calibration CSV of measurements"))
+    old = sub.add_parser("validate", help="deprecated name of `accuracy`")
+    add_flags(old)
+    old.set_defaults(func=run_deprecated)
+
+
+def run_deprecated(args) -> int:
+    print("optiserve: warning: `optiserve validate` is deprecated; use `optiserve accuracy`", file=sys.stderr)
+    return run(args)
+
+
+def add_flags(p) -> None:
     p.add_argument("--data", required=True, help="CSV in the published-vllm-measurements.csv format")
     p.add_argument("--rows", action="store_true", help="also print every row's prediction")
     p.add_argument(
@@ -22,8 +35,7 @@ def register(sub):
 
 
 def run(args) -> int:
-    rows = validate_csv(load_catalog(), args.data, args.backend)
-    summary = summarize(rows)
+    rows, summary = session(args).accuracy(args.data, args.backend)
     if args.json:
         if args.rows:
             summary["rows"] = [r.to_dict() for r in rows]
