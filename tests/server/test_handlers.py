@@ -229,6 +229,29 @@ async def test_render_preflight_and_export(api, kube):
     assert kust["namespace"] == "team-a" and all(f"granite/{r}" in names for r in kust["resources"])
 
 
+async def test_preview_renders_and_checks_one_plan_with_the_chosen_profile(api, kube, monkeypatch):
+    from jupyter_optiserve.deploy import plan as plan_module
+
+    code, rec = await api("POST", "recommend", body={**GRANITE, "gpus": 2})
+    assert code == 200 and len(rec["recommendations"]) > 1, rec
+    second = rec["recommendations"][1]["profile"]["name"]
+    body = {**GRANITE, "gpus": 2, "name": "granite", "profile": second}
+    calls = []
+    real = plan_module.build_plan
+    monkeypatch.setattr(plan_module, "build_plan", lambda *a, **k: calls.append(1) or real(*a, **k))
+    code, out = await api("POST", "preview", body=body)
+    assert code == 200, out
+    assert len(calls) == 1  # one plan (one ranking) for both answers
+    assert set(out) == {"render", "preflight"}
+    assert out["render"]["plan"]["profile"]["name"] == second == out["preflight"]["plan"]["profile"]["name"]
+    code, rendered = await api("POST", "render", body=body)
+    assert code == 200 and rendered["yaml"] == out["render"]["yaml"]
+    code, checked = await api("POST", "preflight", body=body)
+    assert code == 200 and checked["preflight"]["ok"] == out["preflight"]["preflight"]["ok"]
+    code, err = await api("POST", "preview", body={**body, "profile": "no-such-profile"})
+    assert code in (400, 404) and "no-such-profile" in err["detail"]
+
+
 # -- cluster errors -----------------------------------------------------------------------------------
 def _dead_kubeconfig(tmp_path) -> str:
     from jupyter_optiserve.testing.fakekube.kubeconfig import write_kubeconfig
