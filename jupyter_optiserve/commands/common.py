@@ -9,6 +9,37 @@ import sys
 from jupyter_optiserve.tables import table  # noqa: F401 - the sub-commands print tables
 
 
+class DeprecatedAlias(argparse.Action):
+    """An old flag spelling: stores into the new flag's dest and says so on stderr (kept one release)."""
+
+    def __init__(self, option_strings, dest, new_flag: str = "", **kw):
+        self.new_flag = new_flag
+        super().__init__(option_strings, dest, **kw)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"optiserve: warning: {option_string} is deprecated; use {self.new_flag}", file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
+def add_deployment_kind(p) -> None:
+    """``--deployment-kind kserve|llmisvc`` and its deprecated spelling ``--target``."""
+    kinds = ("kserve", "llmisvc")
+    p.add_argument(
+        "--deployment-kind",
+        choices=kinds,
+        default="kserve",
+        help="kserve: ServingRuntime + InferenceService (default); llmisvc: LLMInferenceService (llm-d)",
+    )
+    p.add_argument(
+        "--target",
+        dest="deployment_kind",
+        choices=kinds,
+        action=DeprecatedAlias,
+        new_flag="--deployment-kind",
+        help=argparse.SUPPRESS,
+    )
+
+
 def positive_int(flag: str, maximum: int | None = None, minimum: int = 1):
     def parse(text: str) -> int:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from jupyter_optiserve.commands.common import add_cluster_flags, body, positive_int
+from jupyter_optiserve.commands.common import add_cluster_flags, add_deployment_kind, body, positive_int
 from jupyter_optiserve.recommend.kpi import NAMED_KPIS
 
 PLAN_FIELDS = (
@@ -23,7 +23,7 @@ PLAN_FIELDS = (
     "hf_token_secret",
     "connection",
     "pull_secret",
-    "target",
+    "deployment_kind",
     "external",
     "auth",
     "trust_remote_code",
@@ -64,12 +64,7 @@ def add_plan_flags(p, call_timeout_flag: str = "--timeout") -> None:
     )
     p.add_argument("--connection", metavar="NAME", help="S3 data connection Secret (storage.key)")
     p.add_argument("--pull-secret", metavar="NAME", help="pull secret for an oci:// modelcar")
-    p.add_argument(
-        "--target",
-        choices=("kserve", "llmisvc"),
-        default="kserve",
-        help="kserve: ServingRuntime + InferenceService (default); llmisvc: LLMInferenceService (llm-d)",
-    )
+    add_deployment_kind(p)
     p.add_argument("--external", action="store_true", help="expose an external route")
     p.add_argument("--auth", action="store_true", help="require a token (ServiceAccount + Role + token Secret)")
     p.add_argument("--trust-remote-code", action="store_true", help="allow models that run repository code")

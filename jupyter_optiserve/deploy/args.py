@@ -7,8 +7,9 @@ catalog (``Runtime.flags``), values are written ``--flag=value`` as the dashboar
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+
+from jupyter_optiserve.versions import version_tuple
 
 # vLLM's V1 engine (default from 0.8.0) turns prefix caching and chunked prefill on by itself.
 V1_DEFAULT = (0, 8, 0)
@@ -40,11 +41,6 @@ class EngineArgs:
     args: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     dtype: str | None = None  # the --dtype written, if any
-
-
-def version_tuple(v: str | None) -> tuple | None:
-    nums = re.findall(r"\d+", str(v or ""))
-    return tuple(int(n) for n in nums[:3]) + (0,) * (3 - len(nums[:3])) if nums else None
 
 
 def build_args(

@@ -116,7 +116,7 @@ def _llmisvc(add, plan, conn) -> None:
             "llm-d",
             "fail",
             "llm-d unavailable: the cluster lacks " + ", ".join(absent),
-            "use --target kserve (RawDeployment), or ask the admin to install llm-d",
+            "use --deployment-kind kserve (RawDeployment), or ask the admin to install llm-d",
             rows=(18,),
         )
     else:

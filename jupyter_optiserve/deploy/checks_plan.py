@@ -3,7 +3,7 @@ time. Each calls ``add(id, status, message, fix, rows=(failure-mode rows))``."""
 
 from __future__ import annotations
 
-from jupyter_optiserve.deploy.args import version_tuple
+from jupyter_optiserve.versions import version_tuple
 
 GPU_RESOURCES = ("nvidia.com/gpu", "amd.com/gpu", "habana.ai/gaudi", "intel.com/gpu")
 

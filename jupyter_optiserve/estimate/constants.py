@@ -6,11 +6,11 @@ Rows inherit: each names the version it starts at and only what changed since th
 from __future__ import annotations
 
 import functools
-import re
 
 from jupyter_optiserve.catalog.paths import bundled_profiles_dir
 from jupyter_optiserve.catalog.yamlio import load_yaml, validate
 from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.versions import require_version
 
 _FRACTION = {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
 _LIMITS = {
@@ -75,13 +75,6 @@ class EngineConstants:
         self.engine, self.version, self.values = engine, version, values
 
 
-def version_tuple(v: str) -> tuple:
-    nums = re.findall(r"\d+", str(v))
-    if not nums:
-        raise InvalidInputError(f"--engine-version '{v}' is not a version", hint="use a vLLM version such as 0.21.0")
-    return tuple(int(n) for n in nums[:3])
-
-
 def _merge(base: dict, change: dict) -> dict:
     out = dict(base)
     for k, v in change.items():
@@ -102,7 +95,7 @@ def _table() -> dict:
     for engine, rows in data.items():
         acc: dict = {}
         out = []
-        for row in sorted(rows, key=lambda r: version_tuple(r["since"])):
+        for row in sorted(rows, key=lambda r: require_version(r["since"])):
             acc = _merge(acc, row)
             missing = [k for k in _REQUIRED if k not in acc]
             if missing:
@@ -119,9 +112,9 @@ def _table() -> dict:
 def constants_for(engine: str, version: str) -> EngineConstants:
     """The merged constants of the newest row whose ``since`` is <= ``version``."""
     rows = _table().get(engine) or _table()["vllm"]
-    want = version_tuple(version)
+    want = require_version(version)
     chosen = rows[0]
     for row in rows:
-        if version_tuple(row["since"]) <= want:
+        if require_version(row["since"]) <= want:
             chosen = row
     return EngineConstants(engine, str(version), chosen)

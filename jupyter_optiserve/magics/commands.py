@@ -51,7 +51,7 @@ PLAN_FIELDS = (
     "hf_token_secret",
     "connection",
     "pull_secret",
-    "target",
+    "deployment_kind",
     "external",
     "auth",
     "trust_remote_code",

@@ -12,7 +12,7 @@ import shlex
 
 from IPython.core.error import UsageError
 
-from jupyter_optiserve.commands.common import positive_float, positive_int
+from jupyter_optiserve.commands.common import add_deployment_kind, positive_float, positive_int
 from jupyter_optiserve.commands.deploy import add_deploy_flags
 from jupyter_optiserve.commands.recommend import add_recommend_flags
 from jupyter_optiserve.recommend.kpi import NAMED_KPIS
@@ -71,7 +71,7 @@ def _plan(p) -> None:
     p.add_argument("--hf-token-secret", metavar="NAME[:KEY]", help="Secret holding the Hugging Face token")
     p.add_argument("--connection", metavar="NAME", help="S3 data connection Secret")
     p.add_argument("--pull-secret", metavar="NAME", help="pull secret for an oci:// modelcar")
-    p.add_argument("--target", choices=("kserve", "llmisvc"), default="kserve", help="what to create")
+    add_deployment_kind(p)
     p.add_argument("--external", action="store_true", help="expose an external route")
     p.add_argument("--auth", action="store_true", help="require a token")
     p.add_argument("--trust-remote-code", action="store_true", help="allow models that run repository code")

@@ -93,8 +93,13 @@ class OptiServeHandler(APIHandler):
         """The validated JSON body; a large one is parsed on the CPU pool, not on the event loop."""
         raw = b"".join(self._chunks)
         if len(raw) > 65536:
-            return await self.compute(check_body, self.api_path, method, raw)
-        return check_body(self.api_path, method, raw)
+            body = await self.compute(check_body, self.api_path, method, raw)
+        else:
+            body = check_body(self.api_path, method, raw)
+        if body and "target" in body:  # the old spelling of deployment_kind: still served, for one release
+            self.set_header("Deprecation", "true")
+            self.log.warning("optiserve: %s: 'target' is deprecated; send 'deployment_kind'", self.request.path)
+        return body
 
     def reply(self, data, status: int = 200) -> None:
         self.set_status(status)

@@ -18,7 +18,6 @@ PLAN_FIELDS = (
     "hf_token_secret",
     "connection",
     "pull_secret",
-    "target",
     "external",
     "auth",
     "trust_remote_code",
@@ -36,6 +35,18 @@ def connect_for(body: dict, settings: Settings, required: bool = False):
             )
         return None
     return settings.connect(body.get("namespace"), required=required)
+
+
+def deployment_kind(body: dict) -> str:
+    """``deployment_kind`` (kserve | llmisvc), or its deprecated spelling ``target``; kserve by default."""
+    kind, old = body.get("deployment_kind"), body.get("target")
+    if kind and old and kind != old:
+        raise InvalidInputError(
+            f"'deployment_kind' is {kind} but 'target' is {old}",
+            hint="send only deployment_kind ('target' is its deprecated spelling)",
+            field="deployment_kind",
+        )
+    return kind or old or "kserve"
 
 
 def build(body: dict, settings: Settings, conn, fallback: bool = True):
@@ -57,7 +68,7 @@ def build(body: dict, settings: Settings, conn, fallback: bool = True):
     if body.get("accelerator") and settings.allowed_accelerators:
         settings.check_accelerator(cat.accelerators.get(body["accelerator"]).id)
     kw = {k: body.get(k) for k in PLAN_FIELDS}
-    kw["target"] = kw["target"] or "kserve"
+    kw["target"] = deployment_kind(body)
     kw.update({k: body[k] for k in RANKING_FIELDS if body.get(k) is not None})
     kw = {k: (bool(v) if k in ("external", "auth", "trust_remote_code") else v) for k, v in kw.items()}
     inventory = None

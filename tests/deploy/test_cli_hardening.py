@@ -125,3 +125,17 @@ def test_a_failed_rollback_is_named_and_delete_and_list_find_the_leftover(kube):
     assert "left over: ServingRuntime/granite" in listed.stdout, listed.stdout
     gone = _cli("delete", "granite", "--yes", env=env)
     assert gone.returncode == 0 and "deleted: ServingRuntime/granite" in gone.stdout, gone.stdout + gone.stderr
+
+
+def test_old_spellings_still_work_with_a_deprecation_warning(capsys, tmp_path):
+    from jupyter_optiserve.cli import main
+
+    args = ["--model", "granite-3.1-8b-instruct", "--kpi", "latency", "--accelerator", "a100-sxm-80gb"]
+    rc = main(["render", *args, "--namespace", "demo", "--offline", "--rhoai", "3", "--target", "llmisvc"])
+    out = capsys.readouterr()
+    assert rc == 0 and "kind: LLMInferenceService" in out.out
+    assert "--target is deprecated; use --deployment-kind" in out.err
+    csv = tmp_path / "empty.csv"
+    csv.write_text("source,model\n")
+    main(["validate", "--data", str(csv), "--json"])
+    assert "`optiserve validate` is deprecated; use `optiserve accuracy`" in capsys.readouterr().err

@@ -148,7 +148,7 @@ def test_server_dry_run_reports_schema_errors(make_plan, conn, kube_crds):
 
 def test_llmisvc_without_the_crd_falls_back(make_plan, conn):
     c = _checks(_pre(make_plan(target="llmisvc"), conn))
-    assert c["llm-d"].status == "fail" and "--target kserve" in c["llm-d"].fix and 18 in c["llm-d"].rows
+    assert c["llm-d"].status == "fail" and "--deployment-kind kserve" in c["llm-d"].fix and 18 in c["llm-d"].rows
 
 
 def test_pvc_checks(make_plan, conn, kube):

@@ -252,6 +252,18 @@ async def test_preview_renders_and_checks_one_plan_with_the_chosen_profile(api, 
     assert code in (400, 404) and "no-such-profile" in err["detail"]
 
 
+async def test_target_is_the_deprecated_spelling_of_deployment_kind(api, kube):
+    body = {**GRANITE, "name": "granite", "rhoai": "3"}
+    resp = await api("POST", "render", body={**body, "target": "llmisvc"}, raw=True)
+    assert resp.code == 200 and resp.headers.get("Deprecation") == "true"
+    old = json.loads(resp.body)
+    code, new = await api("POST", "render", body={**body, "deployment_kind": "llmisvc"})
+    assert code == 200 and [m["kind"] for m in new["manifests"]] == ["LLMInferenceService"]
+    assert new["yaml"] == old["yaml"]
+    code, err = await api("POST", "render", body={**body, "deployment_kind": "kserve", "target": "llmisvc"})
+    assert code == 400 and "deployment_kind" in err["detail"]
+
+
 # -- cluster errors -----------------------------------------------------------------------------------
 def _dead_kubeconfig(tmp_path) -> str:
     from jupyter_optiserve.testing.fakekube.kubeconfig import write_kubeconfig
