@@ -21,25 +21,6 @@ class DeprecatedAlias(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-def add_deployment_kind(p) -> None:
-    """``--deployment-kind kserve|llmisvc`` and its deprecated spelling ``--target``."""
-    kinds = ("kserve", "llmisvc")
-    p.add_argument(
-        "--deployment-kind",
-        choices=kinds,
-        default="kserve",
-        help="kserve: ServingRuntime + InferenceService (default); llmisvc: LLMInferenceService (llm-d)",
-    )
-    p.add_argument(
-        "--target",
-        dest="deployment_kind",
-        choices=kinds,
-        action=DeprecatedAlias,
-        new_flag="--deployment-kind",
-        help=argparse.SUPPRESS,
-    )
-
-
 def positive_int(flag: str, maximum: int | None = None, minimum: int = 1):
     def parse(text: str) -> int:
         try:
@@ -79,24 +60,64 @@ def print_json(obj) -> None:
     sys.stdout.write("\n")
 
 
+_UNSET = object()
+
+
+def add_option(p: argparse.ArgumentParser, name: str, *flags: str, default=_UNSET, **overrides) -> None:
+    """One flag from the option table (``service/options.py``): its type, bounds, choices, default and
+    help come from there. ``flags`` renames it (``--kube-context``); ``default`` and ``overrides``
+    (``required``, ``help``, ``maximum``) are the command's own."""
+    from jupyter_optiserve.service.options import OPTIONS
+
+    o = OPTIONS[name]
+    flag = flags[0] if flags else o.flag
+    maximum = overrides.pop("maximum", o.maximum)
+    kw: dict = {"dest": name, "help": overrides.pop("help", o.help)}
+    value = o.default if default is _UNSET else default
+    if o.kind == "bool":
+        kw["action"] = "store_true"
+    else:
+        kw["default"] = value
+        if value is not None and "(default" not in kw["help"]:
+            kw["help"] += f" (default {value:g})" if isinstance(value, float) else f" (default {value})"
+        if o.kind == "int":
+            kw["type"] = positive_int(flag, None if maximum is None else int(maximum), int(o.minimum or 0))
+        elif o.kind == "float":
+            kw["type"] = float if o.minimum is None else positive_float(flag, maximum)
+        elif o.kind == "choice":
+            kw["choices"] = o.choices
+        elif o.kind == "precision_list":
+            kw.update(nargs="?", const=True)
+    if o.metavar:
+        kw["metavar"] = o.metavar
+    kw.update(overrides)
+    p.add_argument(flag, *flags[1:], **kw)
+
+
 def add_cluster_flags(
     p: argparse.ArgumentParser, context_flag: str = "--context", timeout_flag: str = "--timeout"
 ) -> None:
     """Cluster connection flags, one set for every command. Commands whose ``--context`` means a context
     *length* (recommend) pass ``context_flag="--kube-context"``; ``deploy``, whose ``--timeout`` bounds
-    the whole follow, passes ``timeout_flag="--request-timeout"``. The per-call timeout's default is the
-    service's (``Settings.request_timeout``)."""
-    from jupyter_optiserve.service.settings import REQUEST_TIMEOUT
+    the whole follow, passes ``timeout_flag="--request-timeout"``."""
+    add_option(p, "kubeconfig")
+    add_option(p, "kube_context", context_flag)
+    add_option(p, "namespace", "--namespace", "-n")
+    add_option(p, "request_timeout", timeout_flag)
 
-    p.add_argument("--kubeconfig", help="kubeconfig file (default: in-cluster, $KUBECONFIG, ~/.kube/config)")
-    p.add_argument(context_flag, dest="kube_context", help="kubeconfig context")
-    p.add_argument("--namespace", "-n", help="namespace (default: the workbench's or the context's)")
+
+def add_deployment_kind(p) -> None:
+    """``--deployment-kind kserve|llmisvc`` and its deprecated spelling ``--target``."""
+    from jupyter_optiserve.service.options import OPTIONS
+
+    add_option(p, "deployment_kind")
     p.add_argument(
-        timeout_flag,
-        dest="request_timeout",
-        type=positive_float(timeout_flag, 300),
-        default=REQUEST_TIMEOUT,
-        help=f"seconds per cluster call (default {REQUEST_TIMEOUT:g})",
+        "--target",
+        dest="deployment_kind",
+        choices=OPTIONS["deployment_kind"].choices,
+        action=DeprecatedAlias,
+        new_flag="--deployment-kind",
+        help=argparse.SUPPRESS,
     )
 
 

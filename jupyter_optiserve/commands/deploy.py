@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from jupyter_optiserve.commands.common import positive_float, print_json, session
+from jupyter_optiserve.commands.common import add_option, print_json, session
 from jupyter_optiserve.commands.planflags import add_plan_flags, plan_request
 from jupyter_optiserve.errors import ConflictError, InvalidInputError
 
@@ -16,16 +16,10 @@ DEPLOY_FIELDS = ("dry_run", "timeout", "no_follow", "no_smoke")
 
 def add_deploy_flags(p) -> None:
     """What ``deploy`` adds to the plan flags, shared with the magic."""
-    p.add_argument("--dry-run", action="store_true", help="server-side dry run (dryRun=All): nothing is created")
+    add_option(p, "dry_run")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
-    p.add_argument(
-        "--timeout",
-        type=positive_float("--timeout", 24 * 3600),
-        default=1800.0,
-        help="seconds to follow the start-up (default 1800)",
-    )
-    p.add_argument("--no-follow", action="store_true", help="create and return without watching")
-    p.add_argument("--no-smoke", action="store_true", help="skip the first-request check after Ready")
+    for name in ("timeout", "no_follow", "no_smoke"):
+        add_option(p, name)
 
 
 def register(sub) -> None:

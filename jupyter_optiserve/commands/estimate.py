@@ -2,53 +2,18 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.commands.common import body, positive_float, positive_int, print_json, session
+from jupyter_optiserve.commands.common import add_option, body, print_json, session
 
 
 def register(sub):
+    from jupyter_optiserve.service.engine import ESTIMATE_DEFAULTS
+
     p = sub.add_parser("estimate", help="predict memory fit, TTFT, ITL and throughput of one configuration")
-    p.add_argument("--model", required=True, help="catalog id, Hugging Face id, or folder/config.json")
-    p.add_argument("--accelerator", required=True)
-    p.add_argument("--gpus", type=positive_int("--gpus", 1024), default=None, help="total GPUs (default tp x pp)")
-    p.add_argument("--tp", type=positive_int("--tp", 64), default=1)
-    p.add_argument("--pp", type=positive_int("--pp", 64), default=1)
-    p.add_argument(
-        "--precision", default=None, help="bf16 fp16 fp8 int8 int4 (w4a16 w8a8 nvfp4 mxfp4); default: the checkpoint's"
-    )
-    p.add_argument("--input-len", type=positive_int("--input-len", 10_000_000), default=1024)
-    p.add_argument("--output-len", type=positive_int("--output-len", 10_000_000), default=256)
-    p.add_argument("--concurrency", type=positive_int("--concurrency", 1_000_000), default=1)
-    p.add_argument("--max-model-len", type=positive_int("--max-model-len", 100_000_000), default=None)
-    p.add_argument("--max-num-seqs", type=positive_int("--max-num-seqs", 100_000), default=None)
-    p.add_argument(
-        "--max-num-batched-tokens",
-        type=positive_int("--max-num-batched-tokens", 10_000_000),
-        default=None,
-        help="per-step token budget (default: vLLM's for this GPU and version)",
-    )
-    p.add_argument(
-        "--request-rate",
-        type=positive_float("--request-rate", 100_000),
-        default=None,
-        help="open loop: Poisson arrivals per second instead of --concurrency clients",
-    )
-    p.add_argument(
-        "--prefix-len",
-        type=positive_int("--prefix-len", 10_000_000, minimum=0),
-        default=None,
-        help="prompt tokens every request shares (hits the prefix cache)",
-    )
-    p.add_argument(
-        "--backend",
-        choices=["auto", "roofline", "measured"],
-        default="auto",
-        help="kernel costs: measured tables (optional extra) where covered, else roofline",
-    )
-    p.add_argument("--kv-cache-dtype", choices=["auto", "fp8"], default="auto")
-    p.add_argument(
-        "--engine-version", default=None, help="vLLM version the constants are taken for (default: runtime's)"
-    )
-    p.add_argument("--curve", action="store_true", help="add a latency/throughput curve over concurrency")
+    add_option(p, "model", required=True)
+    add_option(p, "accelerator", required=True, help="accelerator id")
+    add_option(p, "gpus", help="total GPUs (default tp x pp)")
+    for name in FIELDS[3:]:
+        add_option(p, name, default=ESTIMATE_DEFAULTS.get(name))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run)
 

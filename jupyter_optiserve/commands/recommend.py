@@ -2,75 +2,29 @@
 
 from __future__ import annotations
 
-from jupyter_optiserve.commands.common import (
-    add_cluster_flags,
-    body,
-    positive_float,
-    positive_int,
-    print_json,
-    session,
-    table,
-)
+from jupyter_optiserve.commands.common import add_cluster_flags, add_option, body, print_json, session, table
 
 
 def add_recommend_flags(p) -> None:
     """The ranking flags (everything but --model and the cluster flags), shared with the magic."""
-    p.add_argument(
-        "--kpi", default=None, help="latency | throughput | balanced | cost (default: balanced, or slo with SLO flags)"
+    add_option(
+        p,
+        "kpi",
+        type=str,
+        choices=None,
+        help="latency | throughput | balanced | cost (default: balanced, or slo with SLO flags)",
     )
-    p.add_argument("--accelerator", help="accelerator to size for (default: the detected hardware)")
-    p.add_argument(
-        "--gpus",
-        type=positive_int("--gpus", 1024),
-        help="GPUs available with --accelerator (default: the detected pool of that GPU, else 1)",
-    )
-    p.add_argument(
-        "--gpus-per-node",
-        type=positive_int("--gpus-per-node", 64),
-        help="GPUs in one node: the largest tensor-parallel size (default: the pool's, else the catalog's "
-        "usual server, 8 for SXM/HGX)",
-    )
-    p.add_argument(
-        "--allow-precision",
-        nargs="?",
-        const=True,
-        metavar="P[,P]",
-        help="let 4-bit weights (int4, nvfp4, mxfp4; bare flag: all) past the quality floor of the "
-        "latency, throughput and balanced KPIs",
-    )
-    p.add_argument(
-        "--gpu-margin",
-        type=float,
-        metavar="FRACTION",
-        help="how much better per doubling of GPUs a bigger profile must be to rank higher (default 0.15)",
-    )
-    p.add_argument("--ttft-ms", type=positive_float("--ttft-ms"), help="SLO: time to first token")
-    p.add_argument("--itl-ms", type=positive_float("--itl-ms"), help="SLO: inter-token latency")
-    p.add_argument(
-        "--concurrency", type=positive_int("--concurrency", 1_000_000), help="concurrent requests to judge at"
-    )
-    p.add_argument(
-        "--context", type=positive_int("--context", 100_000_000), help="context length (max-model-len) needed"
-    )
-    p.add_argument("--input-len", type=positive_int("--input-len", 10_000_000))
-    p.add_argument("--output-len", type=positive_int("--output-len", 10_000_000))
-    p.add_argument("--engine-version", help="vLLM version (default: the runtime's)")
-    p.add_argument(
-        "--backend",
-        choices=["auto", "roofline", "measured"],
-        help="kernel costs: measured tables (optional extra) where covered, else roofline (default auto)",
-    )
-    p.add_argument(
-        "--limit", type=positive_int("--limit", 1000), default=10, help="recommendations to show (default 10)"
-    )
-    p.add_argument("--no-detect", action="store_true", help="do not detect hardware; rank on common pools")
+    add_option(p, "accelerator", help="accelerator to size for (default: the detected hardware)")
+    add_option(p, "gpus", help="GPUs available with --accelerator (default: the detected pool of that GPU, else 1)")
+    for name in ("gpus_per_node", "allow_precision", "gpu_margin", "ttft_ms", "itl_ms", "concurrency", "context"):
+        add_option(p, name)
+    for name in ("input_len", "output_len", "engine_version", "backend", "limit", "no_detect"):
+        add_option(p, name)
 
 
 def register(sub):
     p = sub.add_parser("recommend", help="rank serving profiles for a model and a KPI")
-    p.add_argument(
-        "--model", required=True, help="catalog id, Hugging Face id, RedHatAI variant id, or folder/config.json"
-    )
+    add_option(p, "model", required=True)
     add_recommend_flags(p)
     add_cluster_flags(p, context_flag="--kube-context")
     p.add_argument("--json", action="store_true")

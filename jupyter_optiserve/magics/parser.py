@@ -12,10 +12,9 @@ import shlex
 
 from IPython.core.error import UsageError
 
-from jupyter_optiserve.commands.common import add_deployment_kind, positive_float, positive_int
+from jupyter_optiserve.commands.common import add_deployment_kind, add_option
 from jupyter_optiserve.commands.deploy import add_deploy_flags
 from jupyter_optiserve.commands.recommend import add_recommend_flags
-from jupyter_optiserve.recommend.kpi import NAMED_KPIS
 
 PROG = "%optiserve"
 
@@ -43,10 +42,10 @@ class Parser(argparse.ArgumentParser):
 
 
 def _cluster(p, context_flag: str = "--context") -> None:
-    p.add_argument("--kubeconfig", help="kubeconfig file (default: in-cluster, $KUBECONFIG, ~/.kube/config)")
-    p.add_argument(context_flag, dest="kube_context", help="kubeconfig context")
-    p.add_argument("--namespace", "-n", help="namespace (default: the workbench's or the context's)")
-    p.add_argument("--request-timeout", type=positive_float("--request-timeout", 300), help="seconds per cluster call")
+    add_option(p, "kubeconfig")
+    add_option(p, "kube_context", context_flag)
+    add_option(p, "namespace", "--namespace", "-n")
+    add_option(p, "request_timeout", default=None)  # unset: %config OptiServeMagics.request_timeout
 
 
 def _model(p) -> None:
@@ -56,26 +55,16 @@ def _model(p) -> None:
 
 def _plan(p) -> None:
     _model(p)
-    p.add_argument("--kpi", required=True, choices=NAMED_KPIS, help="what to optimise for")
-    p.add_argument("--accelerator", help="accelerator id (default: the cluster's inventory)")
-    p.add_argument("--gpus", type=positive_int("--gpus", 64), help="GPUs to use (with --accelerator)")
-    p.add_argument("--gpus-per-node", type=positive_int("--gpus-per-node", 64), help="GPUs in one node (largest TP)")
-    p.add_argument(
-        "--allow-precision", nargs="?", const=True, metavar="P[,P]", help="let 4-bit weights past the quality floor"
-    )
-    p.add_argument(
-        "--gpu-margin", type=float, metavar="FRACTION", help="better-per-doubling margin for more GPUs (default 0.15)"
-    )
-    p.add_argument("--name", help="deployment name (DNS-1035, <=53 chars; default: derived from the model)")
-    p.add_argument("--storage-uri", help="oci://, hf://, s3://bucket/folder (with --connection), pvc://claim/path")
-    p.add_argument("--hf-token-secret", metavar="NAME[:KEY]", help="Secret holding the Hugging Face token")
-    p.add_argument("--connection", metavar="NAME", help="S3 data connection Secret")
-    p.add_argument("--pull-secret", metavar="NAME", help="pull secret for an oci:// modelcar")
+    add_option(p, "kpi", required=True)
+    add_option(p, "accelerator", help="accelerator id (default: the cluster's inventory)")
+    add_option(p, "gpus", maximum=64)
+    for name in ("gpus_per_node", "allow_precision", "gpu_margin", "name", "storage_uri", "hf_token_secret"):
+        add_option(p, name)
+    for name in ("connection", "pull_secret"):
+        add_option(p, name)
     add_deployment_kind(p)
-    p.add_argument("--external", action="store_true", help="expose an external route")
-    p.add_argument("--auth", action="store_true", help="require a token")
-    p.add_argument("--trust-remote-code", action="store_true", help="allow models that run repository code")
-    p.add_argument("--display-name", help="name shown in the dashboard")
+    for name in ("external", "auth", "trust_remote_code", "display_name"):
+        add_option(p, name)
     _cluster(p)
 
 
