@@ -90,3 +90,15 @@ def test_one_cluster_timeout_default_everywhere():
         if a.dest == "request_timeout"
     }
     assert defaults == {REQUEST_TIMEOUT} == {Settings().request_timeout, OptiServeApp.request_timeout.default_value}
+
+
+def test_the_kpi_lists_are_the_engines():
+    """The KPIs live in recommend/kpi.py; the API's enums, the CLI's choices and /config follow it."""
+    from jupyter_optiserve.catalog.profiles import SCHEMA
+    from jupyter_optiserve.recommend.kpi import KPIS, NAMED_KPIS
+    from jupyter_optiserve.service.settings import Settings
+
+    schemas = openapi()["components"]["schemas"]
+    assert tuple(schemas["Kpi"]["enum"]) == KPIS and tuple(schemas["DeployKpi"]["enum"]) == NAMED_KPIS
+    assert OPTIONS["kpi"].choices == NAMED_KPIS and tuple(Settings().public()["kpis"]) == KPIS
+    assert tuple(SCHEMA["items"]["properties"]["kpi"]["enum"]) == NAMED_KPIS
