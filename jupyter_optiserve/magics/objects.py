@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import threading
 
-from jupyter_optiserve import service
 from jupyter_optiserve.errors import OptiServeError
 from jupyter_optiserve.magics import backend, display
+from jupyter_optiserve.service import Session
 
 
 class _Rich:
@@ -192,7 +192,7 @@ class Deployment:
                 )
             self._started, self.state = True, "queued"
         try:
-            started = service.start_deploy(self.request, self._settings)
+            started = Session(self._settings).deploy(self.request, check=False)
         except OptiServeError as exc:
             self.error, self.state = exc.to_dict(), "failed"
             self._done.set()
@@ -255,15 +255,16 @@ class Deployment:
 
     # -- the cluster now -----------------------------------------------------------------------------
     def status(self) -> Status:
-        return Status(service.get_deployment(self.name, self._settings, self.namespace))
+        return Status(Session(self._settings).status(self.name, self.namespace))
 
     def stop(self, start: bool = False) -> dict:
         """KServe's stop annotation (pods go, objects stay); ``start=True`` resumes."""
-        return service.stop_deployment(self.name, self._settings, self.namespace, start=start)
+        s = Session(self._settings)
+        return s.start(self.name, self.namespace) if start else s.stop(self.name, self.namespace)
 
     def delete(self) -> dict:
         """Delete what OptiServe created for this deployment (never anyone else's objects)."""
-        out = service.delete_deployment(self.name, self._settings, self.namespace)
+        out = Session(self._settings).delete(self.name, self.namespace)
         self.state = "deleted"
         return out
 
