@@ -139,3 +139,27 @@ def test_old_spellings_still_work_with_a_deprecation_warning(capsys, tmp_path):
     csv.write_text("source,model\n")
     main(["validate", "--data", str(csv), "--json"])
     assert "`optiserve validate` is deprecated; use `optiserve accuracy`" in capsys.readouterr().err
+
+
+class _Terminal:
+    def isatty(self):
+        return True
+
+
+def test_deploy_asks_after_the_preflight_and_a_no_creates_nothing(kube, monkeypatch, capsys):
+    """The CLI's deploy is the server's task pipeline run in the foreground: the preflight is printed
+    by a subscriber, then the confirmation gate stops the task before anything is applied."""
+    import json
+
+    from jupyter_optiserve.cli import main
+
+    monkeypatch.setenv("KUBECONFIG", str(kube.kubeconfig))
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    asked = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "n")
+    rc = main(["deploy", *MODEL, "--name", "granite", "--no-smoke", "--request-timeout", "120"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "preflight: passed" in out and out.rstrip().endswith("cancelled"), out
+    assert asked == [f"Create 2 object(s) in {kube.namespace}? [y/N] "]
+    assert main(["list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["deployments"] == []
