@@ -58,7 +58,7 @@ async def test_every_route_and_verb_needs_authentication(jp_serverapp, jp_fetch)
     """Enumerate the routes tornado actually serves; each verb a handler implements answers 403
     without a token (allow_unauthenticated_access=False and @tornado.web.authenticated)."""
     routes = optiserve_routes(jp_serverapp.web_app)
-    assert len(routes) == len(H.routes()) == 23
+    assert len(routes) == len(H.routes()) == 24
     checked = 0
     for pattern, handler in routes:
         for verb in VERBS:
@@ -73,7 +73,7 @@ async def test_every_route_and_verb_needs_authentication(jp_serverapp, jp_fetch)
             body = json.loads(err.value.response.body)
             assert body["error"] == "Forbidden" and body["hint"]
             checked += 1
-    assert checked == 26
+    assert checked == 27
 
 
 def test_every_handler_verb_is_decorated_with_tornado_authenticated():

@@ -71,8 +71,8 @@ def test_request_schemas_use_the_cli_names():
     ):
         flags = {a.dest for a in sub[cmd]._actions if a.option_strings} - {"help", "json", "func"}
         fields = set(schemas[schema]["properties"])
-        cluster = {"kubeconfig", "context", "kube_context", "call_timeout", "timeout", "yes"}
-        assert fields - flags <= {"timeout"}, (cmd, fields - flags)
+        cluster = {"kubeconfig", "context", "kube_context", "request_timeout", "timeout", "yes"}
+        assert fields - flags <= {"timeout", "target"}, (cmd, fields - flags)  # target: deployment_kind's old name
         assert flags - fields <= cluster | {"namespace"}, (cmd, flags - fields)
 
 
