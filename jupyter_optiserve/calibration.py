@@ -16,6 +16,7 @@ import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jupyter_optiserve.errors import InvalidInputError
 from jupyter_optiserve.estimate import estimate
@@ -32,7 +33,7 @@ MODEL_MAP = [
     (r"mixtral-8x7b", "mixtral-8x7b-instruct-v0.1"),
 ]
 
-ASSUMPTIONS = {
+ASSUMPTIONS: dict[str, Any] = {
     # LambdaLabsML/vllm-benchmark states neither lengths nor dataset; benchmark_serving's default
     # ShareGPT set averages roughly 200 prompt and 200 output tokens.
     "lengths_when_unstated": (200, 200),
@@ -179,7 +180,7 @@ def predict_row(cat, r: dict, backend: str = "auto") -> Row:
         base.note = "; ".join(est.reasons)
         return base
     base.backend = est.backend["backend"]
-    p = est.perf
+    p = est.fitted_perf
     if metric == "ttft_ms":
         base.predicted = p.ttft_ms
     elif metric in ("tpot_ms", "itl_ms"):
@@ -188,6 +189,7 @@ def predict_row(cat, r: dict, backend: str = "auto") -> Row:
         base.predicted = p.output_tokens_per_s
     elif metric == "tok_per_s_unspecified":
         out, total = p.output_tokens_per_s, p.output_tokens_per_s * (isl + osl) / osl
+        assert base.measured is not None  # a row without a measurement has no metric to compare
         base.predicted = min((out, total), key=lambda v: abs(v - base.measured))
         base.note = "output" if base.predicted == out else "total"
     elif metric == "e2e_latency_s":
@@ -263,6 +265,8 @@ def shape_checks(rows: list[Row]) -> dict:
                 differ = [k for k in SHAPE_KEYS if getattr(a, k) != getattr(b, k)]
                 if len(differ) != 1:
                     continue
+                if a.predicted is None or b.predicted is None:
+                    continue  # `usable` holds predicted rows only; this narrows the type
                 measured, predicted = b.measured / a.measured, b.predicted / a.predicted
                 out.setdefault(f"{differ[0]}/{group(a.metric)}", []).append((predicted - measured) / measured * 100)
     return {k: _stats(v) for k, v in sorted(out.items())}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The habits CI checks before the tests (scripts/test.sh runs this first; pre-commit runs the same tools):
-# ruff lint and format check for Python, eslint and prettier for the sidebar and its UI tests.
+# ruff lint and format check and mypy for Python, eslint and prettier for the sidebar and its UI tests.
 #   scripts/lint.sh         check only
 #   scripts/lint.sh --fix   apply the formatters and the safe lint fixes
 set -euo pipefail
@@ -14,8 +14,10 @@ if [ "${1:-}" = "--fix" ]; then
   jlpm -s lint:fix
   exit 0
 fi
-echo "lint: ruff check, ruff format --check, eslint, prettier --check" >&2
+echo "lint: ruff check, ruff format --check, mypy, eslint, prettier --check" >&2
 ruff check .
 ruff format --check .
+# Incremental: .mypy_cache keeps what an unchanged module told it, so a re-run checks only what changed.
+mypy --cache-dir .mypy_cache
 jlpm -s eslint
 jlpm -s prettier:check

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 from jupyter_optiserve.errors import OptiServeError
 from jupyter_optiserve.service.tasks import TaskManager
@@ -24,12 +25,15 @@ class BenchmarkTask:
         """``work(on_progress, cancel)`` measures and stores, returning the run."""
         self.id, self.request, self._work = task_id, dict(request), work
         self.name, self.namespace = request.get("name"), request.get("namespace")
-        self.state, self.error, self.run = "queued", None, None
+        self.state = "queued"
+        self.error: dict[str, Any] | None = None
+        self.run: dict[str, Any] | None = None
         self.progress: dict = {}
         self.levels: list[dict] = []
         self.created = self.updated = time.time()
         self.events: list[dict] = []
-        self._seq, self._subs, self._lock = 0, [], threading.RLock()
+        self._subs: list[Any] = []
+        self._seq, self._lock = 0, threading.RLock()
         self.cancel_event, self.done = threading.Event(), threading.Event()
         self._last_progress = 0.0
 

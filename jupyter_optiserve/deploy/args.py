@@ -42,7 +42,7 @@ class EngineArgs:
     dtype: str | None = None  # the --dtype written, if any
 
 
-def version_tuple(v: str | None) -> tuple | None:
+def version_tuple(v: str | None) -> tuple[int, ...] | None:
     nums = re.findall(r"\d+", str(v or ""))
     return tuple(int(n) for n in nums[:3]) + (0,) * (3 - len(nums[:3])) if nums else None
 

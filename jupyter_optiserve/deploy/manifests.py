@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
 
 SERVING = "serving.kserve.io"
 MANAGED_BY = "app.kubernetes.io/managed-by"
@@ -151,7 +152,7 @@ def _placement(plan, worker: bool = False) -> dict:
             tolerations = [{"key": resource, "operator": "Exists", "effect": "NoSchedule"}]
         if acc.vendor == "nvidia" and acc.gfd_product:
             selector = {"nvidia.com/gpu.product": acc.gfd_product}
-    out = {}
+    out: dict[str, Any] = {}
     if tolerations:
         out["tolerations"] = tolerations
     if selector:

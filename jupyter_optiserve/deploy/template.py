@@ -268,7 +268,7 @@ def resolve_runtime_body(runtime, conn=None, resource: str | None = None, multin
     if conn is not None:
         templates, ns, notes = list_templates(conn, multinode)
         chosen = pick_template(templates, runtime, resource, multinode) if templates else None
-        body = from_template(chosen, ns) if chosen else None
+        body = from_template(chosen, ns) if chosen and ns else None
         if body:
             return body
         fallback = from_catalog(runtime, multinode)

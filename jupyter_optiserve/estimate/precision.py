@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jupyter_optiserve.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.accelerators import Accelerator
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ class Support:
         return self.mode != "unsupported"
 
 
-def support(acc, precision: str, moe: bool = False) -> Support:
+def support(acc: Accelerator, precision: str, moe: bool = False) -> Support:
     """Can ``acc`` serve weights in ``precision``, and how (native kernels or a slower fallback)?"""
     p = parse(precision).name
     if acc.vendor == "nvidia":
@@ -111,7 +115,7 @@ def support(acc, precision: str, moe: bool = False) -> Support:
     return Support("unsupported", f"no {p} kernels on CPUs")
 
 
-def _nvidia(acc, p: str, moe: bool) -> Support:
+def _nvidia(acc: Accelerator, p: str, moe: bool) -> Support:
     cc = acc.cc or 0.0
     name = f"{acc.name} (compute capability {acc.compute_capability})"
     if p == "bf16":

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from kubernetes import client as k8s
 
 from jupyter_optiserve.errors import ClusterUnreachableError, OptiServeError
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.kube.client import Identity, KubeConnection
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ def check_access(conn, checks, namespace: str | None = None) -> dict:
     None means the server could not say (SSAR refused or not served): try the call itself.
     An unreachable cluster raises ClusterUnreachableError at the first check.
     """
-    out = {}
+    out: dict[Any, bool | None] = {}
     for item in checks:
         r = _rule(item)
         ns = "" if r.cluster_wide else (r.namespace or namespace or conn.namespace)
@@ -131,7 +135,7 @@ def grant_hint(identity, namespace: str, rules, name: str = "optiserve") -> str:
     return "\n".join(lines)
 
 
-def whoami(conn):
+def whoami(conn: KubeConnection) -> Identity | None:
     """The identity as the API server sees it (SelfSubjectReview, Kubernetes 1.28+), or None."""
     from jupyter_optiserve.kube.client import Identity
 

@@ -11,9 +11,11 @@ import base64
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import urllib3
 from kubernetes import client as k8s
@@ -98,10 +100,10 @@ class KubeConnection:
     def authz(self) -> k8s.AuthorizationV1Api:
         return k8s.AuthorizationV1Api(self.api_client)
 
-    def call(self, fn, *args, **kw):
+    def call(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
         return call(fn, *args, **kw)
 
-    def get_json(self, fn, *args, **kw):
+    def get_json(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
         """Like ``call`` but returns the raw JSON body: no strict model parsing, camelCase keys."""
         return call(fn, *args, _raw=True, **kw)
 
@@ -201,7 +203,7 @@ def _from_kubeconfig(path: str, context: str | None, namespace: str | None, time
 
 def _connection(cfg, ns, ns_source, timeout, source, context, identity, path) -> KubeConnection:
     api = k8s.ApiClient(configuration=cfg)
-    api._optiserve_timeout = float(timeout)  # read by ``call`` for every request
+    api._optiserve_timeout = float(timeout)  # type: ignore[attr-defined]  # our own field, read by ``call``
     return KubeConnection(api, ns, ns_source, cfg.host, float(timeout), source, context, identity, path)
 
 
@@ -239,7 +241,7 @@ _FORBIDDEN = re.compile(
 )
 
 
-def call(fn, *args, _raw: bool = False, **kw):
+def call(fn: Callable[..., Any], *args: Any, _raw: bool = False, **kw: Any) -> Any:
     """Run one generated-client method with a bounded timeout; map failures to OptiServe errors.
 
     ``_raw=True`` returns the decoded JSON body instead of client models.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -51,7 +52,7 @@ def to_json_schema(s, reject_unknown: bool = True):
     prunes them like the real one and passes False."""
     if not isinstance(s, dict):
         return s
-    out = {}
+    out: dict[str, Any] = {}
     for k, v in s.items():
         if k.startswith("x-kubernetes-") or k in ("nullable", "description", "format", "example"):
             continue
