@@ -6,16 +6,15 @@ built reads package.json beside the package; an installed copy without either as
 
 from __future__ import annotations
 
+import importlib
 import json
 from importlib import metadata
 from pathlib import Path
 
 
 def read_version() -> str:
-    try:
-        from jupyter_optiserve._version import __version__
-
-        return str(__version__)
+    try:  # generated, so absent from a fresh checkout: imported by name
+        return str(importlib.import_module("jupyter_optiserve._version").__version__)
     except ImportError:
         pass
     package_json = Path(__file__).resolve().parent.parent / "package.json"
