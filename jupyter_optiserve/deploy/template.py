@@ -1,7 +1,7 @@
 """The ServingRuntime body: the cluster's runtime Template when readable, else the runtime catalog.
 
 Templates live in the application namespace (``redhat-ods-applications`` on RHOAI, ``opendatahub``
-on ODH) and any authenticated identity may read them (kserve-rhoai.md §1). Their image and runtime
+on ODH) and any authenticated identity may read them (docs/deploy.md, "What gets created"). Their image and runtime
 version are authoritative; the catalog's are upstream placeholders.
 """
 

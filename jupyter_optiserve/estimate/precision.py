@@ -1,8 +1,7 @@
 """Precisions and quantization schemes: bytes per weight, compute path, and hardware gates.
 
-Rules in docs/estimation.md, "Precision gates" (vLLM docs:
-features/quantization/{fp8,int8,supported_hardware}); they move between vLLM versions, which is
-why ``support`` takes the engine version.
+The rules, per vendor and compute capability, and why they hold: docs/estimation.md, section 10
+"Precision gates". They move between vLLM versions.
 """
 
 from __future__ import annotations

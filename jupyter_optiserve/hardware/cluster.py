@@ -1,6 +1,6 @@
 """What the cluster can schedule: ask what is allowed (SSAR), read what is, explain what is missing.
 
-Order (kserve-rhoai.md §10): Nodes (+ Pods for free GPUs) -> HardwareProfiles -> legacy
+Order (docs/hardware.md, "Detection order"): Nodes (+ Pods for free GPUs) -> HardwareProfiles -> legacy
 AcceleratorProfiles -> runtime Templates' recommended accelerators. Profiles are read even when
 nodes are, because their tolerations are what the dashboard applies. Every gap becomes a note,
 and every missing permission goes into one grant an admin can run.

@@ -1,7 +1,7 @@
 """Accelerator pools from Node and Pod objects (plain API JSON dicts; no I/O here).
 
 A pool is nodes with the same accelerator (as labelled) and the same GPUs per node. NVIDIA facts come
-from GPU Feature Discovery labels (kserve-rhoai.md §11): a full or time-sliced GPU is
+from GPU Feature Discovery labels (docs/hardware.md, "Detection order", step 3): a full or time-sliced GPU is
 ``nvidia.com/gpu``; under the MIG *mixed* strategy every ``nvidia.com/mig-<profile>`` resource is
 its own pool sized by the slice; under MIG *single* the product label carries ``-MIG-<profile>``.
 AMD and Intel Gaudi use their device plugins' resources and labels.

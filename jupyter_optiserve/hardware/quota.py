@@ -1,6 +1,6 @@
 """ResourceQuota limits on accelerators (and CPU/memory) in the deployment namespace.
 
-A quota can leave a pod Pending even when nodes have free GPUs (failure-modes.md row 6).
+A quota can leave a pod Pending even when nodes have free GPUs (docs/deploy.md, "Failure modes", row 6).
 Extended resources are only quota'd as ``requests.<resource>``; ``limits.*`` covers CPU/memory.
 """
 

@@ -1,4 +1,4 @@
-"""Accelerators as OpenShift AI offers them when nodes are not readable (kserve-rhoai.md §6, §10).
+"""Accelerators as OpenShift AI offers them when nodes are not readable (docs/hardware.md, "Detection order", steps 4-5).
 
 HardwareProfiles (``infrastructure.opendatahub.io`` v1, then v1alpha1; the 2.x
 ``dashboard.opendatahub.io/v1alpha1`` kind), legacy AcceleratorProfiles

@@ -1,7 +1,7 @@
 """Ask before acting: SelfSubjectAccessReview checks, and the exact grant to ask an admin for.
 
 Any authenticated identity may create a SelfSubjectAccessReview, so this works even for a
-workbench service account that may read nothing else (kserve-rhoai.md §10).
+workbench service account that may read nothing else (docs/hardware.md, "Grants").
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ def generate(
     variant: Variant | None = None,
     kv_fp8: bool = True,
 ) -> tuple[list[Candidate], list[str]]:
-    """``kv_fp8=False`` skips fp8-KV twins: they add capacity, not speed (vLLM quantized_kvcache docs)."""
+    """``kv_fp8=False`` skips fp8-KV twins: they add capacity, not speed (docs/estimation.md, "Precision gates")."""
     acc = target.acc
     precs, rejected = precision_options(catalog, model, acc, runtime, variant)
     max_tp = 1 if target.usable_gib is not None and getattr(target.pool, "mig", None) else target.gpus_per_node
