@@ -14,12 +14,16 @@ import csv
 import math
 import re
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jupyter_optiserve.errors import InvalidInputError
 from jupyter_optiserve.estimate import estimate
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Catalog
 
 # Source model names -> catalog model
 MODEL_MAP = [
@@ -68,7 +72,7 @@ class Row:
             return None
         return (self.predicted - self.measured) / self.measured * 100
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "model": self.model,
@@ -100,7 +104,7 @@ def _source(url: str) -> str:
     )
 
 
-def _map_model(name: str):
+def _map_model(name: str) -> str | None:
     low = name.lower()
     for pat, mid in MODEL_MAP:
         if re.search(pat, low):
@@ -130,7 +134,7 @@ def regime(concurrency: int, all_at_once: bool) -> str:
     return "one user" if concurrency <= 2 else "mid load"
 
 
-def predict_row(cat, r: dict, backend: str = "auto") -> Row:
+def predict_row(cat: Catalog, r: dict[str, Any], backend: str = "auto") -> Row:
     metric = r["metric"]
     base = Row(
         _source(r["source_url"]),
@@ -197,7 +201,7 @@ def predict_row(cat, r: dict, backend: str = "auto") -> Row:
     return base
 
 
-def read_csv(path: str | Path) -> list[dict]:
+def read_csv(path: str | Path) -> list[dict[str, Any]]:
     p = Path(path)
     if not p.is_file():
         raise InvalidInputError(
@@ -214,7 +218,7 @@ def read_csv(path: str | Path) -> list[dict]:
     return rows
 
 
-def validate_csv(cat, path: str | Path, backend: str = "auto") -> list[Row]:
+def validate_csv(cat: Catalog, path: str | Path, backend: str = "auto") -> list[Row]:
     return [predict_row(cat, r, backend) for r in read_csv(path)]
 
 
@@ -227,7 +231,7 @@ def group(metric: str) -> str:
     }.get(metric, metric)
 
 
-def _stats(errs: list[float]) -> dict | None:
+def _stats(errs: list[float]) -> dict[str, Any] | None:
     a = sorted(abs(e) for e in errs)
     if not a:
         return None
@@ -240,7 +244,7 @@ def _stats(errs: list[float]) -> dict | None:
     }
 
 
-def _bucket(rows: list[Row], key, keep=lambda r: True) -> dict:
+def _bucket(rows: list[Row], key: Callable[[Row], str], keep: Callable[[Row], bool] = lambda r: True) -> dict[str, Any]:
     groups: dict[str, list[float]] = {}
     for r in rows:
         if r.error_pct is not None and keep(r):
@@ -251,11 +255,11 @@ def _bucket(rows: list[Row], key, keep=lambda r: True) -> dict:
 SHAPE_KEYS = ("tp", "input_len", "output_len", "load")
 
 
-def shape_checks(rows: list[Row]) -> dict:
+def shape_checks(rows: list[Row]) -> dict[str, Any]:
     """For rows that differ from another row of the same source, model, GPU and metric in exactly
     one condition, the error of the predicted ratio against the measured ratio (per condition)."""
     usable = [r for r in rows if r.error_pct is not None and r.predicted]
-    by: dict[tuple, list[Row]] = {}
+    by: dict[tuple[str, str, str, str], list[Row]] = {}
     for r in usable:
         by.setdefault((r.source, r.model, r.gpu, r.metric), []).append(r)
     out: dict[str, list[float]] = {}
@@ -272,7 +276,7 @@ def shape_checks(rows: list[Row]) -> dict:
     return {k: _stats(v) for k, v in sorted(out.items())}
 
 
-def summarize(rows: list[Row]) -> dict:
+def summarize(rows: list[Row]) -> dict[str, Any]:
     """Median and p90 absolute % error per metric, per source, per regime and per backend."""
     stated = lambda r: r.note != "lengths assumed"  # noqa: E731
     return {

@@ -72,7 +72,7 @@ class Identity:
         m = re.fullmatch(r"system:serviceaccount:([^:]+):([^:]+)", username or "")
         return cls("serviceaccount", m.group(2), m.group(1)) if m else cls("user", username or None)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "name": self.name, "namespace": self.namespace, "subject": self.subject}
 
 
@@ -107,7 +107,7 @@ class KubeConnection:
         """Like ``call`` but returns the raw JSON body: no strict model parsing, camelCase keys."""
         return call(fn, *args, _raw=True, **kw)
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {
             "server": self.server,
             "context": self.context,
@@ -201,7 +201,16 @@ def _from_kubeconfig(path: str, context: str | None, namespace: str | None, time
     return _connection(cfg, ns, ns_source, timeout, "kubeconfig", (chosen or {}).get("name"), identity, path)
 
 
-def _connection(cfg, ns, ns_source, timeout, source, context, identity, path) -> KubeConnection:
+def _connection(
+    cfg: k8s.Configuration,
+    ns: str,
+    ns_source: str,
+    timeout: float,
+    source: str,
+    context: str | None,
+    identity: Identity | None,
+    path: str | None,
+) -> KubeConnection:
     api = k8s.ApiClient(configuration=cfg)
     api._optiserve_timeout = float(timeout)  # type: ignore[attr-defined]  # our own field, read by ``call``
     return KubeConnection(api, ns, ns_source, cfg.host, float(timeout), source, context, identity, path)
