@@ -102,11 +102,11 @@ class KServeSimulator:
         drop_watches: Callable[[], None] | None = None,
     ):
         self.store = store
-        self.isvc_res = registry.require("serving.kserve.io", "v1beta1", "inferenceservices")
-        self.pod_res = registry.require("", "v1", "pods")
-        self.event_res = registry.require("", "v1", "events")
-        self.node_res = registry.require("", "v1", "nodes")
-        self.sr_res = registry.require("serving.kserve.io", "v1alpha1", "servingruntimes")
+        self.isvc_res = registry.find("serving.kserve.io", "v1beta1", "inferenceservices")
+        self.pod_res = registry.find("", "v1", "pods")
+        self.event_res = registry.find("", "v1", "events")
+        self.node_res = registry.find("", "v1", "nodes")
+        self.sr_res = registry.find("serving.kserve.io", "v1alpha1", "servingruntimes")
         self.scenario = scenario
         self.step_seconds = default_step_seconds() if step_seconds is None else step_seconds
         self.endpoint_url = endpoint_url

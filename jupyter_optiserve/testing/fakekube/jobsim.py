@@ -20,8 +20,8 @@ OUTCOME_ANNOTATION = "fakekube.optiserve.io/job-outcome"
 class JobSimulator:
     def __init__(self, store: Store, registry: Registry, step_seconds: float = 0.2):
         self.store = store
-        self.job_res = registry.require("batch", "v1", "jobs")
-        self.pod_res = registry.require("", "v1", "pods")
+        self.job_res = registry.find("batch", "v1", "jobs")
+        self.pod_res = registry.find("", "v1", "pods")
         self.step_seconds = step_seconds
         self.log_for: Callable[[dict], str | None] = lambda job: None
         self.enabled = False

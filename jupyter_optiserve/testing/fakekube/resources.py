@@ -320,16 +320,8 @@ class Registry:
                 return r
         return None
 
-    def require(self, group: str, version: str, plural: str) -> Resource:
-        """A resource every fake cluster serves (namespaces, pods, KServe's kinds)."""
-        res = self.find(group, version, plural)
-        if res is None:
-            raise LookupError(f"the fake API server does not serve {group or 'core'}/{version} {plural}")
-        return res
-
-    def by_key(self, key: tuple[str, str]) -> Resource:
-        """The resource of a store key (every key the store holds came from this registry)."""
-        return next(r for r in self.resources if r.key == key)
+    def by_key(self, key: tuple[str, str]) -> Resource | None:
+        return next((r for r in self.resources if r.key == key), None)
 
     def by_kind(self, api_version: str, kind: str) -> Resource | None:
         group, _, version = api_version.rpartition("/")

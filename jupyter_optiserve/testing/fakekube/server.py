@@ -174,10 +174,10 @@ class FakeKubeServer:
 
     def _populate(self) -> None:
         """What a fresh cluster has: system namespaces, the user's namespace, CRDs of served kinds."""
-        ns_res = self.registry.require("", "v1", "namespaces")
+        ns_res = self.registry.find("", "v1", "namespaces")
         for ns in dict.fromkeys(("default", "kube-system", "kube-public", self.namespace)):
             self.store.create(ns_res, None, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
-        crd_res = self.registry.require("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+        crd_res = self.registry.find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
         for res in self.registry.custom_resources():
             self.store.create(crd_res, None, crd_object(res))
 
@@ -226,7 +226,7 @@ class FakeKubeServer:
         """Create or replace objects as the cluster admin (no RBAC); missing namespaces are created.
         A `status` is written through the status subresource, the way a controller would."""
         out = []
-        ns_res = self.registry.require("", "v1", "namespaces")
+        ns_res = self.registry.find("", "v1", "namespaces")
         for raw in objects:
             obj = copy.deepcopy(raw)
             res = self.registry.by_kind(obj.get("apiVersion", ""), obj.get("kind", ""))

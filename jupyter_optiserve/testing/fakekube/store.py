@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
-import builtins
 import copy
 import random
 import threading
@@ -21,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from . import errors
 from .resources import Registry, Resource
@@ -151,9 +149,9 @@ class Store:
             ]
             return items, self._rv
 
-    def all_objects(self) -> builtins.list[tuple[Resource, dict[str, Any]]]:
+    def all_objects(self) -> list[tuple[Resource, dict]]:
         with self.cond:
-            out: builtins.list[tuple[Resource, dict[str, Any]]] = []
+            out = []
             for key, objs in self._objects.items():
                 res = self.registry.by_key(key)
                 out.extend((res, copy.deepcopy(o)) for o in objs.values())
@@ -164,7 +162,7 @@ class Store:
     def _check_namespace(self, res: Resource, ns: str | None) -> None:
         if not res.namespaced:
             return
-        ns_res = self.registry.require("", "v1", "namespaces")
+        ns_res = self.registry.find("", "v1", "namespaces")
         nso = self._objects[ns_res.key].get(("", ns or ""))
         if nso is None:
             raise errors.namespace_not_found(ns or "")
