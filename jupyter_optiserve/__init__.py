@@ -5,7 +5,9 @@ Jupyter; the entry points below import the Jupyter parts lazily so ``import jupy
 stays cheap for the CLI.
 """
 
-__version__ = "0.1.0"
+from jupyter_optiserve._version_source import read_version
+
+__version__ = read_version()
 
 
 def _jupyter_labextension_paths():

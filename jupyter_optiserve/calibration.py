@@ -14,11 +14,16 @@ import csv
 import math
 import re
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from jupyter_optiserve.errors import InvalidInputError
 from jupyter_optiserve.estimate import estimate
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Catalog
 
 # Source model names -> catalog model
 MODEL_MAP = [
@@ -32,7 +37,7 @@ MODEL_MAP = [
     (r"mixtral-8x7b", "mixtral-8x7b-instruct-v0.1"),
 ]
 
-ASSUMPTIONS = {
+ASSUMPTIONS: dict[str, Any] = {
     # LambdaLabsML/vllm-benchmark states neither lengths nor dataset; benchmark_serving's default
     # ShareGPT set averages roughly 200 prompt and 200 output tokens.
     "lengths_when_unstated": (200, 200),
@@ -67,7 +72,7 @@ class Row:
             return None
         return (self.predicted - self.measured) / self.measured * 100
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "model": self.model,
@@ -99,7 +104,7 @@ def _source(url: str) -> str:
     )
 
 
-def _map_model(name: str):
+def _map_model(name: str) -> str | None:
     low = name.lower()
     for pat, mid in MODEL_MAP:
         if re.search(pat, low):
@@ -129,7 +134,7 @@ def regime(concurrency: int, all_at_once: bool) -> str:
     return "one user" if concurrency <= 2 else "mid load"
 
 
-def predict_row(cat, r: dict, backend: str = "auto") -> Row:
+def predict_row(cat: Catalog, r: dict[str, Any], backend: str = "auto") -> Row:
     metric = r["metric"]
     base = Row(
         _source(r["source_url"]),
@@ -179,7 +184,7 @@ def predict_row(cat, r: dict, backend: str = "auto") -> Row:
         base.note = "; ".join(est.reasons)
         return base
     base.backend = est.backend["backend"]
-    p = est.perf
+    p = est.fitted_perf
     if metric == "ttft_ms":
         base.predicted = p.ttft_ms
     elif metric in ("tpot_ms", "itl_ms"):
@@ -188,6 +193,7 @@ def predict_row(cat, r: dict, backend: str = "auto") -> Row:
         base.predicted = p.output_tokens_per_s
     elif metric == "tok_per_s_unspecified":
         out, total = p.output_tokens_per_s, p.output_tokens_per_s * (isl + osl) / osl
+        assert base.measured is not None  # a row without a measurement has no metric to compare
         base.predicted = min((out, total), key=lambda v: abs(v - base.measured))
         base.note = "output" if base.predicted == out else "total"
     elif metric == "e2e_latency_s":
@@ -195,7 +201,7 @@ def predict_row(cat, r: dict, backend: str = "auto") -> Row:
     return base
 
 
-def read_csv(path: str | Path) -> list[dict]:
+def read_csv(path: str | Path) -> list[dict[str, Any]]:
     p = Path(path)
     if not p.is_file():
         raise InvalidInputError(
@@ -212,7 +218,7 @@ def read_csv(path: str | Path) -> list[dict]:
     return rows
 
 
-def validate_csv(cat, path: str | Path, backend: str = "auto") -> list[Row]:
+def validate_csv(cat: Catalog, path: str | Path, backend: str = "auto") -> list[Row]:
     return [predict_row(cat, r, backend) for r in read_csv(path)]
 
 
@@ -225,7 +231,7 @@ def group(metric: str) -> str:
     }.get(metric, metric)
 
 
-def _stats(errs: list[float]) -> dict | None:
+def _stats(errs: list[float]) -> dict[str, Any] | None:
     a = sorted(abs(e) for e in errs)
     if not a:
         return None
@@ -238,7 +244,7 @@ def _stats(errs: list[float]) -> dict | None:
     }
 
 
-def _bucket(rows: list[Row], key, keep=lambda r: True) -> dict:
+def _bucket(rows: list[Row], key: Callable[[Row], str], keep: Callable[[Row], bool] = lambda r: True) -> dict[str, Any]:
     groups: dict[str, list[float]] = {}
     for r in rows:
         if r.error_pct is not None and keep(r):
@@ -249,11 +255,11 @@ def _bucket(rows: list[Row], key, keep=lambda r: True) -> dict:
 SHAPE_KEYS = ("tp", "input_len", "output_len", "load")
 
 
-def shape_checks(rows: list[Row]) -> dict:
+def shape_checks(rows: list[Row]) -> dict[str, Any]:
     """For rows that differ from another row of the same source, model, GPU and metric in exactly
     one condition, the error of the predicted ratio against the measured ratio (per condition)."""
     usable = [r for r in rows if r.error_pct is not None and r.predicted]
-    by: dict[tuple, list[Row]] = {}
+    by: dict[tuple[str, str, str, str], list[Row]] = {}
     for r in usable:
         by.setdefault((r.source, r.model, r.gpu, r.metric), []).append(r)
     out: dict[str, list[float]] = {}
@@ -263,12 +269,14 @@ def shape_checks(rows: list[Row]) -> dict:
                 differ = [k for k in SHAPE_KEYS if getattr(a, k) != getattr(b, k)]
                 if len(differ) != 1:
                     continue
+                if a.predicted is None or b.predicted is None:
+                    continue  # `usable` holds predicted rows only; this narrows the type
                 measured, predicted = b.measured / a.measured, b.predicted / a.predicted
                 out.setdefault(f"{differ[0]}/{group(a.metric)}", []).append((predicted - measured) / measured * 100)
     return {k: _stats(v) for k, v in sorted(out.items())}
 
 
-def summarize(rows: list[Row]) -> dict:
+def summarize(rows: list[Row]) -> dict[str, Any]:
     """Median and p90 absolute % error per metric, per source, per regime and per backend."""
     stated = lambda r: r.note != "lengths assumed"  # noqa: E731
     return {

@@ -1,29 +1,45 @@
-/** Shapes of the OptiServe REST API (jupyter_optiserve/server/openapi.yaml); only what the panel reads. */
+/**
+ * Shapes of the OptiServe REST API. The request bodies and the main responses come from the OpenAPI
+ * spec (jupyter_optiserve/server/openapi.yaml) through the generated api.d.ts (`jlpm gen:api`); where
+ * the spec says only "an object" (inventory, model facts, plan extras), the fields the panel reads are
+ * written here.
+ */
+import type { components } from './api';
 
-export type Kpi = 'latency' | 'throughput' | 'balanced' | 'cost';
+type Schemas = components['schemas'];
+/** A spec type without its `additionalProperties` index signature, so Omit keeps the named fields. */
+type Named<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
+/** A spec type with some fields replaced or added: where the spec says only "an object". */
+type With<T, R> = Omit<Named<T>, keyof R> & R;
 
-export interface IModelSummary {
-  id: string;
-  hf_id: string;
-  family?: string | null;
-  params_b?: number | null;
-  active_params_b?: number | null;
-  max_context?: number | null;
-  dtype?: string | null;
-  license?: string | null;
-  multimodal?: boolean;
-  moe?: unknown;
-  variants: { id?: string; hf_id?: string; precision?: string; [k: string]: unknown }[];
-  modelcar?: string | null;
-}
+export type Kpi = Schemas['DeployKpi'];
 
-export interface IAccelerator {
-  id: string;
-  name: string;
-  vendor: string;
-  memory_gb?: number | null;
-}
+// -- request bodies --------------------------------------------------------------------------------
+export type IRecommendRequest = Schemas['RecommendRequest'];
+export type IEstimateRequest = Schemas['EstimateRequest'];
+export type IPlanRequest = Schemas['PlanRequest'];
+export type IDeployRequest = Schemas['DeployRequest'];
+export type IStopRequest = Schemas['StopRequest'];
+export type IPromptRequest = Schemas['PromptRequest'];
+export type IBenchmarkRequest = Schemas['BenchmarkRequest'];
 
+// -- responses -------------------------------------------------------------------------------------
+
+/** The spec's ModelSummary, plus the catalog facts the panel shows that the spec leaves open. */
+export type IModelSummary = With<
+  Schemas['ModelSummary'],
+  {
+    active_params_b?: number | null;
+    license?: string | null;
+    multimodal?: boolean;
+    moe?: unknown;
+    variants: { id?: string; hf_id?: string; precision?: string; [k: string]: unknown }[];
+  }
+>;
+
+export type IAccelerator = Schemas['Accelerator'];
+
+// Hand-written: the spec's Inventory holds pools, the local machine and the quota as open objects.
 export interface IPool {
   accelerator: string | null;
   product?: string | null;
@@ -68,206 +84,123 @@ export interface IInventory {
   grant?: string | null;
 }
 
-export interface IMemory {
-  usable_gib_per_gpu?: number;
-  weights_gib_per_gpu: number;
-  kv_cache_gib_per_gpu: number;
-  activation_gib_per_gpu?: number;
-  non_torch_gib_per_gpu?: number;
-  cuda_graph_gib_per_gpu?: number;
-  headroom_gib_per_gpu?: number;
-  kv_capacity_tokens: number;
-  max_model_len?: number;
-  max_concurrency?: number;
-}
+/** The spec's MemoryBreakdown names four fields and allows more: the rest the panel reads. */
+export type IMemory = With<
+  Schemas['MemoryBreakdown'],
+  {
+    usable_gib_per_gpu?: number;
+    activation_gib_per_gpu?: number;
+    non_torch_gib_per_gpu?: number;
+    cuda_graph_gib_per_gpu?: number;
+    headroom_gib_per_gpu?: number;
+    max_model_len?: number;
+    max_concurrency?: number;
+  }
+>;
 
-export interface IProfile {
-  id: string;
-  name: string;
-  model: string;
-  runtime: string;
-  accelerator: string;
-  gpus: number;
-  tp: number;
-  pp: number;
-  replicas?: number;
-  precision: string;
-  variant?: string | null;
-  kv_cache_dtype?: string;
-  max_model_len: number;
-  max_num_seqs?: number;
-  args?: string[];
-  provenance?: string;
-}
+/** The spec's Profile, plus the serving settings it allows without naming. */
+export type IProfile = With<
+  Schemas['Profile'],
+  {
+    replicas?: number;
+    variant?: string | null;
+    kv_cache_dtype?: string;
+    max_num_seqs?: number;
+    args?: string[];
+  }
+>;
 
-export interface IEstimate {
-  fits: boolean;
-  ttft_ms?: number | null;
-  itl_ms?: number | null;
-  output_tokens_per_s?: number | null;
-  output_tokens_per_s_per_gpu?: number | null;
-  request_latency_ms?: number | null;
-  concurrency?: number;
-  gpus?: number;
-  memory: IMemory;
-  label?: string;
-  /** Which kernel-cost backend answered: "roofline" or "measured", with its data version. */
-  backend?: { backend: string; detail: string };
-  percentiles?: { ttft_ms_pct?: Record<string, number>; itl_ms_pct?: Record<string, number> };
-  load?: { protocol?: string | null; concurrency?: number | null; method?: string | null } | null;
-}
+/** The spec's Estimate, with the memory breakdown above and the extras the panel reads. */
+export type IEstimate = With<
+  Schemas['Estimate'],
+  {
+    memory: IMemory;
+    output_tokens_per_s_per_gpu?: number | null;
+    request_latency_ms?: number | null;
+    concurrency?: number;
+    label?: string;
+    /** Which kernel-cost backend answered: "roofline" or "measured", with its data version. */
+    backend?: { backend: string; detail: string };
+    percentiles?: { ttft_ms_pct?: Record<string, number>; itl_ms_pct?: Record<string, number> };
+    load?: { protocol?: string | null; concurrency?: number | null; method?: string | null } | null;
+  }
+>;
 
-export interface IQuality {
-  weights: string;
-  label: string;
-  accuracy_recovery_pct?: number | null;
-  accuracy_source?: string | null;
-  kv_cache_dtype?: string;
-  kv_note?: string | null;
-}
+/** The spec's Quality; the server always sends the weights and their label. */
+export type IQuality = With<Schemas['Quality'], { weights: string; label: string }>;
 
-export interface IRecommendation {
-  profile: IProfile;
-  estimate: IEstimate;
-  reasons: string[];
-  warnings: string[];
-  target?: { name?: string; source?: string };
-  quality?: IQuality;
-}
+export type IRecommendation = With<
+  Schemas['Recommendation'],
+  {
+    profile: IProfile;
+    estimate: IEstimate;
+    quality?: IQuality;
+  }
+>;
 
-export interface IRecommendResult {
-  model: { id: string; hf_id?: string; params_b?: number; origin?: string; [k: string]: unknown };
-  kpi: string;
-  workload: { input_len: number; output_len: number; concurrency: number; context?: number | null };
-  hardware: {
-    name: string;
-    accelerator: string;
-    gpus_per_node?: number;
-    free_gpus?: number | null;
-    source?: string;
-  }[];
-  recommendations: IRecommendation[];
-  rejected: { name: string; why: string; target?: string }[];
-  notes: string[];
-}
+/** The spec's RecommendResult; its model, hardware and rejected entries are open objects there. */
+export type IRecommendResult = With<
+  Schemas['RecommendResult'],
+  {
+    model: { id: string; hf_id?: string; params_b?: number; origin?: string; [k: string]: unknown };
+    hardware: {
+      name: string;
+      accelerator: string;
+      gpus_per_node?: number;
+      free_gpus?: number | null;
+      source?: string;
+    }[];
+    recommendations: IRecommendation[];
+    rejected: { name: string; why: string; target?: string }[];
+  }
+>;
 
-export interface ICheck {
-  id: string;
-  status: 'pass' | 'warn' | 'fail' | 'skip';
-  message: string;
-  fix?: string;
-}
+export type ICheck = Schemas['PreflightReport']['checks'][number];
 
-export interface IPlan {
-  name: string;
-  namespace: string;
-  model: string;
-  accelerator: string;
-  profile: IProfile;
-  args: string[];
-  notes: string[];
-  [k: string]: unknown;
-}
+export type IPlan = With<Schemas['Plan'], { profile: IProfile }>;
 
-export interface IRenderResult {
-  manifests: unknown[];
-  yaml: string;
-  plan: IPlan;
-  notes: string[];
-}
+export type IRenderResult = With<Schemas['RenderResult'], { plan: IPlan }>;
 
-export interface IPreflightResult {
-  plan: IPlan;
-  preflight: { ok: boolean; checks: ICheck[] };
-}
+export type IPreflightResult = With<Schemas['PreflightResult'], { plan: IPlan }>;
 
-export interface IPhase {
-  phase: string;
-  state: 'pending' | 'active' | 'done' | 'failed';
-  started_s?: number | null;
-  ended_s?: number | null;
-  detail?: string;
-}
+export type IPhase = Schemas['Timeline']['phases'][number];
 
-export interface ITimeline {
-  name: string;
-  namespace: string;
-  outcome: string | null;
-  phases: IPhase[];
-  events: { t_s: number; text: string }[];
-  diagnosis?: { cause?: string; fix?: string; [k: string]: unknown } | null;
-  url?: string | null;
-  internal_url?: string | null;
-  notes?: string[];
-  smoke?: { ok?: boolean; ttft_s?: number; text?: string; [k: string]: unknown } | null;
-}
+/** The spec's Timeline; its diagnosis and smoke result are open objects there. */
+export type ITimeline = With<
+  Schemas['Timeline'],
+  {
+    /** The spec leaves both optional; every event the server writes has them. */
+    events: { t_s: number; text: string }[];
+    diagnosis?: { cause?: string; fix?: string; [k: string]: unknown } | null;
+    smoke?: { ok?: boolean; ttft_s?: number; text?: string; [k: string]: unknown } | null;
+  }
+>;
 
-export interface IErrorBody {
-  error: string;
-  detail: string;
-  hint: string;
-}
+export type IErrorBody = Schemas['Error'];
 
-export interface ITask {
-  id: string;
-  name: string;
-  namespace: string;
-  state: string;
-  terminal: boolean;
-  created: number;
-  updated: number;
-  request: Record<string, unknown>;
-  plan?: IPlan | null;
-  timeline?: ITimeline | null;
-  error?: IErrorBody | null;
-}
+export type ITask = With<
+  Schemas['Task'],
+  {
+    plan?: IPlan | null;
+    timeline?: ITimeline | null;
+  }
+>;
 
-export interface IDeploymentRow {
-  name: string;
-  kind: string;
-  optiserve: boolean;
-  state: 'Ready' | 'NotReady' | 'Stopped' | 'Unknown';
-  profile?: string | null;
-  url?: string | null;
-  task?: string | null;
-}
+export type IDeploymentRow = Schemas['DeploymentRow'];
 
-export interface IDeploymentList {
-  namespace: string;
-  deployments: IDeploymentRow[];
-  tasks: ITask[];
-}
+export type IDeploymentList = With<Schemas['DeploymentList'], { tasks: ITask[] }>;
 
-export interface IDeployment {
-  name: string;
-  namespace: string;
-  profile?: string | null;
-  stopped: boolean;
-  exists?: boolean;
-  timeline: ITimeline | null;
-  task: ITask | null;
-}
+export type IDeployment = With<
+  Schemas['Deployment'],
+  {
+    timeline: ITimeline | null;
+    task: ITask | null;
+  }
+>;
 
-export interface IPromptResult {
-  ok: boolean;
-  url: string;
-  status?: number | null;
-  ttft_s?: number | null;
-  total_s?: number | null;
-  text: string;
-  error?: string;
-  cause?: string;
-  fix?: string;
-}
+export type IPromptResult = Schemas['PromptResult'];
 
-export interface IConfig {
-  namespace: string | null;
-  default_kpi: string | null;
-  offline: boolean;
-  version?: string;
-  kpis?: string[];
-  [k: string]: unknown;
-}
+export type IConfig = Schemas['Config'];
 
 /** What the user picked as the model: a catalog id, or a bring-your-own source. */
 export interface IModelChoice {

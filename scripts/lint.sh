@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The habits CI checks before the tests (scripts/test.sh runs this first; pre-commit runs the same tools):
-# ruff lint and format check for Python, eslint and prettier for the sidebar and its UI tests.
+# ruff lint and format check and mypy for Python, eslint and prettier for the sidebar and its UI tests,
+# and the sidebar's API types generated from the OpenAPI spec being current.
 #   scripts/lint.sh         check only
 #   scripts/lint.sh --fix   apply the formatters and the safe lint fixes
 set -euo pipefail
@@ -11,11 +12,15 @@ bash scripts/setup.sh --test
 if [ "${1:-}" = "--fix" ]; then
   ruff check --fix .
   ruff format .
-  jlpm -s lint:fix
+  jlpm lint:fix
   exit 0
 fi
-echo "lint: ruff check, ruff format --check, eslint, prettier --check" >&2
+echo "lint: ruff check, ruff format --check, mypy, eslint, prettier --check, API types up to date" >&2
 ruff check .
 ruff format --check .
-jlpm -s eslint
-jlpm -s prettier:check
+# Incremental: .mypy_cache keeps what an unchanged module told it, so a re-run checks only what changed.
+mypy --cache-dir .mypy_cache
+jlpm eslint
+jlpm prettier:check
+# labextension/api.d.ts must be what openapi.yaml generates today (`jlpm gen:api` refreshes it)
+jlpm check:api

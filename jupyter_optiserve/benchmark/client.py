@@ -66,8 +66,15 @@ class StreamingClient:
         )
         return self
 
-    async def __aexit__(self, *exc) -> None:
-        await self._session.close()
+    async def __aexit__(self, *exc: object) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    def _http(self) -> aiohttp.ClientSession:
+        """The open session (``async with`` opens it)."""
+        if self._session is None:
+            raise RuntimeError("use the client inside `async with`")
+        return self._session
 
     def body(self, req: Request) -> dict:
         body = {
@@ -88,7 +95,7 @@ class StreamingClient:
     async def probe(self) -> None:
         """Fail fast, with the cause, before a sweep: unreachable (4), 401/403 (5), unknown model (2)."""
         try:
-            async with self._session.get(self.base + "/v1/models", timeout=aiohttp.ClientTimeout(total=30)) as r:
+            async with self._http().get(self.base + "/v1/models", timeout=aiohttp.ClientTimeout(total=30)) as r:
                 if r.status in (401, 403):
                     raise EndpointAuthError(
                         f"{self.base} answered {r.status}: the endpoint wants a valid token",
@@ -118,7 +125,7 @@ class StreamingClient:
         rec = RequestRecord(start=time.monotonic(), input_tokens=req.input_len)
         chunks = 0
         try:
-            async with self._session.post(self.base + PATHS[self.api], json=self.body(req)) as resp:
+            async with self._http().post(self.base + PATHS[self.api], json=self.body(req)) as resp:
                 if resp.status != 200:
                     text = (await resp.content.read(500)).decode("utf-8", "replace")
                     rec.error = f"HTTP {resp.status}: {text[:200]}"

@@ -19,6 +19,7 @@ import os
 import re
 import shlex
 import time
+from typing import Any
 
 from jupyter_optiserve.errors import InvalidInputError, OptiServeError
 
@@ -106,7 +107,7 @@ def job_manifest(
     cmd = 'guidellm run --backend "$BACKEND${OPTISERVE_TOKEN:+,api_key=$OPTISERVE_TOKEN}" ' + " ".join(
         shlex.quote(a) for a in rest
     )
-    env = [
+    env: list[dict[str, Any]] = [
         {"name": "BACKEND", "value": backend},
         {"name": "HOME", "value": "/tmp"},
         {"name": "HF_HOME", "value": "/tmp/hf"},

@@ -40,7 +40,7 @@ def text(run: dict) -> str:
                 _f(err.get("output_tokens_per_s")),
             ]
         )
-    head = [
+    columns = [
         "level",
         "ok",
         "err",
@@ -58,8 +58,8 @@ def text(run: dict) -> str:
         "err%",
     ]
     if not any(lv.get("predicted") for lv in run["levels"]):  # a plain URL: nothing to compare with
-        head, rows = head[:9], [r[:9] for r in rows]
-    lines.append(table(rows, head))
+        columns, rows = columns[:9], [r[:9] for r in rows]
+    lines.append(table(rows, columns))
     if run.get("calibration"):
         lines.append(f"calibrated predictions: {run['calibration']}")
     lines.append("stored" if run.get("stored") else "not stored")

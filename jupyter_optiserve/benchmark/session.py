@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from jupyter_optiserve.benchmark.workload import Workload
 from jupyter_optiserve.errors import InvalidInputError
@@ -113,7 +114,7 @@ def run(
             raise InvalidInputError("benchmarking a deployment needs a cluster", hint="or pass --url and --model")
         tgt = _target.from_deployment(conn, req.name, req.namespace or conn.namespace, req.cluster)
     else:
-        tgt = _target.from_url(req.url, req.model, req.cluster)
+        tgt = _target.from_url(req.url or "", req.model, req.cluster)
     kpi = (tgt.profile or {}).get("kpi")
     unset = req.input_len is None or req.output_len is None or not (req.concurrency or req.rate)
     req = req.from_kpi(kpi)
@@ -166,7 +167,7 @@ def run(
         }
         levels = run_sweep(client_kw, workload, sweep, on_level, cancel)
         meta, source = {"client": "optiserve"}, "client"
-    out = {
+    out: dict[str, Any] = {
         "id": rid,
         "source": source,
         "endpoint": tgt.url,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 METRICS = ("ttft_ms", "itl_ms", "request_latency_ms")
 RATES = ("output_tokens_per_s", "requests_per_s")
@@ -29,11 +30,13 @@ class RequestRecord:
 
     @property
     def ttft_ms(self) -> float:
+        if self.first_token is None:
+            raise ValueError("no first token: the request failed")  # callers read ``ok`` records only
         return (self.first_token - self.start) * 1000
 
     @property
     def itl_ms(self) -> float | None:
-        if self.output_tokens < 2 or self.last_token is None:
+        if self.output_tokens < 2 or self.last_token is None or self.first_token is None:
             return None
         return (self.last_token - self.first_token) * 1000 / (self.output_tokens - 1)
 
@@ -68,12 +71,12 @@ def level_summary(records: list[RequestRecord], *, concurrency: int | None = Non
     ok = [r for r in records if r.ok]
     errors = len(records) - len(ok)
     wall = (max(r.end for r in records) - min(r.start for r in records)) if records else 0.0
-    out = {
+    out: dict[str, Any] = {
         "concurrency": concurrency,
         "requests": len(ok),
         "errors": errors,
         "ttft_ms": summary([r.ttft_ms for r in ok]),
-        "itl_ms": summary([r.itl_ms for r in ok]),
+        "itl_ms": summary([ms for r in ok if (ms := r.itl_ms) is not None]),
         "request_latency_ms": summary([r.latency_ms for r in ok]),
         "output_tokens_per_s": round(sum(r.output_tokens for r in ok) / wall, 3) if wall > 0 and ok else 0.0,
         "requests_per_s": round(len(ok) / wall, 4) if wall > 0 and ok else 0.0,

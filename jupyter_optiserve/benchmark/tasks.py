@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 from jupyter_optiserve.errors import OptiServeError
 from jupyter_optiserve.events import EventLog, TaskRegistry
@@ -25,7 +26,9 @@ class BenchmarkTask(EventLog):
         super().__init__()
         self.id, self.request, self._work = task_id, dict(request), work
         self.name, self.namespace = request.get("name"), request.get("namespace")
-        self.state, self.error, self.run = "queued", None, None
+        self.state = "queued"
+        self.error: dict[str, Any] | None = None
+        self.run: dict[str, Any] | None = None
         self.progress: dict = {}
         self.levels: list[dict] = []
         self.cancel_event, self.done = threading.Event(), threading.Event()

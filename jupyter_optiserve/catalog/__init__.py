@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from jupyter_optiserve.catalog import accelerators as _acc
 from jupyter_optiserve.catalog import models as _models
 from jupyter_optiserve.catalog import profiles as _profiles
 from jupyter_optiserve.catalog import runtimes as _runtimes
 from jupyter_optiserve.catalog import variants as _variants
-from jupyter_optiserve.catalog.accelerators import Accelerator, AcceleratorCatalog, normalize  # noqa: F401 (re-exported)
+from jupyter_optiserve.catalog.accelerators import Accelerator, AcceleratorCatalog, normalize
 from jupyter_optiserve.catalog.models import Model, from_hf_config, load_config_path
 from jupyter_optiserve.catalog.paths import bundled_profiles_dir, extra_profile_dirs
 from jupyter_optiserve.catalog.profiles import Profile
@@ -25,6 +27,21 @@ from jupyter_optiserve.catalog.variants import Variant
 from jupyter_optiserve.catalog.yamlio import load_yaml, validate
 from jupyter_optiserve.errors import CatalogError, InvalidInputError, NotFoundError, closest
 from jupyter_optiserve.userpath import expand
+
+__all__ = [
+    "Accelerator",
+    "AcceleratorCatalog",
+    "Catalog",
+    "Model",
+    "Profile",
+    "Runtime",
+    "Variant",
+    "load_catalog",
+    "normalize",
+    "short_accelerator_name",
+]
+
+_T = TypeVar("_T")
 
 __all__ = ["Catalog", "load_catalog", "Accelerator", "Model", "Profile", "Runtime", "Variant"]
 
@@ -37,7 +54,11 @@ def short_accelerator_name(acc_id: str) -> str:
 class Catalog:
     def __init__(self, dirs: list[Path]):
         self.dirs = dirs
-        acc, models, variants, runtimes, profiles = [], [], [], [], []
+        acc: list[Accelerator] = []
+        models: list[Model] = []
+        variants: list[Variant] = []
+        runtimes: list[Runtime] = []
+        profiles: list[tuple[Path, dict[str, Any]]] = []
         for d in dirs:
             for path in sorted(d.glob("accelerators*.yaml")):
                 acc += self._load(path, _acc.SCHEMA, Accelerator.from_dict)
@@ -53,7 +74,7 @@ class Catalog:
         self.models = models
         self.variants = variants
         self.runtimes = {r.id: r for r in runtimes}
-        self._model_index = {}
+        self._model_index: dict[str, Model] = {}
         for m in models:
             for key in (m.id, m.hf_id, m.hf_id.split("/")[-1]):
                 self._model_index.setdefault(key.lower(), m)
@@ -65,10 +86,10 @@ class Catalog:
         self.profiles = [self._curated(path, d) for path, d in profiles]
 
     @staticmethod
-    def _load(path: Path, schema: dict, make):
+    def _load(path: Path, schema: dict[str, Any], make: Callable[[dict[str, Any]], _T]) -> list[_T]:
         data = load_yaml(path) or []
         validate(path, data, schema)
-        out = []
+        out: list[_T] = []
         for i, item in enumerate(data):
             try:
                 out.append(make(item))
@@ -78,7 +99,7 @@ class Catalog:
                 ) from None
         return out
 
-    def _curated(self, path: Path, d: dict) -> Profile:
+    def _curated(self, path: Path, d: dict[str, Any]) -> Profile:
         for field, lookup in (
             ("model", self.find_model),
             ("accelerator", self.accelerators.find),
@@ -91,6 +112,7 @@ class Catalog:
                 )
         model = self.find_model(d["model"])
         acc = self.accelerators.find(d["accelerator"])
+        assert model is not None and acc is not None  # checked just above
         rt = self.runtimes[d["runtime"]]
         d = {**d, "model": model.id, "accelerator": acc.id, "provenance": d.get("provenance", "curated")}
         return Profile.from_dict(d).with_(
@@ -120,8 +142,9 @@ class Catalog:
         if model:
             return model, None
         variant = self.find_variant(name)
-        if variant and variant.base and self.find_model(variant.base):
-            return self.find_model(variant.base), variant
+        base = self.find_model(variant.base) if variant and variant.base else None
+        if variant and base:
+            return base, variant
         p = expand(name)
         if _exists(p) or name.endswith(".json") or name.startswith((".", "/", "~")):
             return load_config_path(p), None
@@ -173,7 +196,7 @@ class Catalog:
 
 
 _lock = threading.Lock()
-_cache: dict[tuple, Catalog] = {}
+_cache: dict[tuple[str, ...], Catalog] = {}
 
 
 def load_catalog(extra_dirs: list[str | Path] | None = None) -> Catalog:

@@ -7,7 +7,9 @@ Lookup is by catalog id, NVML name, GPU Feature Discovery ``nvidia.com/gpu.produ
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from jupyter_optiserve.errors import NotFoundError, closest
 
@@ -60,7 +62,7 @@ class Accelerator:
     memory_gb: float
     usable_memory_gib: float
     memory_bw_gbps: float
-    tflops: dict
+    tflops: dict[str, float]
     interconnect_kind: str
     interconnect_gbps: float
     compute_capability: str | None
@@ -68,16 +70,16 @@ class Accelerator:
     resource_name: str | None
     nvml_name: str | None
     gfd_product: str | None
-    pci_device_ids: tuple = ()
-    aliases: tuple = ()
+    pci_device_ids: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
     relative_cost: float = 1.0
-    isa: tuple = ()
+    isa: tuple[str, ...] = ()
     source: str = ""
     gpus_per_node: int = 8  # GPUs one server usually holds: the largest TP for a manual choice
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
-    def from_dict(cls, d: dict) -> Accelerator:
+    def from_dict(cls, d: dict[str, Any]) -> Accelerator:
         names = d.get("names") or {}
         link = d.get("interconnect") or {}
         return cls(
@@ -123,9 +125,9 @@ class Accelerator:
             return float(t[compute])
         if compute == "bf16" and "fp16" in t:
             return float(t["fp16"])
-        return float(t.get("bf16") or t.get("fp16"))
+        return float(t.get("bf16") or t.get("fp16") or 0.0)
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
@@ -162,10 +164,10 @@ class AcceleratorCatalog:
                 vendor, device = pci.lower().split(":")
                 self._by_key.setdefault(f"{device}:{vendor}", acc)  # NIM's gpu_device order
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Accelerator]:
         return iter(self.items)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.items)
 
     def find(self, name: str | None) -> Accelerator | None:

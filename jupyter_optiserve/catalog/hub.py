@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from typing import Any
 
 from jupyter_optiserve.errors import InvalidInputError, NotFoundError
 
@@ -25,13 +26,13 @@ def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def _unreachable(repo_id: str, reason) -> InvalidInputError:
+def _unreachable(repo_id: str, reason: str) -> InvalidInputError:
     return InvalidInputError(
         f"'{repo_id}' is not in the catalog and the Hugging Face Hub is unreachable ({reason})", hint=_LOCAL_HINT
     )
 
 
-def fetch_config(repo_id: str, timeout: float = 5.0, revision: str = "main") -> dict:
+def fetch_config(repo_id: str, timeout: float = 5.0, revision: str = "main") -> dict[str, Any]:
     if _offline():
         raise InvalidInputError(
             f"'{repo_id}' is not in the catalog and HF_HUB_OFFLINE is set: the Hub is not asked", hint=_LOCAL_HINT
@@ -70,7 +71,7 @@ def fetch_config(repo_id: str, timeout: float = 5.0, revision: str = "main") -> 
     except Exception as exc:
         raise _unreachable(repo_id, type(exc).__name__ + (f": {str(exc)[:200]}" if str(exc) else "")) from None
     try:
-        cfg = json.loads(bytes(data).decode("utf-8"))
+        cfg: dict[str, Any] = json.loads(bytes(data).decode("utf-8"))
     except (ValueError, RecursionError):
         raise InvalidInputError(
             f"the config.json served for '{repo_id}' is not valid JSON", hint="pass a local config.json"

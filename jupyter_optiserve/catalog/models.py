@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
 
 from jupyter_optiserve.errors import InvalidInputError
 from jupyter_optiserve.userpath import expand
@@ -39,6 +41,19 @@ SCHEMA = {
 }
 
 
+_T = TypeVar("_T")
+
+
+class Dims(NamedTuple):
+    """The attention sizes every KV and parameter formula needs, all present."""
+
+    layers: int
+    hidden: int
+    heads: int
+    kv_heads: int
+    head_dim: int
+
+
 @dataclass(frozen=True)
 class Model:
     id: str
@@ -55,9 +70,9 @@ class Model:
     max_context: int = 4096
     tie_word_embeddings: bool = False
     dtype: str = "bf16"
-    attention: dict = field(default_factory=lambda: {"kind": "gqa"})
-    moe: dict | None = None
-    weights: dict | None = None  # native quantized checkpoint (DeepSeek fp8-block, gpt-oss mxfp4)
+    attention: dict[str, Any] = field(default_factory=lambda: {"kind": "gqa"})
+    moe: dict[str, Any] | None = None
+    weights: dict[str, Any] | None = None  # native quantized checkpoint (DeepSeek fp8-block, gpt-oss mxfp4)
     family: str = ""
     architecture: str | None = None
     license: str | None = None
@@ -65,22 +80,37 @@ class Model:
     verified: bool = True
     source: str = ""
     origin: str = "catalog"  # catalog | config.json | hub
-    quantization_config: dict | None = None
+    quantization_config: dict[str, Any] | None = None
     has_chat_template: bool | None = None
     trust_remote_code: bool = False
 
     # -- derived sizes -------------------------------------------------------------------------
     # Derived sizes are asked for thousands of times per sweep. cached_property (below) and _memo
     # keep them in the instance dict, which a frozen dataclass allows; never part of eq or repr.
-    def _memo(self, key, compute):
-        cache = self.__dict__.setdefault("_derived", {})
+    def _memo(self, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
+        cache: dict[tuple[object, ...], Any] = self.__dict__.setdefault("_derived", {})
         if key not in cache:
             cache[key] = compute()
-        return cache[key]
+        value: _T = cache[key]
+        return value
+
+    @functools.cached_property
+    def dims(self) -> Dims | None:
+        """The attention sizes, or None when the catalog entry lacks one of them."""
+        layers, hidden, heads, kv_heads, head_dim = (
+            self.layers,
+            self.hidden_size,
+            self.heads,
+            self.kv_heads,
+            self.head_dim,
+        )
+        if layers is None or hidden is None or heads is None or kv_heads is None or head_dim is None:
+            return None
+        return Dims(layers, hidden, heads, kv_heads, head_dim)
 
     @functools.cached_property
     def complete(self) -> bool:
-        return all(v is not None for v in (self.layers, self.hidden_size, self.heads, self.kv_heads, self.head_dim))
+        return self.dims is not None
 
     @functools.cached_property
     def embedding_params(self) -> float:
@@ -108,25 +138,27 @@ class Model:
     @functools.cached_property
     def expert_params(self) -> float:
         """Routed-expert parameters (0 for dense models)."""
-        if not self.moe or not self.complete:
+        dims = self.dims
+        if not self.moe or dims is None:
             return 0.0
         m = self.moe
-        moe_layers = self.layers - m.get("dense_layers", 0)
+        moe_layers = dims.layers - m.get("dense_layers", 0)
         inter = m.get("moe_intermediate_size") or self.intermediate_size or 0
-        return moe_layers * m["experts"] * 3 * self.hidden_size * inter
+        return float(moe_layers * m["experts"] * 3 * dims.hidden * inter)
 
     def _params_from_dims(self) -> float | None:
-        if not self.complete or self.attention.get("kind") in ("mla", "hybrid") or not self.intermediate_size:
+        dims = self.dims
+        if dims is None or self.attention.get("kind") in ("mla", "hybrid") or not self.intermediate_size:
             return None
-        h, d = self.hidden_size, self.head_dim
-        attn = h * self.heads * d * 2 + 2 * h * self.kv_heads * d
+        h, d = dims.hidden, dims.head_dim
+        attn = h * dims.heads * d * 2 + 2 * h * dims.kv_heads * d
         if self.moe:
             m = self.moe
             inter = m.get("moe_intermediate_size") or self.intermediate_size
             mlp = m["experts"] * 3 * h * inter + h * m["experts"]
         else:
             mlp = 3 * h * self.intermediate_size
-        return self.layers * (attn + mlp) + self.embedding_params
+        return float(dims.layers * (attn + mlp) + self.embedding_params)
 
     def kv_bytes_per_token(self, kv_bytes: float = 2.0, tp: int = 1, context: int | None = None) -> float:
         """KV cache bytes per token **per GPU** at tensor parallel size ``tp``.
@@ -142,24 +174,25 @@ class Model:
         return self._kv_bytes(kv_bytes, tp, context)
 
     def _kv_bytes(self, kv_bytes: float, tp: int, context: int | None) -> float:
-        if not self.complete:
+        dims = self.dims
+        if dims is None:
             raise InvalidInputError(
                 f"model '{self.id}' lacks the attention dimensions needed for KV sizing",
                 hint="describe it with a config.json (--model PATH)",
             )
         att = self.attention or {}
         if att.get("kind") == "mla":
-            return self.layers * (att["kv_lora_rank"] + att["qk_rope_head_dim"]) * kv_bytes
-        layers = att.get("attention_layers", self.layers) if att.get("kind") == "hybrid" else self.layers
-        per_layer = 2 * max(1.0, self.kv_heads / tp) * self.head_dim * kv_bytes
+            return float(dims.layers * (att["kv_lora_rank"] + att["qk_rope_head_dim"]) * kv_bytes)
+        layers: int = att.get("attention_layers", dims.layers) if att.get("kind") == "hybrid" else dims.layers
+        per_layer = 2 * max(1.0, dims.kv_heads / tp) * dims.head_dim * kv_bytes
         window = att.get("sliding_window")
         if window and context and context > window:
-            frac = att.get("sliding_fraction", 0.5)
+            frac: float = att.get("sliding_fraction", 0.5)
             # sliding layers keep `window` tokens for a `context`-token sequence
-            return layers * per_layer * ((1 - frac) + frac * window / context)
+            return float(layers * per_layer * ((1 - frac) + frac * window / context))
         return layers * per_layer
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         out = {
             "id": self.id,
             "hf_id": self.hf_id,
@@ -186,13 +219,13 @@ class Model:
         return out
 
     @classmethod
-    def from_dict(cls, d: dict) -> Model:
+    def from_dict(cls, d: dict[str, Any]) -> Model:
         known = {f for f in cls.__dataclass_fields__}
         kw = {k: v for k, v in d.items() if k in known}
         kw.setdefault("active_params_b", d["params_b"])
         return cls(**kw)
 
-    def with_(self, **kw) -> Model:
+    def with_(self, **kw: Any) -> Model:
         return replace(self, **kw)
 
 
@@ -215,7 +248,7 @@ _SIZE_FIELDS = (
 _MAX_SIZE = 10**8  # far beyond any real model; a config.json can come from any public repo
 
 
-def from_hf_config(cfg: dict, model_id: str, origin: str = "config.json") -> Model:
+def from_hf_config(cfg: dict[str, Any], model_id: str, origin: str = "config.json") -> Model:
     """Describe any decoder-only model from its ``config.json`` (multimodal: its ``text_config``).
     Strings, huge or non-finite numbers where sizes belong are InvalidInputError, never a crash."""
     bad = InvalidInputError(
@@ -235,13 +268,18 @@ def from_hf_config(cfg: dict, model_id: str, origin: str = "config.json") -> Mod
     return model
 
 
-def _from_hf_config(cfg: dict, model_id: str, origin: str) -> Model:
+def _from_hf_config(cfg: dict[str, Any], model_id: str, origin: str) -> Model:
     if not isinstance(cfg, dict):
         raise InvalidInputError(
             f"{model_id}: config.json is not a JSON object", hint="point --model at a Hugging Face model folder"
         )
-    text = cfg.get("text_config") if isinstance(cfg.get("text_config"), dict) else cfg
-    get = lambda *keys, default=None: next((text[k] for k in keys if text.get(k) is not None), default)  # noqa: E731
+    nested = cfg.get("text_config")
+    text: dict[str, Any] = nested if isinstance(nested, dict) else cfg
+
+    def get(*keys: str, default: Any = None) -> Any:
+        """The first of ``keys`` the config sets (configs name the same size differently)."""
+        return next((text[k] for k in keys if text.get(k) is not None), default)
+
     layers = get("num_hidden_layers", "n_layer", "num_layers")
     hidden = get("hidden_size", "n_embd", "d_model")
     heads = get("num_attention_heads", "n_head")
@@ -259,7 +297,7 @@ def _from_hf_config(cfg: dict, model_id: str, origin: str) -> Model:
     head_dim = get("head_dim", default=hidden // heads)
     inter = get("intermediate_size", "ffn_dim", "n_inner", default=4 * hidden)
     vocab = get("vocab_size", default=cfg.get("vocab_size"))
-    attention: dict = {"kind": "gqa"}
+    attention: dict[str, Any] = {"kind": "gqa"}
     if get("kv_lora_rank"):
         attention = {
             "kind": "mla",
@@ -287,7 +325,7 @@ def _from_hf_config(cfg: dict, model_id: str, origin: str) -> Model:
         else:
             attention["sliding_fraction"] = 1.0 if not get("layer_types") else 0.5
     n_experts = get("num_local_experts", "num_experts", "n_routed_experts")
-    moe = None
+    moe: dict[str, Any] | None = None
     if n_experts:
         moe = {
             "experts": int(n_experts),
@@ -348,7 +386,7 @@ def _from_hf_config(cfg: dict, model_id: str, origin: str) -> Model:
     )
 
 
-def _native_weights(qc: dict | None) -> dict | None:
+def _native_weights(qc: dict[str, Any] | None) -> dict[str, Any] | None:
     if not isinstance(qc, dict):
         return None
     method = str(qc.get("quant_method", "")).lower()
@@ -359,8 +397,9 @@ def _native_weights(qc: dict | None) -> dict | None:
     if method in ("gptq", "awq"):
         return {"scheme": "w4a16" if int(qc.get("bits", 4)) == 4 else "w8a16", "group_size": qc.get("group_size", 128)}
     if method == "compressed-tensors":
-        groups = qc.get("config_groups") or {}
-        w = next(iter(groups.values()), {}).get("weights", {}) if groups else {}
+        groups: dict[str, Any] = qc.get("config_groups") or {}
+        first: dict[str, Any] = next(iter(groups.values()), {})
+        w: dict[str, Any] = first.get("weights", {})
         bits, typ = w.get("num_bits"), w.get("type")
         if typ == "float" and bits == 8:
             return {"scheme": "fp8"}
@@ -372,42 +411,52 @@ def _native_weights(qc: dict | None) -> dict | None:
 
 
 def _estimate_params(m: Model) -> float:
-    h, d = m.hidden_size, m.head_dim
+    dims, inter_size = _probe_dims(m)
+    h, d, heads = dims.hidden, dims.head_dim, dims.heads
     att = m.attention
     if att["kind"] == "mla":
         r, rope = att["kv_lora_rank"], att["qk_rope_head_dim"]
         qk = (att.get("qk_nope_head_dim") or 128) + rope
         qr = att.get("q_lora_rank")
-        q_proj = h * qr + qr * m.heads * qk if qr else h * m.heads * qk  # DeepSeek-V3 low-rank queries
+        q_proj = h * qr + qr * heads * qk if qr else h * heads * qk  # DeepSeek-V3 low-rank queries
         attn = (
             q_proj
             + h * (r + rope)
-            + r * m.heads * ((att.get("qk_nope_head_dim") or 128) + (att.get("v_head_dim") or 128))
-            + m.heads * (att.get("v_head_dim") or 128) * h
+            + r * heads * ((att.get("qk_nope_head_dim") or 128) + (att.get("v_head_dim") or 128))
+            + heads * (att.get("v_head_dim") or 128) * h
         )
     else:
-        attn = h * m.heads * d * 2 + 2 * h * m.kv_heads * d
+        attn = h * heads * d * 2 + 2 * h * dims.kv_heads * d
     if m.moe:
-        inter = m.moe.get("moe_intermediate_size") or m.intermediate_size
+        inter = m.moe.get("moe_intermediate_size") or inter_size
         dense = m.moe.get("dense_layers", 0)
         expert = 3 * h * inter
         moe_mlp = (m.moe["experts"] + m.moe.get("shared_experts", 0)) * expert + h * m.moe["experts"]
-        body = dense * (attn + 3 * h * m.intermediate_size) + (m.layers - dense) * (attn + moe_mlp)
+        body = dense * (attn + 3 * h * inter_size) + (dims.layers - dense) * (attn + moe_mlp)
     else:
-        body = m.layers * (attn + 3 * h * m.intermediate_size)
-    return body + m.embedding_params
+        body = dims.layers * (attn + 3 * h * inter_size)
+    return float(body + m.embedding_params)
 
 
 def _active_params(m: Model, total: float) -> float:
-    inter = m.moe.get("moe_intermediate_size") or m.intermediate_size
+    dims, inter_size = _probe_dims(m)
+    moe = m.moe or {}
+    inter = moe.get("moe_intermediate_size") or inter_size
     unused = (
-        (m.layers - m.moe.get("dense_layers", 0))
-        * (m.moe["experts"] - m.moe["experts_per_token"])
+        (dims.layers - moe.get("dense_layers", 0))
+        * (moe["experts"] - moe["experts_per_token"])
         * 3
-        * m.hidden_size
+        * dims.hidden
         * inter
     )
-    return total - unused
+    return float(total - unused)
+
+
+def _probe_dims(m: Model) -> tuple[Dims, int]:
+    """The sizes of a model built from a config.json: every one is set there (defaults fill the gaps)."""
+    if m.dims is None or m.intermediate_size is None:
+        raise TypeError(f"{m.id}: config.json model without attention sizes")  # from_hf_config reports it
+    return m.dims, m.intermediate_size
 
 
 def load_config_path(path: str | Path) -> Model:

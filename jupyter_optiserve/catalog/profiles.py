@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 SCHEMA = {
     "type": "array",
@@ -55,7 +56,7 @@ class Profile:
     gpu_memory_utilization: float = 0.9
     kpi: str | None = None
     variant: str | None = None
-    args: tuple = ()
+    args: tuple[str, ...] = ()
     provenance: str = "generated"
     engine_version: str | None = None
     accelerator_short: str = field(default="", compare=False)
@@ -70,7 +71,7 @@ class Profile:
     def gpus_per_replica(self) -> int:
         return self.tp * self.pp
 
-    def content(self) -> dict:
+    def content(self) -> dict[str, Any]:
         """What the id hashes: everything that changes the running server, nothing descriptive."""
         return {
             k: v
@@ -96,14 +97,14 @@ class Profile:
             parts.append(self.kpi)
         return "-".join(parts)
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[str, str, str, str, int, int, str]:
         """Identity of the serving shape, for matching generated candidates to curated recipes."""
         return (self.model, self.accelerator, self.runtime, self.precision, self.tp, self.pp, self.kv_cache_dtype)
 
-    def with_(self, **kw) -> Profile:
+    def with_(self, **kw: Any) -> Profile:
         return replace(self, **kw)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
@@ -138,7 +139,7 @@ class Profile:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> Profile:
+    def from_dict(cls, d: dict[str, Any]) -> Profile:
         kw = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
         kw["args"] = tuple(kw.get("args") or ())
         return cls(**kw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 SCHEMA = {
     "type": "array",
@@ -26,8 +27,8 @@ class Runtime:
     id: str
     name: str
     framework: str
-    vendors: tuple
-    precisions: tuple
+    vendors: tuple[str, ...]
+    precisions: tuple[str, ...]
     default_engine_version: str
     image: str
     template: str = ""
@@ -35,12 +36,12 @@ class Runtime:
     resource_name: str | None = None
     model_format: str = "vLLM"
     api_protocol: str = "REST"
-    kv_cache_dtypes: tuple = ("auto",)
+    kv_cache_dtypes: tuple[str, ...] = ("auto",)
     multi_node: str | None = None
-    flags: dict = field(default_factory=dict, hash=False, compare=False)
+    flags: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @classmethod
-    def from_dict(cls, d: dict) -> Runtime:
+    def from_dict(cls, d: dict[str, Any]) -> Runtime:
         kw = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
         for k in ("vendors", "precisions", "kv_cache_dtypes"):
             if k in kw:
@@ -50,7 +51,7 @@ class Runtime:
     def supports(self, vendor: str) -> bool:
         return vendor in self.vendors
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,

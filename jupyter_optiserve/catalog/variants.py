@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 SCHEMA = {
     "type": "array",
@@ -43,13 +44,13 @@ class Variant:
     group_size: int | None = None
     validated_on: str | None = None
     source: str = ""
-    accuracy_recovery: dict | None = None  # {"percent", "benchmark", "source"}; None: not published
+    accuracy_recovery: dict[str, Any] | None = None  # {"percent", "benchmark", "source"}; None: not published
 
     @classmethod
-    def from_dict(cls, d: dict) -> Variant:
+    def from_dict(cls, d: dict[str, Any]) -> Variant:
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "scheme": self.scheme,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -14,7 +16,7 @@ from jupyter_optiserve.errors import CatalogError
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_yaml(path: Path):
+def load_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as fh:
             return yaml.load(fh, Loader=_Loader)
@@ -26,7 +28,7 @@ def load_yaml(path: Path):
         raise CatalogError(f"{path}: cannot be read ({exc.strerror})", hint="check the path and permissions") from None
 
 
-def _marker(path: Path, data, schema: dict) -> Path | None:
+def _marker(path: Path, data: Any, schema: dict[str, Any]) -> Path:
     """A per-user cache entry saying this exact content already passed this exact schema.
     Importing jsonschema costs ~1 s with some optional format plugins installed, which a CLI
     run should not pay for unchanged catalog files."""
@@ -37,10 +39,10 @@ def _marker(path: Path, data, schema: dict) -> Path | None:
     return Path(root) / "validated" / hashlib.sha256(blob).hexdigest()
 
 
-def validate(path: Path, data, schema: dict) -> None:
+def validate(path: Path, data: Any, schema: dict[str, Any]) -> None:
     """Validate ``data`` and report the first error as ``file: field.path: problem``."""
     marker = _marker(path, data, schema)
-    if marker is not None and marker.exists():
+    if marker.exists():
         return
     import jsonschema
 
@@ -62,7 +64,7 @@ def validate(path: Path, data, schema: dict) -> None:
         pass  # read-only home: validate every time
 
 
-def _entry_name(data, path) -> str:
+def _entry_name(data: Any, path: Iterable[str | int]) -> str:
     parts = list(path)
     if parts and isinstance(parts[0], int) and isinstance(data, list) and parts[0] < len(data):
         item = data[parts[0]]

@@ -130,11 +130,12 @@ def _engine_version(add, plan) -> None:
 
     have = version_tuple(plan.engine_version)
     variants = [plan.variant] if plan.variant is not None else load_catalog().variants_for(plan.model)
-    seen = []
+    seen: list[tuple[tuple[int, ...], str]] = []
     for v in variants:
         m = re.search(r"vLLM\s*v?(\d+\.\d+(?:\.\d+)?)", getattr(v, "validated_on", "") or "")
-        if m:
-            seen.append((version_tuple(m.group(1)), m.group(1)))
+        validated = version_tuple(m.group(1)) if m else None
+        if m and validated:
+            seen.append((validated, m.group(1)))
     if not have or not seen:
         add(
             "engine-version",

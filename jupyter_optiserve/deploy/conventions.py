@@ -1,4 +1,4 @@
-"""Which RHOAI/ODH generation the manifests follow: 2.x or 3.x (kserve-rhoai.md §2, §4-§6, §8).
+"""Which RHOAI/ODH generation the manifests follow: 2.x or 3.x (docs/deploy.md, "RHOAI 2.x and 3.x").
 
 The two differ in what the dashboard writes: 2.x writes tolerations/nodeSelector itself, the
 ``accelerator-name`` annotation, ``storage`` fields and v1alpha1 LLMInferenceServices; 3.x writes

@@ -17,9 +17,10 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from jupyter_optiserve.deploy.manifests import MANAGED_BY, MANAGER
-from jupyter_optiserve.deploy.resources import ISVC, KINDS, SR, Resources, kind_of
+from jupyter_optiserve.deploy.resources import ISVC, KINDS, SR, Kind, Resources, kind_of
 from jupyter_optiserve.errors import ConflictError, NotFoundError, OptiServeError
 
 HASH = "optiserve.io/applied-hash"
@@ -33,8 +34,8 @@ def applied_hash(obj: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def is_ours(obj: dict | None) -> bool:
-    return bool(obj) and (obj["metadata"].get("labels") or {}).get(MANAGED_BY) == MANAGER
+def is_ours(obj: dict[str, Any] | None) -> bool:
+    return obj is not None and bool(obj) and (obj["metadata"].get("labels") or {}).get(MANAGED_BY) == MANAGER
 
 
 @dataclass
@@ -204,7 +205,7 @@ class Deployer:
             raise NotFoundError(f"no {kind.kind} '{name}' in {namespace}", hint="`optiserve list` shows what exists")
         return obj
 
-    def _owned(self, namespace: str, name: str) -> tuple[dict, object]:
+    def _owned(self, namespace: str, name: str) -> tuple[dict[str, Any], Kind]:
         for kind in (ISVC, KINDS["LLMInferenceService"]):
             try:
                 obj = self.res.get(kind, namespace, name)

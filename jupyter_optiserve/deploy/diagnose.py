@@ -1,5 +1,5 @@
 """Map what a failing deployment says (scheduler messages, pull errors, termination messages,
-log lines) to a failure-modes.md row, a cause in plain words, and the fix."""
+log lines) to a row of docs/deploy.md "Failure modes", a cause in plain words, and the fix."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The HardwareProfile a deployment runs under, as the dashboard records it (kserve-rhoai.md §6).
+"""The HardwareProfile a deployment runs under, as the dashboard records it (docs/deploy.md, "RHOAI 2.x and 3.x": hardware profile).
 
 The dashboard writes ``opendatahub.io/hardware-profile-name``/``-namespace``/``-resource-version``
 on the InferenceService; on 3.x the model controller's webhook then injects the profile's

@@ -1,4 +1,4 @@
-"""Render a Plan as the objects the RHOAI dashboard would create (kserve-rhoai.md §2-§3, §7-§8).
+"""Render a Plan as the objects the RHOAI dashboard would create (docs/deploy.md, "What gets created" and "RHOAI 2.x and 3.x").
 
 ``render(plan)`` returns plain dicts in creation order: ServingRuntime, InferenceService, then the
 token-auth objects (ServiceAccount, Role, RoleBinding, token Secret) when auth is on; or one
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
 
 SERVING = "serving.kserve.io"
 MANAGED_BY = "app.kubernetes.io/managed-by"
@@ -151,7 +152,7 @@ def _placement(plan, worker: bool = False) -> dict:
             tolerations = [{"key": resource, "operator": "Exists", "effect": "NoSchedule"}]
         if acc.vendor == "nvidia" and acc.gfd_product:
             selector = {"nvidia.com/gpu.product": acc.gfd_product}
-    out = {}
+    out: dict[str, Any] = {}
     if tolerations:
         out["tolerations"] = tolerations
     if selector:
@@ -160,7 +161,7 @@ def _placement(plan, worker: bool = False) -> dict:
 
 
 def _connection_annotations(plan) -> dict:
-    """3.x records the data connection (kserve-rhoai.md §4); the explicit storage fields stay, so a
+    """3.x records the data connection (docs/deploy.md, "RHOAI 2.x and 3.x": data connection); the explicit storage fields stay, so a
     cluster without the model controller's webhook still finds the weights."""
     st = plan.storage
     if not plan.conventions.v3:
@@ -267,7 +268,7 @@ def auth_objects(plan, resource: str = "inferenceservices") -> list[dict]:
 
 
 def llm_inference_service(plan) -> dict:
-    """The llm-d alternative (kserve-rhoai.md §8): v1alpha2 on 3.x (the storage version), v1alpha1 on 2.x."""
+    """The llm-d alternative (docs/deploy.md, "RHOAI 2.x and 3.x": LLMInferenceService): v1alpha2 on 3.x (the storage version), v1alpha1 on 2.x."""
     from jupyter_optiserve.errors import InvalidInputError
 
     p = plan.profile

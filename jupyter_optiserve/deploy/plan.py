@@ -8,6 +8,7 @@ read the same Plan, so what preflight checked is exactly what gets created.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from jupyter_optiserve.deploy import conventions as conv_mod
 from jupyter_optiserve.deploy import hwprofile, naming, sizing
@@ -16,6 +17,9 @@ from jupyter_optiserve.deploy.storage import Storage, resolve_storage
 from jupyter_optiserve.deploy.template import RuntimeBody, resolve_runtime_body
 from jupyter_optiserve.errors import InvalidInputError, NotFoundError
 
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Accelerator, Model, Profile
+
 TARGETS = ("kserve", "llmisvc")
 
 
@@ -23,9 +27,9 @@ TARGETS = ("kserve", "llmisvc")
 class Plan:
     name: str
     namespace: str
-    profile: object  # catalog Profile
-    model: object  # catalog Model
-    accelerator: object  # catalog Accelerator
+    profile: Profile
+    model: Model
+    accelerator: Accelerator
     runtime: object  # catalog Runtime
     body: RuntimeBody
     storage: Storage

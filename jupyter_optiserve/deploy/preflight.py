@@ -1,4 +1,4 @@
-"""Preflight: every known failure we can check before creating anything (failure-modes.md §2).
+"""Preflight: every known failure we can check before creating anything (docs/deploy.md, "Failure modes").
 
 Each check is pass / warn / fail / skip with a message naming the numbers and the fix, and the
 failure-mode rows (``rows``) it prevents. Order: permissions, cluster capabilities, model

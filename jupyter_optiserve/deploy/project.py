@@ -1,4 +1,4 @@
-"""The project as the dashboard leaves it after a first KServe deployment (kserve-rhoai.md §2).
+"""The project as the dashboard leaves it after a first KServe deployment (docs/deploy.md, "RHOAI 2.x and 3.x").
 
 On 2.x the namespace label ``modelmesh-enabled: "false"`` selects the single-model (KServe)
 platform; without it the project page offers ModelMesh and hides the deployment's platform. The

@@ -142,10 +142,10 @@ def smoke_test(
             left()
             if not line:
                 break
-            line = line.decode("utf-8", "replace").strip()
-            if not line.startswith("data:"):
+            text = line.decode("utf-8", "replace").strip()
+            if not text.startswith("data:"):
                 continue
-            data = line[5:].strip()
+            data = text[5:].strip()
             if data == "[DONE]":
                 break
             chunk = json.loads(data)

@@ -1,7 +1,7 @@
 """The ServingRuntime body: the cluster's runtime Template when readable, else the runtime catalog.
 
 Templates live in the application namespace (``redhat-ods-applications`` on RHOAI, ``opendatahub``
-on ODH) and any authenticated identity may read them (kserve-rhoai.md §1). Their image and runtime
+on ODH) and any authenticated identity may read them (docs/deploy.md, "What gets created"). Their image and runtime
 version are authoritative; the catalog's are upstream placeholders.
 """
 
@@ -268,7 +268,7 @@ def resolve_runtime_body(runtime, conn=None, resource: str | None = None, multin
     if conn is not None:
         templates, ns, notes = list_templates(conn, multinode)
         chosen = pick_template(templates, runtime, resource, multinode) if templates else None
-        body = from_template(chosen, ns) if chosen else None
+        body = from_template(chosen, ns) if chosen and ns else None
         if body:
             return body
         fallback = from_catalog(runtime, multinode)

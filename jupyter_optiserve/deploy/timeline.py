@@ -7,6 +7,7 @@ it does no I/O except through the ``fetch_logs`` callback, so it is tested with 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from jupyter_optiserve.deploy.diagnose import Diagnosis, diagnose, oomkilled
@@ -39,7 +40,7 @@ class Phase:
 class Timeline:
     name: str
     namespace: str
-    clock: object = time.monotonic
+    clock: Callable[[], float] = time.monotonic
     phases: dict = field(default_factory=dict)
     entries: list = field(default_factory=list)  # (elapsed s, text)
     outcome: str | None = None  # ready | failed | timeout | stopped

@@ -10,7 +10,9 @@ explains the model, its data and its accuracy.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from jupyter_optiserve.errors import InvalidInputError
 from jupyter_optiserve.estimate import precision as _prec
@@ -20,6 +22,9 @@ from jupyter_optiserve.estimate.memory import MemoryPlan, plan_memory
 from jupyter_optiserve.estimate.parallelism import pp_problems, tp_problems
 from jupyter_optiserve.estimate.performance import Performance, Shape, curve, run
 from jupyter_optiserve.estimate.scheduler import EngineLimits
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.accelerators import Accelerator
 
 __all__ = ["estimate", "Estimate"]
 
@@ -43,24 +48,31 @@ class Estimate:
     input_len: int = 0
     output_len: int = 0
     shape: Shape | None = None
-    scheduler: dict = field(default_factory=dict)
-    calibration: dict | None = None
-    _load: tuple = (1, None, 0)
+    scheduler: dict[str, Any] = field(default_factory=dict)
+    calibration: dict[str, Any] | None = None
+    _load: tuple[int, float | None, int] = (1, None, 0)
 
     @property
-    def ttft_ms(self):
+    def ttft_ms(self) -> float | None:
         return self.perf.ttft_ms if self.perf else None
 
     @property
-    def itl_ms(self):
+    def itl_ms(self) -> float | None:
         return self.perf.itl_ms if self.perf else None
 
     @property
-    def output_tokens_per_s(self):
+    def output_tokens_per_s(self) -> float:
         return self.perf.output_tokens_per_s if self.perf else 0.0
 
     @property
-    def backend(self) -> dict:
+    def fitted_perf(self) -> Performance:
+        """The performance of an estimate that fits, as every ranked recommendation does."""
+        if self.perf is None:
+            raise ValueError("this configuration does not fit: it has no performance estimate")
+        return self.perf
+
+    @property
+    def backend(self) -> dict[str, Any]:
         return self.shape.provenance if self.shape else {"backend": "none", "detail": ""}
 
     def refined(self) -> Estimate:
@@ -86,12 +98,12 @@ class Estimate:
             return None
         return run(self.shape, self.input_len, self.output_len, concurrency or 1, self.replicas, rate)
 
-    def curve(self, points=(1, 2, 4, 8, 16, 32, 64, 128, 256)) -> list[dict]:
+    def curve(self, points: Iterable[int] = (1, 2, 4, 8, 16, 32, 64, 128, 256)) -> list[dict[str, Any]]:
         if not (self.fits and self.shape):
             return []
         return curve(self.shape, self.input_len, self.output_len, self.replicas, points)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         perf = self.perf.to_dict() if self.perf else {}
         out = {
             "fits": self.fits,
@@ -137,7 +149,7 @@ class Estimate:
         return out
 
 
-def _whole(flag: str, v) -> None:
+def _whole(flag: str, v: object) -> None:
     if not isinstance(v, int) or isinstance(v, bool) or v < 1:
         raise InvalidInputError(f"{flag} must be a whole number of at least 1, got {v!r}", hint=f"fix {flag}")
 
@@ -182,13 +194,13 @@ def estimate(
         ("--concurrency", concurrency),
     ):
         _whole(flag, v)
-    for flag, v in (
+    for flag, limit in (
         ("--max-model-len", max_model_len),
         ("--max-num-seqs", max_num_seqs),
         ("--max-num-batched-tokens", max_num_batched_tokens),
     ):
-        if v is not None:
-            _whole(flag, v)
+        if limit is not None:
+            _whole(flag, limit)
     if rate is not None and not (rate > 0 and rate < float("inf")):
         raise InvalidInputError(f"--request-rate must be a positive number, got {rate!r}", hint="fix --request-rate")
     if gpus % (tp * pp):
@@ -284,7 +296,9 @@ def estimate(
     return est
 
 
-def _memory_problems(mem: MemoryPlan, acc, isl: int, osl: int, max_model_len, kv_cache_dtype: str) -> list[str]:
+def _memory_problems(
+    mem: MemoryPlan, acc: Accelerator, isl: int, osl: int, max_model_len: int | None, kv_cache_dtype: str
+) -> list[str]:
     """Name the real limit: weights and activations first, then the KV cache; never a negative amount."""
     fixed = mem.weights_gib_per_gpu + mem.activation_gib + mem.non_torch_gib + mem.cuda_graph_gib
     offered = mem.usable_gib * mem.utilization

@@ -6,6 +6,7 @@ Rows inherit: each names the version it starts at and only what changed since th
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from jupyter_optiserve.catalog.paths import bundled_profiles_dir
 from jupyter_optiserve.catalog.yamlio import load_yaml, validate
@@ -70,12 +71,28 @@ _REQUIRED = (
 class EngineConstants:
     """One merged row, its keys as attributes (read in the estimator's inner loops)."""
 
-    def __init__(self, engine: str, version: str, values: dict):
+    # The keys of a row (profiles/engine-constants.yaml), as the estimator reads them.
+    since: str
+    block_size: int
+    gpu_memory_utilization: float
+    activation_gib: dict[str, float]
+    activation_reference_tokens: int
+    non_torch_gib: dict[str, float]
+    cuda_graph_gib: float
+    min_headroom_gib: float
+    chunked_prefill: bool
+    prefix_caching: bool
+    scheduler_defaults: dict[str, dict[str, Any]]
+    fixed_costs: dict[str, float]
+    efficiency: dict[str, Any]
+    vendor_efficiency: dict[str, float]
+
+    def __init__(self, engine: str, version: str, values: dict[str, Any]):
         self.__dict__.update(values)
         self.engine, self.version, self.values = engine, version, values
 
 
-def _merge(base: dict, change: dict) -> dict:
+def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for k, v in change.items():
         out[k] = (
@@ -87,13 +104,13 @@ def _merge(base: dict, change: dict) -> dict:
 
 
 @functools.lru_cache(maxsize=1)
-def _table() -> dict:
+def _table() -> dict[str, Any]:
     path = bundled_profiles_dir() / "engine-constants.yaml"
     data = load_yaml(path)
     validate(path, data, SCHEMA)
-    merged = {}
+    merged: dict[str, list[dict[str, Any]]] = {}
     for engine, rows in data.items():
-        acc: dict = {}
+        acc: dict[str, Any] = {}
         out = []
         for row in sorted(rows, key=lambda r: require_version(r["since"])):
             acc = _merge(acc, row)

@@ -10,6 +10,11 @@ throughput). The table is in profiles/engine-constants.yaml, per version.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.accelerators import Accelerator
+    from jupyter_optiserve.estimate.constants import EngineConstants
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,7 @@ class SchedulerLimits:
     source: str  # which rule chose them, for the explanation
 
 
-def scheduler_defaults(const, acc, max_model_len: int | None = None) -> SchedulerLimits:
+def scheduler_defaults(const: EngineConstants, acc: Accelerator, max_model_len: int | None = None) -> SchedulerLimits:
     rules = const.scheduler_defaults
     big = rules.get("large")
     name = f"{acc.id} {acc.name}".lower()

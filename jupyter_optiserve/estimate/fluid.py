@@ -17,15 +17,16 @@ clients exceed B, and the first wave's burst averaged over a run of ten requests
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from jupyter_optiserve.estimate.scheduler import EngineLimits, FixedCosts, Load, SimResult
+from jupyter_optiserve.estimate.scheduler import EngineLimits, FixedCosts, Load, SimResult, StepFn
 
 
-def _flat(x: float) -> dict:
+def _flat(x: float) -> dict[str, Any]:
     return {"mean": x, "p50": x, "p90": x, "p99": x}
 
 
-def steady(step_s, limits: EngineLimits, load: Load, fixed: FixedCosts | None = None) -> SimResult:
+def steady(step_s: StepFn, limits: EngineLimits, load: Load, fixed: FixedCosts | None = None) -> SimResult:
     isl, osl = load.input_len, max(1, load.output_len)
     budget = limits.max_num_batched_tokens
     slots = limits.kv_capacity_tokens // max(1, isl + osl // 2) if limits.kv_capacity_tokens else 1
@@ -52,7 +53,7 @@ def steady(step_s, limits: EngineLimits, load: Load, fixed: FixedCosts | None = 
             cycle_engine = (osl - 1 + pre_steps) * t_step
             x = b / cycle_engine
             client_cycle = cycle_engine + inbound + outbound
-            if n <= b_max:
+            if n is not None and n <= b_max:
                 x = n / client_cycle
         p = min(room, x * isl * t_step)
         if offered is not None:  # Little's law: running = rate x time in the engine

@@ -13,18 +13,24 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from jupyter_optiserve.estimate.precision import Precision
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.accelerators import Accelerator
+    from jupyter_optiserve.catalog.models import Model
+    from jupyter_optiserve.estimate.constants import EngineConstants
 
 GIB = 1024**3
 
 
-def weight_bytes(model, prec: Precision) -> float:
+def weight_bytes(model: Model, prec: Precision) -> float:
     """Whole-model weight bytes at ``prec``; native quantized checkpoints keep their own format."""
     return model._memo(("weight_bytes", prec.name), lambda: _weight_bytes(model, prec))
 
 
-def _weight_bytes(model, prec: Precision) -> float:
+def _weight_bytes(model: Model, prec: Precision) -> float:
     total = model.total_params
     native = (model.weights or {}).get("scheme")
     if native == "mxfp4" and prec.name in ("mxfp4", "bf16", "fp16"):
@@ -39,7 +45,7 @@ def _weight_bytes(model, prec: Precision) -> float:
     return (total - embed) * prec.weight_bytes + embed * 2.0
 
 
-def activation_gib(model, const, batched_tokens: int) -> float:
+def activation_gib(model: Model, const: EngineConstants, batched_tokens: int) -> float:
     """Peak activation of vLLM's profiling run: constant in max-model-len, set by model class.
     The table holds peaks measured at ``activation_reference_tokens`` batched tokens; the
     profiling run's peak scales with the engine's ``max_num_batched_tokens``."""
@@ -47,7 +53,7 @@ def activation_gib(model, const, batched_tokens: int) -> float:
     return max(0.5, _activation_class(model, const) * scale)
 
 
-def _activation_class(model, const) -> float:
+def _activation_class(model: Model, const: EngineConstants) -> float:
     act = const.activation_gib
     if model.total_params < 4e9:
         return act["small"]
@@ -81,7 +87,7 @@ class MemoryPlan:
     def kv_cache_gib_per_gpu(self) -> float:
         return max(0.0, self.kv_budget_gib)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "usable_gib_per_gpu": round(self.usable_gib, 2),
             "gpu_memory_utilization": self.utilization,
@@ -100,12 +106,12 @@ class MemoryPlan:
         }
 
 
-def seq_bytes(model, kv_bytes: float, tp: int, pp: int, length: int) -> float:
+def seq_bytes(model: Model, kv_bytes: float, tp: int, pp: int, length: int) -> float:
     """KV bytes one sequence of ``length`` tokens holds on one GPU."""
     return model.kv_bytes_per_token(kv_bytes, tp, context=length) * length / pp
 
 
-def solve_max_model_len(model, kv_bytes: float, tp: int, pp: int, budget_bytes: float, block: int) -> int:
+def solve_max_model_len(model: Model, kv_bytes: float, tp: int, pp: int, budget_bytes: float, block: int) -> int:
     """Largest context (a block multiple, <= the model's maximum) whose one sequence fits the KV budget."""
     if budget_bytes <= 0:
         return 0
@@ -122,15 +128,15 @@ def solve_max_model_len(model, kv_bytes: float, tp: int, pp: int, budget_bytes: 
     return lo // block * block
 
 
-_MEMO: OrderedDict[tuple, tuple] = OrderedDict()
+_MEMO: OrderedDict[tuple[object, ...], tuple[Model, Accelerator, EngineConstants, MemoryPlan]] = OrderedDict()
 _memo_lock = threading.Lock()
 
 
 def plan_memory(
-    model,
-    acc,
+    model: Model,
+    acc: Accelerator,
     prec: Precision,
-    const,
+    const: EngineConstants,
     tp: int,
     pp: int,
     max_model_len: int | None,
@@ -168,10 +174,10 @@ def plan_memory(
 
 
 def _plan_memory(
-    model,
-    acc,
+    model: Model,
+    acc: Accelerator,
     prec: Precision,
-    const,
+    const: EngineConstants,
     tp: int,
     pp: int,
     max_model_len: int | None,

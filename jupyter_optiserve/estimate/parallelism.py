@@ -10,10 +10,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.models import Model
+
 TP_SIZES = (1, 2, 4, 8, 16)
 
 
-def tp_problems(model, tp: int, precision: str = "bf16", group_size: int = 128) -> list[str]:
+def tp_problems(model: Model, tp: int, precision: str = "bf16", group_size: int = 128) -> list[str]:
     """Why vLLM would refuse ``tp`` for this model (empty when valid)."""
     out = []
     if tp < 1 or tp & (tp - 1):
@@ -33,11 +38,11 @@ def tp_problems(model, tp: int, precision: str = "bf16", group_size: int = 128) 
     return out
 
 
-def valid_tp_sizes(model, max_tp: int, precision: str = "bf16") -> list[int]:
+def valid_tp_sizes(model: Model, max_tp: int, precision: str = "bf16") -> list[int]:
     return [tp for tp in TP_SIZES if tp <= max_tp and not tp_problems(model, tp, precision)]
 
 
-def pp_problems(model, pp: int) -> list[str]:
+def pp_problems(model: Model, pp: int) -> list[str]:
     if pp < 1:
         return [f"pipeline parallel size {pp} must be at least 1"]
     if model.layers and pp > model.layers:

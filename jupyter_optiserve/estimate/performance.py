@@ -9,22 +9,32 @@ See docs/estimation.md.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from jupyter_optiserve.estimate import fluid
 from jupyter_optiserve.estimate.kernels.select import backend_for
 from jupyter_optiserve.estimate.scheduler import EngineLimits, FixedCosts, Load, SimResult, simulate
 from jupyter_optiserve.estimate.stepcost import StepCost, compute_path
 
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.accelerators import Accelerator
+    from jupyter_optiserve.catalog.models import Model
+    from jupyter_optiserve.estimate.constants import EngineConstants
+    from jupyter_optiserve.estimate.kernels.aic import MeasuredBackend
+    from jupyter_optiserve.estimate.kernels.roofline import RooflineBackend
+    from jupyter_optiserve.estimate.precision import Precision
+
 
 @dataclass(frozen=True)
 class Shape:
     """What one replica runs, and the engine limits it runs with."""
 
-    model: object
-    acc: object
-    prec: object
-    const: object
+    model: Model
+    acc: Accelerator
+    prec: Precision
+    const: EngineConstants
     tp: int
     pp: int
     mode: str
@@ -34,7 +44,7 @@ class Shape:
     backend_pref: str = "auto"
 
     @functools.cached_property
-    def backend(self):
+    def backend(self) -> RooflineBackend | MeasuredBackend:
         return backend_for(
             self.acc, self.const, compute_path(self.prec, self.mode), self.engine_version, self.backend_pref
         )
@@ -50,7 +60,7 @@ class Shape:
         return step
 
     @property
-    def provenance(self) -> dict:
+    def provenance(self) -> dict[str, Any]:
         """Which backend answered this configuration, and from which data."""
         self.step  # noqa: B018 - building the step records the fallbacks
         p = self.backend.provenance
@@ -77,9 +87,9 @@ class Performance:
     requests_per_s: float
     queue_ms: float
     saturated: bool
-    ttft_pct: dict
-    itl_pct: dict
-    latency_pct: dict
+    ttft_pct: dict[str, Any]
+    itl_pct: dict[str, Any]
+    latency_pct: dict[str, Any]
     preemptions: int
     kv_peak_fraction: float
     admission_limit: str
@@ -87,8 +97,10 @@ class Performance:
     rate: float | None = None
     method: str = "simulate"
 
-    def to_dict(self) -> dict:
-        ms = lambda d: {k: round(v * 1e3, 2) for k, v in d.items()}  # noqa: E731
+    def to_dict(self) -> dict[str, Any]:
+        def ms(d: dict[str, float]) -> dict[str, float]:
+            return {k: round(v * 1e3, 2) for k, v in d.items()}
+
         return {
             "concurrency": self.concurrency,
             "effective_batch": round(self.batch, 1),
@@ -168,7 +180,9 @@ def run(
 
 
 def _add_wait(r: SimResult, wait_s: float) -> SimResult:
-    shift = lambda d: {k: v + wait_s for k, v in d.items()}  # noqa: E731
+    def shift(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: v + wait_s for k, v in d.items()}
+
     return SimResult(
         r.requests,
         shift(r.ttft),
@@ -187,6 +201,8 @@ def _add_wait(r: SimResult, wait_s: float) -> SimResult:
     )
 
 
-def curve(s: Shape, isl: int, osl: int, replicas: int, points=(1, 2, 4, 8, 16, 32, 64, 128, 256)) -> list[dict]:
+def curve(
+    s: Shape, isl: int, osl: int, replicas: int, points: Iterable[int] = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+) -> list[dict[str, Any]]:
     """Latency vs throughput as concurrency grows: the knee where TTFT climbs is visible."""
     return [run(s, isl, osl, c, replicas).to_dict() for c in points]

@@ -1,16 +1,19 @@
 """Precisions and quantization schemes: bytes per weight, compute path, and hardware gates.
 
-Rules in docs/estimation.md, "Precision gates" (vLLM docs:
-features/quantization/{fp8,int8,supported_hardware}); they move between vLLM versions, which is
-why ``support`` takes the engine version.
+The rules, per vendor and compute capability, and why they hold: docs/estimation.md, section 10
+"Precision gates". They move between vLLM versions.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jupyter_optiserve.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.accelerators import Accelerator
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ class Support:
         return self.mode != "unsupported"
 
 
-def support(acc, precision: str, moe: bool = False) -> Support:
+def support(acc: Accelerator, precision: str, moe: bool = False) -> Support:
     """Can ``acc`` serve weights in ``precision``, and how (native kernels or a slower fallback)?"""
     p = parse(precision).name
     if acc.vendor == "nvidia":
@@ -111,7 +114,7 @@ def support(acc, precision: str, moe: bool = False) -> Support:
     return Support("unsupported", f"no {p} kernels on CPUs")
 
 
-def _nvidia(acc, p: str, moe: bool) -> Support:
+def _nvidia(acc: Accelerator, p: str, moe: bool) -> Support:
     cc = acc.cc or 0.0
     name = f"{acc.name} (compute capability {acc.compute_capability})"
     if p == "bf16":

@@ -31,7 +31,12 @@ import heapq
 import math
 import random
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+# One engine step's seconds: (decodes, ctx_sum, prefill_tokens, prefill_work, prefill_seqs) -> seconds
+StepFn = Callable[[int, float, int, float, int], float]
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ def _pct(sorted_vals: list[float], q: float) -> float:
     return sorted_vals[i]
 
 
-def _stats(vals: list[float]) -> dict:
+def _stats(vals: list[float]) -> dict[str, Any]:
     s = sorted(vals)
     if not s:
         return {"mean": 0.0, "p50": 0.0, "p90": 0.0, "p99": 0.0}
@@ -89,9 +94,9 @@ class SimResult:
     """Seconds and tokens as a benchmark client would report them."""
 
     requests: int
-    ttft: dict
-    itl: dict
-    latency: dict
+    ttft: dict[str, Any]
+    itl: dict[str, Any]
+    latency: dict[str, Any]
     output_tokens_per_s: float
     requests_per_s: float
     mean_running: float
@@ -101,7 +106,7 @@ class SimResult:
     steps: int
     duration_s: float
     admission_limit: str = ""  # what kept requests waiting: "max_num_seqs", "kv_cache" or ""
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def default_requests(load: Load) -> int:
@@ -126,7 +131,7 @@ MAX_STEPS = 60_000  # a run that thrashes (KV far too small for the load) stops 
 
 
 def simulate(
-    step_s, limits: EngineLimits, load: Load, fixed: FixedCosts = FixedCosts(), max_steps: int = MAX_STEPS
+    step_s: StepFn, limits: EngineLimits, load: Load, fixed: FixedCosts = FixedCosts(), max_steps: int = MAX_STEPS
 ) -> SimResult:
     """Run the load against one replica; ``step_s(decodes, ctx_sum, prefill_tokens, prefill_work,
     prefill_seqs)`` gives one step's seconds."""
@@ -359,7 +364,7 @@ def simulate(
     start = min((send[i] for i in ids), default=0.0)
     span = max(end - start, 1e-9)
     tokens = sum(osl[i] for i in ids)
-    limit = max(limit_hits, key=limit_hits.get) if any(limit_hits.values()) else ""
+    limit = max(limit_hits, key=lambda k: limit_hits[k]) if any(limit_hits.values()) else ""
     return SimResult(
         len(ids),
         _stats(ttft),

@@ -15,11 +15,20 @@ See docs/estimation.md.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-GRID = tuple(2**i for i in range(16))  # 1 .. 32768 tokens in a step
+from jupyter_optiserve.estimate.kernels.base import KernelBackend
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.models import Model
+    from jupyter_optiserve.estimate.constants import EngineConstants
+    from jupyter_optiserve.estimate.precision import Precision
+
+GRID: tuple[int, ...] = tuple(2**i for i in range(16))  # 1 .. 32768 tokens in a step
 
 
-def compute_path(prec, mode: str) -> str:
+def compute_path(prec: Precision, mode: str) -> str:
     """The kernel path a precision runs on: native tensor cores or a weight-only fallback."""
     if mode == "weight-only":
         return "w4a16" if prec.weight_bytes < 1 else "w8a16"
@@ -33,7 +42,7 @@ class _LazyGrid:
 
     __slots__ = ("fn", "values")
 
-    def __init__(self, fn):
+    def __init__(self, fn: Callable[[int], float]):
         self.fn = fn
         self.values: list[float | None] = [None] * len(GRID)
 
@@ -47,7 +56,17 @@ class _LazyGrid:
 class StepCost:
     """Step time of one replica of one configuration (per GPU of a TP group; PP stages in series)."""
 
-    def __init__(self, model, prec, mode: str, tp: int, pp: int, kv_dtype: str, backend, const):
+    def __init__(
+        self,
+        model: Model,
+        prec: Precision,
+        mode: str,
+        tp: int,
+        pp: int,
+        kv_dtype: str,
+        backend: KernelBackend,
+        const: EngineConstants,
+    ):
         self.backend, self.tp, self.pp = backend, tp, pp
         self.path = compute_path(prec, mode)
         m = model
@@ -58,9 +77,9 @@ class StepCost:
         self.head_dim = m.head_dim or 128
         self.kv_dtype = "fp8" if kv_dtype == "fp8" else "auto"
         eff = const.efficiency
-        self.step_overhead = eff["step_overhead_ms"] * 1e-3
-        self.per_seq = eff["step_overhead_per_seq_us"] * 1e-6
-        self.p2p = eff.get("pp_p2p_latency_us", 50) * 1e-6
+        self.step_overhead: float = eff["step_overhead_ms"] * 1e-3
+        self.per_seq: float = eff["step_overhead_per_seq_us"] * 1e-6
+        self.p2p: float = eff.get("pp_p2p_latency_us", 50) * 1e-6
         self._gemms, self._moe = self._layer_ops(m)
         self._vocab = (m.vocab_size or 32000) // tp
         # Filled on first use: a simulation touches a handful of token counts, not the whole grid.
@@ -69,7 +88,7 @@ class StepCost:
         self._dec_c, self._dec_0 = self._decode_attention_coeffs()
         self._pre_c, self._pre_0 = self._prefill_attention_coeffs()
 
-    def _layer_ops(self, m):
+    def _layer_ops(self, m: Model) -> tuple[list[tuple[int, int]], tuple[int, int, int] | None]:
         """(n, k) of each linear layer per GPU, and the MoE shape if any."""
         tp, h, d = self.tp, self.hidden, self.head_dim
         embed = m.embedding_params
@@ -78,7 +97,7 @@ class StepCost:
             per_layer = max(1.0, (m.active_params - embed) / self.layers)
             return [(max(1, int(per_layer / h / tp)), h)], None
         gemms = [((self.heads + 2 * self.kv_heads) * d, h), (h, self.heads * d)]
-        moe = None
+        moe: tuple[int, int, int] | None = None
         attn_params = h * (m.heads or 32) * d * 2 + 2 * h * (m.kv_heads or 32) * d
         if m.moe:
             inter = m.moe.get("moe_intermediate_size") or m.intermediate_size or 4 * h
@@ -102,13 +121,13 @@ class StepCost:
         t += 2 * b.allreduce(tokens * self.hidden * 2.0, self.tp)
         return t * self.layers
 
-    def _decode_attention_coeffs(self):
+    def _decode_attention_coeffs(self) -> tuple[float, float]:
         b, args = self.backend, (self.heads, self.kv_heads, self.head_dim, self.kv_dtype)
         small, large = b.attention_decode(1, 16, *args), b.attention_decode(64, 4096, *args)
         slope = max(0.0, (large - small) / (64 * 4096 - 16))
         return slope * self.layers, small * self.layers
 
-    def _prefill_attention_coeffs(self):
+    def _prefill_attention_coeffs(self) -> tuple[float, float]:
         b, args = self.backend, (self.heads, self.kv_heads, self.head_dim, self.kv_dtype)
         small, large = b.attention_prefill(1, 16, 16, *args), b.attention_prefill(1, 4096, 4096, *args)
         work_small, work_large = 16 * 8, 4096 * 2048
@@ -116,7 +135,7 @@ class StepCost:
         return slope * self.layers, small * self.layers
 
     @staticmethod
-    def _interp(table, x: float) -> float:
+    def _interp(table: _LazyGrid, x: float) -> float:
         if x <= 1:
             return table[0]
         i = bisect.bisect_left(GRID, x)

@@ -8,6 +8,8 @@ else runtime templates), else this machine's GPUs (NVML).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from jupyter_optiserve.catalog import load_catalog
 from jupyter_optiserve.errors import ClusterUnreachableError, PermissionDeniedError
 from jupyter_optiserve.hardware.cpu import detect_cpu
@@ -15,10 +17,14 @@ from jupyter_optiserve.hardware.inventory import Inventory, LocalCPU, LocalGPU, 
 from jupyter_optiserve.hardware.manual import manual_pool
 from jupyter_optiserve.hardware.nvml import nvml_pools, read_local_gpus
 
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Catalog
+    from jupyter_optiserve.kube.client import KubeConnection
+
 __all__ = ["detect", "detect_local", "Inventory", "LocalInfo", "LocalGPU", "LocalCPU", "Pool", "Quota"]
 
 
-def detect_local(nvml=None, catalog=None, cpu_root: str = "/") -> LocalInfo:
+def detect_local(nvml: Any = None, catalog: Catalog | None = None, cpu_root: str = "/") -> LocalInfo:
     catalog = catalog or load_catalog()
     res = read_local_gpus(nvml, catalog)
     return LocalInfo(
@@ -40,9 +46,9 @@ def detect(
     accelerator: str | None = None,
     gpus: int | None = None,
     timeout: float = 5.0,
-    nvml=None,
-    catalog=None,
-    connection=None,
+    nvml: Any = None,
+    catalog: Catalog | None = None,
+    connection: KubeConnection | None = None,
     cpu_root: str = "/",
 ) -> Inventory:
     """The inventory. ``connection`` reuses an open ``KubeConnection``; ``nvml`` injects a pynvml."""
@@ -75,7 +81,7 @@ def detect(
     return inv
 
 
-def _cluster_into(inv: Inventory, conn, catalog) -> None:
+def _cluster_into(inv: Inventory, conn: KubeConnection, catalog: Catalog) -> None:
     from jupyter_optiserve.hardware.cluster import detect_cluster
 
     inv.cluster = {**conn.describe(), "reachable": False}

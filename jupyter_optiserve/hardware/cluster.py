@@ -1,6 +1,6 @@
 """What the cluster can schedule: ask what is allowed (SSAR), read what is, explain what is missing.
 
-Order (kserve-rhoai.md §10): Nodes (+ Pods for free GPUs) -> HardwareProfiles -> legacy
+Order (docs/hardware.md, "Detection order"): Nodes (+ Pods for free GPUs) -> HardwareProfiles -> legacy
 AcceleratorProfiles -> runtime Templates' recommended accelerators. Profiles are read even when
 nodes are, because their tolerations are what the dashboard applies. Every gap becomes a note,
 and every missing permission goes into one grant an admin can run.
@@ -8,7 +8,9 @@ and every missing permission goes into one grant an admin can run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from jupyter_optiserve.errors import NotFoundError, OptiServeError, PermissionDeniedError
 from jupyter_optiserve.hardware.inventory import Pool, Quota
@@ -25,6 +27,10 @@ from jupyter_optiserve.hardware.rhoai import (
 from jupyter_optiserve.kube.access import Rule, check_access, grant_hint, whoami
 from jupyter_optiserve.kube.client import Identity
 
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Catalog
+    from jupyter_optiserve.kube.client import KubeConnection
+
 GRANT_NAME = "optiserve-hardware-reader"
 
 
@@ -33,17 +39,17 @@ class ClusterFacts:
     pools: list[Pool]
     quota: Quota
     notes: list[str] = field(default_factory=list)
-    access: dict = field(default_factory=dict)
+    access: dict[str, Any] = field(default_factory=dict)
     missing: list[Rule] = field(default_factory=list)
     grant: str | None = None
     identity: Identity | None = None  # learnt from a 403 message, when the connection did not know it
 
 
-def _items(body: dict) -> list[dict]:
+def _items(body: dict[str, Any]) -> list[dict[str, Any]]:
     return body.get("items") or []
 
 
-def detect_cluster(conn, catalog) -> ClusterFacts:
+def detect_cluster(conn: KubeConnection, catalog: Catalog) -> ClusterFacts:
     """Raises ClusterUnreachableError (at the first call) when the cluster does not answer."""
     ns = conn.namespace
     want = {
@@ -58,7 +64,7 @@ def detect_cluster(conn, catalog) -> ClusterFacts:
         pools=[], quota=Quota(namespace=ns, readable=None), access={r.describe(ns): allowed[r] for r in want.values()}
     )
 
-    def read(key, fn, *args, **kw):
+    def read(key: str, fn: Callable[..., Any], *args: Any, **kw: Any) -> list[dict[str, Any]] | None:
         if ok[key] is False:
             facts.missing.append(want[key])
             return None
@@ -147,7 +153,14 @@ def _selects(profile: Pool, pool: Pool) -> bool:
 
 
 def _explain(
-    conn, facts: ClusterFacts, nodes, pods, ok: dict, denied: list[Rule], have_nodes: bool, have_profiles: bool
+    conn: KubeConnection,
+    facts: ClusterFacts,
+    nodes: list[dict[str, Any]] | None,
+    pods: list[dict[str, Any]] | None,
+    ok: dict[str, Any],
+    denied: list[Rule],
+    have_nodes: bool,
+    have_profiles: bool,
 ) -> None:
     ident = conn.identity
     if facts.missing and (ident is None or not ident.name):
@@ -198,10 +211,10 @@ def _explain(
         facts.notes.append("accelerator model unknown: only the runtimes' recommended accelerator resources were found")
 
 
-def _identity_from_denial(conn, rules: list[Rule]) -> Identity | None:
+def _identity_from_denial(conn: KubeConnection, rules: list[Rule]) -> Identity | None:
     """Who we are, from the API server's own 403 message ("User \"x\" cannot list ..."): one small
     read of something SSAR already said is denied. Used when SelfSubjectReview is unavailable."""
-    probes = {
+    probes: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {
         "nodes": (conn.core.list_node, ()),
         "pods": (conn.core.list_pod_for_all_namespaces, ()),
         "resourcequotas": (conn.core.list_namespaced_resource_quota, (conn.namespace,)),

@@ -31,7 +31,8 @@ ISA_FLAGS = (
 
 def parse_cpuinfo(text: str) -> tuple[str | None, set[str]]:
     """(model name, flags) from /proc/cpuinfo (x86 ``flags``, Arm ``Features``)."""
-    model, flags = None, set()
+    model: str | None = None
+    flags: set[str] = set()
     for line in text.splitlines():
         key, _, value = line.partition(":")
         key = key.strip().lower()
@@ -63,9 +64,9 @@ def cgroup_limits(root: Path) -> tuple[float | None, float | None]:
             cpu = int(quota) / int(period)
     else:
         v1 = root / "sys/fs/cgroup/cpu"
-        quota, period = _read(v1 / "cpu.cfs_quota_us"), _read(v1 / "cpu.cfs_period_us")
-        if quota and period and quota.lstrip("-").isdigit() and int(quota) > 0:
-            cpu = int(quota) / int(period)
+        quota_v1, period_v1 = _read(v1 / "cpu.cfs_quota_us"), _read(v1 / "cpu.cfs_period_us")
+        if quota_v1 and period_v1 and quota_v1.lstrip("-").isdigit() and int(quota_v1) > 0:
+            cpu = int(quota_v1) / int(period_v1)
     raw = _read(root / "sys/fs/cgroup/memory.max") or _read(root / "sys/fs/cgroup/memory/memory.limit_in_bytes")
     if raw and raw.isdigit() and int(raw) < 1 << 60:  # v1 writes a huge number for "no limit"
         mem = int(raw) / GIB

@@ -8,6 +8,7 @@ accelerator-profile | runtime-template | nvml | manual.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from jupyter_optiserve.catalog.accelerators import Accelerator
 
@@ -29,9 +30,11 @@ class LocalGPU:
     memory_used_gib: float | None = None
     compute_capability: str | None = None
     mig_enabled: bool = False
-    mig_instances: list[dict] = field(default_factory=list)  # {index, name, profile, memory_gib, memory_free_gib}
+    mig_instances: list[dict[str, Any]] = field(
+        default_factory=list[Any]
+    )  # {index, name, profile, memory_gib, memory_free_gib}
     nvlink_links_active: int | None = None
-    other_processes: list[dict] = field(default_factory=list)  # {pid, memory_gib}
+    other_processes: list[dict[str, Any]] = field(default_factory=list[Any])  # {pid, memory_gib}
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -39,7 +42,7 @@ class LocalGPU:
         """Other processes hold memory on it: free memory, not total, is what a server gets."""
         return bool(self.other_processes)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "index": self.index,
             "name": self.name,
@@ -71,7 +74,7 @@ class LocalCPU:
     isa: list[str]
     accelerator: str | None  # catalog CPU entry (cpu-x86-amx, ...)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "arch": self.arch,
             "model": self.model,
@@ -94,7 +97,7 @@ class LocalInfo:
     cuda_version: str | None = None
     cpu: LocalCPU | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "gpu_count": len(self.gpus),
             "gpus": [g.to_dict() for g in self.gpus],
@@ -116,16 +119,16 @@ class Pool:
     gpus_per_node: int | None  # most GPUs one pod can request on one node
     nodes: int | None
     free_gpus: int | None  # summed over nodes; None when pods are not readable
-    tolerations: list[dict]
-    node_selector: dict
+    tolerations: list[dict[str, Any]]
+    node_selector: dict[str, Any]
     source: str
     resource_name: str | None = None
     max_free_gpus_per_node: int | None = None
     compute_capability: str | None = None
-    mig: dict | None = None  # {"profile": "3g.20gb", "strategy": "mixed"|"single"|"local"}
-    sharing: dict | None = None  # {"strategy": "time-slicing"|"mps", "replicas": 4}
+    mig: dict[str, Any] | None = None  # {"profile": "3g.20gb", "strategy": "mixed"|"single"|"local"}
+    sharing: dict[str, Any] | None = None  # {"strategy": "time-slicing"|"mps", "replicas": 4}
     max_tensor_parallel: int | None = None  # 1 on MIG and shared GPUs
-    counts: dict | None = None  # {"min", "max", "default"} from a hardware profile
+    counts: dict[str, Any] | None = None  # {"min", "max", "default"} from a hardware profile
     profile: str | None = None  # "<namespace>/<name>" of the profile that offers or matches it
     node_names: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -137,7 +140,7 @@ class Pool:
     def unknown(self) -> bool:
         return bool(self.accelerator_obj is not None and self.accelerator_obj.extra.get("unknown"))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "accelerator": self.accelerator,
             "product": self.product,
@@ -171,7 +174,7 @@ class Quota:
 
     namespace: str | None
     readable: bool | None  # None: not asked (no cluster)
-    resources: dict = field(default_factory=dict)
+    resources: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def remaining(self, resource_name: str) -> float | None:
@@ -183,7 +186,7 @@ class Quota:
         ]
         return min(vals) if vals else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "namespace": self.namespace,
             "readable": self.readable,
@@ -198,8 +201,8 @@ class Inventory:
     pools: list[Pool]
     quota: Quota
     notes: list[str] = field(default_factory=list)
-    cluster: dict | None = None  # server, namespace (+source), identity, reachable; None without cluster
-    access: dict = field(default_factory=dict)  # "list nodes (cluster-wide)": True/False/None
+    cluster: dict[str, Any] | None = None  # server, namespace (+source), identity, reachable; None without cluster
+    access: dict[str, Any] = field(default_factory=dict)  # "list[Any] nodes (cluster-wide)": True/False/None
     grant: str | None = None  # one combined grant for every read permission that was missing
 
     @property
@@ -207,7 +210,7 @@ class Inventory:
         """The pool a recommendation uses by default: the manual choice, else the largest pool."""
         return self.pools[0] if self.pools else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "local": self.local.to_dict(),
             "pools": [p.to_dict() for p in self.pools],

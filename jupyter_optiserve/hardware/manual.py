@@ -6,11 +6,19 @@ free GPUs) are kept: the user chose the card, the cluster still says where it is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from jupyter_optiserve.errors import InvalidInputError
 from jupyter_optiserve.hardware.inventory import Pool
 
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Catalog
 
-def manual_pool(catalog, accelerator: str | None, gpus: int | None, detected: list[Pool] = ()) -> Pool | None:
+
+def manual_pool(
+    catalog: Catalog, accelerator: str | None, gpus: int | None, detected: Sequence[Pool] = ()
+) -> Pool | None:
     """The manual pool, or None when nothing was chosen. Unknown names raise NotFoundError."""
     if accelerator is None:
         if gpus is not None:

@@ -1,7 +1,7 @@
 """Accelerator pools from Node and Pod objects (plain API JSON dicts; no I/O here).
 
 A pool is nodes with the same accelerator (as labelled) and the same GPUs per node. NVIDIA facts come
-from GPU Feature Discovery labels (kserve-rhoai.md §11): a full or time-sliced GPU is
+from GPU Feature Discovery labels (docs/hardware.md, "Detection order", step 3): a full or time-sliced GPU is
 ``nvidia.com/gpu``; under the MIG *mixed* strategy every ``nvidia.com/mig-<profile>`` resource is
 its own pool sized by the slice; under MIG *single* the product label carries ``-MIG-<profile>``.
 AMD and Intel Gaudi use their device plugins' resources and labels.
@@ -10,11 +10,15 @@ AMD and Intel Gaudi use their device plugins' resources and labels.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from kubernetes.utils import parse_quantity
 
 from jupyter_optiserve.hardware.inventory import Pool
 from jupyter_optiserve.hardware.unknown import mig_fractions, mig_slice, synthesize
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Catalog
 
 GPU = "nvidia.com/gpu"
 VENDOR_RESOURCES = {GPU: "nvidia", "amd.com/gpu": "amd", "habana.ai/gaudi": "intel"}
@@ -23,26 +27,26 @@ _MIG_RESOURCE = re.compile(r"^nvidia\.com/mig-(?P<profile>.+)$")
 _TRANSIENT_TAINTS = ("node.kubernetes.io/", "node.cloudprovider.kubernetes.io/", "ToBeDeletedByClusterAutoscaler")
 
 
-def quantity(value) -> float:
+def quantity(value: object) -> float:
     try:
         return float(parse_quantity(str(value)))
     except (ValueError, ArithmeticError):
         return 0.0
 
 
-def _int(value) -> int | None:
+def _int(value: object) -> int | None:
     try:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return None
 
 
-def pod_request(pod: dict, resource: str) -> float:
+def pod_request(pod: dict[str, Any], resource: str) -> float:
     """What a pod holds of a resource: max(sum over containers, largest init container); a
     container's request defaults to its limit (always equal for extended resources)."""
     spec = pod.get("spec") or {}
 
-    def one(c):
+    def one(c: dict[str, Any]) -> float:
         res = c.get("resources") or {}
         req = (res.get("requests") or {}).get(resource)
         return quantity(req if req is not None else (res.get("limits") or {}).get(resource, 0))
@@ -52,9 +56,9 @@ def pod_request(pod: dict, resource: str) -> float:
     return max(main, init)
 
 
-def active_pods_by_node(pods: list[dict]) -> dict[str, list[dict]]:
+def active_pods_by_node(pods: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Pods that still hold their resources (bound, not Succeeded/Failed), by node name."""
-    out: dict[str, list[dict]] = {}
+    out: dict[str, list[dict[str, Any]]] = {}
     for p in pods:
         node = (p.get("spec") or {}).get("nodeName")
         if node and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
@@ -62,7 +66,7 @@ def active_pods_by_node(pods: list[dict]) -> dict[str, list[dict]]:
     return out
 
 
-def node_schedulable(node: dict) -> bool:
+def node_schedulable(node: dict[str, Any]) -> bool:
     if (node.get("spec") or {}).get("unschedulable"):
         return False
     conds = (node.get("status") or {}).get("conditions") or []
@@ -70,7 +74,7 @@ def node_schedulable(node: dict) -> bool:
     return ready is None or ready.get("status") == "True"
 
 
-def tolerations_for(taints: list[dict]) -> list[dict]:
+def tolerations_for(taints: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Tolerations that let a pod land despite the NoSchedule/NoExecute taints given."""
     out = []
     for t in taints or []:
@@ -87,7 +91,7 @@ def tolerations_for(taints: list[dict]) -> list[dict]:
     return out
 
 
-def _offers(node: dict) -> list[dict]:
+def _offers(node: dict[str, Any]) -> list[dict[str, Any]]:
     """Each accelerator resource a node offers, with what its labels say about it."""
     labels = (node.get("metadata") or {}).get("labels") or {}
     alloc = (node.get("status") or {}).get("allocatable") or {}
@@ -164,7 +168,7 @@ def _offers(node: dict) -> list[dict]:
         )
     if quantity(alloc.get("habana.ai/gaudi", 0)) > 0:
         # Gaudi feature-discovery label keys are unverified: take any habana.ai product/type label.
-        key = next(
+        label_key = next(
             (
                 k
                 for k in sorted(labels)
@@ -176,22 +180,22 @@ def _offers(node: dict) -> list[dict]:
             {
                 "resource": "habana.ai/gaudi",
                 "vendor": "intel",
-                "product": labels.get(key) if key else None,
+                "product": labels.get(label_key) if label_key else None,
                 "count": int(quantity(alloc["habana.ai/gaudi"])),
                 "memory_mib": None,
                 "cc": None,
                 "sharing": None,
                 "mig": None,
-                "selector": {key: labels[key]} if key else {},
+                "selector": {label_key: labels[label_key]} if label_key else {},
             }
         )
     return out
 
 
-def pools_from_nodes(nodes: list[dict], pods: list[dict] | None, catalog) -> list[Pool]:
+def pools_from_nodes(nodes: list[dict[str, Any]], pods: list[dict[str, Any]] | None, catalog: Catalog) -> list[Pool]:
     """Group GPU nodes into pools. ``pods`` None means not readable: free GPUs stay unknown."""
     by_node = active_pods_by_node(pods) if pods is not None else {}
-    groups: dict = {}
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     for node in nodes:
         name = (node.get("metadata") or {}).get("name", "?")
         taints = (node.get("spec") or {}).get("taints") or []
@@ -213,16 +217,16 @@ def pools_from_nodes(nodes: list[dict], pods: list[dict] | None, catalog) -> lis
     return pools
 
 
-def capacity_key(p: Pool):
+def capacity_key(p: Pool) -> tuple[float, str]:
     """Largest first (memory per GPU x GPUs per node): the default pool is the most capable."""
     return (-(p.memory_gib or 0) * (p.gpus_per_node or 0), p.product or "")
 
 
-def has_accelerators(node: dict) -> bool:
+def has_accelerators(node: dict[str, Any]) -> bool:
     return bool(_offers(node))
 
 
-def _pool(g: dict, catalog, pods_known: bool) -> Pool:
+def _pool(g: dict[str, Any], catalog: Catalog, pods_known: bool) -> Pool:
     o = g["offer"]
     acc = catalog.accelerators.find(o["product"]) if o["product"] else None
     if acc is not None and acc.resource_name and acc.resource_name != GPU and o["vendor"] == "nvidia":

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from jupyter_optiserve.hardware.inventory import LocalGPU, Pool
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Catalog
 
 GIB = 1024**3
 
@@ -25,7 +30,7 @@ class NvmlResult:
     cuda_version: str | None = None
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
@@ -47,12 +52,13 @@ def pci_id(pci_device_id: int | None) -> str | None:
     return f"{pci_device_id & 0xFFFF:04x}:{(pci_device_id >> 16) & 0xFFFF:04x}"
 
 
-def read_local_gpus(nvml=None, catalog=None) -> NvmlResult:
+def read_local_gpus(nvml: Any = None, catalog: Catalog | None = None) -> NvmlResult:
     if nvml is None:
         try:
-            import pynvml as nvml
+            import pynvml
         except ImportError:
             return NvmlResult(reason="nvidia-ml-py (pynvml) is not installed")
+        nvml = pynvml
     try:
         nvml.nvmlInit()
     except Exception as exc:  # NVMLError subclasses, or OSError from a broken library
@@ -73,7 +79,7 @@ def read_local_gpus(nvml=None, catalog=None) -> NvmlResult:
         _opt(nvml, nvml.nvmlShutdown)
 
 
-def _opt(nvml, fn, *args, default=None):
+def _opt(nvml: Any, fn: Callable[..., Any], *args: Any, default: Any = None) -> Any:
     """An optional query ``fn(*args)``: unsupported on this GPU/driver means ``default``."""
     try:
         return fn(*args)
@@ -81,7 +87,7 @@ def _opt(nvml, fn, *args, default=None):
         return default
 
 
-def _device(nvml, index: int, catalog) -> LocalGPU:
+def _device(nvml: Any, index: int, catalog: Catalog | None) -> LocalGPU:
     h = nvml.nvmlDeviceGetHandleByIndex(index)
     name = _text(nvml.nvmlDeviceGetName(h))
     pci = _opt(nvml, lambda: pci_id(nvml.nvmlDeviceGetPciInfo(h).pciDeviceId))
@@ -120,7 +126,7 @@ def _device(nvml, index: int, catalog) -> LocalGPU:
     return gpu
 
 
-def _mig_instances(nvml, h) -> list[dict]:
+def _mig_instances(nvml: Any, h: Any) -> list[dict[str, Any]]:
     out = []
     for i in range(_opt(nvml, nvml.nvmlDeviceGetMaxMigDeviceCount, h, default=0) or 0):
         mh = _opt(nvml, nvml.nvmlDeviceGetMigDeviceHandleByIndex, h, i)
@@ -141,7 +147,7 @@ def _mig_instances(nvml, h) -> list[dict]:
     return out
 
 
-def _nvlinks(nvml, h) -> int:
+def _nvlinks(nvml: Any, h: Any) -> int:
     active = 0
     for link in range(getattr(nvml, "NVML_NVLINK_MAX_LINKS", 18)):
         try:
@@ -151,7 +157,7 @@ def _nvlinks(nvml, h) -> int:
     return active
 
 
-def _other_processes(nvml, h) -> list[dict]:
+def _other_processes(nvml: Any, h: Any) -> list[dict[str, Any]]:
     procs = {}
     for fn in ("nvmlDeviceGetComputeRunningProcesses", "nvmlDeviceGetGraphicsRunningProcesses"):
         for p in _opt(nvml, getattr(nvml, fn), h, default=[]) or []:
@@ -161,11 +167,11 @@ def _other_processes(nvml, h) -> list[dict]:
     return list(procs.values())
 
 
-def nvml_pools(gpus: list[LocalGPU], catalog) -> list[Pool]:
+def nvml_pools(gpus: list[LocalGPU], catalog: Catalog) -> list[Pool]:
     """This machine's GPUs as pools (``source: nvml``): one per GPU type, one per MIG profile."""
     from jupyter_optiserve.hardware.unknown import mig_slice, synthesize
 
-    groups: dict = {}
+    groups: dict[tuple[str, Any, float], tuple[LocalGPU, dict[str, Any] | None, list[LocalGPU]]] = {}
     for g in gpus:
         if g.mig_enabled:
             for inst in g.mig_instances:
@@ -174,14 +180,14 @@ def nvml_pools(gpus: list[LocalGPU], catalog) -> list[Pool]:
         else:
             groups.setdefault((g.name, None, round(g.memory_total_gib, 1)), (g, None, []))[2].append(g)
     pools = []
-    for (name, profile, _), (g, inst, members) in groups.items():
+    for (name, profile, _), (g, mig_slot, members) in groups.items():
         acc = catalog.accelerators.find(g.accelerator) if g.accelerator else None
         obj = acc or synthesize(name, round(g.memory_total_gib, 2), g.compute_capability)
         notes = ["GPUs of this machine (NVML); a cluster deployment may land on other hardware"]
         free = sum(1 for m in members if not m.shared)
-        if inst:
-            obj = mig_slice(acc or obj, profile or "unknown", inst["memory_gib"])
-            notes.append(f"MIG {profile}: sized by the slice's {inst['memory_gib']} GiB; TP forced to 1")
+        if mig_slot:
+            obj = mig_slice(acc or obj, profile or "unknown", mig_slot["memory_gib"])
+            notes.append(f"MIG {profile}: sized by the slice's {mig_slot['memory_gib']} GiB; TP forced to 1")
             free = len(members)
         if any(m.shared for m in members):
             notes.append("other processes hold memory on some of these GPUs: size against free memory")
@@ -190,18 +196,18 @@ def nvml_pools(gpus: list[LocalGPU], catalog) -> list[Pool]:
                 accelerator=g.accelerator,
                 product=name,
                 vendor="nvidia",
-                memory_gib=inst["memory_gib"] if inst else min(m.memory_total_gib for m in members),
+                memory_gib=mig_slot["memory_gib"] if mig_slot else min(m.memory_total_gib for m in members),
                 gpus_per_node=len(members),
                 nodes=1,
                 free_gpus=free,
                 tolerations=[],
                 node_selector={},
                 source="nvml",
-                resource_name=(f"nvidia.com/mig-{profile}" if inst else "nvidia.com/gpu"),
+                resource_name=(f"nvidia.com/mig-{profile}" if mig_slot else "nvidia.com/gpu"),
                 max_free_gpus_per_node=free,
                 compute_capability=g.compute_capability,
-                mig={"profile": profile, "strategy": "local"} if inst else None,
-                max_tensor_parallel=1 if inst else None,
+                mig={"profile": profile, "strategy": "local"} if mig_slot else None,
+                max_tensor_parallel=1 if mig_slot else None,
                 notes=notes,
                 accelerator_obj=obj,
             )

@@ -1,10 +1,12 @@
 """ResourceQuota limits on accelerators (and CPU/memory) in the deployment namespace.
 
-A quota can leave a pod Pending even when nodes have free GPUs (failure-modes.md row 6).
+A quota can leave a pod Pending even when nodes have free GPUs (docs/deploy.md, "Failure modes", row 6).
 Extended resources are only quota'd as ``requests.<resource>``; ``limits.*`` covers CPU/memory.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from jupyter_optiserve.hardware.inventory import Quota
 from jupyter_optiserve.hardware.nodes import quantity
@@ -19,14 +21,14 @@ def _relevant(key: str) -> bool:
     return base.startswith(_ACCEL) or key in _CPU_MEM
 
 
-def _number(key: str, raw) -> float:
+def _number(key: str, raw: object) -> float:
     value = quantity(raw)
     if key.endswith("memory"):
         return round(value / GIB, 2)  # memory in GiB, like the rest of the inventory
     return int(value) if value == int(value) else round(value, 3)
 
 
-def quota_from_objects(namespace: str, quotas: list[dict]) -> Quota:
+def quota_from_objects(namespace: str, quotas: list[dict[str, Any]]) -> Quota:
     """Tightest remaining amount per key over all quotas (each quota applies independently)."""
     out = Quota(namespace=namespace, readable=True)
     for q in quotas:

@@ -1,4 +1,4 @@
-"""Accelerators as OpenShift AI offers them when nodes are not readable (kserve-rhoai.md §6, §10).
+"""Accelerators as OpenShift AI offers them when nodes are not readable (docs/hardware.md, "Detection order", steps 4-5).
 
 HardwareProfiles (``infrastructure.opendatahub.io`` v1, then v1alpha1; the 2.x
 ``dashboard.opendatahub.io/v1alpha1`` kind), legacy AcceleratorProfiles
@@ -9,11 +9,17 @@ Parsing is pure (dicts in, pools out); ``read_*`` do the bounded, permission-awa
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from jupyter_optiserve.errors import NotFoundError, PermissionDeniedError
 from jupyter_optiserve.hardware.inventory import Pool
 from jupyter_optiserve.hardware.nodes import VENDOR_RESOURCES, quantity
 from jupyter_optiserve.kube.access import Rule
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Accelerator, Catalog
+    from jupyter_optiserve.kube.client import KubeConnection
 
 APP_NAMESPACES = ("redhat-ods-applications", "opendatahub")
 # (group, version, plural, provenance), in the order tried; a served infrastructure version ends the search.
@@ -27,7 +33,7 @@ PRODUCT_LABELS = ("nvidia.com/gpu.product", "amd.com/gpu.product-name", "beta.am
 _TRUE = ("true", "1", "yes")
 
 
-def profile_usable(obj: dict) -> tuple[bool, str | None]:
+def profile_usable(obj: dict[str, Any]) -> tuple[bool, str | None]:
     """(usable for model serving, why not): skip disabled ones and ones hidden from model serving."""
     meta = obj.get("metadata") or {}
     ann = meta.get("annotations") or {}
@@ -45,7 +51,7 @@ def profile_usable(obj: dict) -> tuple[bool, str | None]:
     return True, None
 
 
-def _scheduling(spec: dict) -> tuple[dict, list, str | None]:
+def _scheduling(spec: dict[str, Any]) -> tuple[dict[str, Any], list[Any], str | None]:
     """(nodeSelector, tolerations, kueue queue) across the v1 ``scheduling`` block and older flat fields."""
     sched = spec.get("scheduling") or {}
     node = sched.get("node") or {}
@@ -58,18 +64,18 @@ def _scheduling(spec: dict) -> tuple[dict, list, str | None]:
     return selector, tolerations, queue
 
 
-def _count(value) -> int | None:
+def _count(value: object) -> int | None:
     return None if value is None else int(quantity(value))
 
 
-def _is_accelerator(ident: dict) -> bool:
+def _is_accelerator(ident: dict[str, Any]) -> bool:
     rid = ident.get("identifier") or ""
     if ident.get("resourceType"):
-        return ident["resourceType"] == "Accelerator"
+        return bool(ident["resourceType"] == "Accelerator")
     return rid not in ("cpu", "memory") and "/" in rid
 
 
-def _match(catalog, selector: dict, *names):
+def _match(catalog: Catalog, selector: dict[str, Any], *names: str | None) -> tuple[Accelerator | None, str | None]:
     for key in PRODUCT_LABELS:
         if selector.get(key):
             return catalog.accelerators.find(selector[key]), selector[key]
@@ -80,7 +86,7 @@ def _match(catalog, selector: dict, *names):
     return None, None
 
 
-def pools_from_profile(obj: dict, catalog, source: str = "hardware-profile") -> list[Pool]:
+def pools_from_profile(obj: dict[str, Any], catalog: Catalog, source: str = "hardware-profile") -> list[Pool]:
     """One pool per accelerator identifier of a HardwareProfile or AcceleratorProfile."""
     meta = obj.get("metadata") or {}
     spec = obj.get("spec") or {}
@@ -136,7 +142,7 @@ def pools_from_profile(obj: dict, catalog, source: str = "hardware-profile") -> 
     return pools
 
 
-def recommended_accelerators(templates: list[dict]) -> list[str]:
+def recommended_accelerators(templates: list[dict[str, Any]]) -> list[str]:
     """Accelerator resources the cluster's serving runtimes declare, in first-seen order."""
     out = []
     for t in templates:
@@ -172,7 +178,9 @@ def template_pools(resources: list[str]) -> list[Pool]:
 
 
 # -- reads --------------------------------------------------------------------------------------------
-def read_profiles(conn, namespaces) -> tuple[list[tuple[dict, str]], list[str], list[Rule]]:
+def read_profiles(
+    conn: KubeConnection, namespaces: Iterable[str]
+) -> tuple[list[tuple[dict[str, Any], str]], list[str], list[Rule]]:
     """([(object, provenance)], notes, denied rules) from every served profile API and namespace.
 
     A group/version the server does not serve answers 404: skip it. Legacy kinds are read only
@@ -180,7 +188,9 @@ def read_profiles(conn, namespaces) -> tuple[list[tuple[dict, str]], list[str], 
     not for the other application namespace once one answered (RBAC answers 403 even for a
     namespace that does not exist), not for the user's namespace once profiles were found.
     """
-    found, notes, denied = [], [], []
+    found: list[tuple[dict[str, Any], str]] = []
+    notes: list[str] = []
+    denied: list[Rule] = []
     infra_served = False
     for group, version, plural, source in PROFILE_APIS:
         infra = group == "infrastructure.opendatahub.io"
@@ -214,7 +224,7 @@ def read_profiles(conn, namespaces) -> tuple[list[tuple[dict, str]], list[str], 
     return found, notes, denied
 
 
-def read_template_accelerators(conn, namespaces) -> list[str]:
+def read_template_accelerators(conn: KubeConnection, namespaces: Iterable[str]) -> list[str]:
     for ns in namespaces:
         try:
             body = conn.get_json(

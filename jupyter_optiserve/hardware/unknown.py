@@ -53,7 +53,7 @@ def synthesize(
     else:
         bw, tf = _VENDOR_DEFAULTS.get(vendor, (300, 50))
         label, bf16, fp8 = f"unknown {vendor} part", True, False
-    tflops = {"fp16": tf, **({"bf16": tf} if bf16 else {}), **({"fp8": tf * 2} if fp8 else {})}
+    tflops: dict[str, float] = {"fp16": tf, **({"bf16": tf} if bf16 else {}), **({"fp8": tf * 2} if fp8 else {})}
     note = (
         f"'{name}' is not in the accelerator catalog: memory {memory_gib:g} GiB as reported; bandwidth "
         f"{bw} GB/s and {tf} TFLOPS are conservative guesses for {label}. Estimates are rough."

@@ -1,17 +1,22 @@
 """Ask before acting: SelfSubjectAccessReview checks, and the exact grant to ask an admin for.
 
 Any authenticated identity may create a SelfSubjectAccessReview, so this works even for a
-workbench service account that may read nothing else (kserve-rhoai.md §10).
+workbench service account that may read nothing else (docs/hardware.md, "Grants").
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from kubernetes import client as k8s
 
 from jupyter_optiserve.errors import ClusterUnreachableError, OptiServeError
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.kube.client import Identity, KubeConnection
 
 
 @dataclass(frozen=True)
@@ -40,20 +45,22 @@ class Rule:
         return f"{self.verb} {self.resource_ref} {where}"
 
 
-def _rule(item) -> Rule:
+def _rule(item: Rule | tuple[str, ...]) -> Rule:
     if isinstance(item, Rule):
         return item
     verb, group, resource = item[:3]
     return Rule(verb, resource, group)
 
 
-def check_access(conn, checks, namespace: str | None = None) -> dict:
+def check_access(
+    conn: KubeConnection, checks: Iterable[Rule | tuple[str, ...]], namespace: str | None = None
+) -> dict[Any, bool | None]:
     """{check: True/False/None} for ``Rule``s or ``(verb, group, resource)`` tuples, one SSAR each.
 
     None means the server could not say (SSAR refused or not served): try the call itself.
     An unreachable cluster raises ClusterUnreachableError at the first check.
     """
-    out = {}
+    out: dict[Any, bool | None] = {}
     for item in checks:
         r = _rule(item)
         ns = "" if r.cluster_wide else (r.namespace or namespace or conn.namespace)
@@ -76,7 +83,12 @@ def check_access(conn, checks, namespace: str | None = None) -> dict:
 
 
 def can_i(
-    conn, verb: str, resource: str, group: str = "", namespace: str | None = None, subresource: str | None = None
+    conn: KubeConnection,
+    verb: str,
+    resource: str,
+    group: str = "",
+    namespace: str | None = None,
+    subresource: str | None = None,
 ) -> bool:
     """Whether the connection's identity may do this. Optimistic when the server cannot say:
     the real call will then report a 403 with the grant."""
@@ -88,7 +100,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", text.lower()).strip("-.")[:200] or "user"
 
 
-def grant_commands(identity, namespace: str, rules, name: str = "optiserve") -> list[str]:
+def grant_commands(
+    identity: Identity | None, namespace: str, rules: Iterable[Rule], name: str = "optiserve"
+) -> list[str]:
     """The ``oc`` commands granting exactly ``rules`` to ``identity``: a Role + RoleBinding per
     namespace, a ClusterRole + ClusterRoleBinding for cluster-wide rules."""
     if identity is not None and identity.kind == "serviceaccount" and identity.name:
@@ -97,18 +111,18 @@ def grant_commands(identity, namespace: str, rules, name: str = "optiserve") -> 
     else:
         user = getattr(identity, "name", None) or "<your-user>"
         subject, who = f"--user={user}", user
-    scopes: dict = {}
+    scopes: dict[str | None, dict[str, set[str]]] = {}  # None: cluster-wide
     for r in map(_rule, rules):
         scope = None if r.cluster_wide else (r.namespace or namespace)
         scopes.setdefault(scope, {}).setdefault(r.resource_ref, set()).add(r.verb)
-    cmds = []
+    cmds: list[str] = []
     for scope, resources in scopes.items():
-        by_verbs: dict = {}
+        by_verbs: dict[tuple[str, ...], list[str]] = {}
         for ref, verbs in resources.items():
             by_verbs.setdefault(tuple(sorted(verbs)), []).append(ref)
-        for i, (verbs, refs) in enumerate(by_verbs.items()):
+        for i, (verb_list, refs) in enumerate(by_verbs.items()):
             role = name if i == 0 else f"{name}-{i + 1}"
-            spec = f"--verb={','.join(verbs)} --resource={','.join(refs)}"
+            spec = f"--verb={','.join(verb_list)} --resource={','.join(refs)}"
             if scope is None:
                 cmds.append(f"oc create clusterrole {role} {spec}")
                 cmds.append(f"oc create clusterrolebinding {_slug(f'{role}-{who}')} --clusterrole={role} {subject}")
@@ -118,7 +132,7 @@ def grant_commands(identity, namespace: str, rules, name: str = "optiserve") -> 
     return cmds
 
 
-def grant_hint(identity, namespace: str, rules, name: str = "optiserve") -> str:
+def grant_hint(identity: Identity | None, namespace: str, rules: Iterable[Rule], name: str = "optiserve") -> str:
     """A hint naming the missing permissions and the commands an admin runs to grant them."""
     rules = [_rule(r) for r in rules]
     who = identity.subject if identity is not None else "<your-user>"
@@ -131,7 +145,7 @@ def grant_hint(identity, namespace: str, rules, name: str = "optiserve") -> str:
     return "\n".join(lines)
 
 
-def whoami(conn):
+def whoami(conn: KubeConnection) -> Identity | None:
     """The identity as the API server sees it (SelfSubjectReview, Kubernetes 1.28+), or None."""
     from jupyter_optiserve.kube.client import Identity
 

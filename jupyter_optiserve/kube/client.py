@@ -11,9 +11,11 @@ import base64
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import urllib3
 from kubernetes import client as k8s
@@ -70,7 +72,7 @@ class Identity:
         m = re.fullmatch(r"system:serviceaccount:([^:]+):([^:]+)", username or "")
         return cls("serviceaccount", m.group(2), m.group(1)) if m else cls("user", username or None)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "name": self.name, "namespace": self.namespace, "subject": self.subject}
 
 
@@ -98,14 +100,14 @@ class KubeConnection:
     def authz(self) -> k8s.AuthorizationV1Api:
         return k8s.AuthorizationV1Api(self.api_client)
 
-    def call(self, fn, *args, **kw):
+    def call(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
         return call(fn, *args, **kw)
 
-    def get_json(self, fn, *args, **kw):
+    def get_json(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
         """Like ``call`` but returns the raw JSON body: no strict model parsing, camelCase keys."""
         return call(fn, *args, _raw=True, **kw)
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {
             "server": self.server,
             "context": self.context,
@@ -199,9 +201,18 @@ def _from_kubeconfig(path: str, context: str | None, namespace: str | None, time
     return _connection(cfg, ns, ns_source, timeout, "kubeconfig", (chosen or {}).get("name"), identity, path)
 
 
-def _connection(cfg, ns, ns_source, timeout, source, context, identity, path) -> KubeConnection:
+def _connection(
+    cfg: k8s.Configuration,
+    ns: str,
+    ns_source: str,
+    timeout: float,
+    source: str,
+    context: str | None,
+    identity: Identity | None,
+    path: str | None,
+) -> KubeConnection:
     api = k8s.ApiClient(configuration=cfg)
-    api._optiserve_timeout = float(timeout)  # read by ``call`` for every request
+    api._optiserve_timeout = float(timeout)  # type: ignore[attr-defined]  # our own field, read by ``call``
     return KubeConnection(api, ns, ns_source, cfg.host, float(timeout), source, context, identity, path)
 
 
@@ -239,7 +250,7 @@ _FORBIDDEN = re.compile(
 )
 
 
-def call(fn, *args, _raw: bool = False, **kw):
+def call(fn: Callable[..., Any], *args: Any, _raw: bool = False, **kw: Any) -> Any:
     """Run one generated-client method with a bounded timeout; map failures to OptiServe errors.
 
     ``_raw=True`` returns the decoded JSON body instead of client models.

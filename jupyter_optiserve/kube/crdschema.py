@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -30,10 +31,10 @@ FILES = {
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the ISVC CRD is 2 MB
 _lock = threading.Lock()
-_validators: dict[tuple, object] = {}  # jsonschema.Draft4Validator or None
+_validators: dict[tuple[str, str, str], Any] = {}  # jsonschema.Draft4Validator or None
 
 
-def crds_dir(explicit: str | os.PathLike | None = None) -> Path | None:
+def crds_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """The CRD folder: explicit, then $OPTISERVE_KSERVE_CRDS, then ../shared; None when absent."""
     for cand in (explicit, os.environ.get(CRDS_ENV), _DEFAULT):
         if cand and Path(cand).is_dir():
@@ -43,7 +44,7 @@ def crds_dir(explicit: str | os.PathLike | None = None) -> Path | None:
     return None
 
 
-def to_json_schema(s, reject_unknown: bool = True):
+def to_json_schema(s: dict[str, Any], reject_unknown: bool = True) -> dict[str, Any]:
     """OpenAPI v3 with Kubernetes extensions -> JSON Schema draft 4.
 
     ``reject_unknown``: the API server prunes fields a structural schema does not know; a renderer
@@ -51,7 +52,7 @@ def to_json_schema(s, reject_unknown: bool = True):
     prunes them like the real one and passes False."""
     if not isinstance(s, dict):
         return s
-    out = {}
+    out: dict[str, Any] = {}
     for k, v in s.items():
         if k.startswith("x-kubernetes-") or k in ("nullable", "description", "format", "example"):
             continue
@@ -86,7 +87,7 @@ def to_json_schema(s, reject_unknown: bool = True):
     return out
 
 
-def validator(group: str, kind: str, version: str, directory: Path | None = None):
+def validator(group: str, kind: str, version: str, directory: Path | None = None) -> Any:
     """A compiled validator for ``group/version kind``; None if that CRD or version is unknown."""
     directory = directory or crds_dir()
     fname = FILES.get((group, kind))
@@ -111,7 +112,7 @@ def validator(group: str, kind: str, version: str, directory: Path | None = None
         return _validators[key]
 
 
-def schema_errors(obj: dict, directory: Path | None = None) -> list[str] | None:
+def schema_errors(obj: dict[str, Any], directory: Path | None = None) -> list[str] | None:
     """Schema violations of one object as ``path: message`` lines; None when no schema is known."""
     group, _, version = str(obj.get("apiVersion", "")).rpartition("/")
     v = validator(group, str(obj.get("kind", "")), version, directory)

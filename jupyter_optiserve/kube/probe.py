@@ -5,10 +5,16 @@ An unreachable cluster is not "absent": it raises, so the caller reports the rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from jupyter_optiserve.errors import ClusterUnreachableError, NotFoundError, OptiServeError
 
+if TYPE_CHECKING:
+    from jupyter_optiserve.kube.client import KubeConnection
 
-def probe(conn, fn, *args, **kw) -> bool | None:
+
+def probe(conn: KubeConnection, fn: Callable[..., Any], *args: Any, **kw: Any) -> bool | None:
     """Whether ``conn.get_json(fn, *args, **kw)`` answers."""
     try:
         conn.get_json(fn, *args, **kw)
@@ -21,7 +27,7 @@ def probe(conn, fn, *args, **kw) -> bool | None:
         return None
 
 
-def serves(conn, group: str, version: str, plural: str, namespace: str | None = None) -> bool | None:
+def serves(conn: KubeConnection, group: str, version: str, plural: str, namespace: str | None = None) -> bool | None:
     """Whether the API serves this custom resource (in ``namespace``, or cluster-wide)."""
     if namespace:
         return probe(conn, conn.custom.list_namespaced_custom_object, group, version, namespace, plural, limit=1)

@@ -10,17 +10,23 @@ wording (rejections.py); docs/recommendations.md describes them for users.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from jupyter_optiserve.catalog import Model, Profile, load_catalog, short_accelerator_name
-from jupyter_optiserve.estimate import estimate
+from jupyter_optiserve.estimate import Estimate, estimate
 from jupyter_optiserve.recommend import kpi as K
 from jupyter_optiserve.recommend import quality as Q
 from jupyter_optiserve.recommend import rules
 from jupyter_optiserve.recommend.candidates import generate
 from jupyter_optiserve.recommend.explain import explain
 from jupyter_optiserve.recommend.rejections import why_not
-from jupyter_optiserve.recommend.targets import cap_node, default_targets, inventory_targets, manual_target
+from jupyter_optiserve.recommend.targets import Target, cap_node, default_targets, inventory_targets, manual_target
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Catalog, Variant
+    from jupyter_optiserve.hardware.inventory import Pool
 
 __all__ = ["recommend", "RecommendResult", "Recommendation"]
 
@@ -30,14 +36,14 @@ CONTEXT_CAP = 32768  # default --max-model-len ceiling: long enough for chat/RAG
 @dataclass
 class Recommendation:
     profile: Profile
-    estimate: object
+    estimate: Estimate
     _reasons: list[str] | None
-    target: object
+    target: Target
     score: float = 0.0  # what the ranking uses: raw_score after the diminishing-returns discount
     warnings: list[str] = field(default_factory=list)
-    _explain: object = field(default=None, repr=False, compare=False)
+    _explain: Callable[[], list[str]] | None = field(default=None, repr=False, compare=False)
     raw_score: float = 0.0  # the KPI's own metric (higher is better)
-    quality: dict = field(default_factory=dict)
+    quality: dict[str, Any] = field(default_factory=dict)
 
     @property
     def reasons(self) -> list[str]:
@@ -51,10 +57,10 @@ class Recommendation:
         self._reasons = value
 
     @property
-    def pool(self):
+    def pool(self) -> Pool | None:
         return self.target.pool
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         est = self.estimate.to_dict()
         return {
             "profile": self.profile.to_dict(),
@@ -73,16 +79,16 @@ class RecommendResult:
     kpi: str
     workload: K.Workload
     recommendations: list[Recommendation]
-    rejected: list[dict]
-    targets: list
+    rejected: list[dict[str, Any]]
+    targets: list[Any]
     notes: list[str] = field(default_factory=list)
-    settings: dict = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def best(self) -> Recommendation | None:
         return self.recommendations[0] if self.recommendations else None
 
-    def to_dict(self, limit: int | None = None) -> dict:
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
         recs = self.recommendations[:limit] if limit else self.recommendations
         return {
             "model": self.model.summary(),
@@ -151,7 +157,7 @@ def recommend(
     wl = K.workload(k, input_len, output_len, concurrency, context, ttft_ms, itl_ms)
     allowed = Q.parse_allow(allow_precision)
     margin = rules.check_margin(gpu_margin)
-    notes = []
+    notes: list[str] = []
     if accelerator:
         target, notes = manual_target(cat, accelerator, gpus, gpus_per_node, inventory)
         targets = [target]
@@ -165,7 +171,8 @@ def recommend(
             )
         if gpus_per_node:
             targets = [cap_node(t, gpus_per_node) for t in targets]
-    recs, rejected = [], []
+    recs: list[Recommendation] = []
+    rejected: list[dict[str, Any]] = []
     ctx = _Context(cat, m, variant, k, wl, engine_version, allowed, margin, backend)
     for t in targets:
         _evaluate_target(ctx, t, recs, rejected)
@@ -202,18 +209,18 @@ def recommend(
 
 @dataclass(frozen=True)
 class _Context:
-    cat: object
+    cat: Catalog
     model: Model
-    variant: object
+    variant: Variant | None
     kpi: str
     wl: K.Workload
     engine_version: str | None
-    allowed: frozenset
+    allowed: frozenset[str]
     margin: float
     backend: str = "auto"
 
 
-def _evaluate_target(ctx, t, recs, rejected):
+def _evaluate_target(ctx: _Context, t: Target, recs: list[Recommendation], rejected: list[dict[str, Any]]) -> None:
     cat, m, variant, k, wl = ctx.cat, ctx.model, ctx.variant, ctx.kpi, ctx.wl
     rt = cat.runtime_for(t.acc)
     if rt is None:
@@ -252,7 +259,7 @@ def _evaluate_target(ctx, t, recs, rejected):
         cur = curated.get(key)
         want_len = cur.max_model_len if cur else max(wl.context or 0, min(m.max_context, CONTEXT_CAP))
         mns = cur.max_num_seqs if cur else mns_default
-        common = dict(
+        common: dict[str, Any] = dict(
             gpus=gpus,
             tp=c.tp,
             pp=c.pp,
@@ -329,7 +336,7 @@ def _evaluate_target(ctx, t, recs, rejected):
 REFINE_TOP = 3  # candidates re-judged by the step-level simulation after the fluid screen
 
 
-def _refine(recs, k, wl, margin, n):
+def _refine(recs: list[Recommendation], k: str, wl: K.Workload, margin: float, n: int) -> list[Recommendation]:
     """Re-judge the best few with the scheduler simulation and re-rank them among themselves, so
     the numbers shown for the winners come from the finer model."""
     if k == "throughput":

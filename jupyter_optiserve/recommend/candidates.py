@@ -9,9 +9,19 @@ node; pipeline parallelism spans nodes only when one node cannot hold the model.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jupyter_optiserve.estimate import precision as P
 from jupyter_optiserve.estimate.parallelism import valid_tp_sizes
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Catalog
+    from jupyter_optiserve.catalog.accelerators import Accelerator
+    from jupyter_optiserve.catalog.models import Model
+    from jupyter_optiserve.catalog.runtimes import Runtime
+    from jupyter_optiserve.catalog.variants import Variant
+    from jupyter_optiserve.estimate.precision import Support
+    from jupyter_optiserve.recommend.targets import Target
 
 _VARIANT_PREF = {
     "fp8": ("fp8-dynamic", "fp8", "fp8-block"),
@@ -25,20 +35,22 @@ _VARIANT_PREF = {
 @dataclass(frozen=True)
 class Candidate:
     precision: str
-    variant: object | None
+    variant: Variant | None
     tp: int
     pp: int
     kv_cache_dtype: str
-    support: object
+    support: Support
 
     @property
     def gpus_per_replica(self) -> int:
         return self.tp * self.pp
 
 
-def precision_options(catalog, model, acc, runtime, variant=None) -> tuple[list[tuple], list[str]]:
+def precision_options(
+    catalog: Catalog, model: Model, acc: Accelerator, runtime: Runtime, variant: Variant | None = None
+) -> tuple[list[tuple[str, Variant | None, Support]], list[str]]:
     """[(precision, variant|None, Support)] the hardware can serve, and why others were dropped."""
-    rejected = []
+    rejected: list[str] = []
     native = (model.weights or {}).get("scheme")
     if variant is not None:  # the user named a quantized checkpoint: only that
         wanted = [P.SCHEME_PRECISION.get(variant.scheme) or model.dtype.replace("fp32", "bf16")]
@@ -73,8 +85,15 @@ def precision_options(catalog, model, acc, runtime, variant=None) -> tuple[list[
     return out, rejected
 
 
-def generate(catalog, model, target, runtime, variant=None, kv_fp8: bool = True) -> tuple[list[Candidate], list[str]]:
-    """``kv_fp8=False`` skips fp8-KV twins: they add capacity, not speed (vLLM quantized_kvcache docs)."""
+def generate(
+    catalog: Catalog,
+    model: Model,
+    target: Target,
+    runtime: Runtime,
+    variant: Variant | None = None,
+    kv_fp8: bool = True,
+) -> tuple[list[Candidate], list[str]]:
+    """``kv_fp8=False`` skips fp8-KV twins: they add capacity, not speed (docs/estimation.md, "Precision gates")."""
     acc = target.acc
     precs, rejected = precision_options(catalog, model, acc, runtime, variant)
     max_tp = 1 if target.usable_gib is not None and getattr(target.pool, "mig", None) else target.gpus_per_node

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jupyter_optiserve.recommend.quality import sentence
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.recommend import Recommendation
+    from jupyter_optiserve.recommend.kpi import Workload
 
 _WHAT = {
     "latency": "lowest request latency",
@@ -13,9 +19,16 @@ _WHAT = {
 }
 
 
-def explain(kpi, wl, rec, runner_up, is_best: bool, tradeoff: str | None = None) -> list[str]:
+def explain(
+    kpi: str,
+    wl: Workload,
+    rec: Recommendation,
+    runner_up: Recommendation | None,
+    is_best: bool,
+    tradeoff: str | None = None,
+) -> list[str]:
     est, p, acc = rec.estimate, rec.profile, rec.target.acc
-    perf, mem = est.perf, est.memory
+    perf, mem = est.fitted_perf, est.memory
     out = []
     head = "best for" if is_best else "ranked for"
     out.append(
@@ -64,8 +77,8 @@ def explain(kpi, wl, rec, runner_up, is_best: bool, tradeoff: str | None = None)
     return out
 
 
-def _versus(kpi, rec, other) -> str:
-    a, b = rec.estimate.perf, other.estimate.perf
+def _versus(kpi: str, rec: Recommendation, other: Recommendation) -> str:
+    a, b = rec.estimate.fitted_perf, other.estimate.fitted_perf
     name = other.profile.name
     if kpi == "latency":
         return f"{(b.request_latency_ms / a.request_latency_ms - 1) * 100:.0f}% faster per request than the runner-up {name}"

@@ -10,8 +10,14 @@ SLO        explicit targets (--ttft-ms, --itl-ms, --concurrency, --context): the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jupyter_optiserve.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.accelerators import Accelerator
+    from jupyter_optiserve.catalog.profiles import Profile
+    from jupyter_optiserve.estimate import Estimate
 
 KPIS = ("latency", "throughput", "balanced", "cost", "slo")
 NAMED_KPIS = KPIS[:-1]  # the KPIs a deploy, a serving profile and a deploy command name (slo is a set of targets)
@@ -52,7 +58,13 @@ def parse_kpi(kpi: str | None, slo_given: bool) -> str:
 
 
 def workload(
-    kpi: str, input_len=None, output_len=None, concurrency=None, context=None, ttft_ms=None, itl_ms=None
+    kpi: str,
+    input_len: int | None = None,
+    output_len: int | None = None,
+    concurrency: int | None = None,
+    context: int | None = None,
+    ttft_ms: float | None = None,
+    itl_ms: float | None = None,
 ) -> Workload:
     d = DEFAULTS[kpi]
     for flag, v in (
@@ -63,9 +75,9 @@ def workload(
     ):
         if v is not None and (not isinstance(v, int) or v < 1):
             raise InvalidInputError(f"{flag} must be a whole number of at least 1, got {v!r}", hint=f"fix {flag}")
-    for flag, v in (("--ttft-ms", ttft_ms), ("--itl-ms", itl_ms)):
-        if v is not None and not (v > 0):
-            raise InvalidInputError(f"{flag} must be a positive number of milliseconds, got {v!r}", hint=f"fix {flag}")
+    for flag, ms in (("--ttft-ms", ttft_ms), ("--itl-ms", itl_ms)):
+        if ms is not None and not (ms > 0):
+            raise InvalidInputError(f"{flag} must be a positive number of milliseconds, got {ms!r}", hint=f"fix {flag}")
     isl = input_len or d["input_len"]
     osl = output_len or d["output_len"]
     if context and context < isl + osl and input_len is None:
@@ -73,9 +85,9 @@ def workload(
     return Workload(isl, osl, concurrency or d["concurrency"], context, ttft_ms, itl_ms)
 
 
-def score(kpi: str, est, acc, profile) -> float:
+def score(kpi: str, est: Estimate, acc: Accelerator, profile: Profile) -> float:
     """Higher is better."""
-    p = est.perf
+    p = est.fitted_perf
     gpus = profile.gpus
     if kpi == "latency":
         return -(p.request_latency_ms + 0.01 * gpus)  # tiny tie-break: fewer GPUs
@@ -87,9 +99,9 @@ def score(kpi: str, est, acc, profile) -> float:
     return -(gpus * acc.relative_cost / max(p.output_tokens_per_s, 1e-9) * 1e6 / 3600)
 
 
-def meets_slo(wl: Workload, est) -> str | None:
+def meets_slo(wl: Workload, est: Estimate) -> str | None:
     """Why the estimate misses the SLO, or None when it meets it."""
-    p = est.perf
+    p = est.fitted_perf
     if wl.ttft_ms is not None and p.ttft_ms > wl.ttft_ms:
         return f"TTFT {p.ttft_ms:.0f} ms misses the {wl.ttft_ms:g} ms target at {wl.concurrency} concurrent users"
     if wl.itl_ms is not None and p.itl_ms > wl.itl_ms:

@@ -8,8 +8,15 @@ catalog entry (``accuracy_recovery``, with the model card it was read from); non
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from jupyter_optiserve.errors import InvalidInputError
 from jupyter_optiserve.estimate.precision import SCHEME_PRECISION
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.models import Model
+    from jupyter_optiserve.catalog.variants import Variant
 
 FLOOR_KPIS = ("latency", "throughput", "balanced", "slo")  # cost is where trading accuracy is the point
 FLOOR_BITS = 8  # weights narrower than this need opting in
@@ -21,14 +28,14 @@ KV_FP8_NOTE = (
 )
 
 
-def parse_allow(allow) -> frozenset:
+def parse_allow(allow: str | bool | Iterable[str] | None) -> frozenset[str]:
     """``--allow-precision`` as the set of low precisions allowed: True/'all'/'4bit' allow every one."""
     if allow in (None, False, "", []):
         return frozenset()
     if allow is True:
         return frozenset(LOW_PRECISIONS)
-    items = allow.split(",") if isinstance(allow, str) else list(allow)
-    out = set()
+    items = allow.split(",") if isinstance(allow, str) else list(allow or ())
+    out: set[str] = set()
     for item in (str(i).strip().lower() for i in items):
         if item in ("all", "4bit", "4-bit", "true"):
             out.update(LOW_PRECISIONS)
@@ -45,7 +52,7 @@ def parse_allow(allow) -> frozenset:
     return frozenset(out)
 
 
-def is_native(model, precision: str) -> bool:
+def is_native(model: Model, precision: str) -> bool:
     """The model's own published format: no accuracy traded for serving it."""
     scheme = (getattr(model, "weights", None) or {}).get("scheme") or ""
     return (
@@ -55,7 +62,7 @@ def is_native(model, precision: str) -> bool:
     )
 
 
-def below_floor(kpi: str, model, precision: str, allowed: frozenset) -> bool:
+def below_floor(kpi: str, model: Model, precision: str, allowed: frozenset[str]) -> bool:
     return (
         kpi in FLOOR_KPIS
         and BITS.get(precision, 16) < FLOOR_BITS
@@ -64,12 +71,12 @@ def below_floor(kpi: str, model, precision: str, allowed: frozenset) -> bool:
     )
 
 
-def describe(prec: str, kv_cache_dtype: str, model, variant) -> dict:
+def describe(prec: str, kv_cache_dtype: str, model: Model, variant: Variant | None) -> dict[str, Any]:
     """The quality facts of one profile, for the table, the API, the sidebar and the reasons."""
-    rec = getattr(variant, "accuracy_recovery", None) if variant is not None else None
+    rec = variant.accuracy_recovery if variant is not None else None
     if is_native(model, prec):
         label, origin = f"{prec} (as published)", "the model's own checkpoint"
-    elif rec:
+    elif rec and variant is not None:
         label, origin = f"{prec} {rec['percent']:g}%", variant.id
     else:
         label = f"{prec} n/p"
@@ -89,7 +96,9 @@ def describe(prec: str, kv_cache_dtype: str, model, variant) -> dict:
     return out
 
 
-def floor_rejection(kpi: str, model, precision: str, variant, name: str, target: str) -> dict:
+def floor_rejection(
+    kpi: str, model: Model, precision: str, variant: Variant | None, name: str, target: str
+) -> dict[str, Any]:
     """The `rejected` entry for weights below the floor: once per precision, with its published recovery."""
     q = describe(precision, "auto", model, variant)
     rec = (
@@ -107,7 +116,7 @@ def floor_rejection(kpi: str, model, precision: str, variant, name: str, target:
     }
 
 
-def sentence(q: dict) -> str | None:
+def sentence(q: dict[str, Any]) -> str | None:
     """The reason line about accuracy (None for the model's own weights)."""
     if q["weights"] in ("bf16", "fp16", "fp32") and q["published"]:
         return None

@@ -7,14 +7,19 @@ KV cache (weights + activations + CUDA graphs and runtime) against what it may u
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.estimate import Estimate
+
 GIB = 1024**3
 
 
-def why_not(est, acc_name: str, max_model_len: int | None) -> str:
+def why_not(est: Estimate, acc_name: str, max_model_len: int | None) -> str:
     return "; ".join(reasons(est, acc_name, max_model_len)) or "does not fit"
 
 
-def reasons(est, acc_name: str, max_model_len: int | None) -> list[str]:
+def reasons(est: Estimate, acc_name: str, max_model_len: int | None) -> list[str]:
     """The estimator's reasons with its memory ones replaced by the binding limit (see module doc)."""
     mine = memory_limit(est, acc_name, max_model_len)
     out = [r for r in est.reasons if not (mine and _is_memory(r))]
@@ -27,7 +32,7 @@ def _is_memory(reason: str) -> bool:
     return "GiB" in reason or reason.startswith("--max-model-len")
 
 
-def memory_limit(est, acc_name: str, max_model_len: int | None) -> str | None:
+def memory_limit(est: Estimate, acc_name: str, max_model_len: int | None) -> str | None:
     """The binding memory limit in plain words, or None when memory is not what stops it."""
     m = est.memory
     offered = m.usable_gib * m.utilization

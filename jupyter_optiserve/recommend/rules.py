@@ -13,12 +13,17 @@ the model: a pipeline stage adds a bubble to every token and buys nothing a node
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.profiles import Profile
+    from jupyter_optiserve.recommend import Recommendation
 
 MARGIN_PER_DOUBLING = 0.15  # documented in docs/recommendations.md; --gpu-margin overrides it
 CURATED_TOLERANCE = 0.03  # "equal merit": within 3% on the ranking score
 
 
-def check_margin(margin) -> float:
+def check_margin(margin: object) -> float:
     from jupyter_optiserve.errors import InvalidInputError
 
     m = MARGIN_PER_DOUBLING if margin is None else margin
@@ -33,7 +38,7 @@ def check_margin(margin) -> float:
 
 def rank_score(score: float, gpus: int, margin: float) -> float:
     """The KPI score (higher is better, either sign) after the diminishing-returns discount."""
-    factor = (1.0 + margin) ** math.log2(max(gpus, 1))
+    factor: float = (1.0 + margin) ** math.log2(max(gpus, 1))
     return score / factor if score > 0 else score * factor
 
 
@@ -41,10 +46,10 @@ def _close(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol * max(abs(a), abs(b), 1e-12)
 
 
-def dedupe(recs: list) -> list:
+def dedupe(recs: list[Recommendation]) -> list[Recommendation]:
     """One profile per (accelerator, precision, TP, PP, replicas, target): the best, or a curated
     one of equal merit. ``recs`` is sorted best first."""
-    groups: dict[tuple, list] = {}
+    groups: dict[tuple[str, str, int, int, int, str], list[Recommendation]] = {}
     for r in recs:
         p = r.profile
         groups.setdefault((p.accelerator, p.precision, p.tp, p.pp, p.replicas, r.target.name), []).append(r)
@@ -56,9 +61,9 @@ def dedupe(recs: list) -> list:
     return [r for r in recs if id(r) in keep]
 
 
-def drop_needless_pp(recs: list, rejected: list) -> list:
+def drop_needless_pp(recs: list[Recommendation], rejected: list[dict[str, Any]]) -> list[Recommendation]:
     """Pipeline-parallel profiles leave when a single-node profile on the same target fits."""
-    single = {}
+    single: dict[str, Recommendation] = {}
     for r in recs:
         if r.profile.pp == 1:
             single.setdefault(r.target.name, r)
@@ -79,14 +84,14 @@ def drop_needless_pp(recs: list, rejected: list) -> list:
     return out
 
 
-def tradeoff(kpi: str, best, recs: list, margin: float) -> str | None:
+def tradeoff(kpi: str, best: Recommendation, recs: list[Recommendation], margin: float) -> str | None:
     """Why a bigger profile with a better raw metric ranks lower, e.g. 'TP8 would be 2.1 ms/token
     faster than TP2 but uses 4x the GPUs'. None when no such profile exists."""
     bigger = [r for r in recs if r.profile.gpus > best.profile.gpus and r.raw_score > best.raw_score]
     if not bigger:
         return None
     other = max(bigger, key=lambda r: r.raw_score)
-    a, b = best.estimate.perf, other.estimate.perf
+    a, b = best.estimate.fitted_perf, other.estimate.fitted_perf
     ratio = other.profile.gpus / best.profile.gpus
     need = ((1 + margin) ** math.log2(ratio) - 1) * 100
     if kpi == "latency":
@@ -103,6 +108,6 @@ def tradeoff(kpi: str, best, recs: list, margin: float) -> str | None:
     )
 
 
-def _shape(p) -> str:
+def _shape(p: Profile) -> str:
     text = f"TP{p.tp}" + (f" PP{p.pp}" if p.pp > 1 else "") + (f" x{p.replicas} replicas" if p.replicas > 1 else "")
     return f"{text} {p.precision}"

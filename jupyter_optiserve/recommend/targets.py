@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from jupyter_optiserve.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Accelerator, Catalog
+    from jupyter_optiserve.hardware.inventory import Inventory, Pool
 
 # With no hardware given or detected: the pools RHOAI clusters most often have.
 DEFAULT_POOLS = (("h100-sxm-80gb", 8), ("a100-sxm-80gb", 8), ("l40s", 4), ("l4", 1))
@@ -13,13 +17,13 @@ DEFAULT_POOLS = (("h100-sxm-80gb", 8), ("a100-sxm-80gb", 8), ("l40s", 4), ("l4",
 
 @dataclass(frozen=True)
 class Target:
-    acc: object  # catalog Accelerator (or one synthesized for an unknown GPU)
+    acc: Accelerator  # catalog Accelerator (or one synthesized for an unknown GPU)
     gpus_per_node: int
     nodes: int = 1
     free_gpus: int | None = None
     source: str = "manual"
     usable_gib: float | None = None  # MIG slice or shared GPU: less than the card
-    pool: object = None
+    pool: Pool | None = None
     label: str = ""
 
     @property
@@ -33,7 +37,11 @@ class Target:
 
 
 def manual_target(
-    catalog, accelerator: str, gpus: int | None, gpus_per_node: int | None = None, inventory=None
+    catalog: Catalog,
+    accelerator: str,
+    gpus: int | None,
+    gpus_per_node: int | None = None,
+    inventory: Inventory | None = None,
 ) -> tuple[Target, list[str]]:
     """The user's accelerator choice as a target, and notes saying what was assumed.
 
@@ -56,7 +64,7 @@ def manual_target(
             f"no --gpus given: sized for the detected {acc.id} pool ({nodes} node(s) of {node} GPU(s)"
             f"{f', {free} free' if free is not None else ''}); pass --gpus N to choose"
         )
-        detected = inventory_targets(SimpleNamespace(pools=[pool]))
+        detected = _pool_targets([pool])
         if detected:
             return cap_node(detected[0], gpus_per_node), notes
     if gpus is None:
@@ -83,9 +91,10 @@ def cap_node(t: Target, gpus_per_node: int | None) -> Target:
     return replace(t, gpus_per_node=gpus_per_node, nodes=t.nodes * -(-t.gpus_per_node // gpus_per_node))
 
 
-def _detected_pool(inventory, acc_id: str):
+def _detected_pool(inventory: Inventory | None, acc_id: str) -> Pool | None:
     """The detected (non-MIG, non-manual) pool of this accelerator, if any."""
-    for pool in getattr(inventory, "pools", None) or []:
+    pools: list[Pool] = getattr(inventory, "pools", None) or []
+    for pool in pools:
         if (
             getattr(pool, "accelerator", None) == acc_id
             and not getattr(pool, "mig", None)
@@ -96,11 +105,15 @@ def _detected_pool(inventory, acc_id: str):
     return None
 
 
-def inventory_targets(inventory) -> list[Target]:
-    out = []
-    for pool in getattr(inventory, "pools", []) or []:
+def inventory_targets(inventory: Inventory | None) -> list[Target]:
+    return _pool_targets(getattr(inventory, "pools", []) or [])
+
+
+def _pool_targets(pools: list[Pool]) -> list[Target]:
+    out: list[Target] = []
+    for pool in pools:
         acc = getattr(pool, "accelerator_obj", None)
-        if acc is None or not getattr(pool, "gpus_per_node", 0):
+        if acc is None or not pool.gpus_per_node:
             continue
         mem = getattr(pool, "memory_gib", None)
         # a MIG slice or a shared (time-sliced) GPU offers its own memory, not the card's
@@ -128,7 +141,7 @@ def inventory_targets(inventory) -> list[Target]:
     return out
 
 
-def default_targets(catalog) -> list[Target]:
+def default_targets(catalog: Catalog) -> list[Target]:
     return [
         Target(
             catalog.accelerators.get(a),

@@ -119,6 +119,14 @@ def _aic() -> Any | None:
     return api if needed else None
 
 
+def _api() -> Any:
+    """The per-op API, for code that runs only after :func:`available` said yes."""
+    api = _aic()
+    if api is None:
+        raise NotCovered("aiconfigurator-core with the per-op engine API is not installed")
+    return api
+
+
 def available() -> bool:
     """Whether aiconfigurator-core with the per-op engine API is installed (imports it on first call)."""
     return _aic() is not None
@@ -171,7 +179,7 @@ def nearest_version(system: str, engine_version: str | None) -> str:
     if not versions:
         raise NotCovered(f"no vLLM tables for {system} in aiconfigurator-core")
     if not engine_version or not _vkey(engine_version):
-        current = (_aic().perf_database.get_version_slots(system, ENGINE) or {}).get("current")
+        current = (_api().perf_database.get_version_slots(system, ENGINE) or {}).get("current")
         return current if current in versions else versions[-1]
     want = _vkey(engine_version)
     at_or_below = [v for v in versions if _vkey(v) <= want]
@@ -195,7 +203,7 @@ def _engine(system: str, version: str) -> _Engine:
     with _ENGINES_LOCK:
         eng = _ENGINES.get((system, version))
         if eng is None:
-            aic = _aic()
+            aic = _api()
             db = aic.perf_database.get_database(system, ENGINE, version)
             if db is None:
                 raise NotCovered(f"aiconfigurator-core could not load vLLM {version} tables for {system}")
@@ -238,7 +246,7 @@ class MeasuredBackend:
         self.fallbacks: Counter[str] = Counter()
         self.tiers: Counter[str] = Counter()  # AIConfigurator's data tier of each distinct answer
         self._query = functools.lru_cache(maxsize=cache_size)(self._evaluate)
-        aic = _aic()
+        aic = _api()
         self._ops, self._common, self._build = aic.operations, aic.common, aic.engine.build_ops_json
         self._misses = (
             aic.errors.PerfDataNotAvailableError,
@@ -320,7 +328,7 @@ class MeasuredBackend:
         self.tiers[tier] += 1
         return float(ms)
 
-    def _answer(self, family: str, args: tuple, fallback: Callable[[KernelBackend], float]) -> float:
+    def _answer(self, family: str, args: tuple[Any, ...], fallback: Callable[[KernelBackend], float]) -> float:
         r = self._query(family, *args)
         if isinstance(r, float):
             return r * 1e-3

@@ -12,7 +12,7 @@ without FP8 tensor cores), ``fp4`` (NVFP4/MXFP4 native).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 PATHS = ("bf16", "fp8", "int8", "w4a16", "w8a16", "fp4")
 
@@ -26,13 +26,14 @@ class Provenance:
         str  # e.g. "roofline, efficiencies fitted for vLLM 0.21" or "measured kernels, vLLM tables 0.24.0 (h200_sxm)"
     )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"backend": self.backend, "detail": self.detail}
 
 
 @runtime_checkable
 class KernelBackend(Protocol):
-    provenance: Provenance
+    @property
+    def provenance(self) -> Provenance: ...
 
     def gemm(self, m: int, n: int, k: int, path: str) -> float:
         """One (m x k) @ (k x n) GEMM; m is the number of tokens in the step."""

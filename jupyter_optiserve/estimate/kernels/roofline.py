@@ -9,7 +9,13 @@ Answers for every accelerator in the catalog.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jupyter_optiserve.estimate.kernels.base import Provenance
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.accelerators import Accelerator
+    from jupyter_optiserve.estimate.constants import EngineConstants
 
 _KV_BYTES = {"fp8": 1.0, "auto": 2.0, "bf16": 2.0, "fp16": 2.0}
 # Bytes per weight element a GEMM streams on each compute path (scales included).
@@ -17,18 +23,20 @@ _WEIGHT_BYTES = {"bf16": 2.0, "fp8": 1.0, "int8": 1.0, "w4a16": 0.5 + 2 / 128, "
 
 
 class RooflineBackend:
-    def __init__(self, acc, const):
+    def __init__(self, acc: Accelerator, const: EngineConstants):
         self.acc = acc
         eff = const.efficiency
         vendor = const.vendor_efficiency.get(acc.vendor, 1.0)  # software maturity of the vendor's stack
-        self._bw = acc.memory_bw_gbps * 1e9
-        self._eta_bw = eff["gemm_bandwidth"] * vendor
-        self._eta_attn_bw = eff["attention_decode_bandwidth"] * vendor
-        self._eta_attn_f = eff["attention_prefill_flops"] * vendor
-        self._eta_gemm = {p: v * vendor for p, v in eff["gemm_flops"].items()}
-        self._floor = eff["kernel_floor_us"] * 1e-6
-        self._link = (acc.interconnect_gbps or 32.0) * 1e9 * eff["link_bandwidth"]
-        self._alpha = (eff["allreduce_latency_us"] if acc.has_fast_link else eff["allreduce_latency_pcie_us"]) * 1e-6
+        self._bw: float = acc.memory_bw_gbps * 1e9
+        self._eta_bw: float = eff["gemm_bandwidth"] * vendor
+        self._eta_attn_bw: float = eff["attention_decode_bandwidth"] * vendor
+        self._eta_attn_f: float = eff["attention_prefill_flops"] * vendor
+        self._eta_gemm: dict[str, float] = {p: v * vendor for p, v in eff["gemm_flops"].items()}
+        self._floor: float = eff["kernel_floor_us"] * 1e-6
+        self._link: float = (acc.interconnect_gbps or 32.0) * 1e9 * eff["link_bandwidth"]
+        self._alpha: float = (
+            eff["allreduce_latency_us"] if acc.has_fast_link else eff["allreduce_latency_pcie_us"]
+        ) * 1e-6
         self._peak = {p: self._peak_for(p) for p in _WEIGHT_BYTES}
         self.provenance = Provenance("roofline", f"roofline, efficiencies for vLLM {const.since}+ (engine-constants)")
 

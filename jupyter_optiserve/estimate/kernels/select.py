@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+from typing import TYPE_CHECKING
 
 from jupyter_optiserve.estimate.kernels.roofline import RooflineBackend
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog.accelerators import Accelerator
+    from jupyter_optiserve.estimate.constants import EngineConstants
+    from jupyter_optiserve.estimate.kernels.aic import MeasuredBackend
 
 BACKENDS = ("auto", "roofline", "measured")
 
@@ -20,7 +26,7 @@ def measured_installed() -> bool:
 _ROOFLINES: dict[tuple[int, int], tuple[object, object, RooflineBackend]] = {}
 
 
-def _roofline(acc, const) -> RooflineBackend:
+def _roofline(acc: Accelerator, const: EngineConstants) -> RooflineBackend:
     # Keyed by identity (catalog objects are unhashable); the entry keeps them alive.
     hit = _ROOFLINES.get((id(acc), id(const)))
     if hit is None or hit[0] is not acc or hit[1] is not const:
@@ -29,7 +35,9 @@ def _roofline(acc, const) -> RooflineBackend:
     return hit[2]
 
 
-def backend_for(acc, const, path: str, engine_version: str, prefer: str = "auto"):
+def backend_for(
+    acc: Accelerator, const: EngineConstants, path: str, engine_version: str, prefer: str = "auto"
+) -> RooflineBackend | MeasuredBackend:
     """``prefer``: auto (measured where covered), roofline, or measured (falls back with the reason
     in the provenance when not covered)."""
     if prefer != "roofline" and acc.vendor == "nvidia" and measured_installed():
@@ -39,10 +47,10 @@ def backend_for(acc, const, path: str, engine_version: str, prefer: str = "auto"
     return _roofline(acc, const)
 
 
-_MEASURED: dict[tuple[int, str, int], tuple[object, object]] = {}
+_MEASURED: dict[tuple[int, str, int], tuple[Accelerator, MeasuredBackend | None]] = {}
 
 
-def _measured(acc, engine_version: str, roofline):
+def _measured(acc: Accelerator, engine_version: str, roofline: RooflineBackend) -> MeasuredBackend | None:
     """One measured backend per accelerator, version and roofline (which answers the operations
     the tables lack, and says so in the provenance)."""
     key = (id(acc), engine_version, id(roofline))

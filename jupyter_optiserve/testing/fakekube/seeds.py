@@ -1,7 +1,7 @@
 """Builders for realistic seed objects: GPU nodes with GPU Feature Discovery labels, busy pods,
 quotas, RHOAI HardwareProfiles/AcceleratorProfiles, vLLM runtime Templates, and cluster presets.
 
-Label keys and shapes follow docs kserve-rhoai.md §1, §3, §6 and §11.
+Label keys and shapes follow docs/deploy.md and docs/hardware.md (what the dashboard writes, GPU node labels).
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def amd_node(
 
 
 def gaudi_node(name: str, count: int = 8, taints: Any = _DEFAULT, cpu: str = "152", memory: str = "1000Gi") -> dict:
-    # Only the NFD PCI label is verified for Gaudi (kserve-rhoai.md §11).
+    # Only the NFD PCI label is verified for Gaudi (docs/hardware.md, "Detection order").
     lab = {"feature.node.kubernetes.io/pci-1da3.present": "true"}
     taint = [{"key": "habana.ai/gaudi", "effect": "NoSchedule"}] if taints is _DEFAULT else taints
     return _node(name, lab, {"habana.ai/gaudi": count}, taint, cpu, memory)
@@ -482,7 +482,7 @@ def multinode_runtime_template(
     image: str = "registry.example.com/rhaiis/vllm-cuda-rhel9@sha256:" + "ab" * 32,
 ) -> dict:
     """The multi-node Template as RHOAI 3.4+ ships it: hidden from the dashboard (label "false"),
-    vLLM's mp backend with --nnodes/--node-rank; reconstructed from kserve-rhoai.md §7."""
+    vLLM's mp backend with --nnodes/--node-rank; reconstructed as docs/deploy.md ("Multi-node") describes it."""
     tpl = vllm_runtime_template(ns, "nvidia.com/gpu", runtime_version, image)
     tpl["metadata"]["name"] = "vllm-multinode-runtime-template"
     tpl["metadata"]["labels"]["opendatahub.io/dashboard"] = "false"
