@@ -24,6 +24,14 @@ class EventLog:
     """The numbered events of one task and its subscribers. Subclasses set ``id``, ``name``,
     ``namespace`` and a ``terminal`` property (for the registry)."""
 
+    id: str
+    name: str | None
+    namespace: str | None
+
+    @property
+    def terminal(self) -> bool:
+        raise NotImplementedError  # each task kind knows its own end states
+
     def __init__(self) -> None:
         self.events: list[dict] = []
         self.created = self.updated = time.time()
@@ -86,7 +94,7 @@ class TaskRegistry:
     def _conflict(self, task, running) -> str:
         return f"a deploy of '{task.name}' in {task.namespace} is already running (task {running.id})"
 
-    def _running(self, name: str, namespace: str):
+    def _running(self, name: str | None, namespace: str | None):
         return next(
             (
                 t

@@ -56,7 +56,7 @@ def from_deployment(conn, name: str, namespace: str, cluster: str | None = None,
     state.ensure_serving(
         ", so there is nothing to measure yet", hint=f"wait for `optiserve status {name}` to say ready, then benchmark"
     )
-    url = state.url
+    url = state.url or ""  # ensure_serving: a serving deployment has an address
     try:
         profile = json.loads(ann[PROFILE_SPEC]) if ann.get(PROFILE_SPEC) else None
     except ValueError:
