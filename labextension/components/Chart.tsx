@@ -4,7 +4,7 @@ import { ms, rate } from '../format';
 
 const W = 260;
 const H = 130;
-const PAD = { l: 36, r: 8, t: 8, b: 26 };
+const PAD = { l: 44, r: 8, t: 10, b: 30 };
 
 /** Predicted request latency vs output throughput of every candidate; the chosen one highlighted. */
 export function LatencyThroughputChart(props: {
@@ -98,10 +98,8 @@ export function LatencyThroughputChart(props: {
   );
 }
 
-/** A padded [min, max] around the values (never empty). */
+/** [0, max] with a little headroom: axes start at zero so distances do not exaggerate differences. */
 function domain(values: number[]): [number, number] {
-  const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const pad = (hi - lo) * 0.12 || Math.max(hi * 0.1, 1);
-  return [Math.max(0, lo - pad), hi + pad];
+  return [0, hi > 0 ? hi * 1.1 : 1];
 }

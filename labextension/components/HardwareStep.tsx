@@ -70,7 +70,7 @@ export function HardwareStep(props: {
               ))}
             </ul>
           ) : null}
-          <Notes items={inv.notes} label="Hardware notes" />
+          <Notes items={relevantNotes(inv)} label="Hardware notes" />
         </>
       ) : null}
       <Override
@@ -81,13 +81,17 @@ export function HardwareStep(props: {
       <button
         type="button"
         className="jp-OptiServe-btn jp-OptiServe-linkish"
-        aria-label="Detect hardware again"
         onClick={props.onRefresh}
       >
-        Detect again
+        Detect hardware again
       </button>
     </div>
   );
+}
+
+/** With a cluster connected, what the notebook's own machine lacks (no local GPU) is beside the point. */
+function relevantNotes(inv: IInventory): string[] {
+  return hasCluster(inv) ? inv.notes.filter(n => !/^local GPUs?\b/i.test(n)) : inv.notes;
 }
 
 function ClusterLine(props: { inventory: IInventory }): JSX.Element {
@@ -109,7 +113,7 @@ function ClusterLine(props: { inventory: IInventory }): JSX.Element {
   }
   const c = inv.cluster!;
   return (
-    <div className="jp-OptiServe-muted" aria-label="Cluster">
+    <div className="jp-OptiServe-muted" role="note" aria-label="Cluster">
       Cluster <code>{c.context ?? c.server}</code>, namespace{' '}
       <code>{c.namespace ?? inv.quota.namespace ?? '?'}</code>
       {c.source ? ` (from ${c.source})` : ''}

@@ -42,6 +42,10 @@ export function KpiStep(props: {
   };
   return (
     <div>
+      {/* the cards' names start with this word (aria-labelledby reads hidden text) */}
+      <span id="jp-OptiServe-kpiWord" hidden>
+        KPI
+      </span>
       <div className="jp-OptiServe-kpis" role="radiogroup" aria-label="KPI">
         {CARDS.map((c, i) => (
           <button
@@ -50,21 +54,25 @@ export function KpiStep(props: {
             data-kpi={c.id}
             role="radio"
             aria-checked={props.kpi === c.id}
-            aria-label={`KPI ${c.title}`}
+            aria-labelledby={`jp-OptiServe-kpiWord jp-OptiServe-kpi-${c.id}`}
+            aria-describedby={`jp-OptiServe-kpi-${c.id}-text`}
             tabIndex={props.kpi === c.id ? 0 : -1}
             className={`jp-OptiServe-kpi${props.kpi === c.id ? ' jp-mod-selected' : ''}`}
             onClick={() => props.onKpi(c.id)}
             onKeyDown={e => move(e, i)}
           >
-            <span className="jp-OptiServe-kpiTitle">{c.title}</span>
-            <span className="jp-OptiServe-kpiText">{c.text}</span>
+            <span className="jp-OptiServe-kpiTitle" id={`jp-OptiServe-kpi-${c.id}`}>
+              {c.title}
+            </span>
+            <span className="jp-OptiServe-kpiText" id={`jp-OptiServe-kpi-${c.id}-text`}>
+              {c.text}
+            </span>
           </button>
         ))}
       </div>
       <label className="jp-OptiServe-muted">
         <input
           type="checkbox"
-          aria-label="Allow 4-bit weights"
           checked={!!props.slo.allow_precision}
           onChange={e =>
             props.onSlo({ ...props.slo, allow_precision: e.target.checked || undefined })
@@ -108,7 +116,7 @@ function SloInputs(props: { slo: ISlo; onSlo: (s: ISlo) => void }): JSX.Element 
   }, [draft]);
   return (
     <details className="jp-OptiServe-advanced">
-      <summary aria-label="Advanced SLO targets">Advanced: SLO targets</summary>
+      <summary>Advanced: SLO targets</summary>
       <div className="jp-OptiServe-sloGrid">
         {FIELDS.map(f => (
           <label key={f.key}>
@@ -118,7 +126,6 @@ function SloInputs(props: { slo: ISlo; onSlo: (s: ISlo) => void }): JSX.Element 
               type="number"
               min={1}
               className="jp-OptiServe-input jp-mod-styled"
-              aria-label={f.label}
               value={draft[f.key] ?? ''}
               onChange={e => setDraft({ ...draft, [f.key]: e.target.value })}
             />
