@@ -242,6 +242,7 @@ export function App(props: { env: IEnv }): JSX.Element {
                 }}
                 onRetry={rec.retry}
                 alternatives={alternatives}
+                hideLocalNotes={!!inv.data && hasCluster(inv.data)}
               />
             </div>
           </Step>
@@ -288,4 +289,3 @@ export function App(props: { env: IEnv }): JSX.Element {
     </div>
   );
 }
-

@@ -72,7 +72,7 @@ export function DeploymentsView(props: {
         <button
           type="button"
           className="jp-OptiServe-btn jp-OptiServe-linkish"
-          aria-label="Back to deployments"
+          aria-label="Back to all deployments"
           onClick={() => setOpen(null)}
         >
           ← All deployments

@@ -1,7 +1,16 @@
 import React, { useEffect, useState } from 'react';
 import { requestAPI } from '../request';
 import { IAccelerator, IHardwareChoice, IInventory, IPool } from '../types';
-import { Badge, CodeBlock, Empty, ErrorBox, Loading, Notes } from './common';
+import {
+  Badge,
+  CodeBlock,
+  Empty,
+  ErrorBox,
+  Loading,
+  Notes,
+  splitProse,
+  withoutLocal
+} from './common';
 
 export function hasCluster(inv: IInventory | null): boolean {
   return !!inv?.cluster && inv.cluster.reachable !== false;
@@ -51,10 +60,11 @@ export function HardwareStep(props: {
             <div className="jp-OptiServe-warnBox" role="note" aria-label="Permission needed">
               <div>
                 <strong>Limited permissions.</strong> OptiServe cannot see everything it needs (free
-                GPUs, quota), so the pools below come from hardware profiles. Ask a cluster admin
-                for this grant:
+                GPUs, quota), so the pools below come from hardware profiles.
               </div>
-              <CodeBlock text={grant} label="Grant to ask for" />
+              {/* the server's first line says who needs what, in words: it stays out of the block */}
+              {splitProse(grant).prose ? <div>{capitalize(splitProse(grant).prose)}</div> : null}
+              <CodeBlock text={splitProse(grant).code} label="Grant to ask for" />
             </div>
           ) : null}
           {hasCluster(inv) && inv.pools.length === 0 ? (
@@ -89,9 +99,13 @@ export function HardwareStep(props: {
   );
 }
 
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** With a cluster connected, what the notebook's own machine lacks (no local GPU) is beside the point. */
 function relevantNotes(inv: IInventory): string[] {
-  return hasCluster(inv) ? inv.notes.filter(n => !/^local GPUs?\b/i.test(n)) : inv.notes;
+  return hasCluster(inv) ? withoutLocal(inv.notes) : inv.notes;
 }
 
 function ClusterLine(props: { inventory: IInventory }): JSX.Element {

@@ -1,5 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import { ISlo, Kpi } from '../types';
+import { SrOnly } from './common';
 
 const CARDS: { id: Kpi; title: string; text: string }[] = [
   { id: 'latency', title: 'Low latency', text: 'Fastest answer per request (chat, agents)' },
@@ -42,10 +43,6 @@ export function KpiStep(props: {
   };
   return (
     <div>
-      {/* the cards' names start with this word (aria-labelledby reads hidden text) */}
-      <span id="jp-OptiServe-kpiWord" hidden>
-        KPI
-      </span>
       <div className="jp-OptiServe-kpis" role="radiogroup" aria-label="KPI">
         {CARDS.map((c, i) => (
           <button
@@ -54,23 +51,20 @@ export function KpiStep(props: {
             data-kpi={c.id}
             role="radio"
             aria-checked={props.kpi === c.id}
-            aria-labelledby={`jp-OptiServe-kpiWord jp-OptiServe-kpi-${c.id}`}
-            aria-describedby={`jp-OptiServe-kpi-${c.id}-text`}
             tabIndex={props.kpi === c.id ? 0 : -1}
             className={`jp-OptiServe-kpi${props.kpi === c.id ? ' jp-mod-selected' : ''}`}
             onClick={() => props.onKpi(c.id)}
             onKeyDown={e => move(e, i)}
           >
-            <span className="jp-OptiServe-kpiTitle" id={`jp-OptiServe-kpi-${c.id}`}>
+            <span className="jp-OptiServe-kpiTitle">
+              <SrOnly>KPI </SrOnly>
               {c.title}
-            </span>
-            <span className="jp-OptiServe-kpiText" id={`jp-OptiServe-kpi-${c.id}-text`}>
-              {c.text}
-            </span>
+            </span>{' '}
+            <span className="jp-OptiServe-kpiText">{c.text}</span>
           </button>
         ))}
       </div>
-      <label className="jp-OptiServe-muted">
+      <label className="jp-OptiServe-muted jp-OptiServe-checkLabel">
         <input
           type="checkbox"
           checked={!!props.slo.allow_precision}

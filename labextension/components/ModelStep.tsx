@@ -1,7 +1,7 @@
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { catalog } from '../catalog';
 import { IModelChoice, IModelSummary } from '../types';
-import { Badge, ErrorBox, Loading } from './common';
+import { Badge, ErrorBox, Loading, SrOnly } from './common';
 import { BringYourOwn } from './BringYourOwn';
 
 /** Step 1: a searchable catalog plus "bring your own". */
@@ -77,10 +77,7 @@ export function ModelStep(props: {
       <div id="jp-OptiServe-searchHelp" className="jp-OptiServe-muted">
         Enter picks the first match; arrow keys move through the list.
       </div>
-      {/* the catalog buttons' names start with this word (aria-labelledby reads hidden text) */}
-      <span id="jp-OptiServe-choose" hidden>
-        Choose model
-      </span>
+
       {error ? (
         <ErrorBox
           error={error}
@@ -101,17 +98,16 @@ export function ModelStep(props: {
               <button
                 type="button"
                 className={`jp-OptiServe-modelItem${props.chosen?.model === m.id ? ' jp-mod-selected' : ''}`}
-                aria-labelledby={`jp-OptiServe-choose jp-OptiServe-model-${i}`}
-                aria-describedby={`jp-OptiServe-model-${i}-meta`}
                 aria-pressed={props.chosen?.model === m.id}
                 tabIndex={i === current ? 0 : -1}
                 onClick={() => choose(m)}
                 onKeyDown={e => onListKey(e, i)}
               >
-                <span className="jp-OptiServe-modelName" id={`jp-OptiServe-model-${i}`}>
+                <span className="jp-OptiServe-modelName">
+                  <SrOnly>Choose model </SrOnly>
                   {m.id}
-                </span>
-                <span className="jp-OptiServe-modelMeta" id={`jp-OptiServe-model-${i}-meta`}>
+                </span>{' '}
+                <span className="jp-OptiServe-modelMeta">
                   {[
                     m.family,
                     m.params_b ? `${m.params_b}B` : null,

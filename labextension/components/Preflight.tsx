@@ -26,7 +26,7 @@ export function PreflightList(props: { checks: ICheck[] }): JSX.Element {
       {problems.length ? <CheckList checks={problems} label="Preflight problems" /> : null}
       {rest.length ? (
         <details>
-          <summary aria-label="Passed preflight checks">{rest.length} check(s) passed</summary>
+          <summary>Passed checks ({rest.length})</summary>
           <CheckList checks={rest} label="Preflight checks" />
         </details>
       ) : null}

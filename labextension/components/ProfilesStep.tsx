@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { IRecommendResult, IRecommendation } from '../types';
 import { ms, rate } from '../format';
-import { Badge, Empty, ErrorBox, Loading, Notes } from './common';
+import { Badge, Empty, ErrorBox, Loading, Notes, withoutLocal } from './common';
 import { LatencyThroughputChart } from './Chart';
 import { MemoryBar } from './MemoryBar';
 
@@ -18,6 +18,8 @@ export function ProfilesStep(props: {
   selected: number;
   onSelect: (i: number) => void;
   onRetry: () => void;
+  /** A cluster is connected: notes about the notebook machine's own GPUs are beside the point. */
+  hideLocalNotes?: boolean;
   /** One-click changes that may make something fit (shown when nothing does). */
   alternatives?: IAlternative[];
 }): JSX.Element {
@@ -97,7 +99,6 @@ export function ProfilesStep(props: {
             <button
               type="button"
               className="jp-OptiServe-btn jp-OptiServe-linkish"
-              aria-label="Show all ranked profiles"
               onClick={() => setAll(true)}
             >
               Show all {recs.length} profiles
@@ -107,9 +108,7 @@ export function ProfilesStep(props: {
       )}
       {r.rejected.length ? (
         <details className="jp-OptiServe-rejected" open={recs.length === 0}>
-          <summary aria-label="Rejected configurations">
-            {r.rejected.length} rejected configuration(s)
-          </summary>
+          <summary>Rejected configurations ({r.rejected.length})</summary>
           <ul>
             {r.rejected.map((x, i) => (
               <li key={i}>
@@ -119,7 +118,7 @@ export function ProfilesStep(props: {
           </ul>
         </details>
       ) : null}
-      <Notes items={r.notes} label="Ranking notes" />
+      <Notes items={props.hideLocalNotes ? withoutLocal(r.notes) : r.notes} label="Ranking notes" />
       {recs.length === 0 && !r.rejected.length ? (
         <Empty>No candidates were generated for this model.</Empty>
       ) : null}
@@ -295,7 +294,9 @@ function plainSetup(rec: IRecommendation): string {
   const bits = /4/.test(p.precision) ? 4 : /8/.test(p.precision) ? 8 : 16;
   const replicas = p.replicas ?? 1;
   const split =
-    p.gpus > 1 ? `split over ${p.gpus / replicas} GPUs${replicas > 1 ? ` ×${replicas} copies` : ''}` : 'on 1 GPU';
+    p.gpus > 1
+      ? `split over ${p.gpus / replicas} GPUs${replicas > 1 ? ` ×${replicas} copies` : ''}`
+      : 'on 1 GPU';
   return `${bits}-bit weights ${split}, up to ${p.max_model_len.toLocaleString('en-US')} tokens of context`;
 }
 

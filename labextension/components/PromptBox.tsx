@@ -58,7 +58,12 @@ export function PromptBox(props: { name: string; namespace?: string }): JSX.Elem
       {error ? <ErrorBox error={error} title="The test request failed" /> : null}
       {result ? (
         result.ok ? (
-          <div className="jp-OptiServe-answer" role="group" aria-label="Model answer" aria-live="polite">
+          <div
+            className="jp-OptiServe-answer"
+            role="group"
+            aria-label="Model answer"
+            aria-live="polite"
+          >
             <div className="jp-OptiServe-answerText">{result.text}</div>
             <div className="jp-OptiServe-muted">
               {result.ttft_s !== null && result.ttft_s !== undefined

@@ -21,7 +21,9 @@ export function ReadyPanel(props: {
           <strong>Ready.</strong> Endpoint (OpenAI-compatible, model <code>{props.name}</code>):
         </div>
         <div className="jp-OptiServe-endpoint">
-          <code role="group" aria-label="Endpoint URL">{props.url}</code>
+          <code role="group" aria-label="Endpoint URL">
+            {props.url}
+          </code>
           <CopyButton text={props.url} label="Copy endpoint URL" />
         </div>
       </div>

@@ -138,7 +138,7 @@ export function splitProse(text: string): { prose: string; code: string } {
   if (lines.length < 2 || /^\s/.test(lines[0]) || !rest.every(l => /^\s/.test(l))) {
     return { prose: '', code: text };
   }
-  const indent = Math.min(...rest.map(l => l.length - l.replace(/^\s+/, "").length));
+  const indent = Math.min(...rest.map(l => l.length - l.replace(/^\s+/, '').length));
   return {
     prose: lines[0].trim(),
     code: lines
@@ -230,4 +230,9 @@ export function Badge(props: { kind: string; children: React.ReactNode }): JSX.E
 /** Text for screen readers only (e.g. the status a coloured icon shows). */
 export function SrOnly(props: { children: React.ReactNode }): JSX.Element {
   return <span className="jp-OptiServe-srOnly">{props.children}</span>;
+}
+
+/** Notes without those about the notebook machine's own GPUs (shown only when no cluster is). */
+export function withoutLocal(notes: string[]): string[] {
+  return notes.filter(n => !/^local GPUs?\b/i.test(n));
 }

@@ -29,7 +29,9 @@ export async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> 
 
 export async function chooseModel(panel: Locator, id: string): Promise<void> {
   await panel.getByLabel('Search models', { exact: true }).fill(id);
-  await panel.getByRole('button', { name: `Choose model ${id}`, exact: true }).click();
+  // the button's name is its visible text: "Choose model <id>" (hidden prefix), then family, size…
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await panel.getByRole('button', { name: new RegExp(`^Choose model ${escaped}( |$)`) }).click();
 }
 
 export function profiles(panel: Locator): Locator {

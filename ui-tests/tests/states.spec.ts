@@ -52,7 +52,7 @@ test.describe('OptiServe states', () => {
     await expect(profiles(panel).first()).toContainText('TTFT');
     await shot(page, '08-byo-config-json');
     await panel.getByRole('button', { name: 'Preview deployment' }).click();
-    await panel.getByLabel('Show manifests YAML', { exact: true }).click();
+    await panel.locator('summary', { hasText: 'Show manifests YAML' }).click();
     await expect(panel.getByLabel('Manifests YAML', { exact: true })).toContainText(
       'kind: InferenceService'
     );
@@ -72,7 +72,7 @@ test.describe('OptiServe states', () => {
     await expect(alert).toContainText('Nothing fits');
     await expect(alert).toContainText('Nothing will be deployed');
     await expect(panel.getByRole('button', { name: 'Preview deployment' })).toHaveCount(0);
-    await expect(panel.getByLabel('Rejected configurations', { exact: true })).toBeVisible();
+    await expect(panel.locator('summary', { hasText: 'Rejected configurations' })).toBeVisible();
     await expect(panel.locator('.jp-OptiServe-rejected li').first()).toContainText('GiB');
     await shot(page, '09-nothing-fits');
     const list = await (await page.request.get(`${SERVER}/optiserve/deployments`)).json();
