@@ -41,7 +41,9 @@ async function previewAndDeploy(
   check: boolean
 ): Promise<Locator> {
   await panel.getByRole('button', { name: 'Preview deployment' }).click();
-  await expect(panel.getByLabel('Preflight summary', { exact: true })).toContainText('0 fail');
+  await expect(panel.getByLabel('Preflight summary', { exact: true })).toContainText('0 fail', {
+    timeout: 30000
+  });
   if (check) {
     await checkState(page, 'preview');
   }

@@ -42,9 +42,12 @@ async function focused(page: IJupyterLabPageFixture): Promise<IFocus> {
         .map(i => document.getElementById(i)?.textContent ?? '')
         .join(' ')
         .trim();
+    // the text a screen reader reads: without aria-hidden parts (e.g. a step's decorative number)
+    const copy = el.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll('[aria-hidden="true"]').forEach(n => n.remove());
     const name =
       el.getAttribute('aria-label') ??
-      (byIds(el.getAttribute('aria-labelledby')) || (el.textContent ?? '').trim());
+      (byIds(el.getAttribute('aria-labelledby')) || (copy.textContent ?? '').trim());
     return {
       role: el.getAttribute('role') ?? implicit[el.tagName] ?? el.tagName.toLowerCase(),
       name: name.replace(/\s+/g, ' ').slice(0, 80),
@@ -141,7 +144,9 @@ test.describe('OptiServe with the keyboard only', () => {
     });
     await page.keyboard.press('Enter');
     await expectFocus('Enter on Preview deployment', 'heading', /Step 5: Preview/);
-    await expect(panel.getByLabel('Preflight summary', { exact: true })).toContainText('0 fail');
+    await expect(panel.getByLabel('Preflight summary', { exact: true })).toContainText('0 fail', {
+      timeout: 30000
+    });
 
     // Deploy, then the confirmation takes focus; Deploy now moves it to step 6.
     const toDeploy = await tabTo('button', /^Deploy$/);
