@@ -69,7 +69,7 @@ async function detectAgain(page: IJupyterLabPageFixture, panel: Locator): Promis
 
 test.describe('OptiServe accessibility (axe-core)', () => {
   test('every state, Light and Dark, 250 and 400 px', async ({ page }) => {
-    test.setTimeout(420000);
+    test.setTimeout(600000); // about a third of this on an idle 2-core machine
     await freshCluster(page);
     const panel = await openPanel(page);
     await checkState(page, 'catalog');

@@ -45,9 +45,16 @@ async function focused(page: IJupyterLabPageFixture): Promise<IFocus> {
     // the text a screen reader reads: without aria-hidden parts (e.g. a step's decorative number)
     const copy = el.cloneNode(true) as HTMLElement;
     copy.querySelectorAll('[aria-hidden="true"]').forEach(n => n.remove());
+    // a form control is named by its <label> (without the control's own text)
+    const label = (el as HTMLInputElement).labels?.[0]?.cloneNode(true) as HTMLElement | undefined;
+    label?.querySelectorAll('input, textarea, select').forEach(n => n.remove());
     const name =
       el.getAttribute('aria-label') ??
-      (byIds(el.getAttribute('aria-labelledby')) || (copy.textContent ?? '').trim());
+      (byIds(el.getAttribute('aria-labelledby')) ||
+        (label?.textContent ?? '').trim() ||
+        (['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)
+          ? ''
+          : (copy.textContent ?? '').trim()));
     return {
       role: el.getAttribute('role') ?? implicit[el.tagName] ?? el.tagName.toLowerCase(),
       name: name.replace(/\s+/g, ' ').slice(0, 80),
@@ -90,7 +97,7 @@ test.describe('OptiServe with the keyboard only', () => {
       console.log(`focus after ${action}: ${f.role} "${f.name}"`);
     };
     /** Press Tab (or Shift+Tab) until the focused element matches; returns how many presses. */
-    const tabTo = async (role: string, name: RegExp, back = false, max = 40): Promise<number> => {
+    const tabTo = async (role: string, name: RegExp, back = false, max = 60): Promise<number> => {
       for (let n = 1; n <= max; n++) {
         await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
         const f = await focused(page);
