@@ -126,15 +126,10 @@ export function App(props: { env: IEnv }): JSX.Element {
     e.preventDefault();
     const next = tab === 'new' ? 'deployments' : 'new';
     setTab(next);
-    const sib =
-      (e.key === 'ArrowRight'
-        ? e.currentTarget.nextElementSibling
-        : e.currentTarget.previousElementSibling) ?? e.currentTarget;
+    // read now: React clears the event's currentTarget once the handler returns
+    const tablist = e.currentTarget.parentElement;
     requestAnimationFrame(() =>
-      (
-        (e.currentTarget.parentElement?.querySelector('[aria-selected="true"]') ??
-          sib) as HTMLElement
-      )?.focus()
+      (tablist?.querySelector('[aria-selected="true"]') as HTMLElement | null)?.focus()
     );
   };
 

@@ -8,7 +8,7 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
 import { checkState, resetA11yFile } from './a11y';
 import { fake, readState } from './fake';
-import { chooseModel, freshCluster, openPanel, rankedFor, SERVER } from './helpers';
+import { chooseModel, freshCluster, openPanel, rankedFor, SERVER, patientStart } from './helpers';
 
 test.beforeAll(() => resetA11yFile());
 
@@ -68,6 +68,7 @@ async function detectAgain(page: IJupyterLabPageFixture, panel: Locator): Promis
 }
 
 test.describe('OptiServe accessibility (axe-core)', () => {
+  test.use({ waitForApplication: patientStart });
   test('every state, Light and Dark, 250 and 400 px', async ({ page }) => {
     test.setTimeout(600000); // about a third of this on an idle 2-core machine
     await freshCluster(page);

@@ -101,3 +101,22 @@ export function collectConsoleErrors(page: IJupyterLabPageFixture): string[] {
   });
   return errors;
 }
+
+/**
+ * Galata's wait for JupyterLab to start, with more patience: its 15 s is not always enough for the
+ * first page of a run on a busy 2-core machine. `test.use({ waitForApplication: patientStart })`.
+ */
+export const patientStart = async (
+  // Playwright reads a fixture's dependencies from this destructuring: it must stay one
+  // eslint-disable-next-line no-empty-pattern
+  {}: Record<string, unknown>,
+  use: (wait: (page: any, helpers: any) => Promise<void>) => Promise<void>
+): Promise<void> => {
+  await use(async (page, helpers) => {
+    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached', timeout: 120000 });
+    await helpers.waitForCondition(() => helpers.activity.isTabActive('Launcher'), 60000);
+    if (!(await helpers.isInSimpleMode())) {
+      await helpers.activity.activateTab('Launcher');
+    }
+  });
+};

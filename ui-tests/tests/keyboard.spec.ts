@@ -7,7 +7,7 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { collectConsoleErrors, freshCluster, PANEL_ID, rankedFor } from './helpers';
+import { collectConsoleErrors, freshCluster, PANEL_ID, rankedFor, patientStart } from './helpers';
 
 const MODEL = 'granite-3.1-8b-instruct';
 const NAME = 'granite-3-1-8b-instruct';
@@ -66,6 +66,7 @@ async function focused(page: IJupyterLabPageFixture): Promise<IFocus> {
 type Step = IFocus & { action: string; keys: number };
 
 test.describe('OptiServe with the keyboard only', () => {
+  test.use({ waitForApplication: patientStart });
   let errors: string[] = [];
   let pathTaken: Step[] = [];
   test.beforeEach(async ({ page }) => {
