@@ -6,6 +6,7 @@ import {
   collectConsoleErrors,
   freshCluster,
   openPanel,
+  patientStart,
   PANEL_ID,
   profiles,
   rankedFor,
@@ -25,6 +26,7 @@ const NOTEBOOK = {
 };
 
 test.describe('OptiServe sidebar on the fake cluster', () => {
+  test.use({ waitForApplication: patientStart });
   let errors: string[] = [];
   test.beforeEach(async ({ page }) => {
     errors = collectConsoleErrors(page);

@@ -8,6 +8,7 @@ import {
   collectConsoleErrors,
   freshCluster,
   openPanel,
+  patientStart,
   profiles,
   rankedFor,
   SERVER,
@@ -15,6 +16,7 @@ import {
 } from './helpers';
 
 test.describe('OptiServe states', () => {
+  test.use({ waitForApplication: patientStart });
   let errors: string[] = [];
   test.beforeEach(({ page }) => {
     errors = collectConsoleErrors(page);
@@ -77,6 +79,11 @@ test.describe('OptiServe states', () => {
     await shot(page, '09-nothing-fits');
     const list = await (await page.request.get(`${SERVER}/optiserve/deployments`)).json();
     expect(list.deployments).toEqual([]);
+    // the alternatives are one click away: sized for the detected pools (H100s), the model fits
+    await expect(alert.getByRole('button', { name: 'Allow 4-bit weights' })).toBeVisible();
+    await alert.getByRole('button', { name: 'Size for the detected pools' }).click();
+    expect(await rankedFor(panel, 'balanced')).toMatch(/\S/);
+    await expect(panel.getByRole('alert', { name: 'Nothing fits' })).toHaveCount(0);
   });
 
   test('no permission to read nodes shows the grant to ask for', async ({ page }) => {
