@@ -3,6 +3,7 @@ import { Message } from '@lumino/messaging';
 import React from 'react';
 import { App } from './components/App';
 import { IEnv } from './env';
+import { focusWhenRendered } from './focus';
 import { optiserveIcon } from './icon';
 
 export const PANEL_ID = 'jupyter-optiserve-panel';
@@ -24,6 +25,18 @@ export class OptiServePanel extends ReactWidget {
       this.shown = true;
       this.update();
     }
+  }
+
+  /**
+   * Opened from the command palette, a shortcut or its tab: focus goes into the panel (the model
+   * search, else the selected view tab), not left behind in the main area.
+   */
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    if (this.node.contains(document.activeElement)) {
+      return;
+    }
+    focusWhenRendered('input[type="search"]', 30, '[role="tab"][aria-selected="true"]');
   }
 
   /** Settings changed: re-render with the new defaults. */

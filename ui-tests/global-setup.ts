@@ -14,6 +14,7 @@ export default async function globalSetup(): Promise<void> {
       const health = await fetch(`${state.stub}/health`);
       if (version.ok && health.ok) {
         await resetCluster();
+        await warmUp();
         return;
       }
     } catch (e) {
@@ -22,4 +23,19 @@ export default async function globalSetup(): Promise<void> {
     await new Promise(r => setTimeout(r, 250));
   }
   throw new Error(`the fake cluster did not come up: ${lastError}`);
+}
+
+/**
+ * Ask the Jupyter server once for the pages and settings every test loads: its first answers are
+ * slow (templates, extension discovery), and on a busy machine the first test's JupyterLab would
+ * then miss Galata's fixed 15 s start-up wait.
+ */
+async function warmUp(): Promise<void> {
+  const base = process.env.OPTISERVE_UI_URL;
+  if (!base) {
+    return;
+  }
+  for (const path of ['/lab', '/lab/api/settings', '/lab/api/translations/en', '/api/contents']) {
+    await fetch(`${base}${path}`).catch(() => undefined);
+  }
 }

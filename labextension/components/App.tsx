@@ -3,6 +3,7 @@ import { IEnv } from '../env';
 import { useInventory, useRecommend } from '../hooks';
 import { IHardwareChoice, IModelChoice, ISlo, Kpi } from '../types';
 import { ms } from '../format';
+import { focusWhenRendered } from '../focus';
 import { ErrorBox, Step } from './common';
 import { requestAPI } from '../request';
 import { DeploymentsView } from './DeploymentsView';
@@ -11,7 +12,7 @@ import { grantOf, HardwareStep, hardwareSummary, hasCluster } from './HardwareSt
 import { KpiStep, kpiTitle } from './KpiStep';
 import { ModelStep } from './ModelStep';
 import { PlanRequest, PreviewStep } from './PreviewStep';
-import { ProfilesStep } from './ProfilesStep';
+import { IAlternative, ProfilesStep } from './ProfilesStep';
 
 type Tab = 'new' | 'deployments';
 
@@ -51,6 +52,27 @@ export function App(props: { env: IEnv }): JSX.Element {
   }, [rec.data]);
 
   const offline = !!inv.data && !hasCluster(inv.data);
+  // when nothing fits: the changes one click away (each re-ranks)
+  const alternatives: IAlternative[] = [];
+  if (!slo.allow_precision && kpi !== 'cost') {
+    alternatives.push({
+      label: 'Allow 4-bit weights',
+      apply: () => setSlo({ ...slo, allow_precision: true })
+    });
+  }
+  if (hw.accelerator && (hw.gpus ?? 1) < 8) {
+    const more = Math.min(8, (hw.gpus ?? 1) * 2);
+    alternatives.push({
+      label: `Use ${more} GPUs`,
+      apply: () => setHw({ ...hw, gpus: more })
+    });
+  }
+  if (hw.accelerator && !offline && inv.data?.pools.length) {
+    alternatives.push({
+      label: 'Size for the detected pools',
+      apply: () => setHw({ accelerator: '' })
+    });
+  }
   const autoHwOpen = !inv.data || offline || !!grantOf(inv.data) || inv.data.pools.length === 0;
   const chosen = rec.data?.recommendations[selected];
 
@@ -92,6 +114,8 @@ export function App(props: { env: IEnv }): JSX.Element {
     } catch (e) {
       setDeployError(e);
     }
+    // "Deploy now" disappears with the confirmation: carry focus to step 6 (progress or error)
+    focusWhenRendered('[data-step="deploy"] h3');
   };
 
   // the ARIA tabs pattern: arrow keys move between New and Deployments
@@ -102,15 +126,10 @@ export function App(props: { env: IEnv }): JSX.Element {
     e.preventDefault();
     const next = tab === 'new' ? 'deployments' : 'new';
     setTab(next);
-    const sib =
-      (e.key === 'ArrowRight'
-        ? e.currentTarget.nextElementSibling
-        : e.currentTarget.previousElementSibling) ?? e.currentTarget;
+    // read now: React clears the event's currentTarget once the handler returns
+    const tablist = e.currentTarget.parentElement;
     requestAnimationFrame(() =>
-      (
-        (e.currentTarget.parentElement?.querySelector('[aria-selected="true"]') ??
-          sib) as HTMLElement
-      )?.focus()
+      (tablist?.querySelector('[aria-selected="true"]') as HTMLElement | null)?.focus()
     );
   };
 
@@ -163,13 +182,7 @@ export function App(props: { env: IEnv }): JSX.Element {
                 setPreview(null);
                 setDeploying(null);
                 // the focused catalog button disappears with step 1: carry focus to the chosen KPI
-                requestAnimationFrame(() =>
-                  (
-                    document.querySelector(
-                      '#jupyter-optiserve-panel .jp-OptiServe-kpi[aria-checked="true"]'
-                    ) as HTMLElement | null
-                  )?.focus()
-                );
+                focusWhenRendered('.jp-OptiServe-kpi[aria-checked="true"]');
               }}
             />
           </Step>
@@ -222,8 +235,9 @@ export function App(props: { env: IEnv }): JSX.Element {
                   setSelected(i);
                   setPreview(null);
                 }}
-                onPreview={startPreview}
                 onRetry={rec.retry}
+                alternatives={alternatives}
+                hideLocalNotes={!!inv.data && hasCluster(inv.data)}
               />
             </div>
           </Step>
@@ -248,9 +262,21 @@ export function App(props: { env: IEnv }): JSX.Element {
             </Step>
           ) : null}
           {chosen && !preview ? (
-            <div className="jp-OptiServe-muted jp-OptiServe-footer">
-              {kpiTitle(kpi)}: {chosen.profile.name} · TTFT {ms(chosen.estimate.ttft_ms)} · ITL{' '}
-              {ms(chosen.estimate.itl_ms)}
+            <div className="jp-OptiServe-footer" role="group" aria-label="Chosen profile">
+              <div className="jp-OptiServe-footerText">
+                {kpiTitle(kpi)}: <strong>{chosen.profile.name}</strong> · TTFT{' '}
+                {ms(chosen.estimate.ttft_ms)} · ITL {ms(chosen.estimate.itl_ms)}
+              </div>
+              <button
+                type="button"
+                className="jp-OptiServe-btn jp-mod-accept jp-OptiServe-wide"
+                onClick={() => {
+                  startPreview();
+                  focusWhenRendered('[data-step="preview"] h3');
+                }}
+              >
+                Preview deployment
+              </button>
             </div>
           ) : null}
         </div>

@@ -113,7 +113,7 @@ export function BenchmarkPanel(props: { name: string; namespace?: string }): JSX
       ) : null}
       {error ? <ErrorBox error={error} title="Benchmark failed" onRetry={start} /> : null}
       {levels.length ? (
-        <div ref={result} tabIndex={-1} aria-label="Benchmark result">
+        <div ref={result} tabIndex={-1} role="group" aria-label="Benchmark result">
           <MetricChart levels={levels} metric="ttft_ms" title="TTFT (ms)" />
           <MetricChart levels={levels} metric="itl_ms" title="ITL (ms/token)" />
           <table className="jp-OptiServe-table" aria-label="Predicted versus measured">

@@ -3,8 +3,8 @@ import { IRecommendation } from '../types';
 import { ms, rate } from '../format';
 
 const W = 260;
-const H = 130;
-const PAD = { l: 36, r: 8, t: 8, b: 26 };
+const H = 150;
+const PAD = { l: 50, r: 8, t: 10, b: 40 };
 
 /** Predicted request latency vs output throughput of every candidate; the chosen one highlighted. */
 export function LatencyThroughputChart(props: {
@@ -42,24 +42,19 @@ export function LatencyThroughputChart(props: {
           className="jp-OptiServe-axis"
         />
         <line x1={PAD.l} y1={PAD.t} x2={PAD.l} y2={H - PAD.b} className="jp-OptiServe-axis" />
-        <text x={PAD.l} y={H - 6} className="jp-OptiServe-axisLabel">
+        <text x={PAD.l} y={H - PAD.b + 14} className="jp-OptiServe-axisLabel">
           {rate(xmin)}
         </text>
         <text x={PAD.l - 3} y={H - PAD.b} textAnchor="end" className="jp-OptiServe-axisLabel">
           {ms(ymin)}
         </text>
-        <text x={W - PAD.r} y={H - 6} textAnchor="end" className="jp-OptiServe-axisLabel">
+        <text x={W - PAD.r} y={H - PAD.b + 14} textAnchor="end" className="jp-OptiServe-axisLabel">
           {rate(xmax)}
         </text>
         <text x={PAD.l - 3} y={PAD.t + 8} textAnchor="end" className="jp-OptiServe-axisLabel">
           {ms(ymax)}
         </text>
-        <text
-          x={(W + PAD.l) / 2 + 10}
-          y={H - 6}
-          textAnchor="middle"
-          className="jp-OptiServe-axisLabel"
-        >
+        <text x={(W + PAD.l) / 2} y={H - 4} textAnchor="middle" className="jp-OptiServe-axisLabel">
           throughput →
         </text>
         <text
@@ -98,10 +93,8 @@ export function LatencyThroughputChart(props: {
   );
 }
 
-/** A padded [min, max] around the values (never empty). */
+/** [0, max] with a little headroom: axes start at zero so distances do not exaggerate differences. */
 function domain(values: number[]): [number, number] {
-  const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const pad = (hi - lo) * 0.12 || Math.max(hi * 0.1, 1);
-  return [Math.max(0, lo - pad), hi + pad];
+  return [0, hi > 0 ? hi * 1.1 : 1];
 }

@@ -45,11 +45,18 @@ export function DeployView(props: { env: IEnv; name: string; namespace?: string 
   const ready = s.state === 'ready' || s.timeline?.outcome === 'ready';
   const failed = ['failed', 'timeout', 'cancelled'].includes(s.state);
   return (
-    <div className="jp-OptiServe-deploy" aria-label={`Deployment ${props.name}`} ref={ref}>
+    <div
+      className="jp-OptiServe-deploy"
+      role="region"
+      aria-label={`Deployment ${props.name}`}
+      ref={ref}
+    >
       <div className="jp-OptiServe-deployHead">
         <strong>{props.name}</strong>
         <Badge kind={ready ? 'ok' : failed ? 'bad' : 'info'}>
-          <span aria-label="Deployment state">{STATE_LABEL[s.state] ?? s.state}</span>
+          <span role="status" aria-label="Deployment state">
+            {STATE_LABEL[s.state] ?? s.state}
+          </span>
         </Badge>
       </div>
       {s.loadError ? (

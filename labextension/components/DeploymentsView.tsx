@@ -4,6 +4,7 @@ import { requestAPI } from '../request';
 import { IDeploymentList, IDeploymentRow } from '../types';
 import { Badge, Empty, ErrorBox, Loading } from './common';
 import { DeployView } from './DeployView';
+import { focusWhenRendered as focusSoon } from '../focus';
 
 /** What is deployed in the namespace: status, open, stop/start, delete. Read from the server, so it survives reloads. */
 export function DeploymentsView(props: {
@@ -46,6 +47,9 @@ export function DeploymentsView(props: {
         if (open === row.name) {
           setOpen(null);
         }
+        // the row and its focused button are gone: focus the next row, else Refresh
+        const next = list?.deployments.find(d => d.name !== row.name);
+        focusSoon(next ? `[aria-label="Open ${next.name}"]` : '[aria-label="Refresh deployments"]');
       } else {
         await requestAPI(`${path}/stop`, { json: { start: action === 'start' }, query });
       }
@@ -55,6 +59,10 @@ export function DeploymentsView(props: {
     } finally {
       setBusy(null);
       setConfirmDelete(null);
+      if (action !== 'delete') {
+        // Stop and Start swap places and were disabled while busy: keep focus on the row's toggle
+        focusSoon(`[aria-label="${action === 'stop' ? 'Start' : 'Stop'} ${row.name}"]`);
+      }
     }
   };
 
@@ -64,7 +72,7 @@ export function DeploymentsView(props: {
         <button
           type="button"
           className="jp-OptiServe-btn jp-OptiServe-linkish"
-          aria-label="Back to deployments"
+          aria-label="Back to all deployments"
           onClick={() => setOpen(null)}
         >
           ← All deployments
@@ -158,6 +166,7 @@ export function DeploymentsView(props: {
                         className="jp-OptiServe-btn jp-mod-warn"
                         aria-label={`Confirm delete ${d.name}`}
                         disabled={!!busy}
+                        autoFocus
                         onClick={() => act(d, 'delete')}
                       >
                         Delete for good
@@ -166,7 +175,10 @@ export function DeploymentsView(props: {
                         type="button"
                         className="jp-OptiServe-btn"
                         aria-label="Keep it"
-                        onClick={() => setConfirmDelete(null)}
+                        onClick={() => {
+                          setConfirmDelete(null);
+                          focusSoon(`[aria-label="Delete ${d.name}"]`);
+                        }}
                       >
                         Keep
                       </button>

@@ -1,7 +1,16 @@
 import React, { useEffect, useState } from 'react';
 import { requestAPI } from '../request';
 import { IAccelerator, IHardwareChoice, IInventory, IPool } from '../types';
-import { Badge, CodeBlock, Empty, ErrorBox, Loading, Notes } from './common';
+import {
+  Badge,
+  CodeBlock,
+  Empty,
+  ErrorBox,
+  Loading,
+  Notes,
+  splitProse,
+  withoutLocal
+} from './common';
 
 export function hasCluster(inv: IInventory | null): boolean {
   return !!inv?.cluster && inv.cluster.reachable !== false;
@@ -51,10 +60,11 @@ export function HardwareStep(props: {
             <div className="jp-OptiServe-warnBox" role="note" aria-label="Permission needed">
               <div>
                 <strong>Limited permissions.</strong> OptiServe cannot see everything it needs (free
-                GPUs, quota), so the pools below come from hardware profiles. Ask a cluster admin
-                for this grant:
+                GPUs, quota), so the pools below come from hardware profiles.
               </div>
-              <CodeBlock text={grant} label="Grant to ask for" />
+              {/* the server's first line says who needs what, in words: it stays out of the block */}
+              {splitProse(grant).prose ? <div>{capitalize(splitProse(grant).prose)}</div> : null}
+              <CodeBlock text={splitProse(grant).code} label="Grant to ask for" />
             </div>
           ) : null}
           {hasCluster(inv) && inv.pools.length === 0 ? (
@@ -70,7 +80,7 @@ export function HardwareStep(props: {
               ))}
             </ul>
           ) : null}
-          <Notes items={inv.notes} label="Hardware notes" />
+          <Notes items={relevantNotes(inv)} label="Hardware notes" />
         </>
       ) : null}
       <Override
@@ -81,13 +91,21 @@ export function HardwareStep(props: {
       <button
         type="button"
         className="jp-OptiServe-btn jp-OptiServe-linkish"
-        aria-label="Detect hardware again"
         onClick={props.onRefresh}
       >
-        Detect again
+        Detect hardware again
       </button>
     </div>
   );
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** With a cluster connected, what the notebook's own machine lacks (no local GPU) is beside the point. */
+function relevantNotes(inv: IInventory): string[] {
+  return hasCluster(inv) ? withoutLocal(inv.notes) : inv.notes;
 }
 
 function ClusterLine(props: { inventory: IInventory }): JSX.Element {
@@ -109,7 +127,7 @@ function ClusterLine(props: { inventory: IInventory }): JSX.Element {
   }
   const c = inv.cluster!;
   return (
-    <div className="jp-OptiServe-muted" aria-label="Cluster">
+    <div className="jp-OptiServe-muted" role="note" aria-label="Cluster">
       Cluster <code>{c.context ?? c.server}</code>, namespace{' '}
       <code>{c.namespace ?? inv.quota.namespace ?? '?'}</code>
       {c.source ? ` (from ${c.source})` : ''}

@@ -1,5 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import { ISlo, Kpi } from '../types';
+import { SrOnly } from './common';
 
 const CARDS: { id: Kpi; title: string; text: string }[] = [
   { id: 'latency', title: 'Low latency', text: 'Fastest answer per request (chat, agents)' },
@@ -50,21 +51,22 @@ export function KpiStep(props: {
             data-kpi={c.id}
             role="radio"
             aria-checked={props.kpi === c.id}
-            aria-label={`KPI ${c.title}`}
             tabIndex={props.kpi === c.id ? 0 : -1}
             className={`jp-OptiServe-kpi${props.kpi === c.id ? ' jp-mod-selected' : ''}`}
             onClick={() => props.onKpi(c.id)}
             onKeyDown={e => move(e, i)}
           >
-            <span className="jp-OptiServe-kpiTitle">{c.title}</span>
+            <span className="jp-OptiServe-kpiTitle">
+              <SrOnly>KPI </SrOnly>
+              {c.title}
+            </span>{' '}
             <span className="jp-OptiServe-kpiText">{c.text}</span>
           </button>
         ))}
       </div>
-      <label className="jp-OptiServe-muted">
+      <label className="jp-OptiServe-muted jp-OptiServe-checkLabel">
         <input
           type="checkbox"
-          aria-label="Allow 4-bit weights"
           checked={!!props.slo.allow_precision}
           onChange={e =>
             props.onSlo({ ...props.slo, allow_precision: e.target.checked || undefined })
@@ -108,7 +110,7 @@ function SloInputs(props: { slo: ISlo; onSlo: (s: ISlo) => void }): JSX.Element 
   }, [draft]);
   return (
     <details className="jp-OptiServe-advanced">
-      <summary aria-label="Advanced SLO targets">Advanced: SLO targets</summary>
+      <summary>Advanced: SLO targets</summary>
       <div className="jp-OptiServe-sloGrid">
         {FIELDS.map(f => (
           <label key={f.key}>
@@ -118,7 +120,6 @@ function SloInputs(props: { slo: ISlo; onSlo: (s: ISlo) => void }): JSX.Element 
               type="number"
               min={1}
               className="jp-OptiServe-input jp-mod-styled"
-              aria-label={f.label}
               value={draft[f.key] ?? ''}
               onChange={e => setDraft({ ...draft, [f.key]: e.target.value })}
             />

@@ -1,7 +1,7 @@
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { catalog } from '../catalog';
 import { IModelChoice, IModelSummary } from '../types';
-import { Badge, ErrorBox, Loading } from './common';
+import { Badge, ErrorBox, Loading, SrOnly } from './common';
 import { BringYourOwn } from './BringYourOwn';
 
 /** Step 1: a searchable catalog plus "bring your own". */
@@ -26,17 +26,58 @@ export function ModelStep(props: {
   }, [attempt]);
 
   const shown = useMemo(() => filterModels(models ?? [], query), [models, query]);
+  const list = useRef<HTMLUListElement>(null);
+  // The catalog is one tab stop: the chosen (else first) model; arrow keys move within the list.
+  const current = Math.max(
+    0,
+    shown.findIndex(m => m.id === props.chosen?.model)
+  );
+  const choose = (m: IModelSummary) =>
+    props.onChoose({ model: m.id, label: m.id, source: 'catalog' });
+  const focusItem = (i: number) => {
+    const items = list.current?.querySelectorAll<HTMLElement>('.jp-OptiServe-modelItem');
+    if (items?.length) {
+      items[Math.max(0, Math.min(items.length - 1, i))].focus();
+    }
+  };
+  const onListKey = (e: React.KeyboardEvent, i: number) => {
+    const to: Record<string, number> = {
+      ArrowDown: i + 1,
+      ArrowUp: i - 1,
+      Home: 0,
+      End: shown.length - 1
+    };
+    if (e.key in to) {
+      e.preventDefault();
+      focusItem(to[e.key]);
+    }
+  };
 
   return (
     <div className="jp-OptiServe-model">
       <input
         type="search"
         className="jp-OptiServe-input jp-mod-styled"
-        placeholder="Search models (e.g. granite, llama 70b)"
+        placeholder="e.g. granite, llama 70b"
         aria-label="Search models"
+        aria-describedby="jp-OptiServe-searchHelp"
         value={query}
         onChange={e => setQuery(e.target.value)}
+        onKeyDown={e => {
+          // Enter picks the first match; arrow down moves into the list
+          if (e.key === 'Enter' && shown.length) {
+            e.preventDefault();
+            choose(shown[0]);
+          } else if (e.key === 'ArrowDown' && shown.length) {
+            e.preventDefault();
+            focusItem(0);
+          }
+        }}
       />
+      <div id="jp-OptiServe-searchHelp" className="jp-OptiServe-muted">
+        Enter picks the first match; arrow keys move through the list.
+      </div>
+
       {error ? (
         <ErrorBox
           error={error}
@@ -46,22 +87,26 @@ export function ModelStep(props: {
       ) : null}
       {!models && !error ? <Loading label="Loading the catalog…" /> : null}
       {models ? (
-        <ul className="jp-OptiServe-modelList" aria-label="Catalog models">
+        <ul className="jp-OptiServe-modelList" aria-label="Catalog models" ref={list}>
           {shown.length === 0 ? (
             <li className="jp-OptiServe-muted">
               No catalog model matches “{query}”. Try “bring your own” below.
             </li>
           ) : null}
-          {shown.map(m => (
+          {shown.map((m, i) => (
             <li key={m.id}>
               <button
                 type="button"
                 className={`jp-OptiServe-modelItem${props.chosen?.model === m.id ? ' jp-mod-selected' : ''}`}
-                aria-label={`Choose model ${m.id}`}
                 aria-pressed={props.chosen?.model === m.id}
-                onClick={() => props.onChoose({ model: m.id, label: m.id, source: 'catalog' })}
+                tabIndex={i === current ? 0 : -1}
+                onClick={() => choose(m)}
+                onKeyDown={e => onListKey(e, i)}
               >
-                <span className="jp-OptiServe-modelName">{m.id}</span>
+                <span className="jp-OptiServe-modelName">
+                  <SrOnly>Choose model </SrOnly>
+                  {m.id}
+                </span>{' '}
                 <span className="jp-OptiServe-modelMeta">
                   {[
                     m.family,

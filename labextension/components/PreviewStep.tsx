@@ -32,9 +32,11 @@ export function PreviewStep(props: {
     props.offline && !props.request.namespace ? { ...props.request, namespace: ns } : props.request;
   const key = JSON.stringify(request);
   const top = useRef<HTMLDivElement>(null);
+  const rendered = render !== null;
   useEffect(() => {
+    // again once the manifests are in: before, there may be too little below to scroll to
     void top.current?.scrollIntoView({ block: 'start' });
-  }, []);
+  }, [rendered]);
 
   useEffect(() => {
     let live = true;
@@ -140,7 +142,6 @@ export function PreviewStep(props: {
         <button
           type="button"
           className="jp-OptiServe-btn"
-          aria-label="Open manifests in editor"
           onClick={() => props.env.openInEditor(fileName, render.yaml).catch(setError)}
         >
           Open in editor
@@ -156,9 +157,7 @@ export function PreviewStep(props: {
         </button>
       </div>
       <details className="jp-OptiServe-yaml">
-        <summary aria-label="Show manifests YAML">
-          Manifests ({render.manifests.length} objects)
-        </summary>
+        <summary>Show manifests YAML ({render.manifests.length} objects)</summary>
         <pre tabIndex={0} aria-label="Manifests YAML">
           {render.yaml}
         </pre>
@@ -188,7 +187,7 @@ export function PreviewStep(props: {
             <button
               type="button"
               className="jp-OptiServe-btn jp-mod-accept"
-              aria-label="Confirm deploy"
+              aria-label="Confirm deploy now"
               autoFocus
               onClick={() =>
                 props.onDeploy({ ...request, name: plan.name }, plan.name, plan.namespace)

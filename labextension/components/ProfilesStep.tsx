@@ -1,9 +1,14 @@
 import React, { useState } from 'react';
 import { IRecommendResult, IRecommendation } from '../types';
 import { ms, rate } from '../format';
-import { Badge, Empty, ErrorBox, Loading, Notes } from './common';
+import { Badge, Empty, ErrorBox, Loading, Notes, withoutLocal } from './common';
 import { LatencyThroughputChart } from './Chart';
 import { MemoryBar } from './MemoryBar';
+
+export interface IAlternative {
+  label: string;
+  apply: () => void;
+}
 
 /** Step 4: ranked profiles, the chosen one's reasons, rejected configurations and the chart. */
 export function ProfilesStep(props: {
@@ -12,8 +17,11 @@ export function ProfilesStep(props: {
   error: unknown;
   selected: number;
   onSelect: (i: number) => void;
-  onPreview: () => void;
   onRetry: () => void;
+  /** A cluster is connected: notes about the notebook machine's own GPUs are beside the point. */
+  hideLocalNotes?: boolean;
+  /** One-click changes that may make something fit (shown when nothing does). */
+  alternatives?: IAlternative[];
 }): JSX.Element {
   const r = props.result;
   const [all, setAll] = useState(false);
@@ -38,10 +46,20 @@ export function ProfilesStep(props: {
             <strong>Nothing fits.</strong> No configuration can serve {r.model.id} for this KPI on
             this hardware. Nothing will be deployed.
           </div>
-          <div className="jp-OptiServe-muted">
-            Try allowing 4-bit weights, a quantized variant, more GPUs, a larger accelerator, or a
-            shorter context.
-          </div>
+          {props.alternatives?.length ? (
+            <div className="jp-OptiServe-toolbar" role="group" aria-label="Try instead">
+              <span>Try instead:</span>
+              {props.alternatives.map(a => (
+                <button key={a.label} type="button" className="jp-OptiServe-btn" onClick={a.apply}>
+                  {a.label}
+                </button>
+              ))}
+            </div>
+          ) : (
+            <div>
+              Try a quantized variant from the catalog, a larger accelerator, or a shorter context.
+            </div>
+          )}
         </div>
       ) : (
         <>
@@ -52,13 +70,14 @@ export function ProfilesStep(props: {
             onSelect={props.onSelect}
           />
           {chosen ? (
-            <div className="jp-OptiServe-why" aria-label="Why this profile">
+            <div className="jp-OptiServe-why" role="group" aria-label="Why this profile">
               <strong>
                 {props.selected === 0
                   ? `Why ${chosen.profile.name} wins`
                   : `About ${chosen.profile.name}`}
               </strong>
               <Notes items={chosen.reasons} label="Reasons" />
+              <EngineSettings rec={chosen} />
               {chosen.warnings.length ? (
                 <Notes items={chosen.warnings.map(w => `⚠ ${w}`)} label="Warnings" />
               ) : null}
@@ -80,28 +99,16 @@ export function ProfilesStep(props: {
             <button
               type="button"
               className="jp-OptiServe-btn jp-OptiServe-linkish"
-              aria-label="Show all ranked profiles"
               onClick={() => setAll(true)}
             >
               Show all {recs.length} profiles
             </button>
           ) : null}
-          <button
-            type="button"
-            className="jp-OptiServe-btn jp-mod-accept jp-OptiServe-wide"
-            aria-label="Preview deployment"
-            onClick={props.onPreview}
-            disabled={!chosen}
-          >
-            Preview deployment
-          </button>
         </>
       )}
       {r.rejected.length ? (
         <details className="jp-OptiServe-rejected" open={recs.length === 0}>
-          <summary aria-label="Rejected configurations">
-            {r.rejected.length} rejected configuration(s)
-          </summary>
+          <summary>Rejected configurations ({r.rejected.length})</summary>
           <ul>
             {r.rejected.map((x, i) => (
               <li key={i}>
@@ -111,7 +118,7 @@ export function ProfilesStep(props: {
           </ul>
         </details>
       ) : null}
-      <Notes items={r.notes} label="Ranking notes" />
+      <Notes items={props.hideLocalNotes ? withoutLocal(r.notes) : r.notes} label="Ranking notes" />
       {recs.length === 0 && !r.rejected.length ? (
         <Empty>No candidates were generated for this model.</Empty>
       ) : null}
@@ -173,7 +180,7 @@ function WorkloadLine(props: { result: IRecommendResult }): JSX.Element {
       : `${w.concurrency} concurrent user${w.concurrency === 1 ? '' : 's'}`;
   const backend = recommendations[0]?.estimate.backend?.detail;
   return (
-    <p className="jp-OptiServe-workload" aria-label="Workload">
+    <p className="jp-OptiServe-workload" role="note" aria-label="Workload">
       Assumes {users} · {w.input_len.toLocaleString('en-US')} tokens in /{' '}
       {w.output_len.toLocaleString('en-US')} out. Ranked by {RANKED_BY[kpi]?.phrase ?? kpi}.
       {backend ? <span className="jp-OptiServe-muted"> Estimated with {backend}.</span> : null}
@@ -193,13 +200,6 @@ function ProfileCard(props: {
   const users = e.concurrency ?? 1;
   const nameId = `jp-OptiServe-profile-name-${props.rank}`;
   const metricsId = `jp-OptiServe-profile-metrics-${props.rank}`;
-  const topo = [
-    `TP${p.tp}`,
-    p.pp > 1 ? `PP${p.pp}` : null,
-    (p.replicas ?? 1) > 1 ? `×${p.replicas} replicas` : null
-  ]
-    .filter(Boolean)
-    .join(' ');
   return (
     <div
       role="radio"
@@ -275,9 +275,7 @@ function ProfileCard(props: {
         </div>
       </dl>
       <div className="jp-OptiServe-muted">
-        {props.rec.quality?.label ?? p.precision} · KV {p.kv_cache_dtype ?? 'auto'} · {topo} ·
-        max-model-len {p.max_model_len.toLocaleString('en-US')}
-        {e.label ? ` · ${e.label}` : ''}
+        {plainSetup(props.rec)}
         {e.backend ? (
           <span className="jp-OptiServe-backend" title={e.backend.detail}>
             {' '}
@@ -287,5 +285,46 @@ function ProfileCard(props: {
       </div>
       <MemoryBar memory={e.memory} />
     </div>
+  );
+}
+
+/** The profile in plain words: weight precision, GPUs, context. */
+function plainSetup(rec: IRecommendation): string {
+  const p = rec.profile;
+  const bits = /4/.test(p.precision) ? 4 : /8/.test(p.precision) ? 8 : 16;
+  const replicas = p.replicas ?? 1;
+  const split =
+    p.gpus > 1
+      ? `split over ${p.gpus / replicas} GPUs${replicas > 1 ? ` ×${replicas} copies` : ''}`
+      : 'on 1 GPU';
+  return `${bits}-bit weights ${split}, up to ${p.max_model_len.toLocaleString('en-US')} tokens of context`;
+}
+
+/** vLLM's own terms for the chosen profile, for whoever wants them, under the plain sentence. */
+function EngineSettings(props: { rec: IRecommendation }): JSX.Element {
+  const { profile: p, estimate: e } = props.rec;
+  const rows: [string, string][] = [
+    ['Weights', props.rec.quality?.label ?? p.precision],
+    ['KV cache dtype', p.kv_cache_dtype ?? 'auto'],
+    ['Tensor parallel (TP)', String(p.tp)],
+    ['Pipeline parallel (PP)', String(p.pp)],
+    ['Replicas', String(p.replicas ?? 1)],
+    ['max-model-len', p.max_model_len.toLocaleString('en-US')]
+  ];
+  if (e.label) {
+    rows.push(['Estimate', e.label]);
+  }
+  return (
+    <details className="jp-OptiServe-engine">
+      <summary>Engine settings</summary>
+      <dl>
+        {rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
   );
 }

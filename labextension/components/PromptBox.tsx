@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { requestAPI } from '../request';
 import { IPromptResult } from '../types';
-import { ErrorBox, HintBlock } from './common';
+import { ErrorBox, HintBlock, SrOnly } from './common';
 
 /** Send one test request to the Ready endpoint through the server. */
 export function PromptBox(props: { name: string; namespace?: string }): JSX.Element {
@@ -10,6 +10,9 @@ export function PromptBox(props: { name: string; namespace?: string }): JSX.Elem
   const [result, setResult] = useState<IPromptResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const send = async () => {
+    if (busy || !text.trim()) {
+      return;
+    }
     setBusy(true);
     setError(null);
     setResult(null);
@@ -39,7 +42,6 @@ export function PromptBox(props: { name: string; namespace?: string }): JSX.Elem
         <textarea
           className="jp-OptiServe-input jp-mod-styled"
           rows={2}
-          aria-label="Test prompt"
           value={text}
           onChange={e => setText(e.target.value)}
         />
@@ -47,15 +49,21 @@ export function PromptBox(props: { name: string; namespace?: string }): JSX.Elem
       <button
         type="submit"
         className="jp-OptiServe-btn jp-mod-accept"
-        aria-label="Send test prompt"
-        disabled={busy || !text.trim()}
+        // stays focusable while sending (aria-disabled, not disabled): focus is not dropped
+        aria-disabled={busy || !text.trim()}
       >
         {busy ? 'Sending…' : 'Send'}
+        <SrOnly> test prompt</SrOnly>
       </button>
       {error ? <ErrorBox error={error} title="The test request failed" /> : null}
       {result ? (
         result.ok ? (
-          <div className="jp-OptiServe-answer" aria-label="Model answer" aria-live="polite">
+          <div
+            className="jp-OptiServe-answer"
+            role="group"
+            aria-label="Model answer"
+            aria-live="polite"
+          >
             <div className="jp-OptiServe-answerText">{result.text}</div>
             <div className="jp-OptiServe-muted">
               {result.ttft_s !== null && result.ttft_s !== undefined

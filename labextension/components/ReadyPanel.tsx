@@ -15,13 +15,15 @@ export function ReadyPanel(props: {
   const [inserted, setInserted] = useState<string>('');
   const py = pythonSnippet(props.url, props.name);
   return (
-    <div className="jp-OptiServe-ready" aria-label="Ready endpoint">
+    <div className="jp-OptiServe-ready" role="region" aria-label="Ready endpoint">
       <div className="jp-OptiServe-okBox" role="status">
         <div>
           <strong>Ready.</strong> Endpoint (OpenAI-compatible, model <code>{props.name}</code>):
         </div>
         <div className="jp-OptiServe-endpoint">
-          <code aria-label="Endpoint URL">{props.url}</code>
+          <code role="group" aria-label="Endpoint URL">
+            {props.url}
+          </code>
           <CopyButton text={props.url} label="Copy endpoint URL" />
         </div>
       </div>

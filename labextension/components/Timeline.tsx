@@ -53,7 +53,7 @@ export function TimelineView(props: {
       ) : null}
       {entries.length ? (
         <details className="jp-OptiServe-log" open>
-          <summary aria-label="Deployment messages">Messages ({entries.length})</summary>
+          <summary>Messages ({entries.length})</summary>
           <ol aria-live="polite">
             {entries.slice(-12).map((e, i) => (
               <li key={i}>

@@ -12,12 +12,17 @@ export function Step(props: {
   testId?: string;
 }): JSX.Element {
   const bodyId = `jp-OptiServe-step-${props.n}`;
+  // The visible number is decorative; "Step n:" is read from visually hidden text, so the accessible
+  // name is the visible text (no aria-label hiding it) and the summary stays part of it.
   const heading = (
     <>
       <span className="jp-OptiServe-stepNum" aria-hidden="true">
         {props.n}
       </span>
-      <span className="jp-OptiServe-stepName">{props.title}</span>
+      <span className="jp-OptiServe-stepName">
+        <span className="jp-OptiServe-srOnly">Step {props.n}: </span>
+        {props.title}
+      </span>
       {!props.open && props.summary ? (
         <span className="jp-OptiServe-stepSummary">{props.summary}</span>
       ) : null}
@@ -25,22 +30,20 @@ export function Step(props: {
   );
   return (
     <section className="jp-OptiServe-step" aria-labelledby={`${bodyId}-h`} data-step={props.testId}>
-      <h3 className="jp-OptiServe-stepTitle" id={`${bodyId}-h`}>
+      {/* focusable from script: focus moves here when the control that led to this step is gone */}
+      <h3 className="jp-OptiServe-stepTitle" id={`${bodyId}-h`} tabIndex={-1}>
         {props.onToggle ? (
           <button
             type="button"
             className="jp-OptiServe-stepToggle"
             aria-expanded={props.open}
             aria-controls={bodyId}
-            aria-label={`Step ${props.n}: ${props.title}`}
             onClick={props.onToggle}
           >
             {heading}
           </button>
         ) : (
-          <span className="jp-OptiServe-stepToggle" aria-label={`Step ${props.n}: ${props.title}`}>
-            {heading}
-          </span>
+          <span className="jp-OptiServe-stepToggle">{heading}</span>
         )}
       </h3>
       {props.open ? (
@@ -85,12 +88,7 @@ export function ErrorBox(props: {
       <div className="jp-OptiServe-errorDetail">{detail}</div>
       {api?.hint ? <HintBlock text={api.hint} /> : null}
       {props.onRetry ? (
-        <button
-          type="button"
-          className="jp-OptiServe-btn"
-          aria-label="Retry"
-          onClick={props.onRetry}
-        >
+        <button type="button" className="jp-OptiServe-btn" onClick={props.onRetry}>
           Retry
         </button>
       ) : null}
@@ -115,34 +113,67 @@ function describeStatus(e: APIError): string {
   }
 }
 
-/** A hint that may contain shell commands: multi-line hints render as a copyable block. */
+/**
+ * A hint that may contain shell commands: multi-line hints render as a copyable block. A leading
+ * line of prose ("ask a cluster admin to …:") stays outside the block, so what is copied pastes
+ * into a shell as is.
+ */
 export function HintBlock(props: { text: string; label?: string }): JSX.Element {
   if (!props.text.includes('\n')) {
     return <div className="jp-OptiServe-hint">Fix: {props.text}</div>;
   }
+  const { prose, code } = splitProse(props.text);
   return (
     <div className="jp-OptiServe-hint">
-      <CodeBlock text={props.text} label={props.label ?? 'Fix'} />
+      {prose ? <p className="jp-OptiServe-hintProse">{prose}</p> : null}
+      <CodeBlock text={code} label={props.label ?? 'Fix'} />
     </div>
   );
 }
 
+/** The first line when it is prose followed by indented commands, and the commands de-indented. */
+export function splitProse(text: string): { prose: string; code: string } {
+  const lines = text.split('\n');
+  const rest = lines.slice(1).filter(l => l.trim());
+  if (lines.length < 2 || /^\s/.test(lines[0]) || !rest.every(l => /^\s/.test(l))) {
+    return { prose: '', code: text };
+  }
+  const indent = Math.min(...rest.map(l => l.length - l.replace(/^\s+/, '').length));
+  return {
+    prose: lines[0].trim(),
+    code: lines
+      .slice(1)
+      .map(l => l.slice(indent))
+      .join('\n')
+      .trim()
+  };
+}
+
+let codeIds = 0;
+
+/** A code block with a bar of its own above it: the block's name and its Copy button. */
 export function CodeBlock(props: { text: string; label: string }): JSX.Element {
+  const [id] = useState(() => `jp-OptiServe-code-${++codeIds}`);
   return (
     <div className="jp-OptiServe-code">
-      <pre tabIndex={0} aria-label={props.label}>
+      <div className="jp-OptiServe-codeBar">
+        <span id={id} className="jp-OptiServe-codeLabel">
+          {props.label}
+        </span>
+        <CopyButton text={props.text} label={`Copy ${props.label}`} />
+      </div>
+      <pre tabIndex={0} role="group" aria-labelledby={id}>
         {props.text}
       </pre>
-      <CopyButton text={props.text} label={`Copy ${props.label}`} floating />
     </div>
   );
 }
 
-export function CopyButton(props: {
-  text: string;
-  label: string;
-  floating?: boolean;
-}): JSX.Element {
+/**
+ * A Copy button named from its visible text: "Copy" plus the object in visually hidden text
+ * (`label` is the full name, "Copy …").
+ */
+export function CopyButton(props: { text: string; label: string }): JSX.Element {
   const [done, setDone] = useState(false);
   const copy = async () => {
     try {
@@ -153,14 +184,11 @@ export function CopyButton(props: {
     setDone(true);
     window.setTimeout(() => setDone(false), 1500);
   };
+  const object = props.label.replace(/^Copy\s*/, '');
   return (
-    <button
-      type="button"
-      className={`jp-OptiServe-btn${props.floating ? ' jp-OptiServe-copy' : ''}`}
-      aria-label={props.label}
-      onClick={copy}
-    >
+    <button type="button" className="jp-OptiServe-btn jp-OptiServe-copy" onClick={copy}>
       {done ? 'Copied' : 'Copy'}
+      {object ? <span className="jp-OptiServe-srOnly"> {object}</span> : null}
     </button>
   );
 }
@@ -197,4 +225,14 @@ export function Badge(props: { kind: string; children: React.ReactNode }): JSX.E
   return (
     <span className={`jp-OptiServe-badge jp-OptiServe-badge-${props.kind}`}>{props.children}</span>
   );
+}
+
+/** Text for screen readers only (e.g. the status a coloured icon shows). */
+export function SrOnly(props: { children: React.ReactNode }): JSX.Element {
+  return <span className="jp-OptiServe-srOnly">{props.children}</span>;
+}
+
+/** Notes without those about the notebook machine's own GPUs (shown only when no cluster is). */
+export function withoutLocal(notes: string[]): string[] {
+  return notes.filter(n => !/^local GPUs?\b/i.test(n));
 }

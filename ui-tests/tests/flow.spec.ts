@@ -6,6 +6,7 @@ import {
   collectConsoleErrors,
   freshCluster,
   openPanel,
+  patientStart,
   PANEL_ID,
   profiles,
   rankedFor,
@@ -25,6 +26,7 @@ const NOTEBOOK = {
 };
 
 test.describe('OptiServe sidebar on the fake cluster', () => {
+  test.use({ waitForApplication: patientStart });
   let errors: string[] = [];
   test.beforeEach(async ({ page }) => {
     errors = collectConsoleErrors(page);
@@ -46,7 +48,7 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
             once: true
           });
           const check = () => {
-            if (t0 && document.querySelector(`#${id} button[aria-label^="Choose model"]`)) {
+            if (t0 && document.querySelector(`#${id} button.jp-OptiServe-modelItem`)) {
               resolve(performance.now() - t0);
             } else {
               requestAnimationFrame(check);
@@ -87,12 +89,12 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
     await panel.getByRole('button', { name: 'Preview deployment' }).click();
     await expect(panel.getByLabel('Preflight summary', { exact: true })).toContainText('0 fail');
     await expect(panel.getByRole('button', { name: 'Export bundle' })).toBeVisible();
-    await panel.getByLabel('Show manifests YAML', { exact: true }).click();
+    await panel.locator('summary', { hasText: 'Show manifests YAML' }).click();
     await expect(panel.getByLabel('Manifests YAML', { exact: true })).toContainText(
       'kind: InferenceService'
     );
     await shot(page, '03-preview');
-    await panel.getByRole('button', { name: 'Open manifests in editor' }).click();
+    await panel.getByRole('button', { name: 'Open in editor' }).click();
     await expect(page.getByRole('tab', { name: /granite-3-1-8b-instruct\.yaml/ })).toBeVisible();
 
     await panel.getByRole('button', { name: 'Deploy', exact: true }).click();
@@ -113,7 +115,7 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
     await expect(deployment.getByLabel('Endpoint URL', { exact: true })).toHaveText(
       readState().stub
     );
-    await expect(deployment.getByLabel('Copy curl snippet', { exact: true })).toBeVisible();
+    await expect(deployment.getByRole('button', { name: 'Copy curl snippet' })).toBeVisible();
     await expect(deployment.getByLabel('Python snippet', { exact: true })).toContainText(
       'from openai import OpenAI'
     );
@@ -173,7 +175,7 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
       });
     await expect.poll(sources, { timeout: 10000 }).toContain('from openai import OpenAI');
 
-    await again.getByRole('button', { name: 'Back to deployments' }).click();
+    await again.getByRole('button', { name: 'Back to all deployments' }).click();
     await row.getByRole('button', { name: `Stop ${NAME}` }).click();
     await expect(row).toContainText('Stopped');
     await row.getByRole('button', { name: `Delete ${NAME}` }).click();

@@ -29,7 +29,9 @@ export async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> 
 
 export async function chooseModel(panel: Locator, id: string): Promise<void> {
   await panel.getByLabel('Search models', { exact: true }).fill(id);
-  await panel.getByRole('button', { name: `Choose model ${id}`, exact: true }).click();
+  // the button's name is its visible text: "Choose model <id>" (hidden prefix), then family, size…
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await panel.getByRole('button', { name: new RegExp(`^Choose model ${escaped}( |$)`) }).click();
 }
 
 export function profiles(panel: Locator): Locator {
@@ -99,3 +101,22 @@ export function collectConsoleErrors(page: IJupyterLabPageFixture): string[] {
   });
   return errors;
 }
+
+/**
+ * Galata's wait for JupyterLab to start, with more patience: its 15 s is not always enough for the
+ * first page of a run on a busy 2-core machine. `test.use({ waitForApplication: patientStart })`.
+ */
+export const patientStart = async (
+  // Playwright reads a fixture's dependencies from this destructuring: it must stay one
+  // eslint-disable-next-line no-empty-pattern
+  {}: Record<string, unknown>,
+  use: (wait: (page: any, helpers: any) => Promise<void>) => Promise<void>
+): Promise<void> => {
+  await use(async (page, helpers) => {
+    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached', timeout: 120000 });
+    await helpers.waitForCondition(() => helpers.activity.isTabActive('Launcher'), 60000);
+    if (!(await helpers.isInSimpleMode())) {
+      await helpers.activity.activateTab('Launcher');
+    }
+  });
+};

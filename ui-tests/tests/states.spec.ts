@@ -8,6 +8,7 @@ import {
   collectConsoleErrors,
   freshCluster,
   openPanel,
+  patientStart,
   profiles,
   rankedFor,
   SERVER,
@@ -15,6 +16,7 @@ import {
 } from './helpers';
 
 test.describe('OptiServe states', () => {
+  test.use({ waitForApplication: patientStart });
   let errors: string[] = [];
   test.beforeEach(({ page }) => {
     errors = collectConsoleErrors(page);
@@ -52,7 +54,7 @@ test.describe('OptiServe states', () => {
     await expect(profiles(panel).first()).toContainText('TTFT');
     await shot(page, '08-byo-config-json');
     await panel.getByRole('button', { name: 'Preview deployment' }).click();
-    await panel.getByLabel('Show manifests YAML', { exact: true }).click();
+    await panel.locator('summary', { hasText: 'Show manifests YAML' }).click();
     await expect(panel.getByLabel('Manifests YAML', { exact: true })).toContainText(
       'kind: InferenceService'
     );
@@ -72,11 +74,16 @@ test.describe('OptiServe states', () => {
     await expect(alert).toContainText('Nothing fits');
     await expect(alert).toContainText('Nothing will be deployed');
     await expect(panel.getByRole('button', { name: 'Preview deployment' })).toHaveCount(0);
-    await expect(panel.getByLabel('Rejected configurations', { exact: true })).toBeVisible();
+    await expect(panel.locator('summary', { hasText: 'Rejected configurations' })).toBeVisible();
     await expect(panel.locator('.jp-OptiServe-rejected li').first()).toContainText('GiB');
     await shot(page, '09-nothing-fits');
     const list = await (await page.request.get(`${SERVER}/optiserve/deployments`)).json();
     expect(list.deployments).toEqual([]);
+    // the alternatives are one click away: sized for the detected pools (H100s), the model fits
+    await expect(alert.getByRole('button', { name: 'Allow 4-bit weights' })).toBeVisible();
+    await alert.getByRole('button', { name: 'Size for the detected pools' }).click();
+    expect(await rankedFor(panel, 'balanced')).toMatch(/\S/);
+    await expect(panel.getByRole('alert', { name: 'Nothing fits' })).toHaveCount(0);
   });
 
   test('no permission to read nodes shows the grant to ask for', async ({ page }) => {
