@@ -4,6 +4,7 @@ import { ms, rate } from '../format';
 import { Badge, Empty, ErrorBox, Loading, Notes } from './common';
 import { LatencyThroughputChart } from './Chart';
 import { MemoryBar } from './MemoryBar';
+import { Benchmarked } from './Benchmarked';
 
 /** Step 4: ranked profiles, the chosen one's reasons, rejected configurations and the chart. */
 export function ProfilesStep(props: {
@@ -286,6 +287,7 @@ function ProfileCard(props: {
         ) : null}
       </div>
       <MemoryBar memory={e.memory} />
+      <Benchmarked rec={props.rec} />
     </div>
   );
 }
