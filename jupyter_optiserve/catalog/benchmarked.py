@@ -205,7 +205,7 @@ _cache: dict[tuple, tuple[float, object]] = {}
 _lock = threading.Lock()
 
 
-_generation = 0  # bumped by every fresh lookup: answers memoised before it are stale
+_generation = 0  # bumped when a lookup finds something new: answers memoised before it are stale
 
 
 def _cached(key: tuple, compute):
@@ -217,13 +217,17 @@ def _cached(key: tuple, compute):
             return hit[1]
     value = compute()
     with _lock:
+        before = _cache.get(key)
+        if ((before[1] if before else None) or None) != (
+            value or None
+        ):  # only news (a catalog found, gone or changed) counts
+            _generation += 1
         _cache[key] = (time.monotonic(), value)
-        _generation += 1
     return value
 
 
 def memo_token() -> tuple:
-    """Part of a memoised recommend answer's key: it changes when a lookup ran and once per TTL,
+    """Part of a memoised recommend answer's key: it changes when a lookup found news and once per TTL,
     so a memoised answer never outlives the catalog data it shows (or its absence)."""
     return (int(time.monotonic() // TTL), _generation)
 
