@@ -1,6 +1,6 @@
 """Is the model where the S3 data connection says? ListObjectsV2 with the connection's own keys, via boto3.
 
-boto3 (the optional ``s3`` extra; workbench images ship it) signs, follows pages, honours session tokens
+boto3 (optional: workbench images ship it; not a declared extra, see pyproject.toml) signs, follows pages, honours session tokens
 and verifies TLS against a custom CA bundle, as self-signed MinIO/ODF endpoints need. Without it the
 check says so and is skipped. The keys never leave this module: not logged, not in messages.
 """
@@ -12,7 +12,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 
-INSTALL_HINT = "pip install 'jupyter_optiserve[s3]' (or boto3) to list the bucket before deploying"
+INSTALL_HINT = "pip install boto3 (workbench images ship it) to list the bucket before deploying"
 
 
 @dataclass
