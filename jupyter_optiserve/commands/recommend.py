@@ -20,6 +20,11 @@ def add_recommend_flags(p) -> None:
         add_option(p, name)
     for name in ("input_len", "output_len", "engine_version", "backend", "limit", "no_detect"):
         add_option(p, name)
+    p.add_argument(
+        "--target-rps",
+        type=positive_float("--target-rps"),
+        help="requests/s to serve: replicas each benchmarked point of the cluster's model catalog needs",
+    )
 
 
 def register(sub):
@@ -49,6 +54,7 @@ FIELDS = (
     "limit",
     "no_detect",
     "backend",
+    "target_rps",
 )
 
 # What the table shows for the metric each KPI ranks by (the order must be readable from the table).
@@ -137,6 +143,7 @@ def print_table(result, out) -> None:
             print(f"  - {r['name']}: {r['why']}")
         if len(out["rejected"]) > 8:
             print(f"  ... and {len(out['rejected']) - 8} more (--json for all)")
+    print_benchmarked(out)
     for n in out["notes"]:
         print(f"note: {n}")
     if not rows:
@@ -152,3 +159,15 @@ def _rank_value(kpi: str, r):
     if kpi == "balanced":
         return f"{r.estimate.output_tokens_per_s / r.profile.gpus:,.0f}"
     return f"{-r.raw_score:.2f}"
+
+
+def print_benchmarked(out) -> None:
+    """The RHOAI model catalog's measurements beside the estimates (nothing when there is no catalog)."""
+    from jupyter_optiserve.catalog.benchmarked import table_rows
+
+    bench = out.get("benchmarked")
+    if not bench or not bench.get("points"):
+        return
+    rows, cols = table_rows(bench["points"], out["recommendations"], bench.get("target_rps"))
+    print(f"\nbenchmarked (measured, RHOAI model catalog, {bench['source']}):")
+    print(table(rows, cols))

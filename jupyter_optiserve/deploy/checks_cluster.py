@@ -287,8 +287,31 @@ def _s3(add, plan, conn) -> None:
         data["AWS_ACCESS_KEY_ID"],
         data["AWS_SECRET_ACCESS_KEY"],
         data.get("AWS_DEFAULT_REGION") or "us-east-1",
+        session_token=data.get("AWS_SESSION_TOKEN") or "",
+        tls=s3check.tls_from(data, _ca_bundles(conn, ns)),
     )
     add("storage", probe.status, probe.message, probe.fix, rows=(8,))
+
+
+# The bundles RHOAI mounts into the storage initializer: the KServe one the model controller builds
+# from odh-trusted-ca-bundle, then odh-trusted-ca-bundle itself (cluster CAs + the admin's custom CA).
+_CA_CONFIGMAPS = (
+    ("odh-kserve-custom-ca-bundle", ("cabundle.crt",)),
+    ("odh-trusted-ca-bundle", ("ca-bundle.crt", "odh-ca-bundle.crt")),
+)
+
+
+def _ca_bundles(conn, ns) -> list[str]:
+    """PEM texts of the namespace's CA ConfigMaps; the first that exists wins, none readable -> []."""
+    for name, keys in _CA_CONFIGMAPS:
+        try:
+            cm = conn.get_json(conn.core.read_namespaced_config_map, name, ns)
+        except (NotFoundError, PermissionDeniedError):
+            continue
+        pems = [(cm.get("data") or {}).get(k) or "" for k in keys]
+        if any("-----BEGIN" in p for p in pems):
+            return pems
+    return []
 
 
 def collision(add, plan, objs, conn) -> None:

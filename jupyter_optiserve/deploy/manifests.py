@@ -271,11 +271,16 @@ def llm_inference_service(plan) -> dict:
     """The llm-d alternative (docs/deploy.md, "RHOAI 2.x and 3.x": LLMInferenceService): v1alpha2 on 3.x (the storage version), v1alpha1 on 2.x."""
     from jupyter_optiserve.errors import InvalidInputError
 
-    p = plan.profile
-    if not plan.storage.uri:
+    p, st = plan.profile, plan.storage
+    if st.key and not plan.conventions.v3:
         raise InvalidInputError(
-            "LLMInferenceService needs a model URI; an S3 data connection (storage.key) is not supported there",
-            hint="use --target kserve, or pass --storage-uri s3://bucket/folder without --connection",
+            "an LLMInferenceService reads an S3 data connection only on RHOAI 3.x (the model controller's "
+            "connection webhook fills in the URI and credentials)",
+            hint="use --target kserve on 2.x, or pass --storage-uri s3://bucket/folder without --connection",
+        )
+    if not st.uri and not st.key:
+        raise InvalidInputError(
+            "LLMInferenceService needs a model URI", hint="pass --storage-uri (oci://, hf://, pvc:// or s3://)"
         )
     if plan.multinode:
         raise InvalidInputError(
@@ -306,8 +311,12 @@ def llm_inference_service(plan) -> dict:
     parallelism = {"tensor": p.tp}
     if p.pp > 1:
         parallelism["pipeline"] = p.pp
+    # With an S3 connection the 3.x webhook writes s3://<bucket>/<connection-path> (and a ServiceAccount);
+    # the bucket is written here too when known, so the object reads the same before and after.
+    uri = st.uri or (f"s3://{st.bucket}/{st.path or ''}" if st.bucket else "")
     spec = {
-        "model": {"uri": plan.storage.uri, "name": plan.model.hf_id},
+        # the served model name is the resource's, as the dashboard writes it and the smoke test asks for
+        "model": {"uri": uri, "name": plan.name},
         "replicas": p.replicas,
         "parallelism": parallelism,
         "router": {"route": {}, "gateway": {}, "scheduler": {}},

@@ -1,21 +1,18 @@
-"""Is the model where the S3 data connection says? ListObjectsV2 with the connection's own keys.
+"""Is the model where the S3 data connection says? ListObjectsV2 with the connection's own keys, via boto3.
 
-Stdlib only (SigV4, path-style URLs as MinIO/ODF/Ceph need). The keys never leave this function:
-not logged, not in messages.
+boto3 (optional: workbench images ship it; not a declared extra, see pyproject.toml) signs, follows pages, honours session tokens
+and verifies TLS against a custom CA bundle, as self-signed MinIO/ODF endpoints need. Without it the
+check says so and is skipped. The keys never leave this module: not logged, not in messages.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import hashlib
-import hmac
-import urllib.error
-import urllib.parse
-import urllib.request
-import xml.etree.ElementTree as ET
+import os
+import tempfile
+import warnings
 from dataclasses import dataclass
 
-_NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+INSTALL_HINT = "pip install boto3 (workbench images ship it) to list the bucket before deploying"
 
 
 @dataclass
@@ -26,41 +23,61 @@ class Probe:
     total_bytes: int = 0
 
 
-def _sign(key: bytes, msg: str) -> bytes:
-    return hmac.new(key, msg.encode(), hashlib.sha256).digest()
+@dataclass(frozen=True)
+class Tls:
+    """How to verify the endpoint's certificate: a PEM bundle (text), a bundle file, or not at all."""
+
+    verify: bool = True
+    ca_pem: str = ""
+    ca_file: str = ""
+
+    def boto_verify(self, stack) -> bool | str | None:
+        """boto3's ``verify``: False, a file path, or None (boto3's default, which reads AWS_CA_BUNDLE)."""
+        if not self.verify:
+            return False
+        if self.ca_pem:  # the custom CAs on top of the default roots, so public endpoints still verify
+            from botocore.httpsession import get_cert_path
+
+            f = stack.enter_context(tempfile.NamedTemporaryFile("w", suffix=".pem", delete=True))
+            default = get_cert_path(True)
+            if isinstance(default, str) and os.path.isfile(default):
+                with open(default, encoding="utf-8") as roots:
+                    f.write(roots.read() + "\n")
+            f.write(self.ca_pem)
+            f.flush()
+            return f.name
+        return self.ca_file or None
 
 
-def signed_request(
-    endpoint: str,
-    bucket: str,
-    query: dict,
-    access_key: str,
-    secret_key: str,
-    region: str,
-    now: _dt.datetime | None = None,
-) -> urllib.request.Request:
-    """A SigV4-signed GET of ``/<bucket>?<query>`` (path style)."""
-    if "://" not in endpoint:
-        endpoint = "https://" + endpoint
-    u = urllib.parse.urlsplit(endpoint)
-    now = now or _dt.datetime.now(_dt.UTC)
-    amz_date, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
-    path = f"{u.path.rstrip('/')}/{urllib.parse.quote(bucket)}"
-    qs = "&".join(
-        f"{urllib.parse.quote(k, safe='')}={urllib.parse.quote(str(v), safe='')}" for k, v in sorted(query.items())
+def _client(endpoint, access_key, secret_key, session_token, region, verify, timeout):
+    import boto3
+    from botocore.config import Config
+
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=endpoint if "://" in endpoint else "https://" + endpoint,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        aws_session_token=session_token or None,
+        region_name=region,
+        verify=verify,
+        config=Config(
+            s3={"addressing_style": "path"},  # MinIO, ODF and Ceph serve buckets by path
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            retries={"max_attempts": 1, "mode": "standard"},
+        ),
     )
-    payload = hashlib.sha256(b"").hexdigest()
-    headers = {"host": u.netloc, "x-amz-content-sha256": payload, "x-amz-date": amz_date}
-    signed = ";".join(sorted(headers))
-    canonical = "\n".join(["GET", path, qs, "".join(f"{k}:{headers[k]}\n" for k in sorted(headers)), signed, payload])
-    scope = f"{day}/{region}/s3/aws4_request"
-    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
-    key = _sign(_sign(_sign(_sign(("AWS4" + secret_key).encode(), day), region), "s3"), "aws4_request")
-    sig = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
-    headers["authorization"] = (
-        f"AWS4-HMAC-SHA256 Credential={access_key}/{scope}, SignedHeaders={signed}, Signature={sig}"
-    )
-    return urllib.request.Request(f"{u.scheme}://{u.netloc}{path}?{qs}", headers=headers)
+
+
+def _list(client, bucket: str, prefix: str, max_keys: int) -> dict[str, int]:
+    keys: dict[str, int] = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents") or []:
+            keys[obj["Key"]] = int(obj.get("Size") or 0)
+        if len(keys) >= max_keys:  # a model folder has tens of files; stop on a bucket-wide prefix
+            break
+    return keys
 
 
 def probe(
@@ -71,29 +88,59 @@ def probe(
     secret_key: str,
     region: str = "us-east-1",
     timeout: float = 5.0,
+    *,
+    session_token: str = "",
+    tls: Tls | None = None,
+    max_keys: int = 10_000,
 ) -> Probe:
     prefix = prefix.strip("/") + "/"
     where = f"s3://{bucket}/{prefix}"
-    req = signed_request(
-        endpoint, bucket, {"list-type": "2", "prefix": prefix, "max-keys": "1000"}, access_key, secret_key, region
-    )
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            root = ET.fromstring(r.read())
-    except urllib.error.HTTPError as exc:
-        code = exc.code
+        import boto3  # noqa: F401
+        from botocore.exceptions import BotoCoreError, ClientError, SSLError
+    except ImportError:
+        return Probe(
+            "warn", f"{where}: boto3 is not installed, so the bucket's contents were not checked", INSTALL_HINT
+        )
+    from contextlib import ExitStack
+
+    tls = tls or Tls()
+    try:
+        with ExitStack() as stack:
+            if not tls.verify:  # the connection asked for it: no warning per request on stderr
+                stack.enter_context(warnings.catch_warnings())
+                warnings.simplefilter("ignore")
+            client = _client(endpoint, access_key, secret_key, session_token, region, tls.boto_verify(stack), timeout)
+            keys = _list(client, bucket, prefix, max_keys)
+    except SSLError:
+        return Probe(
+            "warn",
+            f"{where}: endpoint {endpoint} presented a certificate this machine does not trust",
+            "add the CA to the odh-kserve-custom-ca-bundle ConfigMap (cabundle.crt), set AWS_CA_BUNDLE, "
+            "or set S3_VERIFY_SSL=0 in the connection",
+        )
+    except ClientError as exc:
+        err = exc.response.get("Error") or {}
+        code = str(err.get("Code") or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or "?")
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         fix = {
-            403: "check the connection's access key and secret (AccessDenied)",
-            404: "check the bucket name (NoSuchBucket)",
+            "AccessDenied": "check the connection's access key and secret",
+            "InvalidAccessKeyId": "check the connection's access key",
+            "SignatureDoesNotMatch": "check the connection's secret key",
+            "ExpiredToken": "renew the connection's AWS_SESSION_TOKEN",
+            "NoSuchBucket": "check the bucket name",
         }.get(code, "check the connection")
-        return Probe("fail", f"{where}: S3 answered {code}", fix)
-    except (urllib.error.URLError, OSError, ET.ParseError) as exc:
+        return Probe("fail", f"{where}: S3 answered {status or ''} {code}".replace("  ", " "), fix)
+    except (BotoCoreError, OSError, ValueError) as exc:
         return Probe(
             "warn",
             f"{where}: endpoint {endpoint} not reachable from here ({type(exc).__name__})",
             "check AWS_S3_ENDPOINT; the cluster may still reach it",
         )
-    keys = {(c.findtext(f"{_NS}Key") or ""): int(c.findtext(f"{_NS}Size") or 0) for c in root.iter(f"{_NS}Contents")}
+    return _verdict(where, prefix, keys)
+
+
+def _verdict(where: str, prefix: str, keys: dict[str, int]) -> Probe:
     names = {k[len(prefix) :] for k in keys}
     total = sum(keys.values())
     if "config.json" not in names:
@@ -112,3 +159,21 @@ def probe(
         f"file(s), {total / 2**30:.1f} GiB",
         total_bytes=total,
     )
+
+
+def tls_from(secret_data: dict[str, str], ca_bundles: list[str]) -> Tls:
+    """TLS settings from the connection Secret and the namespace's CA ConfigMaps (PEM texts, first wins).
+
+    The Secret may carry ``S3_VERIFY_SSL`` ("0"/"false" turns verification off, as the KServe storage
+    initializer reads it) and ``AWS_CA_BUNDLE`` (PEM text or a file path). Otherwise the namespace's
+    bundles, then the ``AWS_CA_BUNDLE`` environment variable (boto3 reads it itself).
+    """
+    if (secret_data.get("S3_VERIFY_SSL") or "").strip().lower() in ("0", "false", "no"):
+        return Tls(verify=False)
+    ca = (secret_data.get("AWS_CA_BUNDLE") or "").strip()
+    if ca.startswith("-----BEGIN"):
+        return Tls(ca_pem=ca + "\n")
+    if ca and os.path.isfile(ca):
+        return Tls(ca_file=ca)
+    pem = "\n".join(b.strip() for b in ca_bundles if b and "-----BEGIN" in b)
+    return Tls(ca_pem=pem + "\n") if pem else Tls()

@@ -46,26 +46,54 @@ class RuntimeBody:
         }
 
 
-# Catalog fallback for several nodes, mirroring the RHOAI 3.4+ multinode Template: vLLM's own
-# ``mp`` backend (no Ray). KServe exports TENSOR_/PIPELINE_PARALLEL_SIZE from workerSpec and the
-# head's Service name as HEAD_SVC; model.args from the InferenceService arrive as "$0" "$@".
+# Catalog fallback for several nodes, mirroring the model controller's vllm-multinode-runtime-template
+# (RHOAI 3.4+): ``vllm serve`` with vLLM's own ``mp`` backend (no Ray), arguments as a list with
+# Kubernetes ``$(VAR)`` expansion. KServe sets TENSOR_/PIPELINE_PARALLEL_SIZE from workerSpec and
+# HEAD_SVC, WORKER_SVC and ISVC_NAME for multi-node pods; the InferenceService's model.args follow the
+# head's. The head is rank 0 and listens on its pod IP; each worker takes its rank from its place among
+# the worker Service's pod IPs, so any number of nodes works.
 MASTER_PORT = 29500
-_HEAD = (
-    "exec python -m vllm.entrypoints.openai.api_server --port=8080 --model=/mnt/models "
-    "--served-model-name={{.Name}} --distributed-executor-backend=mp "
-    "--tensor-parallel-size=${TENSOR_PARALLEL_SIZE} --pipeline-parallel-size=${PIPELINE_PARALLEL_SIZE} "
-    f'--nnodes=${{PIPELINE_PARALLEL_SIZE}} --node-rank=0 --master-port={MASTER_PORT} "$0" "$@"'
-)
-# One worker Deployment gives identical pods: the fallback supports one worker (rank 1), i.e. 2 nodes.
-_WORKER = (
-    "exec python -m vllm.entrypoints.openai.api_server --model=/mnt/models --headless "
-    "--distributed-executor-backend=mp "
-    "--tensor-parallel-size=${TENSOR_PARALLEL_SIZE} --pipeline-parallel-size=${PIPELINE_PARALLEL_SIZE} "
-    "--nnodes=${PIPELINE_PARALLEL_SIZE} --node-rank=1 "
-    f"--master-addr=${{HEAD_SVC}}.${{POD_NAMESPACE}}.svc.cluster.local --master-port={MASTER_PORT}"
-)
-_POD_NAMESPACE = {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}
-CATALOG_MAX_NODES = 2
+_MP = [
+    "/mnt/models",
+    "--port=8080",
+    "--distributed-executor-backend=mp",
+    "--tensor-parallel-size=$(TENSOR_PARALLEL_SIZE)",
+    "--pipeline-parallel-size=$(PIPELINE_PARALLEL_SIZE)",
+    "--nnodes=$(PIPELINE_PARALLEL_SIZE)",
+    "--master-port=$(MASTER_PORT)",
+]
+_HEAD_ARGS = [*_MP[:2], "--served-model-name={{.Name}}", *_MP[2:], "--node-rank=0", "--master-addr=$(POD_IP)"]
+_WORKER_ARGS = [
+    *_MP[:2],
+    "--served-model-name=$(ISVC_NAME)",
+    *_MP[2:],
+    "--master-addr=$(HEAD_SVC).$(POD_NAMESPACE).svc.cluster.local",
+    "--headless",
+]
+# bash -c SCRIPT -- ARGS...: the worker's rank is its 1-based line among the sorted worker pod IPs.
+_WORKER_RANK = """\
+want=$((PIPELINE_PARALLEL_SIZE - 1)); rank=""
+for attempt in $(seq 30); do
+  ips=$(getent hosts "$WORKER_SVC" | awk '{print $1}' | sort -u)
+  rank=$(printf '%s\\n' "$ips" | grep -nxF "$POD_IP" | cut -d: -f1)
+  if [ -n "$rank" ] && [ "$(printf '%s\\n' "$ips" | grep -c .)" -ge "$want" ]; then break; fi
+  echo "waiting for $want worker pod(s) behind $WORKER_SVC ($attempt/30)"; sleep 2
+done
+if [ -z "$rank" ]; then echo "this pod ($POD_IP) is not behind $WORKER_SVC: no node rank"; exit 1; fi
+exec vllm serve "$@" --node-rank="$rank"
+"""
+
+
+def _field_env(name: str, path: str) -> dict:
+    return {"name": name, "valueFrom": {"fieldRef": {"fieldPath": path}}}
+
+
+_MP_ENV = [
+    {"name": "MASTER_PORT", "value": str(MASTER_PORT)},
+    _field_env("POD_IP", "status.podIP"),
+    _field_env("POD_NAMESPACE", "metadata.namespace"),
+    {"name": "VLLM_NO_USAGE_STATS", "value": "1"},
+]
 MULTINODE_DISPLAY = "vLLM Multi-Node ServingRuntime for KServe"
 
 
@@ -105,23 +133,23 @@ def from_catalog(runtime, multinode: bool = False) -> RuntimeBody:
     ]
     if multinode:
         name, template, display = "vllm-multinode-runtime", MULTINODE_TEMPLATE, MULTINODE_DISPLAY
-        container["command"], container["args"] = ["bash", "-c"], [_HEAD]
-        container["env"].append(copy.deepcopy(_POD_NAMESPACE))
+        container["command"], container["args"] = ["vllm", "serve"], list(_HEAD_ARGS)
+        container["env"] += copy.deepcopy(_MP_ENV)
+        spec["annotations"]["multinode/executor-backend"] = "mp"
         spec["workerSpec"] = {
+            "pipelineParallelSize": 2,
+            "tensorParallelSize": 1,
             "containers": [
                 {
                     "name": "worker-container",
                     "image": runtime.image,
-                    "command": ["bash", "-c"],
-                    "args": [_WORKER],
-                    "env": [copy.deepcopy(_POD_NAMESPACE)],
+                    "command": ["bash", "-c", _WORKER_RANK, "--"],
+                    "args": list(_WORKER_ARGS),
+                    "env": [{"name": "HF_HOME", "value": "/tmp/hf_home"}, *copy.deepcopy(_MP_ENV)],
                 }
-            ]
+            ],
         }
-        notes.append(
-            f"multi-node body from the catalog (vLLM mp backend): at most {CATALOG_MAX_NODES} nodes; "
-            "more need the cluster's vllm-multinode-runtime-template"
-        )
+        notes.append("multi-node body from the catalog, as the cluster's vllm-multinode-runtime-template (mp backend)")
     acc = [runtime.resource_name] if runtime.resource_name else []
     return RuntimeBody(
         template,

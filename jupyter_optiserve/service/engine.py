@@ -104,7 +104,10 @@ def recommend_json_cached(body: dict, settings: Settings) -> str | None:
 
 
 def _memo_key(body: dict, settings: Settings, inventory) -> tuple:
+    from jupyter_optiserve.catalog.benchmarked import memo_token  # the model catalog's data in the answer
+
     return (
+        memo_token(),
         json.dumps(body, sort_keys=True),
         id(settings.catalog()),
         id(inventory),
@@ -196,6 +199,10 @@ def recommend_result(body: dict, settings: Settings):
         for rec in out["recommendations"]:
             p = rec["profile"]
             calibrate(rec["estimate"], cluster, p["accelerator"], p.get("engine_version"))
+    if not body.get("no_detect"):  # measured points from the cluster's RHOAI model catalog, when it has one
+        from jupyter_optiserve.catalog.benchmarked import attach
+
+        attach(out, settings, body.get("target_rps"))
     return result, out
 
 

@@ -2,12 +2,11 @@
 
 One schema for every interface: the REST API validates with it before calling the service, and the
 service validates plain dicts from the magic or Python with the same rules. Pure Python (PyYAML +
-jsonschema), no Jupyter imports.
+openapi-schema-validator, which reads OpenAPI 3.0 schemas as they are), no Jupyter imports.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 from pathlib import Path
@@ -32,51 +31,24 @@ def openapi_json() -> str:
     return json.dumps(openapi())
 
 
-def _to_jsonschema(node):
-    """OpenAPI 3.0 schema -> JSON Schema draft 7: ``nullable``, boolean ``exclusiveMinimum``, refs."""
-    if isinstance(node, list):
-        return [_to_jsonschema(n) for n in node]
-    if not isinstance(node, dict):
-        return node
-    out = {}
-    for k, v in node.items():
-        if k == "$ref" and isinstance(v, str):
-            out[k] = v.replace("#/components/schemas/", "#/definitions/")
-        elif k in ("nullable", "example", "format", "discriminator", "xml", "externalDocs", "readOnly", "writeOnly"):
-            continue
-        elif k == "exclusiveMinimum" and isinstance(v, bool):
-            continue
-        elif k == "pattern":
-            out[k] = end_anchored(v)
-        else:
-            out[k] = _to_jsonschema(v)
-    if node.get("exclusiveMinimum") is True and "minimum" in node:
-        out["exclusiveMinimum"] = out.pop("minimum")
-    if node.get("nullable"):
-        if "type" in out:
-            out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else [*out["type"], "null"]
-        if "enum" in out and None not in out["enum"]:
-            out["enum"] = [*out["enum"], None]
-        if "allOf" in out or "$ref" in out:
-            out = {"anyOf": [{"type": "null"}, out]}
-    return out
+def _validator_class():
+    """openapi-schema-validator's OpenAPI 3.0 dialect (nullable, boolean exclusiveMinimum, draft-4 integers,
+    so 3.0 and True are not integers) with one change: a pattern's trailing ``$`` ends the text, so
+    ``"int4\\n"`` does not pass ``^[a-z0-9]+$``."""
+    import jsonschema
+    from openapi_schema_validator import OAS30Validator
+
+    base = OAS30Validator.VALIDATORS["pattern"]
+
+    def pattern(validator, patrn, instance, schema):
+        yield from base(validator, end_anchored(patrn), instance, schema)
+
+    return jsonschema.validators.extend(OAS30Validator, {"pattern": pattern})
 
 
 @functools.cache
 def _validator(name: str):
-    import jsonschema
-
-    defs = _to_jsonschema(copy.deepcopy(openapi()["components"]["schemas"]))
-    schema = {"$ref": f"#/definitions/{name}", "definitions": defs}
-    return _strict_ints(jsonschema.Draft7Validator)(schema)
-
-
-def _strict_ints(cls):
-    """JSON Schema counts 3.0 as an integer; the engine slices and counts with these, so only ints are."""
-    import jsonschema
-
-    checker = cls.TYPE_CHECKER.redefine("integer", lambda _checker, v: isinstance(v, int) and not isinstance(v, bool))
-    return jsonschema.validators.extend(cls, type_checker=checker)
+    return _validator_class()({"$ref": f"#/components/schemas/{name}", "components": openapi()["components"]})
 
 
 def _field(err) -> str:
@@ -117,10 +89,7 @@ def validate(name: str, body) -> dict:
 
 @functools.lru_cache(maxsize=256)
 def _param_validator(schema_json: str):
-    import jsonschema
-
-    defs = _to_jsonschema(copy.deepcopy(openapi()["components"]["schemas"]))
-    return _strict_ints(jsonschema.Draft7Validator)({**_to_jsonschema(json.loads(schema_json)), "definitions": defs})
+    return _validator_class()({**json.loads(schema_json), "components": openapi()["components"]})
 
 
 def validate_value(schema: dict, value, where: str):

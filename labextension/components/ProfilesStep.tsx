@@ -4,6 +4,7 @@ import { ms, rate } from '../format';
 import { Badge, Empty, ErrorBox, Loading, Notes, withoutLocal } from './common';
 import { LatencyThroughputChart } from './Chart';
 import { MemoryBar } from './MemoryBar';
+import { Benchmarked } from './Benchmarked';
 
 export interface IAlternative {
   label: string;
@@ -284,6 +285,7 @@ function ProfileCard(props: {
         ) : null}
       </div>
       <MemoryBar memory={e.memory} />
+      <Benchmarked rec={props.rec} />
     </div>
   );
 }

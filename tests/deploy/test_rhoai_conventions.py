@@ -6,7 +6,7 @@ import pytest
 from jupyter_optiserve.deploy import conventions, render, run_preflight
 from jupyter_optiserve.deploy.args import build_args
 from jupyter_optiserve.deploy.deployer import Deployer
-from jupyter_optiserve.deploy.template import from_catalog, unpinned
+from jupyter_optiserve.deploy.template import from_catalog, from_template, unpinned
 from jupyter_optiserve.deploy.validate import problems
 from jupyter_optiserve.testing.fakekube import seeds
 from tests.deploy.test_manifests import _pool, needs_crds
@@ -131,7 +131,8 @@ def test_row2_multinode_template_is_found_although_labelled_false(make_plan, con
     assert plan.multinode and plan.body.template_name == "vllm-multinode-runtime-template"
     assert plan.body.source == f"cluster:{APP}" and "@sha256:" in plan.body.image
     sr = render(plan)[0]
-    assert "--nnodes" in sr["spec"]["containers"][0]["args"][0]
+    assert "--nnodes=$(PIPELINE_PARALLEL_SIZE)" in sr["spec"]["containers"][0]["args"]
+    assert sr["spec"]["containers"][0]["image"] == plan.body.image and sr["spec"]["workerSpec"]["containers"]
 
 
 @needs_crds
@@ -139,13 +140,51 @@ def test_row2_multinode_template_is_found_although_labelled_false(make_plan, con
 def test_row2_catalog_fallback_mirrors_the_mp_template(make_plan, gen):
     plan = make_plan(pool=_pool(accelerator="h100-sxm-80gb", gpus_per_node=8), rhoai=gen, **MULTI)
     sr, isvc = render(plan)
-    head = sr["spec"]["containers"][0]["args"][0]
-    worker = sr["spec"]["workerSpec"]["containers"][0]["args"][0]
-    assert "--distributed-executor-backend=mp" in head and "--node-rank=0" in head and "ray" not in head
-    assert "--headless" in worker and "--master-addr=${HEAD_SVC}" in worker
+    head = sr["spec"]["containers"][0]["args"]
+    worker = sr["spec"]["workerSpec"]["containers"][0]["args"]
+    assert "--distributed-executor-backend=mp" in head and "--node-rank=0" in head and "ray" not in str(head)
+    assert "--headless" in worker and "--master-addr=$(HEAD_SVC).$(POD_NAMESPACE).svc.cluster.local" in worker
     assert not unpinned(sr["spec"]["containers"][0]["image"])
     assert isvc["spec"]["predictor"]["workerSpec"]["tolerations"]  # workers: no webhook, always written
     assert _valid([sr, isvc])
+
+
+def _flags(args: list[str]) -> dict:
+    return {a.split("=", 1)[0]: a for a in args}
+
+
+def test_row2_catalog_fallback_matches_the_real_multinode_template(catalog):
+    """Same command, flags, values, env and worker shape as the model controller's Template."""
+    real = from_template(seeds.multinode_runtime_template(APP), APP).spec
+    ours = from_catalog(catalog.get_runtime("vllm-cuda"), multinode=True).spec
+    assert ours["annotations"]["multinode/executor-backend"] == real["annotations"]["multinode/executor-backend"]
+    for side in (lambda s: s["containers"][0], lambda s: s["workerSpec"]["containers"][0]):
+        r, o = side(real), side(ours)
+        assert o["command"][:2] == r["command"][:2] and o["command"][-1] == r["command"][-1]
+        assert _flags(o["args"]) == _flags(r["args"])
+        assert {e["name"] for e in r["env"]} - {e["name"] for e in o["env"]} <= {"HOME", "POD_NAME"}
+    assert {k: ours["workerSpec"][k] for k in ("pipelineParallelSize", "tensorParallelSize")} == {
+        k: real["workerSpec"][k] for k in ("pipelineParallelSize", "tensorParallelSize")
+    }
+
+
+@pytest.mark.parametrize("nodes", [2, 4])
+def test_row2_fallback_workers_find_their_node_rank(catalog, tmp_path, nodes):
+    """The worker script, run with stand-ins for getent and vllm: rank = place among the worker IPs."""
+    import os
+    import subprocess
+
+    ips = [f"10.0.0.{i}" for i in range(nodes - 1, 0, -1)]  # DNS order is not rank order
+    (tmp_path / "getent").write_text("#!/bin/sh\n" + "".join(f"echo '{ip} {{svc}}'\n" for ip in ips))
+    (tmp_path / "vllm").write_text('#!/bin/sh\necho "$@"\n')
+    for f in ("getent", "vllm"):
+        (tmp_path / f).chmod(0o755)
+    worker = from_catalog(catalog.get_runtime("vllm-cuda"), multinode=True).spec["workerSpec"]["containers"][0]
+    env = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}", "WORKER_SVC": "w", "POD_IP": ips[0]}
+    env["PIPELINE_PARALLEL_SIZE"] = str(nodes)
+    out = subprocess.run([*worker["command"], "serve-args"], env=env, capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.split()[-2:] == ["serve-args", f"--node-rank={nodes - 1}"]
 
 
 @pytest.mark.parametrize("per_node,status", [([8, 4], "fail"), ([8, 8, 2], "pass")])

@@ -481,20 +481,42 @@ def multinode_runtime_template(
     runtime_version: str = "v0.24.0",
     image: str = "registry.example.com/rhaiis/vllm-cuda-rhel9@sha256:" + "ab" * 32,
 ) -> dict:
-    """The multi-node Template as RHOAI 3.4+ ships it: hidden from the dashboard (label "false"),
-    vLLM's mp backend with --nnodes/--node-rank; reconstructed as docs/deploy.md ("Multi-node") describes it."""
+    """The multi-node Template as the model controller ships it (config/runtimes/vllm, RHOAI 3.4+):
+    hidden from the dashboard (label "false"), ``vllm serve`` with the mp backend, list arguments with
+    ``$(VAR)`` expansion, the head at rank 0 on its pod IP, workers finding their rank from the worker
+    Service; the operator replaces the image parameter with a pinned image."""
     tpl = vllm_runtime_template(ns, "nvidia.com/gpu", runtime_version, image)
     tpl["metadata"]["name"] = "vllm-multinode-runtime-template"
     tpl["metadata"]["labels"]["opendatahub.io/dashboard"] = "false"
+    tpl["metadata"]["annotations"]["tags"] = "rhods,rhoai,kserve,servingruntime,multi-node"
     sr = tpl["objects"][0]
     sr["metadata"]["name"] = "vllm-multinode-runtime"
+    sr["metadata"]["labels"]["opendatahub.io/dashboard"] = "false"
     sr["metadata"]["annotations"]["openshift.io/display-name"] = "vLLM Multi-Node ServingRuntime for KServe"
-    head = sr["spec"]["containers"][0]
-    head["command"] = ["bash", "-c"]
-    head["args"] = [
-        "vllm serve /mnt/models --port=8080 --nnodes=${PIPELINE_PARALLEL_SIZE} --node-rank=0 "
-        '--master-port=29500 --distributed-executor-backend=mp "$0" "$@"'
+    sr["spec"]["annotations"]["multinode/executor-backend"] = "mp"
+    field = lambda n, p: {"name": n, "valueFrom": {"fieldRef": {"fieldPath": p}}}  # noqa: E731
+    common = [
+        "/mnt/models",
+        "--port=8080",
+        "--distributed-executor-backend=mp",
+        "--tensor-parallel-size=$(TENSOR_PARALLEL_SIZE)",
+        "--pipeline-parallel-size=$(PIPELINE_PARALLEL_SIZE)",
+        "--nnodes=$(PIPELINE_PARALLEL_SIZE)",
+        "--master-port=$(MASTER_PORT)",
     ]
+    head = sr["spec"]["containers"][0]
+    head["command"] = ["vllm", "serve"]
+    head["args"] = [*common, "--served-model-name={{.Name}}", "--node-rank=0", "--master-addr=$(POD_IP)"]
+    head["env"] = [
+        {"name": "MASTER_PORT", "value": "29500"},
+        field("POD_IP", "status.podIP"),
+        field("POD_NAMESPACE", "metadata.namespace"),
+        {"name": "VLLM_NO_USAGE_STATS", "value": "1"},
+        {"name": "HOME", "value": "/tmp"},
+        {"name": "HF_HOME", "value": "/tmp/hf_home"},
+    ]
+    head["volumeMounts"] = [{"name": "shm", "mountPath": "/dev/shm"}]
+    sr["spec"]["volumes"] = [{"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "12Gi"}}]
     sr["spec"]["workerSpec"] = {
         "pipelineParallelSize": 2,
         "tensorParallelSize": 1,
@@ -502,10 +524,24 @@ def multinode_runtime_template(
             {
                 "name": "worker-container",
                 "image": image,
-                "command": ["bash", "-c"],
-                "args": ["vllm serve /mnt/models --headless --nnodes=${PIPELINE_PARALLEL_SIZE} --master-port=29500"],
+                "command": ["bash", "-c", 'rank=1; exec vllm serve "$@" --node-rank=${rank}', "--"],
+                "args": [
+                    *common,
+                    "--served-model-name=$(ISVC_NAME)",
+                    "--master-addr=$(HEAD_SVC).$(POD_NAMESPACE).svc.cluster.local",
+                    "--headless",
+                ],
+                "env": [
+                    {"name": "HF_HOME", "value": "/tmp/hf_home"},
+                    {"name": "MASTER_PORT", "value": "29500"},
+                    field("POD_NAME", "metadata.name"),
+                    field("POD_NAMESPACE", "metadata.namespace"),
+                    field("POD_IP", "status.podIP"),
+                ],
+                "volumeMounts": [{"name": "shm", "mountPath": "/dev/shm"}],
             }
         ],
+        "volumes": [{"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "12Gi"}}],
     }
     return tpl
 

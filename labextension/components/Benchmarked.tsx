@@ -1,0 +1,82 @@
+import React, { useId, useState } from 'react';
+import { IRecommendation } from '../types';
+import { ms } from '../format';
+
+/** One performance artifact of the cluster's RHOAI model catalog (measured, not estimated). */
+export interface IBenchmarkedPoint {
+  hardware: string;
+  gpus: number;
+  hardware_configuration: string;
+  use_case?: string | null;
+  requests_per_second: number;
+  ttft_ms?: Record<string, number> | null;
+  itl_ms?: Record<string, number> | null;
+  e2e_ms?: Record<string, number> | null;
+}
+
+/** Replicas for a target rate, as the model catalog computes them. */
+export function replicasFor(point: IBenchmarkedPoint, targetRps: number): number {
+  return Math.max(1, Math.ceil(targetRps / point.requests_per_second));
+}
+
+/**
+ * The model catalog's measurements on this profile's hardware, beside the estimate, with
+ * "target requests/s -> replicas". Renders nothing when the cluster has no catalog data.
+ */
+export function Benchmarked(props: { rec: IRecommendation }): JSX.Element | null {
+  const points = (props.rec as IRecommendation & { benchmarked?: IBenchmarkedPoint[] }).benchmarked;
+  const [target, setTarget] = useState('');
+  const inputId = useId();
+  const captionId = useId();
+  if (!points || points.length === 0) {
+    return null;
+  }
+  const rps = Number(target);
+  const wanted = target !== '' && isFinite(rps) && rps > 0 ? rps : null;
+  return (
+    <div className="jp-OptiServe-benchmarked">
+      <table aria-labelledby={captionId}>
+        <caption id={captionId}>
+          Benchmarked (measured by the RHOAI model catalog on {points[0].hardware_configuration})
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Workload</th>
+            <th scope="col">
+              <abbr title="Time to first token, 90th percentile">TTFT p90</abbr>
+            </th>
+            <th scope="col">
+              <abbr title="Inter-token latency, 90th percentile">ITL p90</abbr>
+            </th>
+            <th scope="col">
+              <abbr title="Requests per second one replica sustains">req/s per replica</abbr>
+            </th>
+            {wanted !== null ? <th scope="col">Replicas</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {points.map((p, i) => (
+            <tr key={i}>
+              <td>{p.use_case ?? '–'}</td>
+              <td>{ms(p.ttft_ms?.p90)}</td>
+              <td>{ms(p.itl_ms?.p90)}</td>
+              <td>{p.requests_per_second.toFixed(1)}</td>
+              {wanted !== null ? <td>{replicasFor(p, wanted)}</td> : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <label htmlFor={inputId}>Target requests/s</label>{' '}
+      <input
+        id={inputId}
+        type="number"
+        min={0}
+        step="any"
+        inputMode="decimal"
+        value={target}
+        onChange={ev => setTarget(ev.target.value)}
+        aria-describedby={captionId}
+      />
+    </div>
+  );
+}
