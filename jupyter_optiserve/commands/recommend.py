@@ -20,11 +20,7 @@ def add_recommend_flags(p) -> None:
         add_option(p, name)
     for name in ("input_len", "output_len", "engine_version", "backend", "limit", "no_detect"):
         add_option(p, name)
-    p.add_argument(
-        "--target-rps",
-        type=positive_float("--target-rps"),
-        help="requests/s to serve: replicas each benchmarked point of the cluster's model catalog needs",
-    )
+    add_option(p, "target_rps")
 
 
 def register(sub):

@@ -118,6 +118,13 @@ OPTIONS: dict[str, Option] = {
         ),
         _O("limit", "ranking", "int", "recommendations to show", default=10, minimum=1, maximum=1000),
         _O("no_detect", "ranking", "bool", "do not detect hardware; rank on common pools"),
+        _O(
+            "target_rps",
+            "ranking",
+            "float",
+            "requests/s to serve: replicas each benchmarked point of the cluster's model catalog needs",
+            minimum=0,
+        ),
         _O("curve", "ranking", "bool", "add a latency/throughput curve over concurrency"),
         _O("profile", "ranking", "str", "id or name of a ranked serving profile from recommend (default: #1)"),
         # -- deployment: what is created and how it is reached
