@@ -1,20 +1,28 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import React from 'react';
 import { App } from './components/App';
 import { IEnv } from './env';
+import { TranslationContext } from './i18n';
 import { optiserveIcon } from './icon';
 
 export const PANEL_ID = 'jupyter-optiserve-panel';
 
+// how long focus() waits for the first render (the catalog step renders on first show)
+const FOCUS_FRAMES = 60;
+
 /** The left-sidebar panel. */
 export class OptiServePanel extends ReactWidget {
-  constructor(private env: IEnv) {
+  constructor(
+    private env: IEnv,
+    private trans: TranslationBundle
+  ) {
     super();
     this.id = PANEL_ID;
     this.addClass('jp-OptiServe');
     this.title.icon = optiserveIcon;
-    this.title.caption = 'OptiServe: size and deploy a model server';
+    this.title.caption = trans.__('OptiServe: size and deploy a model server');
   }
 
   /** Nothing is fetched until the panel is first shown (no cluster calls at JupyterLab start-up). */
@@ -26,6 +34,25 @@ export class OptiServePanel extends ReactWidget {
     }
   }
 
+  /**
+   * Put the keyboard in the model search box (or, when step 1 is closed or the Deployments tab is
+   * showing, on the selected tab). The panel renders on its first show, so wait a few frames for it.
+   */
+  focusSearch(): void {
+    let frames = 0;
+    const attempt = () => {
+      if (this.node.querySelector('.jp-OptiServe-root')) {
+        (
+          this.node.querySelector<HTMLElement>('input[type="search"]') ??
+          this.node.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')
+        )?.focus();
+      } else if (frames++ < FOCUS_FRAMES) {
+        requestAnimationFrame(attempt);
+      }
+    };
+    attempt();
+  }
+
   /** Settings changed: re-render with the new defaults. */
   setEnv(env: IEnv): void {
     this.env = env;
@@ -33,7 +60,11 @@ export class OptiServePanel extends ReactWidget {
   }
 
   render(): JSX.Element | null {
-    return this.shown || this.isVisible ? <App env={this.env} /> : null;
+    return this.shown || this.isVisible ? (
+      <TranslationContext.Provider value={this.trans}>
+        <App env={this.env} />
+      </TranslationContext.Provider>
+    ) : null;
   }
 
   private shown = false;
