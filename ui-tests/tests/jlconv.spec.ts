@@ -105,5 +105,29 @@ test.describe('OptiServe in JupyterLab', () => {
         await shot(page, `tabs-${width}px`);
       });
     }
+
+    test('longer (translated) labels move under the title, still unclipped', async ({ page }) => {
+      const panel = await openPanel(page);
+      expect(Math.round(await setPanelWidth(page, 250))).toBe(250);
+      // what a language pack's longer labels look like (React keeps the text until it re-renders)
+      await panel.getByRole('tab').evaluateAll(tabs => {
+        tabs[0].textContent = 'Neue Bereitstellung';
+        tabs[1].textContent = 'Bereitstellungen';
+      });
+      const fit = await tabFit(page);
+      expect(fit.listInHeader, 'the tab list is not cut by the header').toBe(true);
+      for (const tab of fit.tabs) {
+        expect(tab.scrollWidth, `"${tab.label}" overflows its tab`).toBeLessThanOrEqual(
+          tab.clientWidth
+        );
+        expect(tab.inList, `"${tab.label}" is clipped by the tab list`).toBe(true);
+      }
+      const title = await panel.locator('.jp-OptiServe-header h2').boundingBox();
+      const list = await panel.getByRole('tablist').boundingBox();
+      expect(list!.y, 'the tabs wrapped below the title').toBeGreaterThanOrEqual(
+        title!.y + title!.height - 1
+      );
+      await shot(page, 'tabs-250px-long-labels');
+    });
   });
 });
