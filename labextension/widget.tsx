@@ -9,8 +9,8 @@ import { optiserveIcon } from './icon';
 
 export const PANEL_ID = 'jupyter-optiserve-panel';
 
-// how long focus() waits for the first render (the catalog step renders on first show)
-const FOCUS_FRAMES = 60;
+// how long focusSearch() waits for the first render (the panel renders on its first show)
+const FOCUS_WAIT_MS = 5000;
 
 /** The left-sidebar panel. */
 export class OptiServePanel extends ReactWidget {
@@ -39,14 +39,15 @@ export class OptiServePanel extends ReactWidget {
    * showing, on the selected tab). The panel renders on its first show, so wait a few frames for it.
    */
   focusSearch(): void {
-    let frames = 0;
+    const until = performance.now() + FOCUS_WAIT_MS;
     const attempt = () => {
       if (this.node.querySelector('.jp-OptiServe-root')) {
+        // step 1 comes first in the flow: its search is the flow's first search box
         (
-          this.node.querySelector<HTMLElement>('input[type="search"]') ??
+          this.node.querySelector<HTMLElement>('.jp-OptiServe-flow input[type="search"]') ??
           this.node.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')
         )?.focus();
-      } else if (frames++ < FOCUS_FRAMES) {
+      } else if (performance.now() < until) {
         requestAnimationFrame(attempt);
       }
     };
