@@ -1,3 +1,4 @@
+import { createParser, EventSourceMessage } from 'eventsource-parser';
 import { requestAPI } from './request';
 
 export interface IServerEvent {
@@ -8,7 +9,9 @@ export interface IServerEvent {
 
 /**
  * Follow a `text/event-stream` endpoint through requestAPI (fetch streaming, so the Jupyter
- * token travels in headers). Calls `onEvent` for each event; resolves when the stream ends.
+ * token travels in headers). Calls `onEvent` for each event; resolves when the stream ends, rejects
+ * when `signal` aborts it. Resuming after a dropped stream is the caller's: it passes the last
+ * event id it saw as `lastEventId`, which goes out as the `Last-Event-ID` header.
  */
 export async function followEvents(
   endPoint: string,
@@ -25,55 +28,28 @@ export async function followEvents(
   if (!response.body) {
     return;
   }
+  // the wire format (fields, comments, CR/LF line ends, multi-line data) is eventsource-parser's
+  const parser = createParser({ onEvent: message => onEvent(toServerEvent(message)) });
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
   for (;;) {
     const { done, value } = await reader.read();
     if (done) {
       break;
     }
-    buffer += decoder.decode(value, { stream: true });
-    let cut: number;
-    while ((cut = buffer.search(/\r?\n\r?\n/)) >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut).replace(/^\r?\n\r?\n/, '');
-      const parsed = parseBlock(block);
-      if (parsed) {
-        onEvent(parsed);
-      }
-    }
+    parser.feed(decoder.decode(value, { stream: true }));
   }
+  // an event cut off without its closing blank line is dropped, as an EventSource would
+  parser.feed(decoder.decode());
 }
 
-function parseBlock(block: string): IServerEvent | null {
-  let event = 'message';
-  let id: string | undefined;
-  const data: string[] = [];
-  for (const line of block.split(/\r?\n/)) {
-    if (!line || line.startsWith(':')) {
-      continue;
-    }
-    const i = line.indexOf(':');
-    const field = i < 0 ? line : line.slice(0, i);
-    const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-    if (field === 'event') {
-      event = value;
-    } else if (field === 'data') {
-      data.push(value);
-    } else if (field === 'id') {
-      id = value;
-    }
-  }
-  if (!data.length) {
-    return null;
-  }
-  const text = data.join('\n');
-  let parsed: unknown = text;
+/** The server sends JSON payloads; anything else is passed on as text. */
+function toServerEvent(message: EventSourceMessage): IServerEvent {
+  let data: unknown = message.data;
   try {
-    parsed = JSON.parse(text);
+    data = JSON.parse(message.data);
   } catch {
     /* plain text data */
   }
-  return { id, event, data: parsed };
+  return { id: message.id, event: message.event ?? 'message', data };
 }

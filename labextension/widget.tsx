@@ -1,21 +1,29 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import React from 'react';
 import { App } from './components/App';
 import { IEnv } from './env';
 import { focusWhenRendered } from './focus';
+import { TranslationContext } from './i18n';
 import { optiserveIcon } from './icon';
 
 export const PANEL_ID = 'jupyter-optiserve-panel';
 
+// how long focusSearch() waits for the first render (the panel renders on its first show)
+const FOCUS_WAIT_MS = 5000;
+
 /** The left-sidebar panel. */
 export class OptiServePanel extends ReactWidget {
-  constructor(private env: IEnv) {
+  constructor(
+    private env: IEnv,
+    private trans: TranslationBundle
+  ) {
     super();
     this.id = PANEL_ID;
     this.addClass('jp-OptiServe');
     this.title.icon = optiserveIcon;
-    this.title.caption = 'OptiServe: size and deploy a model server';
+    this.title.caption = trans.__('OptiServe: size and deploy a model server');
   }
 
   /** Nothing is fetched until the panel is first shown (no cluster calls at JupyterLab start-up). */
@@ -39,6 +47,26 @@ export class OptiServePanel extends ReactWidget {
     focusWhenRendered('input[type="search"]', 30, '[role="tab"][aria-selected="true"]');
   }
 
+  /**
+   * Put the keyboard in the model search box (or, when step 1 is closed or the Deployments tab is
+   * showing, on the selected tab). The panel renders on its first show, so wait a few frames for it.
+   */
+  focusSearch(): void {
+    const until = performance.now() + FOCUS_WAIT_MS;
+    const attempt = () => {
+      if (this.node.querySelector('.jp-OptiServe-root')) {
+        // step 1 comes first in the flow: its search is the flow's first search box
+        (
+          this.node.querySelector<HTMLElement>('.jp-OptiServe-flow input[type="search"]') ??
+          this.node.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')
+        )?.focus();
+      } else if (performance.now() < until) {
+        requestAnimationFrame(attempt);
+      }
+    };
+    attempt();
+  }
+
   /** Settings changed: re-render with the new defaults. */
   setEnv(env: IEnv): void {
     this.env = env;
@@ -46,7 +74,11 @@ export class OptiServePanel extends ReactWidget {
   }
 
   render(): JSX.Element | null {
-    return this.shown || this.isVisible ? <App env={this.env} /> : null;
+    return this.shown || this.isVisible ? (
+      <TranslationContext.Provider value={this.trans}>
+        <App env={this.env} />
+      </TranslationContext.Provider>
+    ) : null;
   }
 
   private shown = false;

@@ -1,5 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import { IEnv } from '../env';
+import { useTrans } from '../i18n';
 import { useInventory, useRecommend } from '../hooks';
 import { IHardwareChoice, IModelChoice, ISlo, Kpi } from '../types';
 import { ms } from '../format';
@@ -19,6 +20,7 @@ type Tab = 'new' | 'deployments';
 /** The whole panel: the guided flow and the deployments list. */
 export function App(props: { env: IEnv }): JSX.Element {
   const env = props.env;
+  const trans = useTrans();
   const [tab, setTab] = useState<Tab>('new');
   const [model, setModel] = useState<IModelChoice | null>(null);
   const [modelOpen, setModelOpen] = useState(true);
@@ -147,7 +149,7 @@ export function App(props: { env: IEnv }): JSX.Element {
             onClick={() => setTab('new')}
             onKeyDown={switchTab}
           >
-            New
+            {trans.__('New')}
           </button>
           <button
             type="button"
@@ -158,7 +160,7 @@ export function App(props: { env: IEnv }): JSX.Element {
             onClick={() => setTab('deployments')}
             onKeyDown={switchTab}
           >
-            Deployments
+            {trans.__('Deployments')}
           </button>
         </div>
       </div>

@@ -1,5 +1,6 @@
 import React, { useEffect, useRef, useState } from 'react';
 import { requestAPI } from '../request';
+import { useTrans } from '../i18n';
 import { followEvents, IServerEvent } from '../sse';
 import { ErrorBox } from './common';
 
@@ -24,9 +25,11 @@ interface IProgress {
 }
 
 const LEVELS = [1, 4, 8];
+const REQUESTS_PER_LEVEL = 8;
 
 /** A Ready deployment's "Benchmark": measure it at a few loads, then predicted vs measured. */
 export function BenchmarkPanel(props: { name: string; namespace?: string }): JSX.Element {
+  const trans = useTrans();
   const [state, setState] = useState<'idle' | 'running' | 'done' | 'failed'>('idle');
   const [progress, setProgress] = useState<IProgress | null>(null);
   const [levels, setLevels] = useState<ILevel[]>([]);
@@ -49,7 +52,7 @@ export function BenchmarkPanel(props: { name: string; namespace?: string }): JSX
           name: props.name,
           namespace: props.namespace,
           concurrency: LEVELS,
-          requests_per_level: 8,
+          requests_per_level: REQUESTS_PER_LEVEL,
           mode: 'client'
         }
       });
@@ -80,7 +83,7 @@ export function BenchmarkPanel(props: { name: string; namespace?: string }): JSX
   };
 
   return (
-    <section className="jp-OptiServe-benchmark" aria-label="Benchmark">
+    <section className="jp-OptiServe-benchmark" aria-label={trans.__('Benchmark')}>
       <div className="jp-OptiServe-toolbar">
         <button
           type="button"
@@ -89,39 +92,51 @@ export function BenchmarkPanel(props: { name: string; namespace?: string }): JSX
           disabled={state === 'running'}
         >
           {state === 'running'
-            ? 'Benchmarking…'
+            ? trans.__('Benchmarking…')
             : state === 'idle'
-              ? 'Benchmark'
-              : 'Benchmark again'}
+              ? trans.__('Benchmark')
+              : trans.__('Benchmark again')}
         </button>
         <span className="jp-OptiServe-muted">
-          {LEVELS.join(', ')} concurrent users, 8 requests each, from this workbench; compared with
-          the estimate.
+          {trans.__(
+            '%1 concurrent users, %2 requests each, from this workbench; compared with the estimate.',
+            LEVELS.join(', '),
+            REQUESTS_PER_LEVEL
+          )}
         </span>
       </div>
       {state === 'running' && progress ? (
-        <div role="status" aria-label="Benchmark progress">
-          Level {progress.index + 1} of {progress.levels}
-          {progress.concurrency ? ` (${progress.concurrency} users)` : ''}:{' '}
+        <div role="status" aria-label={trans.__('Benchmark progress')}>
+          {progress.concurrency
+            ? trans._n(
+                'Level %2 of %3 (%1 user):',
+                'Level %2 of %3 (%1 users):',
+                progress.concurrency,
+                progress.index + 1,
+                progress.levels
+              )
+            : trans.__('Level %1 of %2:', progress.index + 1, progress.levels)}{' '}
           <progress
             max={progress.requests}
             value={progress.done}
-            aria-label={`Level ${progress.index + 1} progress`}
+            aria-label={trans.__('Level %1 progress', progress.index + 1)}
           />{' '}
           {progress.done}/{progress.requests}
         </div>
       ) : null}
-      {error ? <ErrorBox error={error} title="Benchmark failed" onRetry={start} /> : null}
+      {error ? (
+        <ErrorBox error={error} title={trans.__('Benchmark failed')} onRetry={start} />
+      ) : null}
       {levels.length ? (
-        <div ref={result} tabIndex={-1} role="group" aria-label="Benchmark result">
-          <MetricChart levels={levels} metric="ttft_ms" title="TTFT (ms)" />
-          <MetricChart levels={levels} metric="itl_ms" title="ITL (ms/token)" />
-          <table className="jp-OptiServe-table" aria-label="Predicted versus measured">
+        <div ref={result} tabIndex={-1} role="group" aria-label={trans.__('Benchmark result')}>
+          <MetricChart levels={levels} metric="ttft_ms" title={trans.__('TTFT (ms)')} />
+          <MetricChart levels={levels} metric="itl_ms" title={trans.__('ITL (ms/token)')} />
+          <table className="jp-OptiServe-table" aria-label={trans.__('Predicted versus measured')}>
             <thead>
               <tr>
-                <th scope="col">Users</th>
-                <th scope="col">TTFT measured / estimated</th>
-                <th scope="col">ITL measured / estimated</th>
+                <th scope="col">{trans.__('Users')}</th>
+                <th scope="col">{trans.__('TTFT measured / estimated')}</th>
+                <th scope="col">{trans.__('ITL measured / estimated')}</th>
               </tr>
             </thead>
             <tbody>
@@ -159,6 +174,7 @@ function MetricChart(props: {
   metric: 'ttft_ms' | 'itl_ms';
   title: string;
 }): JSX.Element {
+  const trans = useTrans();
   const W = 220;
   const H = 90;
   const pad = 24;
@@ -176,11 +192,11 @@ function MetricChart(props: {
       width={W}
       height={H}
       role="img"
-      aria-label={`${props.title}: measured versus estimated by concurrency`}
+      aria-label={trans.__('%1: measured versus estimated by concurrency', props.title)}
       className="jp-OptiServe-benchChart"
     >
       <text x={2} y={10} className="jp-OptiServe-chartLabel">
-        {props.title} · ● measured ○ estimated
+        {trans.__('%1 · ● measured ○ estimated', props.title)}
       </text>
       <line x1={pad} y1={y(0)} x2={W - pad} y2={y(0)} className="jp-OptiServe-axis" />
       {pts.map((p, i) => (
