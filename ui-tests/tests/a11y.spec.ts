@@ -71,6 +71,8 @@ test.describe('OptiServe accessibility (axe-core)', () => {
   test.use({ waitForApplication: patientStart });
   test('every state, Light and Dark, 250 and 400 px', async ({ page }) => {
     test.setTimeout(600000); // about a third of this on an idle 2-core machine
+    // reduced motion: no spinner or pulse animating under axe (restyling slowed it down a lot)
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     await freshCluster(page);
     const panel = await openPanel(page);
     await checkState(page, 'catalog');
