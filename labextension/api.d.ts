@@ -160,6 +160,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/optiserve/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What a deploy would create and whether it would pass, from one plan (one ranking, the chosen profile). */
+        post: operations["preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/optiserve/export": {
         parameters: {
             query?: never;
@@ -684,6 +701,8 @@ export interface components {
              * @enum {string}
              */
             backend?: "auto" | "roofline" | "measured";
+            /** @description requests/s to serve: each benchmarked point gets the replicas it needs (RHOAI model catalog) */
+            target_rps?: number;
         };
         /**
          * @example {
@@ -768,7 +787,14 @@ export interface components {
             connection?: string;
             pull_secret?: string;
             /**
+             * @description kserve: ServingRuntime + InferenceService; llmisvc: LLMInferenceService (llm-d)
              * @default kserve
+             * @enum {string}
+             */
+            deployment_kind?: "kserve" | "llmisvc";
+            /**
+             * @deprecated
+             * @description deprecated spelling of deployment_kind (answered with a Deprecation header)
              * @enum {string}
              */
             target?: "kserve" | "llmisvc";
@@ -822,7 +848,14 @@ export interface components {
             connection?: string;
             pull_secret?: string;
             /**
+             * @description kserve: ServingRuntime + InferenceService; llmisvc: LLMInferenceService (llm-d)
              * @default kserve
+             * @enum {string}
+             */
+            deployment_kind?: "kserve" | "llmisvc";
+            /**
+             * @deprecated
+             * @description deprecated spelling of deployment_kind (answered with a Deprecation header)
              * @enum {string}
              */
             target?: "kserve" | "llmisvc";
@@ -991,6 +1024,35 @@ export interface components {
                 value?: number;
                 ranked_by?: number;
             };
+            /** @description the cluster's RHOAI model-catalog measurements on this profile's accelerator and GPU count (present only when the cluster has a catalog with this model) */
+            benchmarked?: components["schemas"]["BenchmarkedPoint"][];
+        };
+        /** @description One performance artifact of the RHOAI model catalog: measured, not estimated */
+        BenchmarkedPoint: {
+            /** @description the catalog's hardware_type, e.g. H100 */
+            hardware: string;
+            /** @description hardware_count: GPUs per replica */
+            gpus: number;
+            /** @description our accelerator id for hardware (null when unknown) */
+            accelerator?: string | null;
+            hardware_configuration?: string;
+            use_case?: string | null;
+            /** @description per replica */
+            requests_per_second: number;
+            input_tokens?: number | null;
+            output_tokens?: number | null;
+            engine_version?: string | null;
+            config_id?: string | null;
+            /** @description mean, p90, p95, p99 */
+            ttft_ms?: Record<string, unknown> | null;
+            itl_ms?: Record<string, unknown> | null;
+            e2e_ms?: Record<string, unknown> | null;
+            tokens_per_s?: Record<string, unknown> | null;
+            /** @description with target_rps: replicas for that rate */
+            replicas?: number;
+            total_requests_per_second?: number;
+        } & {
+            [key: string]: unknown;
         };
         /** @description Weights and KV cache of a profile and their published accuracy (docs/recommendations.md) */
         Quality: {
@@ -1029,6 +1091,13 @@ export interface components {
             settings?: Record<string, unknown>;
             /** @description the `optiserve deploy` line for recommendation #1 (null when nothing fits or for SLO targets) */
             deploy_command?: string | null;
+            /** @description every RHOAI model-catalog measurement of the model (present only when the cluster has a catalog with this model) */
+            benchmarked?: {
+                /** @description where the catalog was found */
+                source?: string;
+                target_rps?: number | null;
+                points?: components["schemas"]["BenchmarkedPoint"][];
+            };
         };
         /** @description The plan behind the manifests (Plan.summary(): name, namespace, profile, runtime, storage, args, resources, startup, estimate, notes). */
         Plan: {
@@ -1047,6 +1116,10 @@ export interface components {
             notes: string[];
         } & {
             [key: string]: unknown;
+        };
+        PreviewResult: {
+            render: components["schemas"]["RenderResult"];
+            preflight: components["schemas"]["PreflightResult"];
         };
         RenderResult: {
             manifests: Record<string, unknown>[];
@@ -1439,6 +1512,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PreflightResult"];
+                };
+            };
+            400: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            502: components["responses"]["Error"];
+        };
+    };
+    preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanRequest"];
+            };
+        };
+        responses: {
+            /** @description The answers of /render and /preflight for the same plan. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewResult"];
                 };
             };
             400: components["responses"]["Error"];

@@ -1,17 +1,15 @@
 import React, { useId, useState } from 'react';
+import type { components } from '../api';
 import { IRecommendation } from '../types';
 import { ms } from '../format';
 
 /** One performance artifact of the cluster's RHOAI model catalog (measured, not estimated). */
-export interface IBenchmarkedPoint {
-  hardware: string;
-  gpus: number;
-  hardware_configuration: string;
-  use_case?: string | null;
-  requests_per_second: number;
-  ttft_ms?: Record<string, number> | null;
-  itl_ms?: Record<string, number> | null;
-  e2e_ms?: Record<string, number> | null;
+export type IBenchmarkedPoint = components['schemas']['BenchmarkedPoint'];
+
+/** A percentile of a catalog metric ({mean, p90, ...}); the schema leaves the values untyped. */
+function pct(stat: Record<string, unknown> | null | undefined, key: string): number | undefined {
+  const v = stat?.[key];
+  return typeof v === 'number' ? v : undefined;
 }
 
 /** Replicas for a target rate, as the model catalog computes them. */
@@ -24,7 +22,7 @@ export function replicasFor(point: IBenchmarkedPoint, targetRps: number): number
  * "target requests/s -> replicas". Renders nothing when the cluster has no catalog data.
  */
 export function Benchmarked(props: { rec: IRecommendation }): JSX.Element | null {
-  const points = (props.rec as IRecommendation & { benchmarked?: IBenchmarkedPoint[] }).benchmarked;
+  const points = props.rec.benchmarked;
   const [target, setTarget] = useState('');
   const inputId = useId();
   const captionId = useId();
@@ -37,7 +35,8 @@ export function Benchmarked(props: { rec: IRecommendation }): JSX.Element | null
     <div className="jp-OptiServe-benchmarked">
       <table aria-labelledby={captionId}>
         <caption id={captionId}>
-          Benchmarked (measured by the RHOAI model catalog on {points[0].hardware_configuration})
+          Benchmarked (measured by the RHOAI model catalog on{' '}
+          {points[0].hardware_configuration ?? points[0].hardware})
         </caption>
         <thead>
           <tr>
@@ -58,8 +57,8 @@ export function Benchmarked(props: { rec: IRecommendation }): JSX.Element | null
           {points.map((p, i) => (
             <tr key={i}>
               <td>{p.use_case ?? '–'}</td>
-              <td>{ms(p.ttft_ms?.p90)}</td>
-              <td>{ms(p.itl_ms?.p90)}</td>
+              <td>{ms(pct(p.ttft_ms, 'p90'))}</td>
+              <td>{ms(pct(p.itl_ms, 'p90'))}</td>
               <td>{p.requests_per_second.toFixed(1)}</td>
               {wanted !== null ? <td>{replicasFor(p, wanted)}</td> : null}
             </tr>
