@@ -65,6 +65,26 @@ def add_plan_flags(p, call_timeout_flag: str = "--timeout") -> None:
     )
     p.add_argument("--external", action="store_true", help="expose an external route")
     p.add_argument("--auth", action="store_true", help="require a token (ServiceAccount + Role + token Secret)")
+    p.add_argument(
+        "--replicas",
+        type=positive_int("--replicas", 64),
+        help="serving replicas, each with the profile's GPUs (default: the profile's)",
+    )
+    p.add_argument(
+        "--runtime-arg",
+        dest="runtime_args",
+        action="append",
+        metavar="--FLAG[=VALUE]",
+        help="extra vLLM argument after the profile's, written --runtime-arg=--flag[=value] (repeatable; "
+        "may not override the profile's flags)",
+    )
+    p.add_argument(
+        "--env",
+        dest="env",
+        action="append",
+        metavar="NAME=VALUE",
+        help="environment variable on the model server (repeatable)",
+    )
     p.add_argument("--trust-remote-code", action="store_true", help="allow models that run repository code")
     p.add_argument("--display-name", help="name shown in the dashboard")
     p.add_argument("--offline", action="store_true", help="do not contact a cluster (catalog runtime, no inventory)")
@@ -94,6 +114,7 @@ def connect_from_args(args, required: bool = False):
 
 def plan_from_args(args, conn):
     from jupyter_optiserve.deploy.naming import validate_name, validate_namespace
+    from jupyter_optiserve.deploy.overrides import parse_env_flags
     from jupyter_optiserve.deploy.plan import build_plan
 
     if args.name:
@@ -118,6 +139,9 @@ def plan_from_args(args, conn):
         allow_precision=getattr(args, "allow_precision", None),
         gpu_margin=getattr(args, "gpu_margin", None),
         rhoai=getattr(args, "rhoai", None),
+        replicas=getattr(args, "replicas", None),
+        runtime_args=getattr(args, "runtime_args", None),
+        env=parse_env_flags(getattr(args, "env", None)),
     )
     try:
         return build_plan(

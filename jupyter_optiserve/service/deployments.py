@@ -116,7 +116,31 @@ def get_deployment(name: str, settings: Settings, namespace: str | None = None) 
         "exists": True,
         "timeline": tl.to_dict(),
         "task": task.to_dict() if task else None,
+        "settings": saved_settings(isvc),
     }
+
+
+def saved_settings(isvc: dict) -> dict | None:
+    """The request an OptiServe deployment was made from (its settings annotation), with the env values
+    read back from the spec; None for a deployment OptiServe did not make."""
+    import json
+
+    from jupyter_optiserve.deploy.deployer import is_ours
+    from jupyter_optiserve.deploy.manifests import SETTINGS
+
+    raw = (isvc["metadata"].get("annotations") or {}).get(SETTINGS)
+    if not raw or not is_ours(isvc):
+        return None
+    try:
+        settings = json.loads(raw)
+    except ValueError:
+        return None
+    live = {
+        e.get("name"): e.get("value", "")
+        for e in ((isvc.get("spec") or {}).get("predictor") or {}).get("model", {}).get("env") or []
+    }
+    settings["env"] = [{"name": n, "value": live[n]} for n in settings.get("env") or [] if n in live]
+    return settings
 
 
 def cancel_task(name: str, settings: Settings, namespace: str | None = None) -> dict:
