@@ -23,7 +23,9 @@ async def test_render_with_settings(api):
 
 
 async def test_bad_settings_are_400_naming_the_field(api):
-    code, err = await api("POST", "render", body={**GRANITE, "runtime_args": ["--max-model-len=1024"]}, request_timeout=120)
+    code, err = await api(
+        "POST", "render", body={**GRANITE, "runtime_args": ["--max-model-len=1024"]}, request_timeout=120
+    )
     assert code == 400 and "--max-model-len would override" in err["detail"] and err["hint"], err
     code, err = await api("POST", "preflight", body={**GRANITE, "env": [{"name": "API_TOKEN", "value": "hunter2"}]})
     assert code == 400 and "API_TOKEN" in err["detail"] and "hunter2" not in str(err), err
