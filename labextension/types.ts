@@ -166,6 +166,10 @@ export interface IPlan {
   profile: IProfile;
   args: string[];
   notes: string[];
+  replicas?: number;
+  runtime_args?: string[];
+  /** names only: values are never echoed back */
+  env?: string[];
   [k: string]: unknown;
 }
 
@@ -195,11 +199,41 @@ export interface ITimeline {
   outcome: string | null;
   phases: IPhase[];
   events: { t_s: number; text: string }[];
-  diagnosis?: { cause?: string; fix?: string; [k: string]: unknown } | null;
+  diagnosis?: IDiagnosis | null;
   url?: string | null;
   internal_url?: string | null;
   notes?: string[];
   smoke?: { ok?: boolean; ttft_s?: number; text?: string; [k: string]: unknown } | null;
+}
+
+/** A failure's diagnosis (deploy/diagnose.py): failure-modes row, cause, fix, what it concerns, and
+ * the request change that applies the fix (when it is concrete). */
+export interface IDiagnosis {
+  failure_mode?: number | null;
+  cause?: string;
+  fix?: string;
+  evidence?: string;
+  subject?: string;
+  remedy?: { max_model_len?: number; runtime_args?: string[] } | null;
+  [k: string]: unknown;
+}
+
+/** What Edit loads back from an OptiServe deployment (GET deployments/{name} settings). */
+export interface IDeploySettings {
+  model: string;
+  kpi: string;
+  accelerator?: string;
+  gpus?: number;
+  profile?: string;
+  name?: string;
+  replicas?: number;
+  external?: boolean;
+  auth?: boolean;
+  runtime_args?: string[];
+  env?: { name: string; value: string }[];
+  max_model_len?: number;
+  storage_uri?: string;
+  connection?: string;
 }
 
 export interface IErrorBody {
@@ -246,6 +280,7 @@ export interface IDeployment {
   exists?: boolean;
   timeline: ITimeline | null;
   task: ITask | null;
+  settings?: IDeploySettings | null;
 }
 
 export interface IPromptResult {
