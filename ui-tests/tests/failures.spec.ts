@@ -94,7 +94,7 @@ test.describe('OptiServe failures: one diagnosis, a way forward', () => {
     await expect(deployment.getByRole('alert')).toHaveCount(1);
     expect(await readIsvc(NAME)).not.toBeNull();
     await box.getByRole('button', { name: 'Delete' }).click();
-    await expect(deployment.getByRole('status')).toContainText('Deleted');
+    await expect(deployment.getByRole('status').filter({ hasText: 'Deleted' })).toBeVisible();
     await expect.poll(() => readIsvc(NAME)).toBeNull();
   });
 
@@ -109,7 +109,7 @@ test.describe('OptiServe failures: one diagnosis, a way forward', () => {
     await expect(box).toContainText(/scheduler cannot place the pod/);
     await box.getByRole('button', { name: 'Cancel' }).click();
     await expect(stateOf(deployment)).toHaveText('cancelled', { timeout: 30000 });
-    await expect(deployment.getByRole('status')).toContainText('Cancelled');
+    await expect(deployment.getByRole('status').filter({ hasText: 'Cancelled' })).toBeVisible();
   });
 
   test('the cluster refusing the create is one plain box with Back to profiles', async ({
