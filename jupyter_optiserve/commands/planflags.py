@@ -85,6 +85,12 @@ def add_plan_flags(p, call_timeout_flag: str = "--timeout") -> None:
         metavar="NAME=VALUE",
         help="environment variable on the model server (repeatable)",
     )
+    p.add_argument(
+        "--max-model-len",
+        type=positive_int("--max-model-len", 10_000_000),
+        metavar="TOKENS",
+        help="a shorter context than the profile's (what a KV-cache failure's fix suggests)",
+    )
     p.add_argument("--trust-remote-code", action="store_true", help="allow models that run repository code")
     p.add_argument("--display-name", help="name shown in the dashboard")
     p.add_argument("--offline", action="store_true", help="do not contact a cluster (catalog runtime, no inventory)")
@@ -142,6 +148,7 @@ def plan_from_args(args, conn):
         replicas=getattr(args, "replicas", None),
         runtime_args=getattr(args, "runtime_args", None),
         env=parse_env_flags(getattr(args, "env", None)),
+        max_model_len=getattr(args, "max_model_len", None),
     )
     try:
         return build_plan(
