@@ -27,8 +27,8 @@ async function toPreview(page: IJupyterLabPageFixture): Promise<Locator> {
 }
 
 async function deploy(panel: Locator, name = NAME): Promise<Locator> {
-  await panel.getByRole('button', { name: /^(Deploy|Redeploy)…$/ }).click();
-  await panel.getByRole('button', { name: /^(Deploy|Redeploy) now$/ }).click();
+  await panel.getByRole('button', { name: 'Deploy', exact: true }).click();
+  await panel.getByRole('button', { name: 'Confirm deploy' }).click();
   return panel.getByLabel(`Deployment ${name}`, { exact: true });
 }
 
@@ -191,6 +191,9 @@ test.describe('OptiServe failures: one diagnosis, a way forward', () => {
     await expect(panel.getByLabel('Preflight summary', { exact: true })).toContainText('0 fail', {
       timeout: 30000
     });
+    await expect(panel.getByRole('button', { name: 'Deploy', exact: true })).toHaveText(
+      'Redeploy…'
+    );
     const again = await deploy(panel, 'granite-chat');
     await expect(stateOf(again)).toHaveText('ready', { timeout: 60000 });
     const updated = await readIsvc('granite-chat');
