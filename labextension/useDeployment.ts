@@ -45,7 +45,10 @@ export function useDeployment(name: string, namespace?: string, generation = 0):
     const query = { namespace };
     const patch = (p: Partial<IDeploymentState>) => setS(prev => ({ ...prev, ...p }));
     const applyDeployment = (d: IDeployment) => {
-      const t = d.timeline ?? d.task?.timeline ?? null;
+      // While this server's task runs, its timeline is the truth: the cluster's snapshot may still
+      // describe the previous generation (a redeploy of a Ready deployment says "ready" at once).
+      const running = !!d.task && !d.task.terminal;
+      const t = (running ? d.task?.timeline : (d.timeline ?? d.task?.timeline)) ?? null;
       setS(prev => ({
         ...prev,
         timeline: t ?? prev.timeline,

@@ -98,7 +98,7 @@ export function DeployView(props: {
     // (Chromium's scrollIntoView returns a promise: never return it from an effect.)
     void ref.current?.scrollIntoView({ block: 'start' });
   }, [props.name]);
-  const ready = s.state === 'ready' || s.timeline?.outcome === 'ready';
+  const ready = s.state === 'ready' || (s.terminal && s.timeline?.outcome === 'ready');
   const failed = ['failed', 'timeout', 'cancelled'].includes(s.state);
   const where = `InferenceService ${props.name}${props.namespace ? ` in ${props.namespace}` : ''}`;
   const stuck = !s.terminal ? unschedulableOf(s.timeline, where) : null;
