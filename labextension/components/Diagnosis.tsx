@@ -21,7 +21,7 @@ const ROW_TITLE: Record<number, string> = {
 
 /** Plain titles for the error codes a deploy task ends with. */
 const ERROR_TITLE: Record<string, string> = {
-  PreflightFailed: 'The cluster refused the deployment',
+  PreflightFailed: 'A check against the cluster failed',
   ConflictError: 'The name is already taken',
   ClusterUnreachableError: 'The cluster did not answer',
   PermissionDeniedError: 'Not permitted',

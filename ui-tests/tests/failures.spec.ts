@@ -122,7 +122,7 @@ test.describe('OptiServe failures: one diagnosis, a way forward', () => {
     try {
       const deployment = await deploy(panel);
       await expect(stateOf(deployment)).toHaveText('failed', { timeout: 60000 });
-      const box = deployment.getByRole('alert', { name: 'The cluster refused the deployment' });
+      const box = deployment.getByRole('alert', { name: 'A check against the cluster failed' });
       await expect(box).toContainText(/preflight/i);
       await expect(box).toContainText(`Concerns: InferenceService ${NAME}`);
       await expect(deployment.getByRole('alert')).toHaveCount(1);
