@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { IEnv } from '../env';
 import { useInventory, useRecommend } from '../hooks';
 import { IDeploySettings, IHardwareChoice, IModelChoice, ISlo, Kpi } from '../types';
@@ -46,9 +46,12 @@ export function App(props: { env: IEnv }): JSX.Element {
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on purpose: re-run only when the listed inputs change
   }, [env.defaultKpi]);
+  const editingRef = useRef<string | null>(null);
+  editingRef.current = editing;
   useEffect(() => {
     setSelected(0);
-    setPreview(null);
+    // a new ranking replaces the flow's preview, not one that Edit loaded from a deployment
+    setPreview(p => (editingRef.current ? p : null));
   }, [rec.data]);
   useEffect(() => {
     if (rec.data) {
