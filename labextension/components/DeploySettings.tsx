@@ -133,6 +133,7 @@ export function DeploySettings(props: {
           className="jp-OptiServe-input jp-mod-styled"
           rows={2}
           spellCheck={false}
+          aria-label="Runtime arguments"
           placeholder="--enable-auto-tool-choice"
           value={draft.runtimeArgs}
           onChange={e => set({ runtimeArgs: e.target.value })}
@@ -147,6 +148,7 @@ export function DeploySettings(props: {
           className="jp-OptiServe-input jp-mod-styled"
           rows={2}
           spellCheck={false}
+          aria-label="Environment variables"
           placeholder="VLLM_LOGGING_LEVEL=DEBUG"
           value={draft.env}
           aria-invalid={!!problem}
