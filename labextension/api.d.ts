@@ -815,6 +815,18 @@ export interface components {
              * @enum {string}
              */
             rhoai?: "2" | "3";
+            /** @description serving replicas (predictor minReplicas = maxReplicas), each with the profile's GPUs; default the profile's */
+            replicas?: number;
+            /** @description extra vLLM arguments (--flag or --flag=value) appended after the profile's; one that overrides a profile flag is a 400 naming it */
+            runtime_args?: string[];
+            /** @description environment variables on the model container (spec.predictor.model.env); names only are echoed back */
+            env?: {
+                name: string;
+                /** @default  */
+                value?: string;
+            }[];
+            /** @description a shorter context than the profile's (a diagnosis's fix); default the profile's */
+            max_model_len?: number;
         };
         /**
          * @example {
@@ -877,6 +889,18 @@ export interface components {
              * @enum {string}
              */
             rhoai?: "2" | "3";
+            /** @description serving replicas (predictor minReplicas = maxReplicas), each with the profile's GPUs; default the profile's */
+            replicas?: number;
+            /** @description extra vLLM arguments (--flag or --flag=value) appended after the profile's; one that overrides a profile flag is a 400 naming it */
+            runtime_args?: string[];
+            /** @description environment variables on the model container (spec.predictor.model.env); names only are echoed back */
+            env?: {
+                name: string;
+                /** @default  */
+                value?: string;
+            }[];
+            /** @description a shorter context than the profile's (a diagnosis's fix); default the profile's */
+            max_model_len?: number;
             /**
              * @description server-side dry run (dryRun=All)
              * @default false
@@ -1237,6 +1261,10 @@ export interface components {
             exists?: boolean;
             timeline: components["schemas"]["Timeline"] | null;
             task: components["schemas"]["Task"] | null;
+            /** @description the DeployRequest fields behind an OptiServe deployment (model, kpi, accelerator, gpus, profile, name, replicas, external, auth, runtime_args, env): what Edit loads to redeploy it in place; null for others */
+            settings?: {
+                [key: string]: unknown;
+            } | null;
         };
         DeleteResult: {
             name: string;

@@ -157,7 +157,16 @@ export type IRecommendResult = With<
 
 export type ICheck = Schemas['PreflightReport']['checks'][number];
 
-export type IPlan = With<Schemas['Plan'], { profile: IProfile }>;
+export type IPlan = With<
+  Schemas['Plan'],
+  {
+    profile: IProfile;
+    replicas?: number;
+    runtime_args?: string[];
+    /** names only: values are never echoed back */
+    env?: string[];
+  }
+>;
 
 export type IRenderResult = With<Schemas['RenderResult'], { plan: IPlan }>;
 
@@ -171,12 +180,42 @@ export type ITimeline = With<
   {
     /** The spec leaves both optional; every event the server writes has them. */
     events: { t_s: number; text: string }[];
-    diagnosis?: { cause?: string; fix?: string; [k: string]: unknown } | null;
+    diagnosis?: IDiagnosis | null;
     smoke?: { ok?: boolean; ttft_s?: number; text?: string; [k: string]: unknown } | null;
   }
 >;
 
 export type IErrorBody = Schemas['Error'];
+
+/** A failure's diagnosis (deploy/diagnose.py): failure-modes row, cause, fix, what it concerns, and
+ * the request change that applies the fix (when it is concrete). */
+export interface IDiagnosis {
+  failure_mode?: number | null;
+  cause?: string;
+  fix?: string;
+  evidence?: string;
+  subject?: string;
+  remedy?: { max_model_len?: number; runtime_args?: string[] } | null;
+  [k: string]: unknown;
+}
+
+/** What Edit loads back from an OptiServe deployment (GET deployments/{name} settings). */
+export interface IDeploySettings {
+  model: string;
+  kpi: string;
+  accelerator?: string;
+  gpus?: number;
+  profile?: string;
+  name?: string;
+  replicas?: number;
+  external?: boolean;
+  auth?: boolean;
+  runtime_args?: string[];
+  env?: { name: string; value: string }[];
+  max_model_len?: number;
+  storage_uri?: string;
+  connection?: string;
+}
 
 export type ITask = With<
   Schemas['Task'],
@@ -195,6 +234,7 @@ export type IDeployment = With<
   {
     timeline: ITimeline | null;
     task: ITask | null;
+    settings?: IDeploySettings | null;
   }
 >;
 

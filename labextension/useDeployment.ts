@@ -13,31 +13,42 @@ export interface IDeploymentState {
   url: string | null;
   /** The first request through the endpoint answered. */
   smokeOk: boolean;
+  /** The request this server's latest deploy of it was made from (what a redeploy changes). */
+  request: Record<string, unknown> | null;
 }
 
 const TERMINAL = ['ready', 'failed', 'timeout', 'cancelled', 'applied'];
 
-/** A deployment's live state: the stored snapshot, then the server's event stream until it ends. */
-export function useDeployment(name: string, namespace?: string): IDeploymentState {
-  const [s, setS] = useState<IDeploymentState>({
-    state: 'connecting',
-    terminal: false,
-    timeline: null,
-    entries: [],
-    error: null,
-    loadError: null,
-    url: null,
-    smokeOk: false
-  });
+const INITIAL: IDeploymentState = {
+  state: 'connecting',
+  terminal: false,
+  timeline: null,
+  entries: [],
+  error: null,
+  loadError: null,
+  url: null,
+  smokeOk: false,
+  request: null
+};
+
+/** A deployment's live state: the stored snapshot, then the server's event stream until it ends.
+ * A new ``generation`` (a redeploy) follows it again from the start. */
+export function useDeployment(name: string, namespace?: string, generation = 0): IDeploymentState {
+  const [s, setS] = useState<IDeploymentState>(INITIAL);
   const lastId = useRef<string | undefined>(undefined);
 
   useEffect(() => {
+    setS(INITIAL);
+    lastId.current = undefined;
     const abort = new AbortController();
     const path = `deployments/${encodeURIComponent(name)}`;
     const query = { namespace };
     const patch = (p: Partial<IDeploymentState>) => setS(prev => ({ ...prev, ...p }));
     const applyDeployment = (d: IDeployment) => {
-      const t = d.timeline ?? d.task?.timeline ?? null;
+      // While this server's task runs, its timeline is the truth: the cluster's snapshot may still
+      // describe the previous generation (a redeploy of a Ready deployment says "ready" at once).
+      const running = !!d.task && !d.task.terminal;
+      const t = (running ? d.task?.timeline : (d.timeline ?? d.task?.timeline)) ?? null;
       setS(prev => ({
         ...prev,
         timeline: t ?? prev.timeline,
@@ -45,7 +56,8 @@ export function useDeployment(name: string, namespace?: string): IDeploymentStat
         state: d.task?.state ?? (d.stopped ? 'stopped' : (t?.outcome ?? prev.state)),
         terminal: d.task ? d.task.terminal : !!t?.outcome,
         error: d.task?.error ?? prev.error,
-        smokeOk: prev.smokeOk || !!(t?.smoke as { ok?: boolean } | null | undefined)?.ok
+        smokeOk: prev.smokeOk || !!(t?.smoke as { ok?: boolean } | null | undefined)?.ok,
+        request: d.task?.request ?? prev.request
       }));
     };
     const onEvent = (e: IServerEvent) => {
@@ -88,7 +100,8 @@ export function useDeployment(name: string, namespace?: string): IDeploymentStat
             timeline: task?.timeline ?? prev.timeline,
             url: task?.timeline?.url ?? prev.url,
             error: task?.error ?? prev.error,
-            smokeOk: prev.smokeOk || !!task?.timeline?.smoke?.ok
+            smokeOk: prev.smokeOk || !!task?.timeline?.smoke?.ok,
+            request: task?.request ?? prev.request
           }));
           break;
         }
@@ -130,6 +143,6 @@ export function useDeployment(name: string, namespace?: string): IDeploymentStat
       }
     })();
     return () => abort.abort();
-  }, [name, namespace]);
+  }, [name, namespace, generation]);
   return s;
 }

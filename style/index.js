@@ -1,2 +1,3 @@
 import './base.css';
 import './tabs.css';
+import './diagnosis.css';

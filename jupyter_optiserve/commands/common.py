@@ -88,6 +88,8 @@ def add_option(p: argparse.ArgumentParser, name: str, *flags: str, default=_UNSE
             kw["choices"] = o.choices
         elif o.kind == "precision_list":
             kw.update(nargs="?", const=True)
+        elif o.kind == "list":
+            kw["action"] = "append"
     if o.metavar:
         kw["metavar"] = o.metavar
     kw.update(overrides)

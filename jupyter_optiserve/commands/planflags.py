@@ -44,12 +44,21 @@ def add_plan_flags(p, call_timeout_flag: str = "--timeout") -> None:
     add_deployment_kind(p)
     for name in ("external", "auth", "trust_remote_code", "display_name", "offline", "rhoai"):
         add_option(p, name)
+    add_option(p, "replicas")
+    add_option(p, "runtime_args", "--runtime-arg")
+    add_option(p, "env")
+    add_option(p, "max_model_len", help="a shorter context than the profile's (what a KV-cache failure's fix suggests)")
     add_cluster_flags(p, timeout_flag=call_timeout_flag)
 
 
 def plan_request(args) -> dict:
     """The plan request (``PlanRequest``/``DeployRequest`` body) the flags describe."""
-    return body(args, PLAN_FIELDS)
+    from jupyter_optiserve.deploy.overrides import parse_env_flags
+
+    out = body(args, PLAN_FIELDS)
+    if out.get("env"):  # --env NAME=VALUE, as the API's [{name, value}]
+        out["env"] = parse_env_flags(out["env"])
+    return out
 
 
 def print_notes(notes: list, stream=None) -> None:

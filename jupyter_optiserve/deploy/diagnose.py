@@ -4,7 +4,7 @@ log lines) to a row of docs/deploy.md "Failure modes", a cause in plain words, a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -13,9 +13,21 @@ class Diagnosis:
     cause: str
     fix: str
     evidence: str = ""
+    subject: str = ""  # the object or image it concerns ("image quay.io/...", "pod x-predictor-...")
+    remedy: dict | None = None  # request fields that apply the fix on a redeploy (e.g. {"max_model_len": 8192})
 
     def to_dict(self) -> dict:
-        return {"failure_mode": self.row, "cause": self.cause, "fix": self.fix, "evidence": self.evidence}
+        return {
+            "failure_mode": self.row,
+            "cause": self.cause,
+            "fix": self.fix,
+            "evidence": self.evidence,
+            "subject": self.subject,
+            "remedy": self.remedy,
+        }
+
+    def about(self, subject: str) -> Diagnosis:
+        return replace(self, subject=subject) if subject and not self.subject else self
 
 
 # (regex, row, cause, fix); first match wins, so specific patterns come first.
@@ -161,7 +173,23 @@ def diagnose(*texts: str) -> Diagnosis | None:
         m = re.search(pattern, blob)
         if m:
             line = next((ln for ln in blob.splitlines() if re.search(pattern, ln)), m.group(0))
-            return Diagnosis(row, cause.format(*m.groups()), fix.format(*m.groups()), line.strip()[:400])
+            return Diagnosis(
+                row,
+                cause.format(*m.groups()),
+                fix.format(*m.groups()),
+                line.strip()[:400],
+                remedy=_remedy(pattern, m.groups()),
+            )
+    return None
+
+
+def _remedy(pattern: str, groups: tuple) -> dict | None:
+    """The concrete change a redeploy can make for the rules that name one."""
+    if "KV cache" in pattern and len(groups) == 2:
+        fits = int(groups[1]) // 256 * 256  # the cache's token count, on vLLM's block-friendly multiple
+        return {"max_model_len": fits} if fits >= 256 else None
+    if pattern.startswith("CUDA out of memory"):
+        return {"runtime_args": ["--enforce-eager"]}  # no CUDA-graph capture: the fix's cheapest step
     return None
 
 

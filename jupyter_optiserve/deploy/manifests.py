@@ -47,6 +47,7 @@ def _labels(plan, extra: dict | None = None) -> dict:
 
 
 PROFILE_SPEC = "optiserve.io/profile-spec"
+SETTINGS = "optiserve.io/settings"  # what Edit loads back: the request behind this deployment (no env values)
 
 
 def _optiserve_annotations(plan) -> dict:
@@ -56,6 +57,7 @@ def _optiserve_annotations(plan) -> dict:
         "optiserve.io/model": plan.model.id,
         "optiserve.io/startup-estimate-s": str(plan.startup.total_s),
         PROFILE_SPEC: profile_spec(plan),
+        SETTINGS: json.dumps(plan.settings(), separators=(",", ":"), sort_keys=True),
     }
 
 
@@ -67,7 +69,7 @@ def profile_spec(plan) -> str:
         "gpus": p.gpus,
         "tp": p.tp,
         "pp": p.pp,
-        "replicas": p.replicas,
+        "replicas": plan.replica_count,
         "precision": p.precision,
         "kv_cache_dtype": p.kv_cache_dtype,
         "max_model_len": p.max_model_len,
@@ -201,7 +203,7 @@ def inference_service(plan) -> dict:
         "modelFormat": {"name": plan.runtime.model_format},
         "runtime": plan.name,
         **plan.storage.model_fields(),
-        "args": list(plan.engine.args),
+        "args": list(plan.engine.args) + list(plan.runtime_args),
         "resources": plan.resources.to_k8s(),
         # Only a startup probe gates the slow start; no liveness probe that could kill a long load.
         "startupProbe": {
@@ -211,9 +213,10 @@ def inference_service(plan) -> dict:
         },
         "readinessProbe": {**_probes(), "periodSeconds": 10, "failureThreshold": 3},
     }
-    if plan.storage.env:
-        model["env"] = copy.deepcopy(plan.storage.env)
-    predictor = {"minReplicas": p.replicas, "maxReplicas": p.replicas, **_placement(plan), "model": model}
+    if plan.storage.env or plan.env:
+        model["env"] = copy.deepcopy(plan.storage.env) + copy.deepcopy(plan.env)
+    replicas = plan.replica_count
+    predictor = {"minReplicas": replicas, "maxReplicas": replicas, **_placement(plan), "model": model}
     if plan.conventions.v3:
         predictor["timeout"] = PREDICTOR_TIMEOUT_S
     if plan.storage.image_pull_secrets:
@@ -288,9 +291,10 @@ def llm_inference_service(plan) -> dict:
             hint="use --target kserve, or a profile that fits one node",
         )
     parallel_flags = ("--tensor-parallel-size", "--pipeline-parallel-size")
-    extra = [a for a in plan.engine.args if a.split("=", 1)[0] not in parallel_flags]
+    extra = [a for a in plan.engine.args if a.split("=", 1)[0] not in parallel_flags] + list(plan.runtime_args)
     env = [{"name": "VLLM_ADDITIONAL_ARGS", "value": " ".join(extra)}]
     env += [{"name": k, "value": v} for k, v in CACHE_ENV.items()] + copy.deepcopy(plan.storage.env)
+    env += copy.deepcopy(plan.env)
     container = {
         "name": "main",
         "env": env,
@@ -317,7 +321,7 @@ def llm_inference_service(plan) -> dict:
     spec = {
         # the served model name is the resource's, as the dashboard writes it and the smoke test asks for
         "model": {"uri": uri, "name": plan.name},
-        "replicas": p.replicas,
+        "replicas": plan.replica_count,
         "parallelism": parallelism,
         "router": {"route": {}, "gateway": {}, "scheduler": {}},
         "template": template,

@@ -7,11 +7,12 @@ read the same Plan, so what preflight checked is exactly what gets created.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from jupyter_optiserve.deploy import conventions as conv_mod
-from jupyter_optiserve.deploy import hwprofile, naming, sizing
+from jupyter_optiserve.deploy import hwprofile, naming, overrides, sizing
 from jupyter_optiserve.deploy.args import EngineArgs, build_args
 from jupyter_optiserve.deploy.storage import Storage, resolve_storage
 from jupyter_optiserve.deploy.template import RuntimeBody, resolve_runtime_body
@@ -49,6 +50,38 @@ class Plan:
     inventory: object = None  # what build_plan detected (quota, pools); None for plan_from_profile
     conventions: conv_mod.Conventions = conv_mod.OFFLINE  # RHOAI 2.x or 3.x manifests
     hardware_profile: hwprofile.ProfileChoice | None = None
+    replicas: int | None = None  # the user's count; None: the profile's
+    runtime_args: list = field(default_factory=list)  # appended to the profile's vLLM flags
+    env: list = field(default_factory=list)  # [{"name", "value"}] on the model container
+    ranked_profile_id: str = ""  # the ranked profile before a max_model_len override (what a redeploy asks for)
+
+    @property
+    def replica_count(self) -> int:
+        return self.replicas or self.profile.replicas
+
+    def settings(self) -> dict:
+        """What a redeploy of this deployment must ask for again (stored on the InferenceService; env
+        values stay in the spec only)."""
+        out = {
+            "model": self.model.id,
+            "kpi": self.profile.kpi or "balanced",
+            "accelerator": self.accelerator.id,
+            "gpus": self.profile.gpus,
+            "profile": self.ranked_profile_id or self.profile.id,
+            "name": self.name,
+            "replicas": self.replica_count,
+            "external": self.external,
+            "auth": self.auth,
+            "runtime_args": list(self.runtime_args),
+            "env": [e["name"] for e in self.env],
+        }
+        if self.ranked_profile_id and self.ranked_profile_id != self.profile.id:
+            out["max_model_len"] = self.profile.max_model_len
+        if self.storage.uri and self.storage.kind in ("pvc", "s3", "uri"):
+            out["storage_uri"] = self.storage.uri
+        if self.storage.key:
+            out["connection"] = self.storage.key
+        return out
 
     @property
     def gpus_per_pod(self) -> int:
@@ -69,7 +102,10 @@ class Plan:
             "accelerator": self.accelerator.id,
             "runtime": self.body.to_dict(),
             "storage": self.storage.to_dict(),
-            "args": self.engine.args,
+            "args": self.engine.args + list(self.runtime_args),
+            "replicas": self.replica_count,
+            "runtime_args": list(self.runtime_args),
+            "env": [e["name"] for e in self.env],  # names only: values may be sensitive
             "resources": self.resources.to_k8s(),
             "startup": self.startup.to_dict(),
             "multinode": self.multinode,
@@ -102,6 +138,10 @@ def plan_from_profile(
     display_name: str | None = None,
     model=None,
     rhoai: int | str | None = None,
+    replicas: int | None = None,
+    runtime_args: list | None = None,
+    env: list | None = None,
+    max_model_len: int | None = None,
 ) -> Plan:
     from jupyter_optiserve.catalog import load_catalog
 
@@ -115,6 +155,17 @@ def plan_from_profile(
     acc = catalog.accelerators.get(profile.accelerator)
     runtime = catalog.get_runtime(profile.runtime)
     name = naming.validate_name(name) if name else naming.derive_name(model.id)
+    replicas = overrides.validate_replicas(replicas)
+    ranked_id = profile.id
+    if max_model_len is not None and max_model_len != profile.max_model_len:
+        # a diagnosis's fix ("lower --max-model-len"): the same profile with a shorter context
+        if isinstance(max_model_len, bool) or not isinstance(max_model_len, int) or max_model_len < 256:
+            raise InvalidInputError(
+                "max_model_len must be a whole number of at least 256 tokens",
+                hint="use the value the diagnosis suggests",
+                field="max_model_len",
+            )
+        profile = dataclasses.replace(profile, max_model_len=max_model_len)
     per_node = getattr(pool, "gpus_per_node", None)
     # Pipeline parallelism spans nodes unless one node holds every GPU of the replica.
     multinode = profile.pp > 1 and not (per_node and per_node >= profile.tp * profile.pp)
@@ -156,6 +207,11 @@ def plan_from_profile(
     start = sizing.startup(total, pod_w, storage.kind, profile.tp)
     if storage.note:
         notes.append(storage.note)
+    extra_args = overrides.validate_runtime_args(runtime_args, engine.args, body_args(body))
+    from jupyter_optiserve.deploy.manifests import CACHE_ENV
+
+    reserved = list(CACHE_ENV) + [e.get("name") for e in storage.env]
+    extra_env = overrides.validate_env(env, reserved)
     conv = conv_mod.for_generation(rhoai, "--rhoai") if rhoai else conv_mod.detect(conn)
     choice, hw_note = hwprofile.choose(
         pool, acc, resource if acc.vendor != "cpu" else None, gpus_pod, conn=conn, namespace=namespace, catalog=catalog
@@ -192,7 +248,17 @@ def plan_from_profile(
         notes,
         conventions=conv,
         hardware_profile=choice,
+        replicas=replicas,
+        runtime_args=extra_args,
+        env=extra_env,
+        ranked_profile_id=ranked_id,
     )
+
+
+def body_args(body) -> list[str]:
+    """The flags the runtime's own container passes (--port, --model, ...): extra args must not repeat them."""
+    containers = (getattr(body, "spec", None) or {}).get("containers") or [{}]
+    return [a for a in (containers[0].get("args") or []) if isinstance(a, str) and a.startswith("-")]
 
 
 def _estimate(profile, model, acc, engine_version):

@@ -181,7 +181,7 @@ class Tracker:
                     msg,
                 )
                 diag = oomkilled(None) if msg.strip() == "OOMKilled" else (diagnose(logs, msg) or generic)
-                tl.fail(diag)
+                tl.fail(diag.about(f"InferenceService {meta.get('name')}"))
             return
         if target == "Loading" and tl.phases["downloading-model"].state == "pending":
             tl.advance("downloading-model", "storage initializer running")
@@ -211,9 +211,9 @@ class Tracker:
         if sched.get("status") == "False" and sched.get("reason") == "Unschedulable":
             msg = sched.get("message", "")
             tl.advance("scheduled", f"Unschedulable: {msg}")
-            self.unschedulable = diagnose(msg) or Diagnosis(
-                6, "the scheduler cannot place the pod", "see the message", msg
-            )
+            self.unschedulable = (
+                diagnose(msg) or Diagnosis(6, "the scheduler cannot place the pod", "see the message", msg)
+            ).about(f"pod {name}")
             self.unschedulable_since = self.unschedulable_since if self.unschedulable_since is not None else tl.now()
             self.check_pending()
             return
@@ -242,7 +242,7 @@ class Tracker:
                 "check the storage URI and its credentials",
                 term.get("message", ""),
             )
-            tl.fail(diag, "downloading-model")
+            tl.fail(diag.about(f"pod {pod}, container {STORAGE_INIT}"), "downloading-model")
 
     def _main(self, pod: dict, name: str, cs: dict) -> None:
         tl, state = self.tl, cs.get("state") or {}
@@ -251,8 +251,10 @@ class Tracker:
         if reason in PULL_ERRORS:
             msg = waiting.get("message") or reason
             tl.fail(
-                diagnose(msg)
-                or Diagnosis(14, "the runtime image could not be pulled", "check the image and pull secret", msg),
+                (
+                    diagnose(msg)
+                    or Diagnosis(14, "the runtime image could not be pulled", "check the image and pull secret", msg)
+                ).about(f"image {cs.get('image') or '?'}"),
                 "pulling-image",
             )
             return
@@ -263,19 +265,21 @@ class Tracker:
         if last and (cs.get("restartCount", 0) >= 1 or "terminated" in state):
             if last.get("reason") == "OOMKilled":
                 limits = ((pod.get("spec") or {}).get("containers") or [{}])[0].get("resources", {}).get("limits", {})
-                tl.fail(oomkilled(limits.get("memory")), "loading")
+                tl.fail(oomkilled(limits.get("memory")).about(f"pod {name}, container {MAIN}"), "loading")
                 return
             logs = self._logs(name, MAIN, cs, previous=True)
             diag = diagnose(logs, last.get("message", ""))
             if diag or cs.get("restartCount", 0) >= 2:
                 tl.fail(
-                    diag
-                    or Diagnosis(
-                        None,
-                        f"the server keeps crashing (exit code {last.get('exitCode')})",
-                        "read the log lines below",
-                        last.get("message", ""),
-                    ),
+                    (
+                        diag
+                        or Diagnosis(
+                            None,
+                            f"the server keeps crashing (exit code {last.get('exitCode')})",
+                            "read the log lines below",
+                            last.get("message", ""),
+                        )
+                    ).about(f"pod {name}, container {MAIN}"),
                     "loading",
                 )
             return
@@ -322,9 +326,10 @@ class Tracker:
         if ev.get("type") == "Warning" or reason in ("Pulling", "Pulled", "Scheduled"):
             self.tl.note(f"event {reason}: {msg}")
         if reason == "FailedScheduling" and self.tl.outcome is None:
-            self.unschedulable = diagnose(msg) or Diagnosis(
-                6, "the scheduler cannot place the pod", "see the message", msg
-            )
+            pod = (ev.get("involvedObject") or {}).get("name")
+            self.unschedulable = (
+                diagnose(msg) or Diagnosis(6, "the scheduler cannot place the pod", "see the message", msg)
+            ).about(f"pod {pod}" if pod else "")
             self.unschedulable_since = (
                 self.unschedulable_since if self.unschedulable_since is not None else self.tl.now()
             )

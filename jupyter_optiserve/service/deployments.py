@@ -96,7 +96,7 @@ def _status(conn, name: str, ns: str):
     isvc, tl = snapshot(conn, name, ns)
     state = DeploymentState.of(isvc)
     out = {"name": name, "namespace": ns, "profile": state.serving_profile, "stopped": state.stopped}
-    return out, tl
+    return out, tl, isvc
 
 
 def deployment_status(name: str, settings: Settings, namespace: str | None = None):
@@ -106,7 +106,7 @@ def deployment_status(name: str, settings: Settings, namespace: str | None = Non
     validate_name(name)
     conn = settings.connect(namespace)
     try:
-        out, tl = _status(conn, name, _namespace(settings, conn, namespace))
+        out, tl, _ = _status(conn, name, _namespace(settings, conn, namespace))
     finally:
         conn.close()
     return {**out, "timeline": tl.to_dict()}, tl
@@ -122,7 +122,7 @@ def get_deployment(name: str, settings: Settings, namespace: str | None = None) 
         ns = _namespace(settings, conn, namespace)
         task = settings.tasks.latest(name, ns)
         try:
-            out, tl = _status(conn, name, ns)
+            out, tl, isvc = _status(conn, name, ns)
         except NotFoundError:
             if task is None:
                 raise
@@ -137,7 +137,36 @@ def get_deployment(name: str, settings: Settings, namespace: str | None = None) 
             }
     finally:
         conn.close()
-    return {**out, "exists": True, "timeline": tl.to_dict(), "task": task.to_dict() if task else None}
+    return {
+        **out,
+        "exists": True,
+        "timeline": tl.to_dict(),
+        "task": task.to_dict() if task else None,
+        "settings": saved_settings(isvc),
+    }
+
+
+def saved_settings(isvc: dict) -> dict | None:
+    """The request an OptiServe deployment was made from (its settings annotation), with the env values
+    read back from the spec; None for a deployment OptiServe did not make."""
+    import json
+
+    from jupyter_optiserve.deploy.deployer import is_ours
+    from jupyter_optiserve.deploy.manifests import SETTINGS
+
+    raw = (isvc["metadata"].get("annotations") or {}).get(SETTINGS)
+    if not raw or not is_ours(isvc):
+        return None
+    try:
+        settings = json.loads(raw)
+    except ValueError:
+        return None
+    live = {
+        e.get("name"): e.get("value", "")
+        for e in ((isvc.get("spec") or {}).get("predictor") or {}).get("model", {}).get("env") or []
+    }
+    settings["env"] = [{"name": n, "value": live[n]} for n in settings.get("env") or [] if n in live]
+    return settings
 
 
 def cancel_task(name: str, settings: Settings, namespace: str | None = None) -> dict:

@@ -21,7 +21,7 @@ GROUPS = ("model", "parallelism", "cache", "scheduler", "workload", "ranking", "
 class Option:
     name: str  # the request field; the flag is --name-with-dashes
     group: str  # one of GROUPS
-    kind: str  # str | int | float | bool | choice | precision_list
+    kind: str  # str | int | float | bool | choice | precision_list | list (a repeatable flag)
     help: str = ""
     default: object = None
     minimum: float | None = None
@@ -149,6 +149,23 @@ OPTIONS: dict[str, Option] = {
         _O("external", "deployment", "bool", "expose an external route"),
         _O("auth", "deployment", "bool", "require a token (ServiceAccount + Role + token Secret)"),
         _O("display_name", "deployment", "str", "name shown in the dashboard"),
+        _O(
+            "replicas",
+            "deployment",
+            "int",
+            "serving replicas, each with the profile's GPUs (default: the profile's)",
+            minimum=1,
+            maximum=64,
+        ),
+        _O(
+            "runtime_args",
+            "deployment",
+            "list",
+            "extra vLLM argument after the profile's, written --runtime-arg=--flag[=value] (repeatable; may not "
+            "override the profile's flags)",
+            metavar="--FLAG[=VALUE]",
+        ),
+        _O("env", "deployment", "list", "environment variable on the model server (repeatable)", metavar="NAME=VALUE"),
         _O(
             "rhoai",
             "deployment",

@@ -23,6 +23,10 @@ PLAN_FIELDS = (
     "trust_remote_code",
     "display_name",
     "rhoai",
+    "replicas",
+    "runtime_args",
+    "env",
+    "max_model_len",
 )
 
 

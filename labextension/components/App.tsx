@@ -1,8 +1,8 @@
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { IEnv } from '../env';
 import { useTrans } from '../i18n';
 import { useInventory, useRecommend } from '../hooks';
-import { IHardwareChoice, IModelChoice, ISlo, Kpi } from '../types';
+import { IDeploySettings, IHardwareChoice, IModelChoice, ISlo, Kpi } from '../types';
 import { ms } from '../format';
 import { focusWhenRendered } from '../focus';
 import { ErrorBox, Step } from './common';
@@ -34,8 +34,14 @@ export function App(props: { env: IEnv }): JSX.Element {
   const rec = useRecommend(model, kpi, slo, hw, invGen);
   const [selected, setSelected] = useState(0);
   const [preview, setPreview] = useState<PlanRequest | null>(null);
-  const [deploying, setDeploying] = useState<{ name: string; namespace: string } | null>(null);
+  const [deploying, setDeploying] = useState<{
+    name: string;
+    namespace: string;
+    n: number;
+  } | null>(null);
   const [deployError, setDeployError] = useState<unknown>(null);
+  // Edit from the Deployments list: the deployment whose settings the preview holds
+  const [editing, setEditing] = useState<string | null>(null);
 
   useEffect(() => {
     if (!kpiTouched) {
@@ -43,9 +49,12 @@ export function App(props: { env: IEnv }): JSX.Element {
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on purpose: re-run only when the listed inputs change
   }, [env.defaultKpi]);
+  const editingRef = useRef<string | null>(null);
+  editingRef.current = editing;
   useEffect(() => {
     setSelected(0);
-    setPreview(null);
+    // a new ranking replaces the flow's preview, not one that Edit loaded from a deployment
+    setPreview(p => (editingRef.current ? p : null));
   }, [rec.data]);
   useEffect(() => {
     if (rec.data) {
@@ -105,14 +114,40 @@ export function App(props: { env: IEnv }): JSX.Element {
       req.offline = true;
     }
     setDeploying(null);
+    setEditing(null);
     setPreview(req);
+  };
+
+  const edit = (saved: IDeploySettings) => {
+    const req: PlanRequest = { ...saved };
+    if (env.namespace) {
+      req.namespace = env.namespace;
+    }
+    setDeploying(null);
+    setDeployError(null);
+    setEditing(saved.name ?? null);
+    setPreview(req);
+    setTab('new');
+  };
+
+  const backToProfiles = () => {
+    setDeploying(null);
+    setDeployError(null);
+    setPreview(null);
+    requestAnimationFrame(() =>
+      (
+        document.querySelector(
+          '#jupyter-optiserve-panel .jp-OptiServe-profilesWrap [role="radio"][aria-checked="true"]'
+        ) as HTMLElement | null
+      )?.focus()
+    );
   };
 
   const deploy = async (req: PlanRequest, name: string, namespace: string) => {
     setDeployError(null);
     try {
       await requestAPI('deployments', { json: req });
-      setDeploying({ name, namespace });
+      setDeploying(d => ({ name, namespace, n: (d?.n ?? 0) + 1 })); // a redeploy follows afresh
     } catch (e) {
       setDeployError(e);
     }
@@ -165,7 +200,7 @@ export function App(props: { env: IEnv }): JSX.Element {
         </div>
       </div>
       {tab === 'deployments' ? (
-        <DeploymentsView env={env} namespace={env.namespace || undefined} />
+        <DeploymentsView env={env} namespace={env.namespace || undefined} onEdit={edit} />
       ) : (
         <div className="jp-OptiServe-flow">
           <Step
@@ -246,21 +281,32 @@ export function App(props: { env: IEnv }): JSX.Element {
           {preview ? (
             <Step n={5} title="Preview" testId="preview" open={true}>
               <PreviewStep
+                key={JSON.stringify(preview)}
                 env={env}
                 request={preview}
                 offline={offline}
                 deployed={!!deploying}
                 onDeploy={deploy}
+                editing={editing}
               />
             </Step>
           ) : null}
           {deployError ? (
             <Step n={6} title="Deploy" testId="deploy" open={true}>
               <ErrorBox error={deployError} title="The deployment was not started" />
+              <button type="button" className="jp-OptiServe-btn" onClick={backToProfiles}>
+                Back to profiles
+              </button>
             </Step>
           ) : deploying ? (
             <Step n={6} title="Deploy" testId="deploy" open={true}>
-              <DeployView env={env} name={deploying.name} namespace={deploying.namespace} />
+              <DeployView
+                key={`${deploying.name}:${deploying.n}`}
+                env={env}
+                name={deploying.name}
+                namespace={deploying.namespace}
+                onBack={backToProfiles}
+              />
             </Step>
           ) : null}
           {chosen && !preview ? (

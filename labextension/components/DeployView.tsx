@@ -1,10 +1,22 @@
-import React, { useEffect, useRef } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { IEnv } from '../env';
+import { requestAPI } from '../request';
 import { useDeployment } from '../useDeployment';
-import { Badge, ErrorBox, HintBlock, Loading } from './common';
+import { Badge, ErrorBox, Loading } from './common';
+import {
+  diagnosisOf,
+  DiagnosisBox,
+  IDiagnosisView,
+  remedyLabel,
+  unschedulableOf
+} from './Diagnosis';
 import { ReadyPanel } from './ReadyPanel';
 import { TimelineView } from './Timeline';
 import { ITimeline } from '../types';
+
+/** How long a pod may stay unschedulable before the panel says so (the server waits minutes,
+ * since an autoscaler may add a node). */
+export const UNSCHEDULABLE_GRACE_MS = 30000;
 
 /** A successful first request completes the last phase, whatever the last timeline snapshot said. */
 function withSmoke(t: ITimeline | null, ok: boolean): ITimeline | null {
@@ -34,16 +46,117 @@ const STATE_LABEL: Record<string, string> = {
   stopped: 'stopped'
 };
 
-/** Step 6 and the Deployments detail: live timeline, then the Ready panel. */
-export function DeployView(props: { env: IEnv; name: string; namespace?: string }): JSX.Element {
-  const s = useDeployment(props.name, props.namespace);
+/** The request a diagnosis's fix turns the last one into. */
+function withRemedy(
+  request: Record<string, unknown>,
+  remedy: NonNullable<IDiagnosisView['remedy']>
+): Record<string, unknown> {
+  const out = { ...request };
+  if (remedy.max_model_len) {
+    out.max_model_len = remedy.max_model_len;
+  }
+  if (remedy.runtime_args?.length) {
+    const have = (request.runtime_args as string[] | undefined) ?? [];
+    out.runtime_args = [...have, ...remedy.runtime_args.filter(a => !have.includes(a))];
+  }
+  return out;
+}
+
+/** Ticks while a pod is unschedulable: how long it has been so, in ms (0 when it is not). */
+function useUnschedulableFor(active: boolean): number {
+  const since = useRef<number | null>(null);
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) {
+      since.current = null;
+      return;
+    }
+    since.current = since.current ?? Date.now();
+    const t = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(t);
+  }, [active]);
+  return active && since.current !== null ? now - since.current : 0;
+}
+
+/** Step 6 and the Deployments detail: live timeline, one diagnosis box with the ways forward, then
+ * the Ready panel. */
+export function DeployView(props: {
+  env: IEnv;
+  name: string;
+  namespace?: string;
+  /** "Back to profiles" (the New flow) or back to the list (Deployments). */
+  onBack?: () => void;
+  backLabel?: string;
+}): JSX.Element {
+  const [generation, setGeneration] = useState(0);
+  const s = useDeployment(props.name, props.namespace, generation);
   const ref = useRef<HTMLDivElement>(null);
+  const [busy, setBusy] = useState('');
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [deleted, setDeleted] = useState(false);
   useEffect(() => {
     // (Chromium's scrollIntoView returns a promise: never return it from an effect.)
     void ref.current?.scrollIntoView({ block: 'start' });
   }, [props.name]);
-  const ready = s.state === 'ready' || s.timeline?.outcome === 'ready';
+  const ready = s.state === 'ready' || (s.terminal && s.timeline?.outcome === 'ready');
   const failed = ['failed', 'timeout', 'cancelled'].includes(s.state);
+  const where = `InferenceService ${props.name}${props.namespace ? ` in ${props.namespace}` : ''}`;
+  const stuck = !s.terminal ? unschedulableOf(s.timeline, where) : null;
+  const stuckFor = useUnschedulableFor(!!stuck);
+  const warned = !!stuck && stuckFor >= UNSCHEDULABLE_GRACE_MS;
+  const view = diagnosisOf(s.state, s.timeline, s.error, where) ?? (warned ? stuck : null);
+  const path = `deployments/${encodeURIComponent(props.name)}`;
+  const query = { namespace: props.namespace };
+
+  const act = async (what: string, run: () => Promise<void>) => {
+    setBusy(what);
+    setActionError(null);
+    try {
+      await run();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy('');
+    }
+  };
+  const cancel = () =>
+    act('cancel', async () => void (await requestAPI(`${path}/cancel`, { method: 'POST', query })));
+  const remove = () =>
+    act('delete', async () => {
+      await requestAPI(path, { method: 'DELETE', query });
+      setDeleted(true);
+    });
+  const redeploy = (remedy: NonNullable<IDiagnosisView['remedy']>) =>
+    act('redeploy', async () => {
+      if (!s.request) {
+        return;
+      }
+      await requestAPI('deployments', { json: withRemedy(s.request, remedy) });
+      setGeneration(g => g + 1);
+    });
+
+  if (deleted) {
+    return (
+      <div className="jp-OptiServe-deploy" aria-label={`Deployment ${props.name}`} ref={ref}>
+        <div className="jp-OptiServe-okBox" role="status">
+          Deleted <strong>{props.name}</strong> and everything OptiServe created for it.
+        </div>
+        {props.onBack ? (
+          <button type="button" className="jp-OptiServe-btn" onClick={props.onBack}>
+            {props.backLabel ?? 'Back to profiles'}
+          </button>
+        ) : null}
+      </div>
+    );
+  }
+  const badge = ready
+    ? { kind: 'ok', text: STATE_LABEL.ready }
+    : failed
+      ? { kind: 'bad', text: STATE_LABEL[s.state] ?? s.state }
+      : warned
+        ? { kind: 'warn', text: 'unschedulable' }
+        : { kind: 'info', text: STATE_LABEL[s.state] ?? s.state };
+  const fixText = view?.remedy && s.request ? remedyLabel(view.remedy) : '';
   return (
     <div
       className="jp-OptiServe-deploy"
@@ -53,9 +166,9 @@ export function DeployView(props: { env: IEnv; name: string; namespace?: string 
     >
       <div className="jp-OptiServe-deployHead">
         <strong>{props.name}</strong>
-        <Badge kind={ready ? 'ok' : failed ? 'bad' : 'info'}>
+        <Badge kind={badge.kind}>
           <span role="status" aria-label="Deployment state">
-            {STATE_LABEL[s.state] ?? s.state}
+            {badge.text}
           </span>
         </Badge>
       </div>
@@ -65,19 +178,73 @@ export function DeployView(props: { env: IEnv; name: string; namespace?: string 
       {!s.timeline && !s.terminal && !s.loadError ? (
         <Loading label="Waiting for the first progress event…" />
       ) : null}
-      <TimelineView timeline={withSmoke(s.timeline, s.smokeOk)} entries={s.entries} />
-      {s.error ? (
-        <div className="jp-OptiServe-error" role="alert" aria-label="Deploy error">
-          <strong>{s.error.error}</strong>
-          <div>{s.error.detail}</div>
-          {s.error.hint ? <HintBlock text={s.error.hint} /> : null}
-        </div>
+      {view ? (
+        <DiagnosisBox view={view}>
+          {fixText && view.remedy ? (
+            <button
+              type="button"
+              className="jp-OptiServe-btn jp-mod-accept"
+              disabled={!!busy}
+              onClick={() => view.remedy && redeploy(view.remedy)}
+            >
+              {busy === 'redeploy' ? 'Redeploying…' : `Apply the fix and redeploy (${fixText})`}
+            </button>
+          ) : null}
+          {!s.terminal ? (
+            <button
+              type="button"
+              className="jp-OptiServe-btn jp-mod-warn"
+              disabled={!!busy}
+              onClick={cancel}
+            >
+              {busy === 'cancel' ? 'Cancelling…' : 'Cancel'}
+            </button>
+          ) : null}
+          <button type="button" className="jp-OptiServe-btn" disabled={!!busy} onClick={remove}>
+            {busy === 'delete' ? 'Deleting…' : 'Delete'}
+          </button>
+          {props.onBack ? (
+            <button type="button" className="jp-OptiServe-btn" onClick={props.onBack}>
+              {props.backLabel ?? 'Back to profiles'}
+            </button>
+          ) : null}
+        </DiagnosisBox>
       ) : null}
+      {actionError ? <ErrorBox error={actionError} /> : null}
+      <TimelineView timeline={withSmoke(s.timeline, s.smokeOk)} entries={s.entries} />
       {ready && s.url ? (
         <ReadyPanel env={props.env} name={props.name} namespace={props.namespace} url={s.url} />
       ) : null}
       {!s.terminal && !s.loadError ? (
-        <Loading label="Following the start-up (you can close this panel; it keeps going)…" />
+        <div className="jp-OptiServe-following">
+          <Loading label="Following the start-up (you can close this panel; it keeps going)…" />
+          {!view ? (
+            <button
+              type="button"
+              className="jp-OptiServe-btn"
+              aria-label={`Cancel deploying ${props.name}`}
+              disabled={!!busy}
+              onClick={cancel}
+            >
+              {busy === 'cancel' ? 'Cancelling…' : 'Cancel'}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {s.state === 'cancelled' && !view ? (
+        <div className="jp-OptiServe-warnBox" role="status">
+          Cancelled. What was created stays until you delete it.
+          <div className="jp-OptiServe-toolbar">
+            <button type="button" className="jp-OptiServe-btn" disabled={!!busy} onClick={remove}>
+              {busy === 'delete' ? 'Deleting…' : 'Delete'}
+            </button>
+            {props.onBack ? (
+              <button type="button" className="jp-OptiServe-btn" onClick={props.onBack}>
+                {props.backLabel ?? 'Back to profiles'}
+              </button>
+            ) : null}
+          </div>
+        </div>
       ) : null}
     </div>
   );

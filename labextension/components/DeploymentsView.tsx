@@ -1,7 +1,7 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import { IEnv } from '../env';
 import { requestAPI } from '../request';
-import { IDeploymentList, IDeploymentRow } from '../types';
+import { IDeployment, IDeploymentList, IDeploymentRow, IDeploySettings } from '../types';
 import { Badge, Empty, ErrorBox, Loading } from './common';
 import { DeployView } from './DeployView';
 import { focusWhenRendered as focusSoon } from '../focus';
@@ -11,6 +11,8 @@ export function DeploymentsView(props: {
   env: IEnv;
   namespace?: string;
   focus?: string | null;
+  /** Load an OptiServe deployment's settings into the preview, to redeploy it in place. */
+  onEdit?: (settings: IDeploySettings) => void;
 }): JSX.Element {
   const [list, setList] = useState<IDeploymentList | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -35,6 +37,26 @@ export function DeploymentsView(props: {
     const t = window.setInterval(() => void load(), 5000);
     return () => window.clearInterval(t);
   }, [load]);
+
+  const edit = async (row: IDeploymentRow) => {
+    setBusy(`edit:${row.name}`);
+    setActionError(null);
+    try {
+      const d = await requestAPI<IDeployment>(`deployments/${encodeURIComponent(row.name)}`, {
+        query: { namespace: props.namespace }
+      });
+      if (!d.settings) {
+        throw new Error(
+          `${row.name} has no saved settings (made by an older OptiServe): deploy it again from New`
+        );
+      }
+      props.onEdit?.(d.settings);
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
 
   const act = async (row: IDeploymentRow, action: 'stop' | 'start' | 'delete') => {
     setBusy(`${action}:${row.name}`);
@@ -77,7 +99,16 @@ export function DeploymentsView(props: {
         >
           ← All deployments
         </button>
-        <DeployView env={props.env} name={open} namespace={props.namespace} />
+        <DeployView
+          env={props.env}
+          name={open}
+          namespace={props.namespace}
+          onBack={() => {
+            setOpen(null);
+            void load();
+          }}
+          backLabel="Back to deployments"
+        />
       </div>
     );
   }
@@ -138,6 +169,17 @@ export function DeploymentsView(props: {
               </div>
               {d.optiserve ? (
                 <div className="jp-OptiServe-toolbar">
+                  {props.onEdit ? (
+                    <button
+                      type="button"
+                      className="jp-OptiServe-btn"
+                      aria-label={`Edit ${d.name}`}
+                      disabled={!!busy}
+                      onClick={() => edit(d)}
+                    >
+                      Edit
+                    </button>
+                  ) : null}
                   {d.state === 'Stopped' ? (
                     <button
                       type="button"

@@ -5,6 +5,7 @@ import { saveBlob } from '../download';
 import { IPreflightResult, IRenderResult } from '../types';
 import { CopyButton, ErrorBox, Loading, Notes } from './common';
 import { PreflightList } from './Preflight';
+import { DeploySettings, settingsFrom, settingsRequest } from './DeploySettings';
 
 export type PlanRequest = Record<string, unknown> & { model: string; kpi: string };
 
@@ -16,6 +17,8 @@ export function PreviewStep(props: {
   /** A deploy of this preview was started (step 6 follows it). */
   deployed: boolean;
   onDeploy: (request: PlanRequest, name: string, namespace: string) => void;
+  /** Editing an existing OptiServe deployment: Deploy updates it in place. */
+  editing?: string | null;
 }): JSX.Element {
   const [render, setRender] = useState<IRenderResult | null>(null);
   const [pre, setPre] = useState<IPreflightResult | null>(null);
@@ -28,9 +31,19 @@ export function PreviewStep(props: {
   // Without a cluster there is no current namespace: ask for the one the bundle will target.
   const [ns, setNs] = useState(String(props.request.namespace ?? 'my-project'));
   const [nsDraft, setNsDraft] = useState(ns);
-  const request: PlanRequest =
-    props.offline && !props.request.namespace ? { ...props.request, namespace: ns } : props.request;
+  const [settings, setSettings] = useState(() => settingsFrom(props.request));
+  // the dialog's fields replace the incoming request's (Edit loads them from the deployment)
+  const base: PlanRequest = { ...props.request };
+  for (const k of ['name', 'replicas', 'external', 'auth', 'runtime_args', 'env']) {
+    delete base[k];
+  }
+  const withNs: PlanRequest =
+    props.offline && !props.request.namespace ? { ...base, namespace: ns } : base;
+  const request: PlanRequest = { ...withNs, ...settingsRequest(settings) };
   const key = JSON.stringify(request);
+  // what was last sent to deploy: a changed setting offers Deploy again
+  const [sentKey, setSentKey] = useState<string | null>(null);
+  const [derived, setDerived] = useState('');
   const top = useRef<HTMLDivElement>(null);
   const rendered = render !== null;
   useEffect(() => {
@@ -46,7 +59,14 @@ export function PreviewStep(props: {
     setPreError(null);
     setConfirm(false);
     requestAPI<IRenderResult>('render', { json: request })
-      .then(r => live && setRender(r))
+      .then(r => {
+        if (live) {
+          setRender(r);
+          if (!settings.name) {
+            setDerived(r.plan.name);
+          }
+        }
+      })
       .catch(e => live && setError(e));
     if (!props.offline) {
       requestAPI<IPreflightResult>('preflight', { json: request })
@@ -73,10 +93,19 @@ export function PreviewStep(props: {
         />
       </label>
     ) : null;
+  const settingsForm = (
+    <DeploySettings
+      value={settings}
+      derivedName={derived}
+      onChange={setSettings}
+      open={!!props.editing}
+    />
+  );
   if (error) {
     return (
       <div className="jp-OptiServe-preview" ref={top}>
         {nsInput}
+        {settingsForm}
         <ErrorBox
           error={error}
           title="Could not render the manifests"
@@ -88,6 +117,8 @@ export function PreviewStep(props: {
   if (!render) {
     return (
       <div ref={top}>
+        {nsInput}
+        {settingsForm}
         <Loading label="Rendering manifests…" />
       </div>
     );
@@ -108,9 +139,11 @@ export function PreviewStep(props: {
     }
   };
 
+  const deployed = props.deployed && sentKey === key;
   return (
     <div className="jp-OptiServe-preview" ref={top}>
       {nsInput}
+      {settingsForm}
       <div className="jp-OptiServe-planLine">
         <strong>{plan.name}</strong> in <code>{plan.namespace}</code> · {plan.profile?.name}
       </div>
@@ -162,9 +195,9 @@ export function PreviewStep(props: {
           {render.yaml}
         </pre>
       </details>
-      {props.offline ? null : props.deployed ? (
+      {props.offline ? null : deployed ? (
         <div className="jp-OptiServe-muted" role="status">
-          Deployment started: follow it below.
+          Sent to the cluster: its progress, and any problem, appear below.
         </div>
       ) : confirm ? (
         <div
@@ -180,8 +213,10 @@ export function PreviewStep(props: {
           }}
         >
           <div>
-            Create <strong>{plan.name}</strong> in namespace <code>{plan.namespace}</code> with{' '}
-            {plan.profile?.gpus}× {plan.accelerator} GPU(s)?
+            {props.editing === plan.name ? 'Update' : 'Create'} <strong>{plan.name}</strong> in
+            namespace <code>{plan.namespace}</code> with {plan.profile?.gpus}× {plan.accelerator}{' '}
+            GPU(s){(plan.replicas ?? 1) > 1 ? ` per replica, ${plan.replicas} replicas` : ''}
+            {props.editing === plan.name ? ', in place' : ''}?
           </div>
           <div className="jp-OptiServe-toolbar">
             <button
@@ -189,11 +224,12 @@ export function PreviewStep(props: {
               className="jp-OptiServe-btn jp-mod-accept"
               aria-label="Confirm deploy now"
               autoFocus
-              onClick={() =>
-                props.onDeploy({ ...request, name: plan.name }, plan.name, plan.namespace)
-              }
+              onClick={() => {
+                setSentKey(key);
+                props.onDeploy({ ...request, name: plan.name }, plan.name, plan.namespace);
+              }}
             >
-              Deploy now
+              {props.editing === plan.name ? 'Redeploy now' : 'Deploy now'}
             </button>
             <button
               type="button"
@@ -218,7 +254,11 @@ export function PreviewStep(props: {
           title={failed ? 'Fix the failed preflight checks first' : undefined}
           onClick={() => setConfirm(true)}
         >
-          {failed ? 'Deploy (fix the failed checks first)' : 'Deploy…'}
+          {failed
+            ? 'Deploy (fix the failed checks first)'
+            : props.editing === plan.name
+              ? 'Redeploy…'
+              : 'Deploy…'}
         </button>
       )}
     </div>

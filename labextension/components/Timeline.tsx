@@ -1,6 +1,5 @@
 import React from 'react';
 import { ITimeline } from '../types';
-import { HintBlock } from './common';
 
 const LABEL: Record<string, string> = {
   submitted: 'Submitted',
@@ -12,7 +11,7 @@ const LABEL: Record<string, string> = {
   'first-response': 'First response'
 };
 
-/** Phases with their state, then the latest messages; a failure shows cause and fix. */
+/** Phases with their state, then the latest messages (a failure's diagnosis is DeployView's box). */
 export function TimelineView(props: {
   timeline: ITimeline | null;
   entries: { t_s: number; text: string }[];
@@ -41,15 +40,6 @@ export function TimelineView(props: {
             </li>
           ))}
         </ol>
-      ) : null}
-      {t?.diagnosis && (t.outcome === 'failed' || t.outcome === 'timeout') ? (
-        <div className="jp-OptiServe-error" role="alert" aria-label="Failure cause">
-          <strong>
-            {String(t.diagnosis.title ?? t.diagnosis.cause ?? 'The deployment failed')}
-          </strong>
-          {t.diagnosis.cause && t.diagnosis.title ? <div>{String(t.diagnosis.cause)}</div> : null}
-          {t.diagnosis.fix ? <HintBlock text={String(t.diagnosis.fix)} /> : null}
-        </div>
       ) : null}
       {entries.length ? (
         <details className="jp-OptiServe-log" open>

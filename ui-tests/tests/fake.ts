@@ -48,3 +48,26 @@ export function artifact(name: string): string {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, name);
 }
+
+/** An InferenceService as the fake cluster stores it (null when absent). */
+export async function readIsvc(name: string, namespace = 'demo'): Promise<any> {
+  const url = `${readState().fakekube}/apis/serving.kserve.io/v1beta1/namespaces/${namespace}/inferenceservices/${name}`;
+  const res = await fetch(url);
+  if (res.status === 404) {
+    return null;
+  }
+  if (!res.ok) {
+    throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+  }
+  return res.json();
+}
+
+/** Switch the simulated KServe's scenario (success, oom, image-pull, unschedulable, ...). */
+export async function scenario(name: string): Promise<void> {
+  await fake('scenario', {
+    default: name,
+    simulate: true,
+    step_seconds: 0.1,
+    endpoint_url: readState().stub
+  });
+}

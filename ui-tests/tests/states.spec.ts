@@ -156,7 +156,9 @@ test.describe('OptiServe states', () => {
     await expect(deployment.getByLabel('Deployment state', { exact: true })).toHaveText('failed', {
       timeout: 45000
     });
-    const error = deployment.getByRole('alert', { name: 'Deploy error' });
+    const error = deployment.getByRole('alert', {
+      name: 'The context does not fit in GPU memory'
+    });
     await expect(error).toContainText(/KV cache/i);
     await expect(error).toContainText(/max-model-len|gpu-memory-utilization|kv-cache-dtype/);
     await expect(deployment.getByLabel('Endpoint URL', { exact: true })).toHaveCount(0);
