@@ -31,7 +31,7 @@ def _sub(parser, name):
 
 def test_every_option_has_a_known_group_and_kind():
     assert {o.group for o in OPTIONS.values()} <= set(GROUPS)
-    assert {o.kind for o in OPTIONS.values()} <= {"str", "int", "float", "bool", "choice", "precision_list"}
+    assert {o.kind for o in OPTIONS.values()} <= {"str", "int", "float", "bool", "choice", "precision_list", "list"}
     assert all(o.choices for o in OPTIONS.values() if o.kind == "choice")
 
 

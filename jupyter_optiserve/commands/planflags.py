@@ -6,29 +6,14 @@ from __future__ import annotations
 import sys
 
 from jupyter_optiserve.commands.common import add_cluster_flags, add_deployment_kind, add_option, body
+from jupyter_optiserve.service import plans as _plans
 
+# The request's fields: what every plan request names, then the service's ranking and plan fields
+# (one list, so a new deploy setting needs only its option and its place in service/plans.py).
 PLAN_FIELDS = (
-    "model",
-    "kpi",
-    "accelerator",
-    "gpus",
-    "gpus_per_node",
-    "allow_precision",
-    "gpu_margin",
-    "profile",
-    "name",
-    "namespace",
-    "storage_uri",
-    "hf_token_secret",
-    "connection",
-    "pull_secret",
-    "deployment_kind",
-    "external",
-    "auth",
-    "trust_remote_code",
-    "display_name",
-    "offline",
-    "rhoai",
+    ("model", "kpi", "accelerator", "gpus", "namespace", "deployment_kind", "offline")
+    + _plans.RANKING_FIELDS
+    + _plans.PLAN_FIELDS
 )
 
 
@@ -45,7 +30,7 @@ def add_plan_flags(p, call_timeout_flag: str = "--timeout") -> None:
     for name in ("external", "auth", "trust_remote_code", "display_name", "offline", "rhoai"):
         add_option(p, name)
     add_option(p, "replicas")
-    add_option(p, "runtime_args", "--runtime-arg")
+    add_option(p, "runtime_args")
     add_option(p, "env")
     add_option(p, "max_model_len", help="a shorter context than the profile's (what a KV-cache failure's fix suggests)")
     add_cluster_flags(p, timeout_flag=call_timeout_flag)

@@ -28,10 +28,11 @@ class Option:
     maximum: float | None = None
     choices: tuple = ()
     metavar: str | None = None
+    cli: str | None = None  # the flag when it is not --name-with-dashes (a repeatable list flag is singular)
 
     @property
     def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
+        return self.cli or "--" + self.name.replace("_", "-")
 
 
 _O = Option
@@ -164,6 +165,7 @@ OPTIONS: dict[str, Option] = {
             "extra vLLM argument after the profile's, written --runtime-arg=--flag[=value] (repeatable; may not "
             "override the profile's flags)",
             metavar="--FLAG[=VALUE]",
+            cli="--runtime-arg",
         ),
         _O("env", "deployment", "list", "environment variable on the model server (repeatable)", metavar="NAME=VALUE"),
         _O(
