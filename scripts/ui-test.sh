@@ -24,7 +24,10 @@ bash scripts/setup.sh --test
 . .venv/bin/activate
 jlpm install
 jlpm build
-jupyter labextension list 2>&1 | grep -q "jupyter-optiserve.*OK" || jupyter-builder develop . --overwrite >/dev/null
+# JupyterLab must load this checkout's build: an install copies the build of its day into the venv, so
+# link the venv's entry to jupyter_optiserve/labextension unless it already points there.
+ENTRY="$(python -c 'import sys; print(sys.prefix)')/share/jupyter/labextensions/jupyter-optiserve"
+[ "$(readlink -f "$ENTRY")" = "$(readlink -f jupyter_optiserve/labextension)" ] || jupyter-builder develop . --overwrite >/dev/null
 jupyter labextension list 2>&1 | grep -q "jupyter-optiserve.*OK" || { jupyter labextension list; exit 1; }
 
 # A fresh folder per run for the state file (never one left by an earlier run), removed afterwards
