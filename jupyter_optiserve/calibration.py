@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jupyter_optiserve.errors import InvalidInputError
+from jupyter_optiserve.errors import CatalogError, InvalidInputError
 from jupyter_optiserve.estimate import estimate
 
 if TYPE_CHECKING:
@@ -152,6 +152,11 @@ def predict_row(cat: Catalog, r: dict[str, Any], backend: str = "auto") -> Row:
         base.note = "no catalog match"
         return base
     model = cat.find_model(mid)
+    if model is None:  # MODEL_MAP names a model the catalog lacks: the map is stale
+        raise CatalogError(
+            f"calibration maps '{r['model']}' to the model '{mid}', which the catalog does not have",
+            hint="fix MODEL_MAP in jupyter_optiserve/calibration.py or add the model to the catalog",
+        )
     prec, kv = _precision(r["model"], r["precision"])
     isl, osl = ASSUMPTIONS["lengths_when_unstated"]
     base.note = "lengths assumed"

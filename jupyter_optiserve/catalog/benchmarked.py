@@ -23,7 +23,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.catalog import Catalog
+    from jupyter_optiserve.catalog.accelerators import AcceleratorCatalog
+    from jupyter_optiserve.kube.client import KubeConnection
 
 API_PATH = "/api/model_catalog/v1alpha1"
 SERVICE = "model-catalog"
@@ -37,6 +44,22 @@ TTL = 300.0
 _METRICS = ("ttft", "itl", "e2e", "tps")
 _STATS = ("mean", "p90", "p95", "p99")
 
+Json = dict[str, Any]  # a decoded JSON object (catalog answers, benchmarked points)
+_T = TypeVar("_T")
+
+
+class CatalogSettings(Protocol):
+    """What a lookup reads of one configured instance (the service layer's Settings)."""
+
+    offline: bool
+    kubeconfig: str | None
+    context: str | None
+    namespace: str | None
+
+    def connect(self, namespace: str | None = None, required: bool = True) -> KubeConnection | None: ...
+
+    def catalog(self) -> Catalog: ...
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -45,7 +68,7 @@ class Endpoint:
     ca_file: str = ""
     where: str = ""  # for messages: "Service rhoai-model-registries/model-catalog" or the env variable
 
-    def get(self, path: str, params: dict | None = None, timeout: float = TIMEOUT) -> dict:
+    def get(self, path: str, params: dict[str, Any] | None = None, timeout: float = TIMEOUT) -> Json:
         url = self.base + path + ("?" + urllib.parse.urlencode(params) if params else "")
         headers = {"Accept": "application/json"}
         if self.token:
@@ -56,11 +79,12 @@ class Endpoint:
             if self.ca_file and os.path.isfile(self.ca_file):
                 ctx.load_verify_locations(self.ca_file)
         with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout, context=ctx) as r:
-            return json.loads(r.read())
+            answer: Json = json.loads(r.read())  # the catalog's REST API answers JSON objects
+        return answer
 
 
 # -- discovery ----------------------------------------------------------------------------------------------
-def discover(conn) -> Endpoint | None:
+def discover(conn: KubeConnection | None) -> Endpoint | None:
     """The configured URL, else the ``model-catalog`` Service of the model-registries namespace."""
     token, kube_ca = _credentials(conn)
     url = os.environ.get(ENV_URL, "").strip().rstrip("/")
@@ -83,7 +107,7 @@ def discover(conn) -> Endpoint | None:
     return None
 
 
-def _from_service(svc: dict, token: str, kube_ca: str) -> Endpoint | None:
+def _from_service(svc: Json, token: str, kube_ca: str) -> Endpoint | None:
     meta, spec = svc.get("metadata") or {}, svc.get("spec") or {}
     if (meta.get("labels") or {}).get("component") != COMPONENT:
         return None
@@ -102,7 +126,7 @@ def _from_service(svc: dict, token: str, kube_ca: str) -> Endpoint | None:
     return Endpoint(f"{scheme}://{host}:{port['port']}{API_PATH}", token, _ca(kube_ca), where)
 
 
-def _credentials(conn) -> tuple[str, str]:
+def _credentials(conn: KubeConnection | None) -> tuple[str, str]:
     if conn is None:
         return "", ""
     cfg = conn.api_client.configuration
@@ -132,10 +156,11 @@ def find_model(ep: Endpoint, names: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def performance(ep: Endpoint, source_id: str, name: str, max_pages: int = 10) -> list[dict]:
+def performance(ep: Endpoint, source_id: str, name: str, max_pages: int = 10) -> list[Json]:
     """Every performance artifact of one model (followed across pages)."""
     path = f"/sources/{urllib.parse.quote(source_id, safe='')}/models/{urllib.parse.quote(name, safe='/')}"
-    out, token = [], ""
+    out: list[Json] = []
+    token = ""
     for _ in range(max_pages):
         params = {"pageSize": 100, **({"nextPageToken": token} if token else {})}
         page = ep.get(path + "/artifacts/performance", params)
@@ -148,7 +173,7 @@ def performance(ep: Endpoint, source_id: str, name: str, max_pages: int = 10) ->
     return out
 
 
-def _value(prop):
+def _value(prop: Any) -> Any:
     """A MetadataValue's plain value (int_value is a string in the API)."""
     if not isinstance(prop, dict):
         return None
@@ -164,14 +189,14 @@ def _value(prop):
     return None
 
 
-def parse(artifact: dict, accelerators=None) -> dict | None:
+def parse(artifact: Json, accelerators: AcceleratorCatalog | None = None) -> Json | None:
     """One benchmarked point in our own shape; None when it lacks the hardware or the rate."""
     props = {k: _value(v) for k, v in (artifact.get("customProperties") or {}).items()}
     hw, count, rps = props.get("hardware_type"), props.get("hardware_count"), props.get("requests_per_second")
     if not hw or not isinstance(count, int) or not isinstance(rps, (int, float)) or rps <= 0:
         return None
     acc = accelerators.find(str(hw)) if accelerators is not None else None
-    point = {
+    point: Json = {
         "hardware": str(hw),
         "gpus": count,
         "accelerator": acc.id if acc else None,
@@ -189,32 +214,33 @@ def parse(artifact: dict, accelerators=None) -> dict | None:
     return point
 
 
-def replicas_for(point: dict, target_rps: float) -> dict:
+def replicas_for(point: Json, target_rps: float) -> Json:
     """``{"replicas", "total_requests_per_second"}`` for a target rate, as the catalog computes them."""
     replicas = max(1, math.ceil(target_rps / point["requests_per_second"]))
     return {"replicas": replicas, "total_requests_per_second": round(replicas * point["requests_per_second"], 3)}
 
 
-def matching(points: list[dict], accelerator: str, gpus: int) -> list[dict]:
+def matching(points: list[Json], accelerator: str | None, gpus: int | None) -> list[Json]:
     """The points measured on this accelerator with this many GPUs per replica."""
     return [p for p in points if p["accelerator"] == accelerator and p["gpus"] == gpus]
 
 
 # -- cached lookups -----------------------------------------------------------------------------------------
-_cache: dict[tuple, tuple[float, object]] = {}
+_cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
 _lock = threading.Lock()
 
 
 _generation = 0  # bumped when a lookup finds something new: answers memoised before it are stale
 
 
-def _cached(key: tuple, compute):
+def _cached(key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
     global _generation
     now = time.monotonic()
     with _lock:
         hit = _cache.get(key)
         if hit and now - hit[0] < TTL:
-            return hit[1]
+            cached: _T = hit[1]
+            return cached
     value = compute()
     with _lock:
         before = _cache.get(key)
@@ -226,7 +252,7 @@ def _cached(key: tuple, compute):
     return value
 
 
-def memo_token() -> tuple:
+def memo_token() -> tuple[int, int]:
     """Part of a memoised recommend answer's key: it changes when a lookup found news and once per TTL,
     so a memoised answer never outlives the catalog data it shows (or its absence)."""
     return (int(time.monotonic() // TTL), _generation)
@@ -239,9 +265,9 @@ def clear_cache() -> None:
         _generation += 1
 
 
-def endpoint_for(settings) -> Endpoint | None:
+def endpoint_for(settings: CatalogSettings) -> Endpoint | None:
     """The catalog endpoint for one configured instance (a server session, a CLI run), looked up once per TTL."""
-    key = ("endpoint", id(settings), settings.kubeconfig, settings.context, settings.namespace)
+    key: tuple[Any, ...] = ("endpoint", id(settings), settings.kubeconfig, settings.context, settings.namespace)
     key += (os.environ.get(ENV_URL), os.environ.get(ENV_NAMESPACE))
 
     def lookup() -> Endpoint | None:
@@ -258,10 +284,10 @@ def endpoint_for(settings) -> Endpoint | None:
     return _cached(key, lookup)
 
 
-def points_for(ep: Endpoint, names: list[str], accelerators=None) -> list[dict]:
+def points_for(ep: Endpoint, names: list[str], accelerators: AcceleratorCatalog | None = None) -> list[Json]:
     """The model's benchmarked points ([] when the catalog lacks the model or does not answer in time)."""
 
-    def fetch() -> list[dict]:
+    def fetch() -> list[Json]:
         try:
             found = find_model(ep, names)
             if not found:
@@ -273,7 +299,7 @@ def points_for(ep: Endpoint, names: list[str], accelerators=None) -> list[dict]:
     return _cached(("points", ep.base, tuple(names)), fetch)
 
 
-def attach(out: dict, settings, target_rps: float | None = None) -> None:
+def attach(out: Json, settings: CatalogSettings, target_rps: float | None = None) -> None:
     """Add ``benchmarked`` to a recommend answer: every point for the model (response) and the points
     matching each profile's accelerator and GPU count (per recommendation). Offline, without a catalog
     or without the model in it, the answer is left exactly as it was."""
@@ -294,21 +320,23 @@ def attach(out: dict, settings, target_rps: float | None = None) -> None:
         rec["benchmarked"] = matching(points, prof.get("accelerator"), prof.get("gpus"))
 
 
-def table_rows(points: list[dict], recommendations: list[dict], target_rps: float | None) -> tuple[list, list]:
+def table_rows(
+    points: list[Json], recommendations: list[Json], target_rps: float | None
+) -> tuple[list[list[Any]], list[str]]:
     """(rows, headers) for a text table: each measured point, and which recommendation (#) it matches."""
 
-    def stat(d, key):
+    def stat(d: dict[str, float] | None, key: str) -> float | None:
         v = (d or {}).get(key)
         return None if v is None else round(v, 1)
 
-    ranks = {}
+    ranks: dict[tuple[Any, Any], int] = {}
     for i, rec in enumerate(recommendations):
         prof = rec.get("profile") or {}
         ranks.setdefault((prof.get("accelerator"), prof.get("gpus")), i + 1)
     cols = ["hardware", "use case", "req/s per replica", "TTFT p90 ms", "ITL p90 ms", "E2E p90 ms", "matches #"]
     if target_rps:
         cols[3:3] = [f"replicas for {target_rps:g} req/s"]
-    rows = []
+    rows: list[list[Any]] = []
     for p in points:
         row = [
             p["hardware_configuration"],

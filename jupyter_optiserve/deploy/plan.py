@@ -19,7 +19,7 @@ from jupyter_optiserve.deploy.template import RuntimeBody, resolve_runtime_body
 from jupyter_optiserve.errors import InvalidInputError, NotFoundError
 
 if TYPE_CHECKING:
-    from jupyter_optiserve.catalog import Accelerator, Model, Profile
+    from jupyter_optiserve.catalog import Accelerator, Model, Profile, Runtime
 
 TARGETS = ("kserve", "llmisvc")
 
@@ -31,7 +31,7 @@ class Plan:
     profile: Profile
     model: Model
     accelerator: Accelerator
-    runtime: object  # catalog Runtime
+    runtime: Runtime
     body: RuntimeBody
     storage: Storage
     engine: EngineArgs

@@ -11,6 +11,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from jupyter_optiserve.errors import ClusterUnreachableError, OptiServeError
 
@@ -116,7 +117,7 @@ def from_catalog(runtime, multinode: bool = False) -> RuntimeBody:
         "env": [{"name": "HF_HOME", "value": "/tmp/hf_home"}],
         "ports": [{"containerPort": 8080, "protocol": "TCP"}],
     }
-    spec = {
+    spec: dict[str, Any] = {  # a ServingRuntime spec: its values are of several shapes
         "annotations": {
             "opendatahub.io/kserve-runtime": "vllm",
             "prometheus.io/port": "8080",

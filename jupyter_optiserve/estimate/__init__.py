@@ -25,6 +25,7 @@ from jupyter_optiserve.estimate.scheduler import EngineLimits
 
 if TYPE_CHECKING:
     from jupyter_optiserve.catalog.accelerators import Accelerator
+    from jupyter_optiserve.catalog.models import Model
 
 __all__ = ["estimate", "Estimate"]
 
@@ -155,8 +156,8 @@ def _whole(flag: str, v: object) -> None:
 
 
 def estimate(
-    model,
-    acc,
+    model: Model,
+    acc: Accelerator,
     *,
     gpus: int,
     tp: int,

@@ -9,10 +9,14 @@ and tracks the deploy tasks started from this notebook.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from jupyter_optiserve.service import Session, Settings
 from jupyter_optiserve.service.settings import REQUEST_TIMEOUT
 from jupyter_optiserve.userpath import expand
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.service.tasks import Task
 
 _settings: dict = {}
 _lock = threading.Lock()
@@ -64,7 +68,7 @@ def preview(req: dict, settings: Settings) -> dict:
     }
 
 
-def task(task_dict: dict, settings: Settings):
+def task(task_dict: dict, settings: Settings) -> Task:
     """The live ``Task`` behind a ``start_deploy`` answer (to subscribe to its events)."""
     return settings.tasks.get(task_dict["id"])
 

@@ -8,15 +8,21 @@ tells subscribers (the widget view, the text printer) about every change the tas
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from jupyter_optiserve.errors import OptiServeError
 from jupyter_optiserve.magics import backend, display
 from jupyter_optiserve.service import Session
 
+if TYPE_CHECKING:
+    from jupyter_optiserve.service.tasks import Task
+
 
 class _Rich:
-    _html = staticmethod(lambda d: "")
-    _text = staticmethod(lambda d: "")
+    # each subclass's renderers of its JSON (their parameters are named for what they render)
+    _html: Callable[[Any], str] = staticmethod(lambda d: "")
+    _text: Callable[[Any], str] = staticmethod(lambda d: "")
 
     def __init__(self, data):
         self.data = data
@@ -163,7 +169,7 @@ class Deployment:
         self.error: dict | None = None
         self.task_id: str | None = None
         self.view = None
-        self._task = None
+        self._task: Task | None = None
         self._subscribers: list = []
         self._lock = threading.Lock()
         self._started = False
@@ -199,14 +205,15 @@ class Deployment:
             self._changed()
             raise
         self.task_id = started["id"]
-        self._task = backend.task(started, self._settings)
-        replay, _ = self._task.subscribe(self._on_event)
+        task = self._task = backend.task(started, self._settings)
+        replay, _ = task.subscribe(self._on_event)
         for ev in replay:
             self._on_event(ev)
         return self
 
     def _on_event(self, ev: dict) -> None:
         t = self._task
+        assert t is not None  # events come only from the task start() subscribed to
         with self._lock:  # the task's attributes are set before each event: read them, in any order
             self.state, self.timeline, self.apply, self.error = t.state, t.timeline, t.apply, t.error
         if ev["type"] == "end":

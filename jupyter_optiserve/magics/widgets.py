@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from jupyter_optiserve.deploy.timeline import PHASES
 from jupyter_optiserve.errors import OptiServeError
 from jupyter_optiserve.magics import display
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.magics.objects import Deployment
 
 
 def available() -> bool:
@@ -126,10 +131,11 @@ class DeployView:
 class TextProgress:
     """Plain text: start the deploy and print each new step from this (the cell's) thread until it ends."""
 
-    def __init__(self, deployment, out=print):
+    def __init__(self, deployment: Deployment, out: Callable[[str], None] = print) -> None:
         self.d, self.out = deployment, out
         self.changes: queue.Queue = queue.Queue()
-        self.seen, self.applied, self.state = 0, False, None
+        self.seen, self.applied = 0, False
+        self.state: str | None = None  # the last state printed
         deployment.subscribe(self.changes.put)
 
     def run(self, poll: float = 0.5):

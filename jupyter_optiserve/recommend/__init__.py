@@ -10,7 +10,7 @@ wording (rejections.py); docs/recommendations.md describes them for users.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ from jupyter_optiserve.recommend.targets import Target, cap_node, default_target
 
 if TYPE_CHECKING:
     from jupyter_optiserve.catalog import Catalog, Variant
-    from jupyter_optiserve.hardware.inventory import Pool
+    from jupyter_optiserve.hardware.inventory import Inventory, Pool
 
 __all__ = ["recommend", "RecommendResult", "Recommendation"]
 
@@ -120,13 +120,13 @@ class RecommendResult:
 
 
 def recommend(
-    model,
+    model: Model | str,
     kpi: str | None = None,
     *,
     accelerator: str | None = None,
     gpus: int | None = None,
-    inventory=None,
-    catalog=None,
+    inventory: Inventory | None = None,
+    catalog: Catalog | None = None,
     input_len: int | None = None,
     output_len: int | None = None,
     concurrency: int | None = None,
@@ -137,7 +137,7 @@ def recommend(
     allow_hub: bool = True,
     limit: int | None = None,
     gpus_per_node: int | None = None,
-    allow_precision=None,
+    allow_precision: str | bool | Iterable[str] | None = None,
     gpu_margin: float | None = None,
     backend: str = "auto",
     refine: int | None = None,

@@ -115,7 +115,7 @@ class OptiServeApp(ExtensionApp):
         settings = self.settings.get("optiserve")
         if settings is not None and settings._tasks is not None:
             settings.tasks.cancel_all()
-        if getattr(settings, "_benchmark_tasks", None) is not None:
+        if settings is not None and settings._benchmark_tasks is not None:
             settings._benchmark_tasks.cancel_all()
         for executor in (
             getattr(self, "executor", None),

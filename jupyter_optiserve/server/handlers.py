@@ -44,7 +44,7 @@ class OptiServeHandler(APIHandler):
     api_path = ""  # the path in openapi.yaml
     _chunks: list
 
-    async def prepare(self) -> None:
+    async def prepare(self) -> None:  # type: ignore[override]  # as jupyter_server's APIHandler.prepare (no kwarg)
         self._chunks = []
         await super().prepare()  # authentication and XSRF first: an anonymous body is never read
         limit = self.settings.get("optiserve_max_body", DEFAULT_MAX_BODY)

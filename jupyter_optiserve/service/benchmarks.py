@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from jupyter_optiserve.errors import NotFoundError
+from jupyter_optiserve.errors import InvalidInputError, NotFoundError
 from jupyter_optiserve.service.settings import Settings
 
 _lock = threading.Lock()
@@ -21,7 +21,7 @@ def tasks(settings: Settings):
     from jupyter_optiserve.benchmark.tasks import BenchmarkTasks
 
     with _lock:
-        if getattr(settings, "_benchmark_tasks", None) is None:
+        if settings._benchmark_tasks is None:
             settings._benchmark_tasks = BenchmarkTasks(settings.max_tasks)
         return settings._benchmark_tasks
 
@@ -35,6 +35,12 @@ def start_benchmark(body: dict, settings: Settings, store=None) -> dict:
 
     req = session.BenchmarkRequest.from_dict(body)
     req.workload()  # raises on bad lengths before a task starts
+    if not req.name:  # the REST schema requires it; only deployments are benchmarked through the server
+        raise InvalidInputError(
+            "a benchmark through the server needs the name of a deployment",
+            hint='send "name": the OptiServe deployment to measure',
+            field="name",
+        )
     conn = settings.connect(body.get("namespace"))
     try:
         req.namespace = req.namespace or settings.namespace or conn.namespace

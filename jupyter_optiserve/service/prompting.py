@@ -46,7 +46,7 @@ def prompt_target(name: str, settings: Settings, namespace: str | None = None, f
         token = read_token(conn, name, ns) if state.auth else None
     finally:
         conn.close()
-    return PromptTarget(name, state.url, token)
+    return PromptTarget(name, state.url or "", token)  # ensure_serving: a serving deployment has an address
 
 
 def send_prompt(

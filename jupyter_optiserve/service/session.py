@@ -147,8 +147,9 @@ class Session:
 
     def namespace(self, namespace: str | None = None) -> str:
         """The namespace a verb acts in: the one given, the configured one, else the cluster context's."""
-        if namespace or self.settings.namespace:
-            return namespace or self.settings.namespace
+        configured = namespace or self.settings.namespace
+        if configured:
+            return configured
         conn = self.settings.connect()
         try:
             return conn.namespace

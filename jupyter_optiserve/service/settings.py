@@ -6,8 +6,12 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from jupyter_optiserve.errors import InvalidInputError, PermissionDeniedError
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.benchmark.tasks import BenchmarkTasks
 
 REQUEST_TIMEOUT = 10.0  # seconds per Kubernetes call: the one default of the CLI, the magic and the server
 
@@ -32,6 +36,7 @@ class Settings:
     _inventory: tuple | None = field(default=None, repr=False, compare=False)  # (monotonic time, Inventory)
     _tasks: object = field(default=None, repr=False, compare=False)
     _generation: int = field(default=0, repr=False, compare=False)
+    _benchmark_tasks: BenchmarkTasks | None = field(default=None, repr=False, compare=False)  # service.benchmarks
 
     # -- catalog ------------------------------------------------------------------------------------
     def catalog(self):

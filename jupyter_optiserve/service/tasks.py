@@ -16,9 +16,13 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from jupyter_optiserve.errors import OptiServeError
 from jupyter_optiserve.events import EventLog
+
+if TYPE_CHECKING:
+    from jupyter_optiserve.deploy import ApplyResult, Plan, Report
 
 log = logging.getLogger("jupyter_optiserve.tasks")
 
@@ -35,9 +39,12 @@ class Task(EventLog):
     (the server, the magic); the CLI calls ``run()`` in the foreground with a subscriber printing the
     events and a ``confirm`` gate, so the pipeline exists once."""
 
+    name: str  # a deploy always has its plan's name and namespace
+    namespace: str
+
     def __init__(
         self,
-        plan,
+        plan: Plan,
         objs,
         conn,
         request: dict,
@@ -60,8 +67,13 @@ class Task(EventLog):
         self.on_change = on_change  # called when the cluster's GPU use may have changed (stale inventory)
         self.confirm = confirm  # called after a passing preflight; False stops the task (state cancelled)
         self.state = "queued"
-        self.preflight = self.apply = self.timeline = self.error = None
-        self.report = self.result = None  # the PreflightReport and ApplyResult behind the JSON
+        # the JSON of each step, None until it ran
+        self.preflight: dict[str, Any] | None = None
+        self.apply: dict[str, Any] | None = None
+        self.timeline: dict[str, Any] | None = None
+        self.error: dict[str, Any] | None = None
+        self.report: Report | None = None  # the PreflightReport and ApplyResult behind the JSON
+        self.result: ApplyResult | None = None
         self.exception: OptiServeError | None = None  # what failed, for a caller that re-raises it
         self._cancel = threading.Event()
         self._tl = None
