@@ -109,7 +109,7 @@ test.describe('OptiServe failures: one diagnosis, a way forward', () => {
     await expect(box).toContainText(/scheduler cannot place the pod/);
     await box.getByRole('button', { name: 'Cancel' }).click();
     await expect(stateOf(deployment)).toHaveText('cancelled', { timeout: 30000 });
-    await expect(deployment.getByRole('status').filter({ hasText: 'Cancelled' })).toBeVisible();
+    await expect(deployment.getByRole('status').filter({ hasText: /Cancelled\./ })).toBeVisible();
   });
 
   test('the cluster refusing the create is one plain box with Back to profiles', async ({
@@ -151,7 +151,7 @@ test.describe('OptiServe failures: one diagnosis, a way forward', () => {
       .getByLabel('Environment variables', { exact: true })
       .fill('VLLM_LOGGING_LEVEL=DEBUG');
     const yaml = panel.getByLabel('Manifests YAML', { exact: true });
-    await panel.getByLabel('Show manifests YAML', { exact: true }).click();
+    await panel.locator('summary', { hasText: 'Show manifests YAML' }).click();
     await expect(yaml).toContainText('minReplicas: 2', { timeout: 30000 });
     await expect(yaml).toContainText('name: granite-chat');
     await expect(yaml).toContainText('- --enable-auto-tool-choice');
@@ -183,7 +183,7 @@ test.describe('OptiServe failures: one diagnosis, a way forward', () => {
       'VLLM_LOGGING_LEVEL=DEBUG'
     );
     await panel.getByLabel('Replicas', { exact: true }).fill('1');
-    await panel.getByLabel('Show manifests YAML', { exact: true }).click();
+    await panel.locator('summary', { hasText: 'Show manifests YAML' }).click();
     await expect(panel.getByLabel('Manifests YAML', { exact: true })).toContainText(
       'minReplicas: 1',
       { timeout: 30000 }

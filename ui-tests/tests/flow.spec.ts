@@ -120,7 +120,7 @@ test.describe('OptiServe sidebar on the fake cluster', () => {
       'from openai import OpenAI'
     );
 
-    await deployment.getByLabel('Test prompt', { exact: true }).fill('Say hello.');
+    await deployment.getByRole('textbox', { name: 'Test prompt', exact: true }).fill('Say hello.');
     await deployment.getByRole('button', { name: 'Send test prompt' }).click();
     await expect(deployment.getByLabel('Model answer', { exact: true })).toContainText('Hello', {
       timeout: 20000
