@@ -4,7 +4,6 @@ import { Message } from '@lumino/messaging';
 import React from 'react';
 import { App } from './components/App';
 import { IEnv } from './env';
-import { focusWhenRendered } from './focus';
 import { TranslationContext } from './i18n';
 import { optiserveIcon } from './icon';
 
@@ -41,10 +40,9 @@ export class OptiServePanel extends ReactWidget {
    */
   protected onActivateRequest(msg: Message): void {
     super.onActivateRequest(msg);
-    if (this.node.contains(document.activeElement)) {
-      return;
+    if (!this.node.contains(document.activeElement)) {
+      this.focusSearch();
     }
-    focusWhenRendered('input[type="search"]', 30, '[role="tab"][aria-selected="true"]');
   }
 
   /**

@@ -157,6 +157,19 @@ export function DeployView(props: {
         ? { kind: 'warn', text: 'unschedulable' }
         : { kind: 'info', text: STATE_LABEL[s.state] ?? s.state };
   const fixText = view?.remedy && s.request ? remedyLabel(view.remedy) : '';
+  // what every way out of a failed or cancelled deploy offers
+  const deleteAndBack = (
+    <>
+      <button type="button" className="jp-OptiServe-btn" disabled={!!busy} onClick={remove}>
+        {busy === 'delete' ? 'Deleting…' : 'Delete'}
+      </button>
+      {props.onBack ? (
+        <button type="button" className="jp-OptiServe-btn" onClick={props.onBack}>
+          {props.backLabel ?? 'Back to profiles'}
+        </button>
+      ) : null}
+    </>
+  );
   return (
     <div
       className="jp-OptiServe-deploy"
@@ -200,14 +213,7 @@ export function DeployView(props: {
               {busy === 'cancel' ? 'Cancelling…' : 'Cancel'}
             </button>
           ) : null}
-          <button type="button" className="jp-OptiServe-btn" disabled={!!busy} onClick={remove}>
-            {busy === 'delete' ? 'Deleting…' : 'Delete'}
-          </button>
-          {props.onBack ? (
-            <button type="button" className="jp-OptiServe-btn" onClick={props.onBack}>
-              {props.backLabel ?? 'Back to profiles'}
-            </button>
-          ) : null}
+          {deleteAndBack}
         </DiagnosisBox>
       ) : null}
       {actionError ? <ErrorBox error={actionError} /> : null}
@@ -234,16 +240,7 @@ export function DeployView(props: {
       {s.state === 'cancelled' && !view ? (
         <div className="jp-OptiServe-warnBox" role="status">
           Cancelled. What was created stays until you delete it.
-          <div className="jp-OptiServe-toolbar">
-            <button type="button" className="jp-OptiServe-btn" disabled={!!busy} onClick={remove}>
-              {busy === 'delete' ? 'Deleting…' : 'Delete'}
-            </button>
-            {props.onBack ? (
-              <button type="button" className="jp-OptiServe-btn" onClick={props.onBack}>
-                {props.backLabel ?? 'Back to profiles'}
-              </button>
-            ) : null}
-          </div>
+          <div className="jp-OptiServe-toolbar">{deleteAndBack}</div>
         </div>
       ) : null}
     </div>
