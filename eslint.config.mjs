@@ -7,7 +7,16 @@ import prettier from 'eslint-config-prettier';
 import i18next from 'eslint-plugin-i18next';
 
 export default tseslint.config(
-  { ignores: ['lib/**', 'node_modules/**', 'jupyter_optiserve/**', 'ui-tests/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'lib/**',
+      'node_modules/**',
+      'jupyter_optiserve/**',
+      'ui-tests/**',
+      '**/*.js',
+      '**/*.mjs'
+    ]
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,7 +25,10 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+      ]
     }
   },
   {
