@@ -30,8 +30,14 @@ export async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> 
 export async function chooseModel(panel: Locator, id: string): Promise<void> {
   await panel.getByLabel('Search models', { exact: true }).fill(id);
   // the button's name is its visible text: "Choose model <id>" (hidden prefix), then family, size…
-  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  await panel.getByRole('button', { name: new RegExp(`^Choose model ${escaped}( |$)`) }).click();
+  await panel
+    .getByRole('button', { name: new RegExp(`^Choose model ${escapeRegExp(id)}( |$)`) })
+    .click();
+}
+
+/** `text` matched literally inside a RegExp. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function profiles(panel: Locator): Locator {
