@@ -5,7 +5,7 @@ import { useInventory, useRecommend } from '../hooks';
 import { IDeploySettings, IHardwareChoice, IModelChoice, ISlo, Kpi } from '../types';
 import { ms } from '../format';
 import { focusWhenRendered } from '../focus';
-import { ErrorBox, Step } from './common';
+import { ErrorBox, Step, withElements } from './common';
 import { requestAPI } from '../request';
 import { DeploymentsView } from './DeploymentsView';
 import { DeployView } from './DeployView';
@@ -16,6 +16,9 @@ import { PlanRequest, PreviewStep } from './PreviewStep';
 import { IAlternative, ProfilesStep } from './ProfilesStep';
 
 type Tab = 'new' | 'deployments';
+
+/** The product's name, the same in every language. */
+const PRODUCT = 'OptiServe';
 
 /** The whole panel: the guided flow and the deployments list. */
 export function App(props: { env: IEnv }): JSX.Element {
@@ -67,20 +70,20 @@ export function App(props: { env: IEnv }): JSX.Element {
   const alternatives: IAlternative[] = [];
   if (!slo.allow_precision && kpi !== 'cost') {
     alternatives.push({
-      label: 'Allow 4-bit weights',
+      label: trans.__('Allow 4-bit weights'),
       apply: () => setSlo({ ...slo, allow_precision: true })
     });
   }
   if (hw.accelerator && (hw.gpus ?? 1) < 8) {
     const more = Math.min(8, (hw.gpus ?? 1) * 2);
     alternatives.push({
-      label: `Use ${more} GPUs`,
+      label: trans._n('Use %1 GPU', 'Use %1 GPUs', more),
       apply: () => setHw({ ...hw, gpus: more })
     });
   }
   if (hw.accelerator && !offline && inv.data?.pools.length) {
     alternatives.push({
-      label: 'Size for the detected pools',
+      label: trans.__('Size for the detected pools'),
       apply: () => setHw({ accelerator: '' })
     });
   }
@@ -173,8 +176,8 @@ export function App(props: { env: IEnv }): JSX.Element {
   return (
     <div className="jp-OptiServe-root">
       <div className="jp-OptiServe-header">
-        <h2>OptiServe</h2>
-        <div className="jp-OptiServe-tabs" role="tablist" aria-label="OptiServe views">
+        <h2>{PRODUCT}</h2>
+        <div className="jp-OptiServe-tabs" role="tablist" aria-label={trans.__('OptiServe views')}>
           <button
             type="button"
             role="tab"
@@ -205,7 +208,7 @@ export function App(props: { env: IEnv }): JSX.Element {
         <div className="jp-OptiServe-flow">
           <Step
             n={1}
-            title="Model"
+            title={trans.__('Model')}
             testId="model"
             open={!model || modelOpen}
             onToggle={model ? () => setModelOpen(o => !o) : undefined}
@@ -223,7 +226,7 @@ export function App(props: { env: IEnv }): JSX.Element {
               }}
             />
           </Step>
-          <Step n={2} title="KPI" testId="kpi" open={true}>
+          <Step n={2} title={trans.__('KPI')} testId="kpi" open={true}>
             <KpiStep
               kpi={kpi}
               slo={slo}
@@ -237,11 +240,11 @@ export function App(props: { env: IEnv }): JSX.Element {
           </Step>
           <Step
             n={3}
-            title="Hardware"
+            title={trans.__('Hardware')}
             testId="hardware"
             open={hwOpen ?? autoHwOpen}
             onToggle={() => setHwOpen(!(hwOpen ?? autoHwOpen))}
-            summary={hardwareSummary(inv.data, hw)}
+            summary={hardwareSummary(inv.data, hw, trans)}
           >
             <HardwareStep
               inventory={inv.data}
@@ -257,10 +260,10 @@ export function App(props: { env: IEnv }): JSX.Element {
           </Step>
           <Step
             n={4}
-            title="Profiles"
+            title={trans.__('Profiles')}
             testId="profiles"
             open={!!model}
-            summary={model ? undefined : 'choose a model first'}
+            summary={model ? undefined : trans.__('choose a model first')}
           >
             <div data-kpi={rec.data?.kpi} className="jp-OptiServe-profilesWrap">
               <ProfilesStep
@@ -279,7 +282,7 @@ export function App(props: { env: IEnv }): JSX.Element {
             </div>
           </Step>
           {preview ? (
-            <Step n={5} title="Preview" testId="preview" open={true}>
+            <Step n={5} title={trans._p('step title', 'Preview')} testId="preview" open={true}>
               <PreviewStep
                 key={JSON.stringify(preview)}
                 env={env}
@@ -292,14 +295,14 @@ export function App(props: { env: IEnv }): JSX.Element {
             </Step>
           ) : null}
           {deployError ? (
-            <Step n={6} title="Deploy" testId="deploy" open={true}>
-              <ErrorBox error={deployError} title="The deployment was not started" />
+            <Step n={6} title={trans._p('step title', 'Deploy')} testId="deploy" open={true}>
+              <ErrorBox error={deployError} title={trans.__('The deployment was not started')} />
               <button type="button" className="jp-OptiServe-btn" onClick={backToProfiles}>
-                Back to profiles
+                {trans.__('Back to profiles')}
               </button>
             </Step>
           ) : deploying ? (
-            <Step n={6} title="Deploy" testId="deploy" open={true}>
+            <Step n={6} title={trans._p('step title', 'Deploy')} testId="deploy" open={true}>
               <DeployView
                 key={`${deploying.name}:${deploying.n}`}
                 env={env}
@@ -310,10 +313,19 @@ export function App(props: { env: IEnv }): JSX.Element {
             </Step>
           ) : null}
           {chosen && !preview ? (
-            <div className="jp-OptiServe-footer" role="group" aria-label="Chosen profile">
+            <div
+              className="jp-OptiServe-footer"
+              role="group"
+              aria-label={trans.__('Chosen profile')}
+            >
               <div className="jp-OptiServe-footerText">
-                {kpiTitle(kpi)}: <strong>{chosen.profile.name}</strong> · TTFT{' '}
-                {ms(chosen.estimate.ttft_ms)} · ITL {ms(chosen.estimate.itl_ms)}
+                {withElements(
+                  trans.__('%1: %2 · TTFT %3 · ITL %4', '%1', '%2', '%3', '%4'),
+                  kpiTitle(kpi, trans),
+                  <strong>{chosen.profile.name}</strong>,
+                  ms(chosen.estimate.ttft_ms),
+                  ms(chosen.estimate.itl_ms)
+                )}
               </div>
               <button
                 type="button"
@@ -323,7 +335,7 @@ export function App(props: { env: IEnv }): JSX.Element {
                   focusWhenRendered('[data-step="preview"] h3');
                 }}
               >
-                Preview deployment
+                {trans.__('Preview deployment')}
               </button>
             </div>
           ) : null}

@@ -1,18 +1,28 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useState } from 'react';
+import { useTrans } from '../i18n';
 import { IModelChoice } from '../types';
 
 type Source = IModelChoice['source'];
 
-const SOURCES: { id: Exclude<Source, 'catalog'>; label: string }[] = [
-  { id: 'hf', label: 'Hugging Face id' },
-  { id: 's3', label: 'S3 data connection' },
-  { id: 'pvc', label: 'PVC path' },
-  { id: 'oci', label: 'OCI modelcar image' },
-  { id: 'local', label: 'Local folder with config.json' }
-];
+function sources(trans: TranslationBundle): { id: Exclude<Source, 'catalog'>; label: string }[] {
+  return [
+    { id: 'hf', label: trans.__('Hugging Face id') },
+    { id: 's3', label: trans.__('S3 data connection') },
+    { id: 'pvc', label: trans.__('PVC path') },
+    { id: 'oci', label: trans.__('OCI modelcar image') },
+    { id: 'local', label: trans.__('Local folder with config.json') }
+  ];
+}
+
+// Example values in the fields (a model id, a Secret name, a storage URI): the same in every language.
+const EXAMPLE_ARCH = 'ibm-granite/granite-3.1-8b-instruct';
+const EXAMPLE_CONNECTION = 'my-s3-connection';
+const EXAMPLE_WEIGHTS = 'pvc://models-pvc/my-model';
 
 /** "Bring your own": where the architecture (config.json) and the weights come from. */
 export function BringYourOwn(props: { onChoose: (m: IModelChoice) => void }): JSX.Element {
+  const trans = useTrans();
   const [source, setSource] = useState<Exclude<Source, 'catalog'>>('hf');
   const [arch, setArch] = useState('');
   const [location, setLocation] = useState('');
@@ -20,11 +30,20 @@ export function BringYourOwn(props: { onChoose: (m: IModelChoice) => void }): JS
   const [weights, setWeights] = useState('');
 
   const needsArch = source === 's3' || source === 'pvc' || source === 'oci';
-  const choice = build(source, arch.trim(), location.trim(), connection.trim(), weights.trim());
+  const choice = build(
+    source,
+    arch.trim(),
+    location.trim(),
+    connection.trim(),
+    weights.trim(),
+    trans
+  );
 
   return (
     <details className="jp-OptiServe-byo">
-      <summary aria-label="Bring your own model">Bring your own model</summary>
+      <summary aria-label={trans.__('Bring your own model')}>
+        {trans.__('Bring your own model')}
+      </summary>
       <form
         className="jp-OptiServe-form"
         onSubmit={e => {
@@ -35,14 +54,14 @@ export function BringYourOwn(props: { onChoose: (m: IModelChoice) => void }): JS
         }}
       >
         <label>
-          Source
+          {trans.__('Source')}
           <select
             className="jp-mod-styled"
-            aria-label="Model source"
+            aria-label={trans.__('Model source')}
             value={source}
             onChange={e => setSource(e.target.value as Exclude<Source, 'catalog'>)}
           >
-            {SOURCES.map(s => (
+            {sources(trans).map(s => (
               <option key={s.id} value={s.id}>
                 {s.label}
               </option>
@@ -51,11 +70,11 @@ export function BringYourOwn(props: { onChoose: (m: IModelChoice) => void }): JS
         </label>
         {needsArch ? (
           <label>
-            Architecture (Hugging Face id or folder with config.json)
+            {trans.__('Architecture (Hugging Face id or folder with config.json)')}
             <input
               className="jp-OptiServe-input jp-mod-styled"
-              aria-label="Model architecture"
-              placeholder="ibm-granite/granite-3.1-8b-instruct"
+              aria-label={trans.__('Model architecture')}
+              placeholder={EXAMPLE_ARCH}
               value={arch}
               onChange={e => setArch(e.target.value)}
             />
@@ -63,33 +82,33 @@ export function BringYourOwn(props: { onChoose: (m: IModelChoice) => void }): JS
         ) : null}
         {source === 's3' ? (
           <label>
-            Data connection (Secret name)
+            {trans.__('Data connection (Secret name)')}
             <input
               className="jp-OptiServe-input jp-mod-styled"
-              aria-label="S3 data connection"
-              placeholder="my-s3-connection"
+              aria-label={trans.__('S3 data connection')}
+              placeholder={EXAMPLE_CONNECTION}
               value={connection}
               onChange={e => setConnection(e.target.value)}
             />
           </label>
         ) : null}
         <label>
-          {placeholderLabel(source)}
+          {placeholderLabel(source, trans)}
           <input
             className="jp-OptiServe-input jp-mod-styled"
-            aria-label={placeholderLabel(source)}
-            placeholder={placeholder(source)}
+            aria-label={placeholderLabel(source, trans)}
+            placeholder={placeholder(source, trans)}
             value={location}
             onChange={e => setLocation(e.target.value)}
           />
         </label>
         {source === 'local' ? (
           <label>
-            Weights for the deployment (optional: pvc://, s3://, oci:// or hf://)
+            {trans.__('Weights for the deployment (optional: pvc://, s3://, oci:// or hf://)')}
             <input
               className="jp-OptiServe-input jp-mod-styled"
-              aria-label="Weights location"
-              placeholder="pvc://models-pvc/my-model"
+              aria-label={trans.__('Weights location')}
+              placeholder={EXAMPLE_WEIGHTS}
               value={weights}
               onChange={e => setWeights(e.target.value)}
             />
@@ -98,32 +117,33 @@ export function BringYourOwn(props: { onChoose: (m: IModelChoice) => void }): JS
         <button
           type="submit"
           className="jp-OptiServe-btn jp-mod-accept"
-          aria-label="Use this model"
+          aria-label={trans.__('Use this model')}
           disabled={!choice}
         >
-          Use this model
+          {trans.__('Use this model')}
         </button>
       </form>
     </details>
   );
 }
 
-function placeholderLabel(s: Source): string {
+function placeholderLabel(s: Source, trans: TranslationBundle): string {
   switch (s) {
     case 'hf':
-      return 'Hugging Face model id';
+      return trans.__('Hugging Face model id');
     case 's3':
-      return 'S3 path (bucket/folder)';
+      return trans.__('S3 path (bucket/folder)');
     case 'pvc':
-      return 'PVC path (claim/folder)';
+      return trans.__('PVC path (claim/folder)');
     case 'oci':
-      return 'Modelcar image';
+      return trans.__('Modelcar image');
     default:
-      return 'Folder with config.json';
+      return trans.__('Folder with config.json');
   }
 }
 
-function placeholder(s: Source): string {
+/** An example of the location; all but the local folder's are ids and paths, the same in every language. */
+function placeholder(s: Source, trans: TranslationBundle): string {
   switch (s) {
     case 'hf':
       return 'org/model-name';
@@ -134,7 +154,7 @@ function placeholder(s: Source): string {
     case 'oci':
       return 'quay.io/org/modelcar-granite:1.0';
     default:
-      return '/path/to/model-folder (on the Jupyter server)';
+      return trans.__('/path/to/model-folder (on the Jupyter server)');
   }
 }
 
@@ -143,7 +163,8 @@ function build(
   arch: string,
   location: string,
   connection: string,
-  weights: string
+  weights: string,
+  trans: TranslationBundle
 ): IModelChoice | null {
   if (!location) {
     return null;
@@ -162,7 +183,7 @@ function build(
             model: arch,
             storage_uri: `s3://${strip(location, 's3')}`,
             connection,
-            label: `${arch} from s3://${strip(location, 's3')}`,
+            label: trans.__('%1 from %2', arch, `s3://${strip(location, 's3')}`),
             source
           }
         : null;
@@ -171,7 +192,7 @@ function build(
         ? {
             model: arch,
             storage_uri: `pvc://${strip(location, 'pvc')}`,
-            label: `${arch} from pvc://${strip(location, 'pvc')}`,
+            label: trans.__('%1 from %2', arch, `pvc://${strip(location, 'pvc')}`),
             source
           }
         : null;
@@ -180,7 +201,7 @@ function build(
         ? {
             model: arch,
             storage_uri: `oci://${strip(location, 'oci')}`,
-            label: `${arch} from oci://${strip(location, 'oci')}`,
+            label: trans.__('%1 from %2', arch, `oci://${strip(location, 'oci')}`),
             source
           }
         : null;

@@ -1,18 +1,30 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
+import { useTrans } from '../i18n';
 import { ICheck } from '../types';
 import { HintBlock, SrOnly } from './common';
 
 const ICON: Record<string, string> = { pass: '✓', warn: '!', fail: '✕', skip: '–' };
-// what a screen reader says instead of the icon
-const STATUS: Record<string, string> = {
-  pass: 'Passed',
-  warn: 'Warning',
-  fail: 'Failed',
-  skip: 'Skipped'
-};
+
+/** What a screen reader says instead of the icon. */
+function statusLabel(status: string, trans: TranslationBundle): string {
+  switch (status) {
+    case 'pass':
+      return trans._p('preflight check status', 'Passed');
+    case 'warn':
+      return trans._p('preflight check status', 'Warning');
+    case 'fail':
+      return trans._p('preflight check status', 'Failed');
+    case 'skip':
+      return trans._p('preflight check status', 'Skipped');
+    default:
+      return status;
+  }
+}
 
 /** Preflight checks, failures first, each with its fix. */
 export function PreflightList(props: { checks: ICheck[] }): JSX.Element {
+  const trans = useTrans();
   const order = { fail: 0, warn: 1, pass: 2, skip: 3 } as Record<string, number>;
   const checks = [...props.checks].sort((a, b) => order[a.status] - order[b.status]);
   const n = (s: string) => props.checks.filter(c => c.status === s).length;
@@ -20,14 +32,16 @@ export function PreflightList(props: { checks: ICheck[] }): JSX.Element {
   const rest = checks.filter(c => c.status !== 'fail' && c.status !== 'warn');
   return (
     <div className="jp-OptiServe-preflight">
-      <div className="jp-OptiServe-muted" role="status" aria-label="Preflight summary">
-        Preflight: {n('pass')} pass · {n('warn')} warn · {n('fail')} fail
+      <div className="jp-OptiServe-muted" role="status" aria-label={trans.__('Preflight summary')}>
+        {trans.__('Preflight: %1 pass · %2 warn · %3 fail', n('pass'), n('warn'), n('fail'))}
       </div>
-      {problems.length ? <CheckList checks={problems} label="Preflight problems" /> : null}
+      {problems.length ? (
+        <CheckList checks={problems} label={trans.__('Preflight problems')} />
+      ) : null}
       {rest.length ? (
         <details>
-          <summary>Passed checks ({rest.length})</summary>
-          <CheckList checks={rest} label="Preflight checks" />
+          <summary>{trans.__('Passed checks (%1)', rest.length)}</summary>
+          <CheckList checks={rest} label={trans.__('Preflight checks')} />
         </details>
       ) : null}
     </div>
@@ -35,6 +49,7 @@ export function PreflightList(props: { checks: ICheck[] }): JSX.Element {
 }
 
 function CheckList(props: { checks: ICheck[]; label: string }): JSX.Element {
+  const trans = useTrans();
   return (
     <ul aria-label={props.label}>
       {props.checks.map(c => (
@@ -44,7 +59,7 @@ function CheckList(props: { checks: ICheck[]; label: string }): JSX.Element {
           </span>
           <div>
             <div>
-              <SrOnly>{STATUS[c.status] ?? c.status}: </SrOnly>
+              <SrOnly>{trans.__('%1:', statusLabel(c.status, trans))} </SrOnly>
               {c.message}
             </div>
             {c.fix && c.status !== 'pass' ? <HintBlock text={c.fix} /> : null}

@@ -1,4 +1,6 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useState } from 'react';
+import { useTrans } from '../i18n';
 import { APIError } from '../request';
 
 /** One numbered step of the flow; the heading toggles its body. */
@@ -11,6 +13,7 @@ export function Step(props: {
   children: React.ReactNode;
   testId?: string;
 }): JSX.Element {
+  const trans = useTrans();
   const bodyId = `jp-OptiServe-step-${props.n}`;
   // The visible number is decorative; "Step n:" is read from visually hidden text, so the accessible
   // name is the visible text (no aria-label hiding it) and the summary stays part of it.
@@ -20,7 +23,7 @@ export function Step(props: {
         {props.n}
       </span>
       <span className="jp-OptiServe-stepName">
-        <span className="jp-OptiServe-srOnly">Step {props.n}: </span>
+        <span className="jp-OptiServe-srOnly">{trans.__('Step %1:', props.n)} </span>
         {props.title}
       </span>
       {!props.open && props.summary ? (
@@ -79,37 +82,41 @@ export function ErrorBox(props: {
   title?: string;
   onRetry?: () => void;
 }): JSX.Element {
+  const trans = useTrans();
   const e = props.error;
   const api = e instanceof APIError ? e : null;
   const detail = api ? api.detail : String((e as Error)?.message ?? e);
   return (
     <div className="jp-OptiServe-error" role="alert">
-      <strong>{props.title ?? (api ? describeStatus(api) : 'Something went wrong')}</strong>
+      <strong>
+        {props.title ?? (api ? describeStatus(api, trans) : trans.__('Something went wrong'))}
+      </strong>
       <div className="jp-OptiServe-errorDetail">{detail}</div>
       {api?.hint ? <HintBlock text={api.hint} /> : null}
       {props.onRetry ? (
         <button type="button" className="jp-OptiServe-btn" onClick={props.onRetry}>
-          Retry
+          {trans.__('Retry')}
         </button>
       ) : null}
     </div>
   );
 }
 
-function describeStatus(e: APIError): string {
+function describeStatus(e: APIError, trans: TranslationBundle): string {
   switch (e.status) {
     case 0:
-      return 'The Jupyter server did not answer';
+      return trans.__('The Jupyter server did not answer');
     case 403:
-      return 'Not permitted';
+      return trans.__('Not permitted');
     case 404:
-      return 'Not found';
+      return trans.__('Not found');
     case 409:
-      return 'Conflict';
+      return trans.__('Conflict');
     case 502:
-      return 'Cluster unreachable';
+      return trans.__('Cluster unreachable');
     default:
-      return e.error || `Error ${e.status}`;
+      // the server's own error text arrives already written
+      return e.error || trans.__('Error %1', e.status);
   }
 }
 
@@ -119,14 +126,18 @@ function describeStatus(e: APIError): string {
  * into a shell as is.
  */
 export function HintBlock(props: { text: string; label?: string }): JSX.Element {
+  const trans = useTrans();
   if (!props.text.includes('\n')) {
-    return <div className="jp-OptiServe-hint">Fix: {props.text}</div>;
+    return <div className="jp-OptiServe-hint">{trans.__('Fix: %1', props.text)}</div>;
   }
   const { prose, code } = splitProse(props.text);
   return (
     <div className="jp-OptiServe-hint">
       {prose ? <p className="jp-OptiServe-hintProse">{prose}</p> : null}
-      <CodeBlock text={code} label={props.label ?? 'Fix'} />
+      <CodeBlock
+        text={code}
+        label={props.label ?? trans._p('noun: the commands that fix a problem', 'Fix')}
+      />
     </div>
   );
 }
@@ -153,6 +164,7 @@ let codeIds = 0;
 
 /** A code block with a bar of its own above it: the block's name and its Copy button. */
 export function CodeBlock(props: { text: string; label: string }): JSX.Element {
+  const trans = useTrans();
   const [id] = useState(() => `jp-OptiServe-code-${++codeIds}`);
   return (
     <div className="jp-OptiServe-code">
@@ -160,7 +172,7 @@ export function CodeBlock(props: { text: string; label: string }): JSX.Element {
         <span id={id} className="jp-OptiServe-codeLabel">
           {props.label}
         </span>
-        <CopyButton text={props.text} label={`Copy ${props.label}`} />
+        <CopyButton text={props.text} label={trans.__('Copy %1', props.label)} />
       </div>
       <pre tabIndex={0} role="group" aria-labelledby={id}>
         {props.text}
@@ -171,9 +183,11 @@ export function CodeBlock(props: { text: string; label: string }): JSX.Element {
 
 /**
  * A Copy button named from its visible text: "Copy" plus the object in visually hidden text
- * (`label` is the full name, "Copy …").
+ * (`label` is the full name, "Copy …"). A translation that does not start with the translated
+ * "Copy" (the verb after its object) names the button by `label` as a whole instead.
  */
 export function CopyButton(props: { text: string; label: string }): JSX.Element {
+  const trans = useTrans();
   const [done, setDone] = useState(false);
   const copy = async () => {
     try {
@@ -184,12 +198,45 @@ export function CopyButton(props: { text: string; label: string }): JSX.Element 
     setDone(true);
     window.setTimeout(() => setDone(false), 1500);
   };
-  const object = props.label.replace(/^Copy\s*/, '');
+  const verb = trans.__('Copy');
+  const object = afterPrefix(props.label, verb) ?? afterPrefix(props.label, 'Copy');
   return (
-    <button type="button" className="jp-OptiServe-btn jp-OptiServe-copy" onClick={copy}>
-      {done ? 'Copied' : 'Copy'}
+    <button
+      type="button"
+      className="jp-OptiServe-btn jp-OptiServe-copy"
+      onClick={copy}
+      aria-label={object === null ? props.label : undefined}
+    >
+      {done ? trans.__('Copied') : verb}
       {object ? <span className="jp-OptiServe-srOnly"> {object}</span> : null}
     </button>
+  );
+}
+
+/** `text` less its leading `prefix` (any case) and the spaces after it; null when it does not start so. */
+function afterPrefix(text: string, prefix: string): string | null {
+  return text.toLowerCase().startsWith(prefix.toLowerCase())
+    ? text.slice(prefix.length).replace(/^\s+/, '')
+    : null;
+}
+
+/**
+ * A translated message with elements in it. Keep the placeholders when translating
+ * (`trans.__('Cluster %1, namespace %2', '%1', '%2')`) so a translation may move them; each `%n`
+ * is then replaced by the n-th node.
+ */
+export function withElements(message: string, ...nodes: React.ReactNode[]): JSX.Element {
+  const parts = message.split(/%(\d+)/);
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 ? (
+          <React.Fragment key={i}>{nodes[Number(part) - 1]}</React.Fragment>
+        ) : part ? (
+          <React.Fragment key={i}>{part}</React.Fragment>
+        ) : null
+      )}
+    </>
   );
 }
 
