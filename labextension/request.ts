@@ -1,5 +1,6 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import { TranslationBundle } from '@jupyterlab/translation';
 
 /** An error answered by the OptiServe server: `{error, detail, hint}` plus the HTTP status. */
 export class APIError extends Error {
@@ -13,6 +14,21 @@ export class APIError extends Error {
     super(detail || error);
     this.name = 'APIError';
   }
+}
+
+/** The `error` of an APIError for a request the Jupyter server did not answer (status 0). */
+export const NETWORK_ERROR = 'NetworkError';
+
+/**
+ * The fix to show for `e` in the user's language: the server's own hint (already written), or, for
+ * a request the Jupyter server did not answer, ours (request.ts has no translator, so it leaves
+ * that hint empty and the component that shows the error asks here).
+ */
+export function hintOf(e: APIError, trans: TranslationBundle): string {
+  if (!e.hint && e.status === 0 && e.error === NETWORK_ERROR) {
+    return trans.__('Is the Jupyter server still running?');
+  }
+  return e.hint;
 }
 
 export interface IRequestOptions extends RequestInit {
@@ -59,12 +75,8 @@ export async function requestAPI<T = unknown>(
     if ((e as Error)?.name === 'AbortError') {
       throw e;
     }
-    throw new APIError(
-      0,
-      'NetworkError',
-      String((e as Error)?.message ?? e),
-      'Is the Jupyter server still running?'
-    );
+    // no hint here: hintOf() gives it in the user's language where the error is shown
+    throw new APIError(0, NETWORK_ERROR, String((e as Error)?.message ?? e), '');
   }
   if (!response.ok) {
     let body: Record<string, unknown> = {};

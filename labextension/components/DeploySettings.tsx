@@ -1,4 +1,6 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useEffect, useRef, useState } from 'react';
+import { useTrans } from '../i18n';
 
 /** The RHOAI "Deploy model" dialog's settings beyond the profile. */
 export interface IDeploySettingsValue {
@@ -33,9 +35,9 @@ function lines(text: string): string[] {
 }
 
 /** Lines that are not NAME=VALUE (shown at once; the server checks the rest). */
-function envProblem(text: string): string {
+function envProblem(text: string, trans: TranslationBundle): string {
   const bad = lines(text).find(l => !l.includes('=') || l.startsWith('='));
-  return bad ? `"${bad.split('=')[0].slice(0, 40)}" needs the form NAME=VALUE` : '';
+  return bad ? trans.__('"%1" needs the form NAME=VALUE', bad.split('=')[0].slice(0, 40)) : '';
 }
 
 /** The plan request fields for these settings (absent ones keep the server's defaults). */
@@ -63,6 +65,10 @@ export function settingsRequest(v: IDeploySettingsValue): Record<string, unknown
 
 const DEBOUNCE_MS = 500;
 
+// Examples of what the fields take, written as the user types them: not translated.
+const ARGS_EXAMPLE = '--enable-auto-tool-choice';
+const ENV_EXAMPLE = 'VLLM_LOGGING_LEVEL=DEBUG';
+
 /** Name, replicas, route, token auth, runtime arguments and environment variables. Edits reach
  * ``onChange`` debounced, so preflight and the manifests re-run once typing pauses. */
 export function DeploySettings(props: {
@@ -71,9 +77,10 @@ export function DeploySettings(props: {
   onChange: (v: IDeploySettingsValue) => void;
   open?: boolean;
 }): JSX.Element {
+  const trans = useTrans();
   const [draft, setDraft] = useState(props.value);
   const first = useRef(true);
-  const problem = envProblem(draft.env);
+  const problem = envProblem(draft.env, trans);
   useEffect(() => {
     if (first.current) {
       first.current = false;
@@ -89,9 +96,9 @@ export function DeploySettings(props: {
   const set = (p: Partial<IDeploySettingsValue>) => setDraft(d => ({ ...d, ...p }));
   return (
     <details className="jp-OptiServe-settings" open={props.open}>
-      <summary>Deployment settings</summary>
+      <summary>{trans.__('Deployment settings')}</summary>
       <label className="jp-OptiServe-field">
-        Deployment name
+        {trans.__('Deployment name')}
         <input
           className="jp-OptiServe-input jp-mod-styled"
           value={draft.name}
@@ -101,7 +108,7 @@ export function DeploySettings(props: {
         />
       </label>
       <label className="jp-OptiServe-field">
-        Replicas
+        {trans.__('Replicas')}
         <input
           className="jp-OptiServe-input jp-mod-styled"
           type="number"
@@ -117,7 +124,7 @@ export function DeploySettings(props: {
           checked={draft.external}
           onChange={e => set({ external: e.target.checked })}
         />
-        External route
+        {trans.__('External route')}
       </label>
       <label className="jp-OptiServe-check">
         <input
@@ -125,31 +132,31 @@ export function DeploySettings(props: {
           checked={draft.auth}
           onChange={e => set({ auth: e.target.checked })}
         />
-        Token authentication
+        {trans.__('Token authentication')}
       </label>
       <label className="jp-OptiServe-field">
-        Runtime arguments
+        {trans.__('Runtime arguments')}
         <textarea
           className="jp-OptiServe-input jp-mod-styled"
           rows={2}
           spellCheck={false}
-          aria-label="Runtime arguments"
-          placeholder="--enable-auto-tool-choice"
+          aria-label={trans.__('Runtime arguments')}
+          placeholder={ARGS_EXAMPLE}
           value={draft.runtimeArgs}
           onChange={e => set({ runtimeArgs: e.target.value })}
         />
       </label>
       <div className="jp-OptiServe-muted">
-        One per line; the profile&apos;s flags cannot be overridden.
+        {trans.__("One per line; the profile's flags cannot be overridden.")}
       </div>
       <label className="jp-OptiServe-field">
-        Environment variables
+        {trans.__('Environment variables')}
         <textarea
           className="jp-OptiServe-input jp-mod-styled"
           rows={2}
           spellCheck={false}
-          aria-label="Environment variables"
-          placeholder="VLLM_LOGGING_LEVEL=DEBUG"
+          aria-label={trans.__('Environment variables')}
+          placeholder={ENV_EXAMPLE}
           value={draft.env}
           aria-invalid={!!problem}
           onChange={e => set({ env: e.target.value })}
@@ -160,7 +167,9 @@ export function DeploySettings(props: {
           {problem}
         </div>
       ) : (
-        <div className="jp-OptiServe-muted">NAME=VALUE per line; keep credentials in Secrets.</div>
+        <div className="jp-OptiServe-muted">
+          {trans.__('NAME=VALUE per line; keep credentials in Secrets.')}
+        </div>
       )}
     </details>
   );

@@ -1,5 +1,7 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useEffect, useRef, useState } from 'react';
 import { IEnv } from '../env';
+import { useTrans } from '../i18n';
 import { requestAPI } from '../request';
 import { useDeployment } from '../useDeployment';
 import { Badge, ErrorBox, Loading } from './common';
@@ -31,20 +33,37 @@ function withSmoke(t: ITimeline | null, ok: boolean): ITimeline | null {
   };
 }
 
-const STATE_LABEL: Record<string, string> = {
-  connecting: 'connecting',
-  queued: 'queued',
-  preflight: 'preflight',
-  applying: 'creating objects',
-  following: 'starting',
-  smoke: 'first request',
-  ready: 'ready',
-  applied: 'applied',
-  failed: 'failed',
-  timeout: 'timed out',
-  cancelled: 'cancelled',
-  stopped: 'stopped'
-};
+/** The state badge's words for a deploy task's states (others show as the server names them). */
+function stateLabel(state: string, trans: TranslationBundle): string {
+  switch (state) {
+    case 'connecting':
+      return trans._p('deployment state', 'connecting');
+    case 'queued':
+      return trans._p('deployment state', 'queued');
+    case 'preflight':
+      return trans._p('deployment state', 'preflight');
+    case 'applying':
+      return trans._p('deployment state', 'creating objects');
+    case 'following':
+      return trans._p('deployment state', 'starting');
+    case 'smoke':
+      return trans._p('deployment state', 'first request');
+    case 'ready':
+      return trans._p('deployment state', 'ready');
+    case 'applied':
+      return trans._p('deployment state', 'applied');
+    case 'failed':
+      return trans._p('deployment state', 'failed');
+    case 'timeout':
+      return trans._p('deployment state', 'timed out');
+    case 'cancelled':
+      return trans._p('deployment state', 'cancelled');
+    case 'stopped':
+      return trans._p('deployment state', 'stopped');
+    default:
+      return state;
+  }
+}
 
 /** The request a diagnosis's fix turns the last one into. */
 function withRemedy(
@@ -88,6 +107,7 @@ export function DeployView(props: {
   onBack?: () => void;
   backLabel?: string;
 }): JSX.Element {
+  const trans = useTrans();
   const [generation, setGeneration] = useState(0);
   const s = useDeployment(props.name, props.namespace, generation);
   const ref = useRef<HTMLDivElement>(null);
@@ -100,11 +120,14 @@ export function DeployView(props: {
   }, [props.name]);
   const ready = s.state === 'ready' || (s.terminal && s.timeline?.outcome === 'ready');
   const failed = ['failed', 'timeout', 'cancelled'].includes(s.state);
-  const where = `InferenceService ${props.name}${props.namespace ? ` in ${props.namespace}` : ''}`;
-  const stuck = !s.terminal ? unschedulableOf(s.timeline, where) : null;
+  // the Kubernetes object it concerns (kind and name are not translated)
+  const where = props.namespace
+    ? trans.__('InferenceService %1 in %2', props.name, props.namespace)
+    : `InferenceService ${props.name}`;
+  const stuck = !s.terminal ? unschedulableOf(s.timeline, where, trans) : null;
   const stuckFor = useUnschedulableFor(!!stuck);
   const warned = !!stuck && stuckFor >= UNSCHEDULABLE_GRACE_MS;
-  const view = diagnosisOf(s.state, s.timeline, s.error, where) ?? (warned ? stuck : null);
+  const view = diagnosisOf(s.state, s.timeline, s.error, where, trans) ?? (warned ? stuck : null);
   const path = `deployments/${encodeURIComponent(props.name)}`;
   const query = { namespace: props.namespace };
 
@@ -135,37 +158,48 @@ export function DeployView(props: {
       setGeneration(g => g + 1);
     });
 
+  const backLabel = props.backLabel ?? trans.__('Back to profiles');
   if (deleted) {
+    // one sentence for the translator; %1 marks where the name goes
+    const [before, after = ''] = trans
+      .__('Deleted %1 and everything OptiServe created for it.', '%1')
+      .split('%1');
     return (
-      <div className="jp-OptiServe-deploy" aria-label={`Deployment ${props.name}`} ref={ref}>
+      <div
+        className="jp-OptiServe-deploy"
+        aria-label={trans.__('Deployment %1', props.name)}
+        ref={ref}
+      >
         <div className="jp-OptiServe-okBox" role="status">
-          Deleted <strong>{props.name}</strong> and everything OptiServe created for it.
+          {before}
+          <strong>{props.name}</strong>
+          {after}
         </div>
         {props.onBack ? (
           <button type="button" className="jp-OptiServe-btn" onClick={props.onBack}>
-            {props.backLabel ?? 'Back to profiles'}
+            {backLabel}
           </button>
         ) : null}
       </div>
     );
   }
   const badge = ready
-    ? { kind: 'ok', text: STATE_LABEL.ready }
+    ? { kind: 'ok', text: stateLabel('ready', trans) }
     : failed
-      ? { kind: 'bad', text: STATE_LABEL[s.state] ?? s.state }
+      ? { kind: 'bad', text: stateLabel(s.state, trans) }
       : warned
-        ? { kind: 'warn', text: 'unschedulable' }
-        : { kind: 'info', text: STATE_LABEL[s.state] ?? s.state };
-  const fixText = view?.remedy && s.request ? remedyLabel(view.remedy) : '';
+        ? { kind: 'warn', text: trans._p('deployment state', 'unschedulable') }
+        : { kind: 'info', text: stateLabel(s.state, trans) };
+  const fixText = view?.remedy && s.request ? remedyLabel(view.remedy, trans) : '';
   // what every way out of a failed or cancelled deploy offers
   const deleteAndBack = (
     <>
       <button type="button" className="jp-OptiServe-btn" disabled={!!busy} onClick={remove}>
-        {busy === 'delete' ? 'Deleting…' : 'Delete'}
+        {busy === 'delete' ? trans.__('Deleting…') : trans.__('Delete')}
       </button>
       {props.onBack ? (
         <button type="button" className="jp-OptiServe-btn" onClick={props.onBack}>
-          {props.backLabel ?? 'Back to profiles'}
+          {backLabel}
         </button>
       ) : null}
     </>
@@ -174,22 +208,22 @@ export function DeployView(props: {
     <div
       className="jp-OptiServe-deploy"
       role="region"
-      aria-label={`Deployment ${props.name}`}
+      aria-label={trans.__('Deployment %1', props.name)}
       ref={ref}
     >
       <div className="jp-OptiServe-deployHead">
         <strong>{props.name}</strong>
         <Badge kind={badge.kind}>
-          <span role="status" aria-label="Deployment state">
+          <span role="status" aria-label={trans.__('Deployment state')}>
             {badge.text}
           </span>
         </Badge>
       </div>
       {s.loadError ? (
-        <ErrorBox error={s.loadError} title="Could not follow this deployment" />
+        <ErrorBox error={s.loadError} title={trans.__('Could not follow this deployment')} />
       ) : null}
       {!s.timeline && !s.terminal && !s.loadError ? (
-        <Loading label="Waiting for the first progress event…" />
+        <Loading label={trans.__('Waiting for the first progress event…')} />
       ) : null}
       {view ? (
         <DiagnosisBox view={view}>
@@ -200,7 +234,9 @@ export function DeployView(props: {
               disabled={!!busy}
               onClick={() => view.remedy && redeploy(view.remedy)}
             >
-              {busy === 'redeploy' ? 'Redeploying…' : `Apply the fix and redeploy (${fixText})`}
+              {busy === 'redeploy'
+                ? trans.__('Redeploying…')
+                : trans.__('Apply the fix and redeploy (%1)', fixText)}
             </button>
           ) : null}
           {!s.terminal ? (
@@ -210,7 +246,7 @@ export function DeployView(props: {
               disabled={!!busy}
               onClick={cancel}
             >
-              {busy === 'cancel' ? 'Cancelling…' : 'Cancel'}
+              {busy === 'cancel' ? trans.__('Cancelling…') : trans.__('Cancel')}
             </button>
           ) : null}
           {deleteAndBack}
@@ -223,23 +259,25 @@ export function DeployView(props: {
       ) : null}
       {!s.terminal && !s.loadError ? (
         <div className="jp-OptiServe-following">
-          <Loading label="Following the start-up (you can close this panel; it keeps going)…" />
+          <Loading
+            label={trans.__('Following the start-up (you can close this panel; it keeps going)…')}
+          />
           {!view ? (
             <button
               type="button"
               className="jp-OptiServe-btn"
-              aria-label={`Cancel deploying ${props.name}`}
+              aria-label={trans.__('Cancel deploying %1', props.name)}
               disabled={!!busy}
               onClick={cancel}
             >
-              {busy === 'cancel' ? 'Cancelling…' : 'Cancel'}
+              {busy === 'cancel' ? trans.__('Cancelling…') : trans.__('Cancel')}
             </button>
           ) : null}
         </div>
       ) : null}
       {s.state === 'cancelled' && !view ? (
         <div className="jp-OptiServe-warnBox" role="status">
-          Cancelled. What was created stays until you delete it.
+          {trans.__('Cancelled. What was created stays until you delete it.')}
           <div className="jp-OptiServe-toolbar">{deleteAndBack}</div>
         </div>
       ) : null}

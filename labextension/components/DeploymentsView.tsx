@@ -1,10 +1,33 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useCallback, useEffect, useState } from 'react';
 import { IEnv } from '../env';
+import { useTrans } from '../i18n';
 import { requestAPI } from '../request';
 import { IDeployment, IDeploymentList, IDeploymentRow, IDeploySettings } from '../types';
 import { Badge, Empty, ErrorBox, Loading } from './common';
 import { DeployView } from './DeployView';
 import { focusWhenRendered as focusSoon } from '../focus';
+
+/** A selector for the control named `label` (names may be translated, so quote them safely). */
+function named(label: string): string {
+  return `[aria-label="${label.replace(/["\\]/g, '\\$&')}"]`;
+}
+
+/** The cluster's state of a row (an unknown one shows as the server names it). */
+function rowState(state: string, trans: TranslationBundle): string {
+  switch (state) {
+    case 'Ready':
+      return trans._p('deployment row state', 'Ready');
+    case 'NotReady':
+      return trans._p('deployment row state', 'NotReady');
+    case 'Stopped':
+      return trans._p('deployment row state', 'Stopped');
+    case 'Unknown':
+      return trans._p('deployment row state', 'Unknown');
+    default:
+      return state;
+  }
+}
 
 /** What is deployed in the namespace: status, open, stop/start, delete. Read from the server, so it survives reloads. */
 export function DeploymentsView(props: {
@@ -14,6 +37,13 @@ export function DeploymentsView(props: {
   /** Load an OptiServe deployment's settings into the preview, to redeploy it in place. */
   onEdit?: (settings: IDeploySettings) => void;
 }): JSX.Element {
+  const trans = useTrans();
+  // the accessible names of a row's controls (focus moves between them by name)
+  const openLabel = (name: string) => trans.__('Open %1', name);
+  const startLabel = (name: string) => trans.__('Start %1', name);
+  const stopLabel = (name: string) => trans.__('Stop %1', name);
+  const deleteLabel = (name: string) => trans.__('Delete %1', name);
+  const refreshLabel = trans.__('Refresh deployments');
   const [list, setList] = useState<IDeploymentList | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [open, setOpen] = useState<string | null>(props.focus ?? null);
@@ -47,7 +77,10 @@ export function DeploymentsView(props: {
       });
       if (!d.settings) {
         throw new Error(
-          `${row.name} has no saved settings (made by an older OptiServe): deploy it again from New`
+          trans.__(
+            '%1 has no saved settings (made by an older OptiServe): deploy it again from New',
+            row.name
+          )
         );
       }
       props.onEdit?.(d.settings);
@@ -71,7 +104,7 @@ export function DeploymentsView(props: {
         }
         // the row and its focused button are gone: focus the next row, else Refresh
         const next = list?.deployments.find(d => d.name !== row.name);
-        focusSoon(next ? `[aria-label="Open ${next.name}"]` : '[aria-label="Refresh deployments"]');
+        focusSoon(named(next ? openLabel(next.name) : refreshLabel));
       } else {
         await requestAPI(`${path}/stop`, { json: { start: action === 'start' }, query });
       }
@@ -83,7 +116,7 @@ export function DeploymentsView(props: {
       setConfirmDelete(null);
       if (action !== 'delete') {
         // Stop and Start swap places and were disabled while busy: keep focus on the row's toggle
-        focusSoon(`[aria-label="${action === 'stop' ? 'Start' : 'Stop'} ${row.name}"]`);
+        focusSoon(named(action === 'stop' ? startLabel(row.name) : stopLabel(row.name)));
       }
     }
   };
@@ -94,10 +127,10 @@ export function DeploymentsView(props: {
         <button
           type="button"
           className="jp-OptiServe-btn jp-OptiServe-linkish"
-          aria-label="Back to all deployments"
+          aria-label={trans.__('Back to all deployments')}
           onClick={() => setOpen(null)}
         >
-          ← All deployments
+          {trans.__('← All deployments')}
         </button>
         <DeployView
           env={props.env}
@@ -107,7 +140,7 @@ export function DeploymentsView(props: {
             setOpen(null);
             void load();
           }}
-          backLabel="Back to deployments"
+          backLabel={trans.__('Back to deployments')}
         />
       </div>
     );
@@ -115,35 +148,45 @@ export function DeploymentsView(props: {
   return (
     <div className="jp-OptiServe-deployments">
       <div className="jp-OptiServe-toolbar jp-OptiServe-spread">
-        <span className="jp-OptiServe-muted">{list ? `Namespace ${list.namespace}` : ''}</span>
+        <span className="jp-OptiServe-muted">
+          {list ? trans.__('Namespace %1', list.namespace) : ''}
+        </span>
         <button
           type="button"
           className="jp-OptiServe-btn"
-          aria-label="Refresh deployments"
+          aria-label={refreshLabel}
           onClick={() => void load()}
         >
-          Refresh
+          {trans.__('Refresh')}
         </button>
       </div>
       {error ? (
-        <ErrorBox error={error} title="Could not list deployments" onRetry={() => void load()} />
+        <ErrorBox
+          error={error}
+          title={trans.__('Could not list deployments')}
+          onRetry={() => void load()}
+        />
       ) : null}
       {actionError ? <ErrorBox error={actionError} /> : null}
-      {!list && !error ? <Loading label="Loading deployments…" /> : null}
+      {!list && !error ? <Loading label={trans.__('Loading deployments…')} /> : null}
       {list && list.deployments.length === 0 ? (
-        <Empty title="Nothing deployed yet">
-          Deployments you create appear here, with their status.
+        <Empty title={trans.__('Nothing deployed yet')}>
+          {trans.__('Deployments you create appear here, with their status.')}
         </Empty>
       ) : null}
       {list?.deployments.length ? (
-        <ul className="jp-OptiServe-depList" aria-label="Deployments">
+        <ul className="jp-OptiServe-depList" aria-label={trans.__('Deployments')}>
           {list.deployments.map(d => (
-            <li key={d.name} className="jp-OptiServe-depRow" aria-label={`Deployment ${d.name}`}>
+            <li
+              key={d.name}
+              className="jp-OptiServe-depRow"
+              aria-label={trans.__('Deployment %1', d.name)}
+            >
               <div className="jp-OptiServe-depHead">
                 <button
                   type="button"
                   className="jp-OptiServe-linkish jp-OptiServe-depName"
-                  aria-label={`Open ${d.name}`}
+                  aria-label={openLabel(d.name)}
                   onClick={() => setOpen(d.name)}
                 >
                   {d.name}
@@ -159,11 +202,14 @@ export function DeploymentsView(props: {
                           : 'muted'
                   }
                 >
-                  {d.task && !['ready', 'applied'].includes(d.task) ? d.task : d.state}
+                  {/* a running or failed task's state is the server's code, shown as is */}
+                  {d.task && !['ready', 'applied'].includes(d.task)
+                    ? d.task
+                    : rowState(d.state, trans)}
                 </Badge>
               </div>
               <div className="jp-OptiServe-muted">
-                {[d.profile, d.optiserve ? null : 'not created by OptiServe']
+                {[d.profile, d.optiserve ? null : trans.__('not created by OptiServe')]
                   .filter(Boolean)
                   .join(' · ')}
               </div>
@@ -173,32 +219,32 @@ export function DeploymentsView(props: {
                     <button
                       type="button"
                       className="jp-OptiServe-btn"
-                      aria-label={`Edit ${d.name}`}
+                      aria-label={trans.__('Edit %1', d.name)}
                       disabled={!!busy}
                       onClick={() => edit(d)}
                     >
-                      Edit
+                      {trans.__('Edit')}
                     </button>
                   ) : null}
                   {d.state === 'Stopped' ? (
                     <button
                       type="button"
                       className="jp-OptiServe-btn"
-                      aria-label={`Start ${d.name}`}
+                      aria-label={startLabel(d.name)}
                       disabled={!!busy}
                       onClick={() => act(d, 'start')}
                     >
-                      Start
+                      {trans.__('Start')}
                     </button>
                   ) : (
                     <button
                       type="button"
                       className="jp-OptiServe-btn"
-                      aria-label={`Stop ${d.name}`}
+                      aria-label={stopLabel(d.name)}
                       disabled={!!busy}
                       onClick={() => act(d, 'stop')}
                     >
-                      Stop
+                      {trans.__('Stop')}
                     </button>
                   )}
                   {confirmDelete === d.name ? (
@@ -206,34 +252,34 @@ export function DeploymentsView(props: {
                       <button
                         type="button"
                         className="jp-OptiServe-btn jp-mod-warn"
-                        aria-label={`Confirm delete ${d.name}`}
+                        aria-label={trans.__('Confirm delete %1', d.name)}
                         disabled={!!busy}
                         autoFocus
                         onClick={() => act(d, 'delete')}
                       >
-                        Delete for good
+                        {trans.__('Delete for good')}
                       </button>
                       <button
                         type="button"
                         className="jp-OptiServe-btn"
-                        aria-label="Keep it"
+                        aria-label={trans.__('Keep it')}
                         onClick={() => {
                           setConfirmDelete(null);
-                          focusSoon(`[aria-label="Delete ${d.name}"]`);
+                          focusSoon(named(deleteLabel(d.name)));
                         }}
                       >
-                        Keep
+                        {trans.__('Keep')}
                       </button>
                     </>
                   ) : (
                     <button
                       type="button"
                       className="jp-OptiServe-btn"
-                      aria-label={`Delete ${d.name}`}
+                      aria-label={deleteLabel(d.name)}
                       disabled={!!busy}
                       onClick={() => setConfirmDelete(d.name)}
                     >
-                      Delete
+                      {trans.__('Delete')}
                     </button>
                   )}
                 </div>

@@ -1,34 +1,64 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useEffect, useId, useRef } from 'react';
+import { useTrans } from '../i18n';
 import { IDiagnosis, IErrorBody, ITimeline } from '../types';
 import { HintBlock } from './common';
 
 /** Plain titles for the failure-modes rows that deploy/diagnose.py names. */
-const ROW_TITLE: Record<number, string> = {
-  1: 'The context does not fit in GPU memory',
-  2: 'The GPU ran out of memory',
-  4: 'The tensor-parallel size does not suit this model',
-  5: 'Shared memory is too small',
-  6: 'No node can run this deployment',
-  7: 'A health probe stopped the server while it started',
-  8: 'The model could not be downloaded',
-  9: 'The model needs its own code',
-  10: 'This GPU lacks bf16 support',
-  11: "This GPU lacks the checkpoint's quantization kernels",
-  12: 'The server cannot write its cache',
-  14: 'The server image could not be pulled',
-  15: "The runtime's vLLM does not know this model"
-};
+function rowTitle(row: number, trans: TranslationBundle): string | undefined {
+  switch (row) {
+    case 1:
+      return trans.__('The context does not fit in GPU memory');
+    case 2:
+      return trans.__('The GPU ran out of memory');
+    case 4:
+      return trans.__('The tensor-parallel size does not suit this model');
+    case 5:
+      return trans.__('Shared memory is too small');
+    case 6:
+      return trans.__('No node can run this deployment');
+    case 7:
+      return trans.__('A health probe stopped the server while it started');
+    case 8:
+      return trans.__('The model could not be downloaded');
+    case 9:
+      return trans.__('The model needs its own code');
+    case 10:
+      return trans.__('This GPU lacks bf16 support');
+    case 11:
+      return trans.__("This GPU lacks the checkpoint's quantization kernels");
+    case 12:
+      return trans.__('The server cannot write its cache');
+    case 14:
+      return trans.__('The server image could not be pulled');
+    case 15:
+      return trans.__("The runtime's vLLM does not know this model");
+    default:
+      return undefined;
+  }
+}
 
 /** Plain titles for the error codes a deploy task ends with. */
-const ERROR_TITLE: Record<string, string> = {
-  PreflightFailed: 'A check against the cluster failed',
-  ConflictError: 'The name is already taken',
-  ClusterUnreachableError: 'The cluster did not answer',
-  PermissionDeniedError: 'Not permitted',
-  InternalError: 'OptiServe hit an internal error',
-  InvalidInputError: 'The settings are not valid',
-  DeployFailed: 'The model server did not start'
-};
+function errorTitle(code: string, trans: TranslationBundle): string | undefined {
+  switch (code) {
+    case 'PreflightFailed':
+      return trans.__('A check against the cluster failed');
+    case 'ConflictError':
+      return trans.__('The name is already taken');
+    case 'ClusterUnreachableError':
+      return trans.__('The cluster did not answer');
+    case 'PermissionDeniedError':
+      return trans.__('Not permitted');
+    case 'InternalError':
+      return trans.__('OptiServe hit an internal error');
+    case 'InvalidInputError':
+      return trans.__('The settings are not valid');
+    case 'DeployFailed':
+      return trans.__('The model server did not start');
+    default:
+      return undefined;
+  }
+}
 
 export interface IDiagnosisView {
   kind: 'bad' | 'warn';
@@ -40,10 +70,15 @@ export interface IDiagnosisView {
   remedy: IDiagnosis['remedy'];
 }
 
-function fromDiagnosis(d: IDiagnosis, kind: 'bad' | 'warn', fallback: string): IDiagnosisView {
+function fromDiagnosis(
+  d: IDiagnosis,
+  kind: 'bad' | 'warn',
+  fallback: string,
+  trans: TranslationBundle
+): IDiagnosisView {
   return {
     kind,
-    title: (d.failure_mode && ROW_TITLE[d.failure_mode]) || fallback,
+    title: (d.failure_mode && rowTitle(d.failure_mode, trans)) || fallback,
     cause: String(d.cause ?? ''),
     subject: String(d.subject ?? ''),
     fix: String(d.fix ?? ''),
@@ -58,20 +93,22 @@ export function diagnosisOf(
   state: string,
   timeline: ITimeline | null,
   error: IErrorBody | null,
-  where: string
+  where: string,
+  trans: TranslationBundle
 ): IDiagnosisView | null {
   const outcome = timeline?.outcome;
   const d = timeline?.diagnosis;
   if (d && (outcome === 'failed' || outcome === 'timeout' || state === 'failed')) {
-    return fromDiagnosis(d, 'bad', 'The model server did not start');
+    return fromDiagnosis(d, 'bad', trans.__('The model server did not start'), trans);
   }
   if (state === 'timeout' || outcome === 'timeout') {
     return {
       kind: 'bad',
-      title: 'Not ready in time',
-      cause: error?.detail || 'the server did not become ready before the time limit',
+      title: trans.__('Not ready in time'),
+      cause: error?.detail || trans.__('the server did not become ready before the time limit'),
       subject: where,
-      fix: error?.hint || 'open the deployment later: it may still be loading; or delete it',
+      fix:
+        error?.hint || trans.__('open the deployment later: it may still be loading; or delete it'),
       evidence: '',
       remedy: null
     };
@@ -79,7 +116,7 @@ export function diagnosisOf(
   if (error && state !== 'cancelled') {
     return {
       kind: 'bad',
-      title: ERROR_TITLE[error.error] ?? 'The deployment failed',
+      title: errorTitle(error.error, trans) ?? trans.__('The deployment failed'),
       cause: error.detail,
       subject: where,
       fix: error.hint,
@@ -91,7 +128,11 @@ export function diagnosisOf(
 }
 
 /** A pod the scheduler cannot place (shown after a grace; the server fails it only after minutes). */
-export function unschedulableOf(timeline: ITimeline | null, where: string): IDiagnosisView | null {
+export function unschedulableOf(
+  timeline: ITimeline | null,
+  where: string,
+  trans: TranslationBundle
+): IDiagnosisView | null {
   const phase = timeline?.phases?.find(p => p.phase === 'scheduled');
   if (!phase || phase.state !== 'active' || !phase.detail?.startsWith('Unschedulable')) {
     return null;
@@ -99,23 +140,25 @@ export function unschedulableOf(timeline: ITimeline | null, where: string): IDia
   const message = phase.detail.replace(/^Unschedulable:\s*/, '');
   return {
     kind: 'warn',
-    title: 'No node can run this deployment yet',
-    cause: `the scheduler cannot place the pod: ${message}`,
+    title: trans.__('No node can run this deployment yet'),
+    cause: trans.__('the scheduler cannot place the pod: %1', message),
     subject: where,
-    fix: 'free GPUs (stop another deployment), wait for the autoscaler, or cancel and pick a smaller profile',
+    fix: trans.__(
+      'free GPUs (stop another deployment), wait for the autoscaler, or cancel and pick a smaller profile'
+    ),
     evidence: '',
     remedy: null
   };
 }
 
 /** A fix the sidebar can apply itself, in words ("context 8192 tokens"). */
-export function remedyLabel(remedy: IDiagnosisView['remedy']): string {
+export function remedyLabel(remedy: IDiagnosisView['remedy'], trans: TranslationBundle): string {
   if (!remedy) {
     return '';
   }
   const parts: string[] = [];
   if (remedy.max_model_len) {
-    parts.push(`context ${remedy.max_model_len} tokens`);
+    parts.push(trans._n('context %1 token', 'context %1 tokens', remedy.max_model_len));
   }
   if (remedy.runtime_args?.length) {
     parts.push(remedy.runtime_args.join(' '));
@@ -129,6 +172,7 @@ export function DiagnosisBox(props: {
   view: IDiagnosisView;
   children?: React.ReactNode;
 }): JSX.Element {
+  const trans = useTrans();
   const v = props.view;
   const id = useId();
   const title = useRef<HTMLHeadingElement>(null);
@@ -147,18 +191,18 @@ export function DiagnosisBox(props: {
       {v.cause ? <div className="jp-OptiServe-diagnosisCause">{capitalize(v.cause)}.</div> : null}
       {v.subject ? (
         <div className="jp-OptiServe-diagnosisSubject">
-          Concerns: <code>{v.subject}</code>
+          {trans.__('Concerns:')} <code>{v.subject}</code>
         </div>
       ) : null}
       {v.fix ? <HintBlock text={v.fix} /> : null}
       {v.evidence && v.evidence !== v.cause ? (
         <details className="jp-OptiServe-diagnosisEvidence">
-          <summary>What the cluster said</summary>
+          <summary>{trans.__('What the cluster said')}</summary>
           <pre tabIndex={0}>{v.evidence}</pre>
         </details>
       ) : null}
       {props.children ? (
-        <div className="jp-OptiServe-toolbar" role="group" aria-label="What to do next">
+        <div className="jp-OptiServe-toolbar" role="group" aria-label={trans.__('What to do next')}>
           {props.children}
         </div>
       ) : null}

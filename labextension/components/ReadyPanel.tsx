@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
 import { IEnv } from '../env';
+import { useTrans } from '../i18n';
 import { curlSnippet, pythonSnippet } from '../snippets';
 import { CodeBlock, CopyButton } from './common';
 import { PromptBox } from './PromptBox';
@@ -12,41 +13,47 @@ export function ReadyPanel(props: {
   namespace?: string;
   url: string;
 }): JSX.Element {
-  const [inserted, setInserted] = useState<string>('');
+  const trans = useTrans();
+  // what the last "Insert into notebook" did
+  const [inserted, setInserted] = useState<'' | 'inserted' | 'no-notebook'>('');
   const py = pythonSnippet(props.url, props.name);
+  // one sentence for the translator; %1 marks where the model name goes
+  const [before, after = ''] = trans
+    .__('Endpoint (OpenAI-compatible, model %1):', '%1')
+    .split('%1');
   return (
-    <div className="jp-OptiServe-ready" role="region" aria-label="Ready endpoint">
+    <div className="jp-OptiServe-ready" role="region" aria-label={trans.__('Ready endpoint')}>
       <div className="jp-OptiServe-okBox" role="status">
         <div>
-          <strong>Ready.</strong> Endpoint (OpenAI-compatible, model <code>{props.name}</code>):
+          <strong>{trans.__('Ready.')}</strong> {before}
+          <code>{props.name}</code>
+          {after}
         </div>
         <div className="jp-OptiServe-endpoint">
-          <code role="group" aria-label="Endpoint URL">
+          <code role="group" aria-label={trans.__('Endpoint URL')}>
             {props.url}
           </code>
-          <CopyButton text={props.url} label="Copy endpoint URL" />
+          <CopyButton text={props.url} label={trans.__('Copy endpoint URL')} />
         </div>
       </div>
-      <CodeBlock text={curlSnippet(props.url, props.name)} label="curl snippet" />
-      <CodeBlock text={py} label="Python snippet" />
+      <CodeBlock text={curlSnippet(props.url, props.name)} label={trans.__('curl snippet')} />
+      <CodeBlock text={py} label={trans.__('Python snippet')} />
       <button
         type="button"
         className="jp-OptiServe-btn"
-        aria-label="Insert into notebook"
+        aria-label={trans.__('Insert into notebook')}
         onClick={async () =>
-          setInserted(
-            (await props.env.insertIntoNotebook(py))
-              ? 'Inserted below the active cell.'
-              : 'Open a notebook first.'
-          )
+          setInserted((await props.env.insertIntoNotebook(py)) ? 'inserted' : 'no-notebook')
         }
       >
-        Insert into notebook
+        {trans.__('Insert into notebook')}
       </button>
       {inserted ? (
         <span className="jp-OptiServe-muted" role="status">
           {' '}
-          {inserted}
+          {inserted === 'inserted'
+            ? trans.__('Inserted below the active cell.')
+            : trans.__('Open a notebook first.')}
         </span>
       ) : null}
       <PromptBox name={props.name} namespace={props.namespace} />
