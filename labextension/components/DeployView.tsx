@@ -4,7 +4,7 @@ import { IEnv } from '../env';
 import { useTrans } from '../i18n';
 import { requestAPI } from '../request';
 import { useDeployment } from '../useDeployment';
-import { Badge, ErrorBox, Loading } from './common';
+import { Badge, ErrorBox, Loading, withElements } from './common';
 import {
   diagnosisOf,
   DiagnosisBox,
@@ -160,10 +160,6 @@ export function DeployView(props: {
 
   const backLabel = props.backLabel ?? trans.__('Back to profiles');
   if (deleted) {
-    // one sentence for the translator; %1 marks where the name goes
-    const [before, after = ''] = trans
-      .__('Deleted %1 and everything OptiServe created for it.', '%1')
-      .split('%1');
     return (
       <div
         className="jp-OptiServe-deploy"
@@ -171,9 +167,10 @@ export function DeployView(props: {
         ref={ref}
       >
         <div className="jp-OptiServe-okBox" role="status">
-          {before}
-          <strong>{props.name}</strong>
-          {after}
+          {withElements(
+            trans.__('Deleted %1 and everything OptiServe created for it.', '%1'),
+            <strong>{props.name}</strong>
+          )}
         </div>
         {props.onBack ? (
           <button type="button" className="jp-OptiServe-btn" onClick={props.onBack}>

@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { IEnv } from '../env';
 import { useTrans } from '../i18n';
 import { curlSnippet, pythonSnippet } from '../snippets';
-import { CodeBlock, CopyButton } from './common';
+import { CodeBlock, CopyButton, withElements } from './common';
 import { PromptBox } from './PromptBox';
 import { BenchmarkPanel } from './BenchmarkPanel';
 
@@ -17,17 +17,15 @@ export function ReadyPanel(props: {
   // what the last "Insert into notebook" did
   const [inserted, setInserted] = useState<'' | 'inserted' | 'no-notebook'>('');
   const py = pythonSnippet(props.url, props.name);
-  // one sentence for the translator; %1 marks where the model name goes
-  const [before, after = ''] = trans
-    .__('Endpoint (OpenAI-compatible, model %1):', '%1')
-    .split('%1');
   return (
     <div className="jp-OptiServe-ready" role="region" aria-label={trans.__('Ready endpoint')}>
       <div className="jp-OptiServe-okBox" role="status">
         <div>
-          <strong>{trans.__('Ready.')}</strong> {before}
-          <code>{props.name}</code>
-          {after}
+          <strong>{trans.__('Ready.')}</strong>{' '}
+          {withElements(
+            trans.__('Endpoint (OpenAI-compatible, model %1):', '%1'),
+            <code>{props.name}</code>
+          )}
         </div>
         <div className="jp-OptiServe-endpoint">
           <code role="group" aria-label={trans.__('Endpoint URL')}>

@@ -1,7 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useState } from 'react';
 import { useTrans } from '../i18n';
-import { APIError } from '../request';
+import { APIError, hintOf } from '../request';
 
 /** One numbered step of the flow; the heading toggles its body. */
 export function Step(props: {
@@ -92,7 +92,7 @@ export function ErrorBox(props: {
         {props.title ?? (api ? describeStatus(api, trans) : trans.__('Something went wrong'))}
       </strong>
       <div className="jp-OptiServe-errorDetail">{detail}</div>
-      {api?.hint ? <HintBlock text={api.hint} /> : null}
+      {api && hintOf(api, trans) ? <HintBlock text={hintOf(api, trans)} /> : null}
       {props.onRetry ? (
         <button type="button" className="jp-OptiServe-btn" onClick={props.onRetry}>
           {trans.__('Retry')}
