@@ -2,6 +2,7 @@ import React, { useId, useState } from 'react';
 import type { components } from '../api';
 import { IRecommendation } from '../types';
 import { ms } from '../format';
+import { useTrans } from '../i18n';
 
 /** One performance artifact of the cluster's RHOAI model catalog (measured, not estimated). */
 export type IBenchmarkedPoint = components['schemas']['BenchmarkedPoint'];
@@ -22,6 +23,7 @@ export function replicasFor(point: IBenchmarkedPoint, targetRps: number): number
  * "target requests/s -> replicas". Renders nothing when the cluster has no catalog data.
  */
 export function Benchmarked(props: { rec: IRecommendation }): JSX.Element | null {
+  const trans = useTrans();
   const points = props.rec.benchmarked;
   const [target, setTarget] = useState('');
   const inputId = useId();
@@ -35,22 +37,30 @@ export function Benchmarked(props: { rec: IRecommendation }): JSX.Element | null
     <div className="jp-OptiServe-benchmarked">
       <table aria-labelledby={captionId}>
         <caption id={captionId}>
-          Benchmarked (measured by the RHOAI model catalog on{' '}
-          {points[0].hardware_configuration ?? points[0].hardware})
+          {trans.__(
+            'Benchmarked (measured by the RHOAI model catalog on %1)',
+            points[0].hardware_configuration ?? points[0].hardware
+          )}
         </caption>
         <thead>
           <tr>
-            <th scope="col">Workload</th>
+            <th scope="col">{trans.__('Workload')}</th>
             <th scope="col">
-              <abbr title="Time to first token, 90th percentile">TTFT p90</abbr>
+              <abbr title={trans.__('Time to first token, 90th percentile')}>
+                {trans.__('TTFT p90')}
+              </abbr>
             </th>
             <th scope="col">
-              <abbr title="Inter-token latency, 90th percentile">ITL p90</abbr>
+              <abbr title={trans.__('Inter-token latency, 90th percentile')}>
+                {trans.__('ITL p90')}
+              </abbr>
             </th>
             <th scope="col">
-              <abbr title="Requests per second one replica sustains">req/s per replica</abbr>
+              <abbr title={trans.__('Requests per second one replica sustains')}>
+                {trans.__('req/s per replica')}
+              </abbr>
             </th>
-            {wanted !== null ? <th scope="col">Replicas</th> : null}
+            {wanted !== null ? <th scope="col">{trans.__('Replicas')}</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -65,7 +75,7 @@ export function Benchmarked(props: { rec: IRecommendation }): JSX.Element | null
           ))}
         </tbody>
       </table>
-      <label htmlFor={inputId}>Target requests/s</label>{' '}
+      <label htmlFor={inputId}>{trans.__('Target requests/s')}</label>{' '}
       <input
         id={inputId}
         type="number"

@@ -1,6 +1,7 @@
 import React from 'react';
 import { IRecommendation } from '../types';
 import { ms, rate } from '../format';
+import { useTrans } from '../i18n';
 
 const W = 260;
 const H = 150;
@@ -12,6 +13,7 @@ export function LatencyThroughputChart(props: {
   selected: number;
   onSelect: (i: number) => void;
 }): JSX.Element | null {
+  const trans = useTrans();
   const pts = props.items
     .map((r, i) => ({
       i,
@@ -28,9 +30,21 @@ export function LatencyThroughputChart(props: {
   const sx = (x: number) => PAD.l + ((x - xmin) / (xmax - xmin)) * (W - PAD.l - PAD.r);
   const sy = (y: number) => H - PAD.b - ((y - ymin) / (ymax - ymin)) * (H - PAD.t - PAD.b);
   const sel = pts.find(p => p.i === props.selected);
-  const desc =
-    `Latency versus throughput for ${pts.length} candidates` +
-    (sel ? `; selected ${sel.name}: ${rate(sel.x)}, ${ms(sel.y)} per request` : '');
+  // English says "candidates" for one too; the plural form is there for other languages
+  const desc = sel
+    ? trans._n(
+        'Latency versus throughput for %1 candidates; selected %2: %3, %4 per request',
+        'Latency versus throughput for %1 candidates; selected %2: %3, %4 per request',
+        pts.length,
+        sel.name,
+        rate(sel.x),
+        ms(sel.y)
+      )
+    : trans._n(
+        'Latency versus throughput for %1 candidates',
+        'Latency versus throughput for %1 candidates',
+        pts.length
+      );
   return (
     <figure className="jp-OptiServe-chart">
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={desc}>
@@ -55,7 +69,7 @@ export function LatencyThroughputChart(props: {
           {ms(ymax)}
         </text>
         <text x={(W + PAD.l) / 2} y={H - 4} textAnchor="middle" className="jp-OptiServe-axisLabel">
-          throughput →
+          {trans.__('throughput →')}
         </text>
         <text
           x={10}
@@ -64,7 +78,7 @@ export function LatencyThroughputChart(props: {
           className="jp-OptiServe-axisLabel"
           transform={`rotate(-90 10 ${(H - PAD.b + PAD.t) / 2})`}
         >
-          latency
+          {trans.__('latency')}
         </text>
         {pts
           .filter(p => p.i !== props.selected)
@@ -77,17 +91,25 @@ export function LatencyThroughputChart(props: {
               className="jp-OptiServe-pt"
               onClick={() => props.onSelect(p.i)}
             >
-              <title>{`${p.name}: ${rate(p.x)}, ${ms(p.y)}`}</title>
+              <title>
+                {trans._p(
+                  'chart point: profile, throughput, latency',
+                  '%1: %2, %3',
+                  p.name,
+                  rate(p.x),
+                  ms(p.y)
+                )}
+              </title>
             </circle>
           ))}
         {sel ? (
           <circle cx={sx(sel.x)} cy={sy(sel.y)} r={6} className="jp-OptiServe-pt jp-mod-selected">
-            <title>{`${sel.name} (chosen): ${rate(sel.x)}, ${ms(sel.y)}`}</title>
+            <title>{trans.__('%1 (chosen): %2, %3', sel.name, rate(sel.x), ms(sel.y))}</title>
           </circle>
         ) : null}
       </svg>
       <figcaption className="jp-OptiServe-muted">
-        Request latency vs output throughput; the chosen profile is highlighted.
+        {trans.__('Request latency vs output throughput; the chosen profile is highlighted.')}
       </figcaption>
     </figure>
   );

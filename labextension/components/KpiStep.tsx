@@ -1,20 +1,34 @@
 import React, { useEffect, useState } from 'react';
+import { TranslationBundle } from '@jupyterlab/translation';
 import { ISlo, Kpi } from '../types';
+import { useTrans } from '../i18n';
 import { SrOnly } from './common';
 
-const CARDS: { id: Kpi; title: string; text: string }[] = [
-  { id: 'latency', title: 'Low latency', text: 'Fastest answer per request (chat, agents)' },
-  {
-    id: 'throughput',
-    title: 'High throughput',
-    text: 'Most tokens per second (batch, many users)'
-  },
-  { id: 'balanced', title: 'Balanced', text: 'Good latency at a fair GPU count' },
-  { id: 'cost', title: 'Low cost', text: 'Fewest GPUs, quantized weights' }
-];
+/** The KPI cards, in order, in the user's language. */
+function cards(trans: TranslationBundle): { id: Kpi; title: string; text: string }[] {
+  return [
+    {
+      id: 'latency',
+      title: trans.__('Low latency'),
+      text: trans.__('Fastest answer per request (chat, agents)')
+    },
+    {
+      id: 'throughput',
+      title: trans.__('High throughput'),
+      text: trans.__('Most tokens per second (batch, many users)')
+    },
+    {
+      id: 'balanced',
+      title: trans.__('Balanced'),
+      text: trans.__('Good latency at a fair GPU count')
+    },
+    { id: 'cost', title: trans.__('Low cost'), text: trans.__('Fewest GPUs, quantized weights') }
+  ];
+}
 
-export function kpiTitle(k: string): string {
-  return CARDS.find(c => c.id === k)?.title ?? k;
+/** A KPI's card title (the id itself for an unknown KPI). */
+export function kpiTitle(k: string, trans: TranslationBundle): string {
+  return cards(trans).find(c => c.id === k)?.title ?? k;
 }
 
 /** Step 2: KPI cards (a radio group) and the advanced SLO targets. */
@@ -24,6 +38,8 @@ export function KpiStep(props: {
   onKpi: (k: Kpi) => void;
   onSlo: (s: ISlo) => void;
 }): JSX.Element {
+  const trans = useTrans();
+  const kpis = cards(trans);
   const move = (e: React.KeyboardEvent, i: number) => {
     const d =
       e.key === 'ArrowRight' || e.key === 'ArrowDown'
@@ -33,7 +49,7 @@ export function KpiStep(props: {
           : 0;
     if (d) {
       e.preventDefault();
-      const next = CARDS[(i + d + CARDS.length) % CARDS.length];
+      const next = kpis[(i + d + kpis.length) % kpis.length];
       props.onKpi(next.id);
       const el =
         (e.currentTarget.parentElement?.querySelector(`[data-kpi="${next.id}"]`) as HTMLElement) ??
@@ -43,8 +59,8 @@ export function KpiStep(props: {
   };
   return (
     <div>
-      <div className="jp-OptiServe-kpis" role="radiogroup" aria-label="KPI">
-        {CARDS.map((c, i) => (
+      <div className="jp-OptiServe-kpis" role="radiogroup" aria-label={trans.__('KPI')}>
+        {kpis.map((c, i) => (
           <button
             type="button"
             key={c.id}
@@ -57,7 +73,7 @@ export function KpiStep(props: {
             onKeyDown={e => move(e, i)}
           >
             <span className="jp-OptiServe-kpiTitle">
-              <SrOnly>KPI </SrOnly>
+              <SrOnly>{trans.__('KPI')} </SrOnly>
               {c.title}
             </span>{' '}
             <span className="jp-OptiServe-kpiText">{c.text}</span>
@@ -72,30 +88,33 @@ export function KpiStep(props: {
             props.onSlo({ ...props.slo, allow_precision: e.target.checked || undefined })
           }
         />{' '}
-        Allow 4-bit weights (a published accuracy trade; always allowed for Low cost)
+        {trans.__('Allow 4-bit weights (a published accuracy trade; always allowed for Low cost)')}
       </label>
       <SloInputs slo={props.slo} onSlo={props.onSlo} />
     </div>
   );
 }
 
-const FIELDS: {
-  key: 'ttft_ms' | 'itl_ms' | 'concurrency' | 'context';
-  label: string;
-  unit: string;
-}[] = [
-  { key: 'ttft_ms', label: 'Time to first token', unit: 'ms' },
-  { key: 'itl_ms', label: 'Inter-token latency', unit: 'ms' },
-  { key: 'concurrency', label: 'Concurrent users', unit: '' },
-  { key: 'context', label: 'Context length', unit: 'tokens' }
-];
+/** The SLO target fields; each label names its unit. */
+function fields(
+  trans: TranslationBundle
+): { key: 'ttft_ms' | 'itl_ms' | 'concurrency' | 'context'; label: string }[] {
+  return [
+    { key: 'ttft_ms', label: trans.__('Time to first token (ms)') },
+    { key: 'itl_ms', label: trans.__('Inter-token latency (ms)') },
+    { key: 'concurrency', label: trans.__('Concurrent users') },
+    { key: 'context', label: trans.__('Context length (tokens)') }
+  ];
+}
 
 function SloInputs(props: { slo: ISlo; onSlo: (s: ISlo) => void }): JSX.Element {
+  const trans = useTrans();
+  const sloFields = fields(trans);
   const [draft, setDraft] = useState<Record<string, string>>({});
   useEffect(() => {
     const t = window.setTimeout(() => {
       const next: ISlo = props.slo.allow_precision ? { allow_precision: true } : {};
-      for (const f of FIELDS) {
+      for (const f of sloFields) {
         const v = Number(draft[f.key]);
         if (draft[f.key] && isFinite(v) && v > 0) {
           next[f.key] = f.key === 'concurrency' || f.key === 'context' ? Math.round(v) : v;
@@ -110,12 +129,11 @@ function SloInputs(props: { slo: ISlo; onSlo: (s: ISlo) => void }): JSX.Element 
   }, [draft]);
   return (
     <details className="jp-OptiServe-advanced">
-      <summary>Advanced: SLO targets</summary>
+      <summary>{trans.__('Advanced: SLO targets')}</summary>
       <div className="jp-OptiServe-sloGrid">
-        {FIELDS.map(f => (
+        {sloFields.map(f => (
           <label key={f.key}>
             {f.label}
-            {f.unit ? ` (${f.unit})` : ''}
             <input
               type="number"
               min={1}

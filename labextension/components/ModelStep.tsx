@@ -1,6 +1,7 @@
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { catalog } from '../catalog';
 import { IModelChoice, IModelSummary } from '../types';
+import { useTrans } from '../i18n';
 import { Badge, ErrorBox, Loading, SrOnly } from './common';
 import { BringYourOwn } from './BringYourOwn';
 
@@ -9,6 +10,7 @@ export function ModelStep(props: {
   onChoose: (m: IModelChoice) => void;
   chosen: IModelChoice | null;
 }): JSX.Element {
+  const trans = useTrans();
   const [models, setModels] = useState<IModelSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [query, setQuery] = useState('');
@@ -58,8 +60,8 @@ export function ModelStep(props: {
       <input
         type="search"
         className="jp-OptiServe-input jp-mod-styled"
-        placeholder="e.g. granite, llama 70b"
-        aria-label="Search models"
+        placeholder={trans.__('e.g. granite, llama 70b')}
+        aria-label={trans.__('Search models')}
         aria-describedby="jp-OptiServe-searchHelp"
         value={query}
         onChange={e => setQuery(e.target.value)}
@@ -75,22 +77,22 @@ export function ModelStep(props: {
         }}
       />
       <div id="jp-OptiServe-searchHelp" className="jp-OptiServe-muted">
-        Enter picks the first match; arrow keys move through the list.
+        {trans.__('Enter picks the first match; arrow keys move through the list.')}
       </div>
 
       {error ? (
         <ErrorBox
           error={error}
-          title="Could not load the model catalog"
+          title={trans.__('Could not load the model catalog')}
           onRetry={() => setAttempt(a => a + 1)}
         />
       ) : null}
-      {!models && !error ? <Loading label="Loading the catalog…" /> : null}
+      {!models && !error ? <Loading label={trans.__('Loading the catalog…')} /> : null}
       {models ? (
-        <ul className="jp-OptiServe-modelList" aria-label="Catalog models" ref={list}>
+        <ul className="jp-OptiServe-modelList" aria-label={trans.__('Catalog models')} ref={list}>
           {shown.length === 0 ? (
             <li className="jp-OptiServe-muted">
-              No catalog model matches “{query}”. Try “bring your own” below.
+              {trans.__('No catalog model matches “%1”. Try “bring your own” below.', query)}
             </li>
           ) : null}
           {shown.map((m, i) => (
@@ -104,14 +106,14 @@ export function ModelStep(props: {
                 onKeyDown={e => onListKey(e, i)}
               >
                 <span className="jp-OptiServe-modelName">
-                  <SrOnly>Choose model </SrOnly>
+                  <SrOnly>{trans.__('Choose model')} </SrOnly>
                   {m.id}
                 </span>{' '}
                 <span className="jp-OptiServe-modelMeta">
                   {[
                     m.family,
                     m.params_b ? `${m.params_b}B` : null,
-                    m.max_context ? `${Math.round(m.max_context / 1024)}k ctx` : null,
+                    m.max_context ? trans.__('%1k ctx', Math.round(m.max_context / 1024)) : null,
                     m.license
                   ]
                     .filter(Boolean)
@@ -119,10 +121,12 @@ export function ModelStep(props: {
                 </span>
                 <span className="jp-OptiServe-modelBadges">
                   {m.variants?.length ? (
-                    <Badge kind="info">{m.variants.length} quantized</Badge>
+                    <Badge kind="info">
+                      {trans._n('%1 quantized', '%1 quantized', m.variants.length)}
+                    </Badge>
                   ) : null}
-                  {m.modelcar ? <Badge kind="ok">modelcar</Badge> : null}
-                  {m.moe ? <Badge kind="muted">MoE</Badge> : null}
+                  {m.modelcar ? <Badge kind="ok">{trans.__('modelcar')}</Badge> : null}
+                  {m.moe ? <Badge kind="muted">{trans.__('MoE')}</Badge> : null}
                 </span>
               </button>
             </li>

@@ -3,11 +3,27 @@ import { IEnv } from '../env';
 import { requestAPI } from '../request';
 import { saveBlob } from '../download';
 import { IPreflightResult, IRenderResult } from '../types';
+import { useTrans } from '../i18n';
 import { CopyButton, ErrorBox, Loading, Notes } from './common';
 import { PreflightList } from './Preflight';
 import { DeploySettings, settingsFrom, settingsRequest } from './DeploySettings';
 
 export type PlanRequest = Record<string, unknown> & { model: string; kpi: string };
+
+/** The command that applies an exported bundle (the user types it as shown). */
+const APPLY_BUNDLE = 'oc apply -k';
+
+/**
+ * A translated sentence with markup in it. The message keeps its placeholders by passing each as
+ * itself (`trans.__('Create %1 in %2?', '%1', '%2')`, so a translation may reorder them); this puts
+ * `nodes[i]` where `%(i+1)` stands.
+ */
+function withNodes(text: string, ...nodes: React.ReactNode[]): React.ReactNode {
+  return text.split(/(%\d+)/).map((piece, i) => {
+    const hole = /^%(\d+)$/.exec(piece);
+    return <React.Fragment key={i}>{hole ? nodes[Number(hole[1]) - 1] : piece}</React.Fragment>;
+  });
+}
 
 /** Step 5: preflight (pass/warn/fail with fixes) and the manifests (copy, download, editor, bundle). */
 export function PreviewStep(props: {
@@ -20,6 +36,7 @@ export function PreviewStep(props: {
   /** Editing an existing OptiServe deployment: Deploy updates it in place. */
   editing?: string | null;
 }): JSX.Element {
+  const trans = useTrans();
   const [render, setRender] = useState<IRenderResult | null>(null);
   const [pre, setPre] = useState<IPreflightResult | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -82,10 +99,10 @@ export function PreviewStep(props: {
   const nsInput =
     props.offline && !props.request.namespace ? (
       <label>
-        Namespace the bundle targets
+        {trans.__('Namespace the bundle targets')}
         <input
           className="jp-OptiServe-input jp-mod-styled"
-          aria-label="Target namespace"
+          aria-label={trans.__('Target namespace')}
           value={nsDraft}
           onChange={e => setNsDraft(e.target.value)}
           onBlur={() => nsDraft.trim() && setNs(nsDraft.trim())}
@@ -108,7 +125,7 @@ export function PreviewStep(props: {
         {settingsForm}
         <ErrorBox
           error={error}
-          title="Could not render the manifests"
+          title={trans.__('Could not render the manifests')}
           onRetry={() => setAttempt(a => a + 1)}
         />
       </div>
@@ -119,7 +136,7 @@ export function PreviewStep(props: {
       <div ref={top}>
         {nsInput}
         {settingsForm}
-        <Loading label="Rendering manifests…" />
+        <Loading label={trans.__('Rendering manifests…')} />
       </div>
     );
   }
@@ -140,70 +157,140 @@ export function PreviewStep(props: {
   };
 
   const deployed = props.deployed && sentKey === key;
+  // "Create <name> in namespace <ns> with 2× L4 GPU(s)?", the name and namespace in markup
+  const inPlace = props.editing === plan.name;
+  const replicas = plan.replicas ?? 1;
+  const nameNode = <strong>{plan.name}</strong>;
+  const nsNode = <code>{plan.namespace}</code>;
+  const gpus = plan.profile?.gpus;
+  const confirmText =
+    replicas > 1
+      ? withNodes(
+          inPlace
+            ? trans._n(
+                'Update %2 in namespace %3 with %4× %5 GPU(s) per replica, %1 replica, in place?',
+                'Update %2 in namespace %3 with %4× %5 GPU(s) per replica, %1 replicas, in place?',
+                replicas,
+                '%2',
+                '%3',
+                '%4',
+                '%5'
+              )
+            : trans._n(
+                'Create %2 in namespace %3 with %4× %5 GPU(s) per replica, %1 replica?',
+                'Create %2 in namespace %3 with %4× %5 GPU(s) per replica, %1 replicas?',
+                replicas,
+                '%2',
+                '%3',
+                '%4',
+                '%5'
+              ),
+          replicas,
+          nameNode,
+          nsNode,
+          gpus,
+          plan.accelerator
+        )
+      : withNodes(
+          inPlace
+            ? trans.__(
+                'Update %1 in namespace %2 with %3× %4 GPU(s), in place?',
+                '%1',
+                '%2',
+                '%3',
+                '%4'
+              )
+            : trans.__('Create %1 in namespace %2 with %3× %4 GPU(s)?', '%1', '%2', '%3', '%4'),
+          nameNode,
+          nsNode,
+          gpus,
+          plan.accelerator
+        );
   return (
     <div className="jp-OptiServe-preview" ref={top}>
       {nsInput}
       {settingsForm}
       <div className="jp-OptiServe-planLine">
-        <strong>{plan.name}</strong> in <code>{plan.namespace}</code> · {plan.profile?.name}
+        {withNodes(
+          trans._p('plan: deployment name, namespace, profile', '%1 in %2 · %3', '%1', '%2', '%3'),
+          <strong>{plan.name}</strong>,
+          <code>{plan.namespace}</code>,
+          plan.profile?.name
+        )}
       </div>
       {props.offline ? (
-        <div className="jp-OptiServe-warnBox" role="note" aria-label="Export offered">
+        <div className="jp-OptiServe-warnBox" role="note" aria-label={trans.__('Export offered')}>
           <div>
-            No cluster is connected, so nothing can be deployed from here. Export the bundle
-            (manifests, kustomization and README) and apply it later with <code>oc apply -k</code>.
+            {withNodes(
+              trans.__(
+                'No cluster is connected, so nothing can be deployed from here. Export the bundle (manifests, kustomization and README) and apply it later with %1.',
+                '%1'
+              ),
+              <code>{APPLY_BUNDLE}</code>
+            )}
           </div>
         </div>
       ) : pre ? (
         <PreflightList checks={pre.preflight.checks} />
       ) : preError ? (
-        <ErrorBox error={preError} title="Preflight could not run" />
+        <ErrorBox error={preError} title={trans.__('Preflight could not run')} />
       ) : (
-        <Loading label="Running preflight checks…" />
+        <Loading label={trans.__('Running preflight checks…')} />
       )}
-      <Notes items={render.notes} label="Plan notes" />
-      <div className="jp-OptiServe-toolbar" role="toolbar" aria-label="Manifest actions">
-        <CopyButton text={render.yaml} label="Copy manifests" />
+      <Notes items={render.notes} label={trans.__('Plan notes')} />
+      <div
+        className="jp-OptiServe-toolbar"
+        role="toolbar"
+        aria-label={trans.__('Manifest actions')}
+      >
+        <CopyButton text={render.yaml} label={trans.__('Copy manifests')} />
         <button
           type="button"
           className="jp-OptiServe-btn"
-          aria-label="Download manifests"
+          aria-label={trans.__('Download manifests')}
           onClick={() => saveBlob(new Blob([render.yaml], { type: 'application/yaml' }), fileName)}
         >
-          Download
+          {trans.__('Download')}
         </button>
         <button
           type="button"
           className="jp-OptiServe-btn"
           onClick={() => props.env.openInEditor(fileName, render.yaml).catch(setError)}
         >
-          Open in editor
+          {trans.__('Open in editor')}
         </button>
         <button
           type="button"
           className={`jp-OptiServe-btn${props.offline ? ' jp-mod-accept' : ''}`}
-          aria-label="Export bundle"
+          aria-label={trans.__('Export bundle')}
           onClick={exportBundle}
           disabled={busy === 'export'}
         >
-          {busy === 'export' ? 'Exporting…' : 'Export bundle'}
+          {busy === 'export' ? trans.__('Exporting…') : trans.__('Export bundle')}
         </button>
       </div>
       <details className="jp-OptiServe-yaml">
-        <summary>Show manifests YAML ({render.manifests.length} objects)</summary>
-        <pre tabIndex={0} aria-label="Manifests YAML">
+        <summary>
+          {/* English says "objects" for one too; the plural form is there for other languages */}
+          {trans._n(
+            'Show manifests YAML (%1 objects)',
+            'Show manifests YAML (%1 objects)',
+            render.manifests.length
+          )}
+        </summary>
+        <pre tabIndex={0} aria-label={trans.__('Manifests YAML')}>
           {render.yaml}
         </pre>
       </details>
       {props.offline ? null : deployed ? (
         <div className="jp-OptiServe-muted" role="status">
-          Sent to the cluster: its progress, and any problem, appear below.
+          {trans.__('Sent to the cluster: its progress, and any problem, appear below.')}
         </div>
       ) : confirm ? (
         <div
           className="jp-OptiServe-confirm"
           role="alertdialog"
-          aria-label="Confirm deployment"
+          aria-label={trans.__('Confirm deployment')}
           onKeyDown={e => {
             if (e.key === 'Escape') {
               e.preventDefault();
@@ -212,35 +299,30 @@ export function PreviewStep(props: {
             }
           }}
         >
-          <div>
-            {props.editing === plan.name ? 'Update' : 'Create'} <strong>{plan.name}</strong> in
-            namespace <code>{plan.namespace}</code> with {plan.profile?.gpus}× {plan.accelerator}{' '}
-            GPU(s){(plan.replicas ?? 1) > 1 ? ` per replica, ${plan.replicas} replicas` : ''}
-            {props.editing === plan.name ? ', in place' : ''}?
-          </div>
+          <div>{confirmText}</div>
           <div className="jp-OptiServe-toolbar">
             <button
               type="button"
               className="jp-OptiServe-btn jp-mod-accept"
-              aria-label="Confirm deploy now"
+              aria-label={trans.__('Confirm deploy now')}
               autoFocus
               onClick={() => {
                 setSentKey(key);
                 props.onDeploy({ ...request, name: plan.name }, plan.name, plan.namespace);
               }}
             >
-              {props.editing === plan.name ? 'Redeploy now' : 'Deploy now'}
+              {props.editing === plan.name ? trans.__('Redeploy now') : trans.__('Deploy now')}
             </button>
             <button
               type="button"
               className="jp-OptiServe-btn"
-              aria-label="Cancel deploy"
+              aria-label={trans.__('Cancel deploy')}
               onClick={() => {
                 setConfirm(false);
                 requestAnimationFrame(() => deployButton.current?.focus());
               }}
             >
-              Cancel
+              {trans.__('Cancel')}
             </button>
           </div>
         </div>
@@ -249,16 +331,16 @@ export function PreviewStep(props: {
           ref={deployButton}
           type="button"
           className="jp-OptiServe-btn jp-mod-accept jp-OptiServe-wide"
-          aria-label="Deploy"
+          aria-label={trans.__('Deploy')}
           disabled={!pre || failed}
-          title={failed ? 'Fix the failed preflight checks first' : undefined}
+          title={failed ? trans.__('Fix the failed preflight checks first') : undefined}
           onClick={() => setConfirm(true)}
         >
           {failed
-            ? 'Deploy (fix the failed checks first)'
+            ? trans.__('Deploy (fix the failed checks first)')
             : props.editing === plan.name
-              ? 'Redeploy…'
-              : 'Deploy…'}
+              ? trans.__('Redeploy…')
+              : trans.__('Deploy…')}
         </button>
       )}
     </div>
