@@ -4,7 +4,7 @@ import { requestAPI } from '../request';
 import { saveBlob } from '../download';
 import { IPreflightResult, IRenderResult } from '../types';
 import { useTrans } from '../i18n';
-import { CopyButton, ErrorBox, Loading, Notes } from './common';
+import { CopyButton, ErrorBox, Loading, Notes, withElements } from './common';
 import { PreflightList } from './Preflight';
 import { DeploySettings, settingsFrom, settingsRequest } from './DeploySettings';
 
@@ -12,18 +12,6 @@ export type PlanRequest = Record<string, unknown> & { model: string; kpi: string
 
 /** The command that applies an exported bundle (the user types it as shown). */
 const APPLY_BUNDLE = 'oc apply -k';
-
-/**
- * A translated sentence with markup in it. The message keeps its placeholders by passing each as
- * itself (`trans.__('Create %1 in %2?', '%1', '%2')`, so a translation may reorder them); this puts
- * `nodes[i]` where `%(i+1)` stands.
- */
-function withNodes(text: string, ...nodes: React.ReactNode[]): React.ReactNode {
-  return text.split(/(%\d+)/).map((piece, i) => {
-    const hole = /^%(\d+)$/.exec(piece);
-    return <React.Fragment key={i}>{hole ? nodes[Number(hole[1]) - 1] : piece}</React.Fragment>;
-  });
-}
 
 /** Step 5: preflight (pass/warn/fail with fixes) and the manifests (copy, download, editor, bundle). */
 export function PreviewStep(props: {
@@ -165,7 +153,7 @@ export function PreviewStep(props: {
   const gpus = plan.profile?.gpus;
   const confirmText =
     replicas > 1
-      ? withNodes(
+      ? withElements(
           inPlace
             ? trans._n(
                 'Update %2 in namespace %3 with %4× %5 GPU(s) per replica, %1 replica, in place?',
@@ -191,7 +179,7 @@ export function PreviewStep(props: {
           gpus,
           plan.accelerator
         )
-      : withNodes(
+      : withElements(
           inPlace
             ? trans.__(
                 'Update %1 in namespace %2 with %3× %4 GPU(s), in place?',
@@ -211,7 +199,7 @@ export function PreviewStep(props: {
       {nsInput}
       {settingsForm}
       <div className="jp-OptiServe-planLine">
-        {withNodes(
+        {withElements(
           trans._p('plan: deployment name, namespace, profile', '%1 in %2 · %3', '%1', '%2', '%3'),
           <strong>{plan.name}</strong>,
           <code>{plan.namespace}</code>,
@@ -221,7 +209,7 @@ export function PreviewStep(props: {
       {props.offline ? (
         <div className="jp-OptiServe-warnBox" role="note" aria-label={trans.__('Export offered')}>
           <div>
-            {withNodes(
+            {withElements(
               trans.__(
                 'No cluster is connected, so nothing can be deployed from here. Export the bundle (manifests, kustomization and README) and apply it later with %1.',
                 '%1'
