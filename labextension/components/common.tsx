@@ -181,11 +181,7 @@ export function CodeBlock(props: { text: string; label: string }): JSX.Element {
   );
 }
 
-/**
- * A Copy button named from its visible text: "Copy" plus the object in visually hidden text
- * (`label` is the full name, "Copy …"). A translation that does not start with the translated
- * "Copy" (the verb after its object) names the button by `label` as a whole instead.
- */
+/** A Copy button: visible "Copy", named by `label` (translated, "Copy …") for screen readers. */
 export function CopyButton(props: { text: string; label: string }): JSX.Element {
   const trans = useTrans();
   const [done, setDone] = useState(false);
@@ -198,26 +194,17 @@ export function CopyButton(props: { text: string; label: string }): JSX.Element 
     setDone(true);
     window.setTimeout(() => setDone(false), 1500);
   };
-  const verb = trans.__('Copy');
-  const object = afterPrefix(props.label, verb) ?? afterPrefix(props.label, 'Copy');
+  // the visible word is part of the accessible name (WCAG 2.5.3), which says what is copied
   return (
     <button
       type="button"
       className="jp-OptiServe-btn jp-OptiServe-copy"
       onClick={copy}
-      aria-label={object === null ? props.label : undefined}
+      aria-label={done ? trans.__('Copied') : props.label}
     >
-      {done ? trans.__('Copied') : verb}
-      {object ? <span className="jp-OptiServe-srOnly"> {object}</span> : null}
+      {done ? trans.__('Copied') : trans.__('Copy')}
     </button>
   );
-}
-
-/** `text` less its leading `prefix` (any case) and the spaces after it; null when it does not start so. */
-function afterPrefix(text: string, prefix: string): string | null {
-  return text.toLowerCase().startsWith(prefix.toLowerCase())
-    ? text.slice(prefix.length).replace(/^\s+/, '')
-    : null;
 }
 
 /**
@@ -227,8 +214,9 @@ function afterPrefix(text: string, prefix: string): string | null {
  */
 export function withElements(message: string, ...nodes: React.ReactNode[]): JSX.Element {
   const parts = message.split(/%(\d+)/);
+  // one inline element per message, so the pieces read as one translated message (i18n.spec.ts)
   return (
-    <>
+    <span className="jp-OptiServe-msg">
       {parts.map((part, i) =>
         i % 2 ? (
           <React.Fragment key={i}>{nodes[Number(part) - 1]}</React.Fragment>
@@ -236,7 +224,7 @@ export function withElements(message: string, ...nodes: React.ReactNode[]): JSX.
           <React.Fragment key={i}>{part}</React.Fragment>
         ) : null
       )}
-    </>
+    </span>
   );
 }
 

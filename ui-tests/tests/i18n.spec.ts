@@ -9,7 +9,7 @@ import { expect, galata, IJupyterLabPageFixture, test } from '@jupyterlab/galata
 import { Locator, Response } from '@playwright/test';
 import * as fs from 'fs';
 import { artifact, fake, readState } from './fake';
-import { escapeRegExp, freshCluster, PANEL_ID, patientStart, rankedFor } from './helpers';
+import { escapeRegExp, freshCluster, PANEL_ID, patientStart, rankedFor, SERVER } from './helpers';
 
 /** The marker JupyterLab puts before every translated string (any text no data contains). */
 const P = '‹‹';
@@ -21,6 +21,19 @@ const UNITS =
   /\b(ms|s|min|h|GiB|MiB|GB|MB|KiB|tok\/s|tokens?|req\/s|rps|B|K|M|k|x|TP|PP|DP|p50|p90|p95|p99|fp8|fp16|bf16|int4|int8|GPUs?)\b/g;
 function isFigure(text: string): boolean {
   return !/[A-Za-z]{2,}/.test(text.replace(UNITS, ''));
+}
+
+/** One token that names something (a model id, a path, a flag, NAME=VALUE), not a sentence. */
+function isIdentifier(text: string): boolean {
+  return /^\S+$/.test(text) && /[/\-_.=:]/.test(text);
+}
+
+/** Names that stay as they are in every language. */
+const NAMES = new Set(['OptiServe']);
+
+/** Data in brackets, quotes or before a colon reads as the data itself. */
+function unwrapped(text: string): string {
+  return text.replace(/^[\s([“"'«]+|[\s)\]”"'».:,]+$/g, '');
 }
 
 interface IFound {
@@ -64,6 +77,11 @@ class ServerText {
     }
   }
 
+  /** Read `path` of the API now (for answers the page had before the test started listening). */
+  async fetch(page: IJupyterLabPageFixture, path: string): Promise<void> {
+    this.add(await (await page.request.get(`${SERVER}/optiserve/${path}`)).json());
+  }
+
   private add(value: unknown): void {
     if (typeof value === 'string') {
       this.strings.add(value);
@@ -81,9 +99,11 @@ class ServerText {
     await Promise.race([Promise.all(waiting), new Promise(r => setTimeout(r, 3000))]);
   }
 
+  /** Whether the server sent `text` (the sidebar may capitalise a sentence's first letter). */
   has(text: string): boolean {
+    const lower = text.toLowerCase();
     for (const s of this.strings) {
-      if (s.includes(text)) {
+      if (s.toLowerCase().includes(lower)) {
         return true;
       }
     }
@@ -118,6 +138,10 @@ async function unmarked(page: IJupyterLabPageFixture): Promise<{ text: string; w
         const el = n.parentElement!;
         const text = (n.textContent ?? '').trim();
         if (!text || text.includes(marker) || el.closest(skip)) {
+          continue;
+        }
+        // a piece of one translated message with elements in it (withElements)
+        if (el.closest('.jp-OptiServe-msg')?.textContent?.includes(marker)) {
           continue;
         }
         // a text hidden from sight may still be read out (visually hidden labels)
@@ -157,36 +181,25 @@ test.describe('OptiServe translations', () => {
     const check = async (state: string) => {
       await server.settle();
       for (const u of await unmarked(page)) {
-        if (!isFigure(u.text) && !server.has(u.text)) {
+        const text = unwrapped(u.text);
+        if (!isFigure(text) && !isIdentifier(text) && !NAMES.has(text) && !server.has(text)) {
           found.push({ state, ...u });
         }
       }
     };
 
     await freshCluster(page);
+    // the catalog is fetched when the plugin starts, before this test listens
+    await server.fetch(page, 'models');
     await page.sidebar.openTab(PANEL_ID);
     const panel = page.locator(`#${PANEL_ID}`);
     await chooseModel(panel, 'granite-3.1-8b-instruct', () => check('catalog'));
     await rankedFor(panel, 'balanced');
-    await expandHardware(panel);
+    await expand(panel, 'hardware');
     await check('profiles');
 
-    await fake('scenario', {
-      default: 'success',
-      simulate: true,
-      step_seconds: 0.1,
-      endpoint_url: readState().stub
-    });
-    await panel.getByRole('button', { name: tr('Preview deployment') }).click();
-    await expect(panel.getByLabel(tr('Preflight summary'), { exact: true })).toBeVisible({
-      timeout: 30000
-    });
-    await check('preview');
-    await panel.getByRole('button', { name: tr('Deploy'), exact: true }).click();
-    await expect(panel.getByRole('alertdialog')).toBeVisible();
-    await check('confirm');
-    await panel.getByRole('button', { name: tr('Confirm deploy') }).click();
-    const deployment = panel.locator('[data-step="deploy"] .jp-OptiServe-deploy');
+    await scenario('success');
+    const deployment = await previewAndDeploy(panel, check);
     await expect(deployment.getByLabel(tr('Endpoint URL'), { exact: true })).toBeVisible({
       timeout: 45000
     });
@@ -197,14 +210,26 @@ test.describe('OptiServe translations', () => {
     await check('deployments');
     await panel.getByRole('tab', { name: tr('New') }).click();
 
-    // nothing fits: a 70B model on one L4
-    await expandHardware(panel);
+    // nothing fits: a 70B model on one L4 (the model first: a new ranking folds step 1 again)
+    await chooseModel(panel, 'llama-3.1-70b-instruct');
+    await expand(panel, 'hardware');
     await panel.getByLabel(tr('Accelerator override'), { exact: true }).selectOption('l4');
     await panel.getByLabel(tr('GPU count'), { exact: true }).fill('1');
-    await panel.locator('.jp-OptiServe-step[data-step="model"] .jp-OptiServe-stepToggle').click();
-    await chooseModel(panel, 'llama-3.1-70b-instruct');
     await expect(panel.getByRole('alert')).toBeVisible({ timeout: 30000 });
     await check('nothing-fits');
+
+    // a deployment that crash-loops: the sidebar's diagnosis, cause and fix
+    await scenario('crashloop');
+    await chooseModel(panel, 'qwen2.5-7b-instruct');
+    await expand(panel, 'hardware');
+    await panel.getByLabel(tr('Accelerator override'), { exact: true }).selectOption('');
+    await rankedFor(panel, 'balanced');
+    const failing = await previewAndDeploy(panel);
+    await expect(failing.getByLabel(tr('Deployment state'), { exact: true })).toHaveText(
+      tr('failed'),
+      { timeout: 45000 }
+    );
+    await check('deploy-failed');
 
     fs.writeFileSync(artifact('i18n.json'), JSON.stringify(found, null, 2));
     expect(
@@ -214,13 +239,47 @@ test.describe('OptiServe translations', () => {
   });
 });
 
+/** The fake cluster's simulated KServe plays `name` for the next InferenceService. */
+async function scenario(name: string): Promise<void> {
+  await fake('scenario', {
+    default: name,
+    simulate: true,
+    step_seconds: 0.1,
+    endpoint_url: readState().stub
+  });
+}
+
+/** Preview the chosen profile, deploy it and confirm (checking both on the way); step 6's view. */
+async function previewAndDeploy(
+  panel: Locator,
+  check?: (state: string) => Promise<void>
+): Promise<Locator> {
+  await panel.getByRole('button', { name: tr('Preview deployment') }).click();
+  await expect(panel.getByLabel(tr('Preflight summary'), { exact: true })).toBeVisible({
+    timeout: 30000
+  });
+  await check?.('preview');
+  await panel.getByRole('button', { name: tr('Deploy'), exact: true }).click();
+  await expect(panel.getByRole('alertdialog')).toBeVisible();
+  await check?.('confirm');
+  await panel.getByRole('button', { name: tr('Confirm deploy') }).click();
+  return panel.locator('[data-step="deploy"] .jp-OptiServe-deploy');
+}
+
 /** Search for `id` and choose it (`before`: what to do with the search results on screen). */
 async function chooseModel(
   panel: Locator,
   id: string,
   before?: () => Promise<void>
 ): Promise<void> {
-  await panel.getByLabel(tr('Search models'), { exact: true }).fill(id);
+  // a ranking that arrives late folds step 1 again: open it until it stays open
+  const search = panel.getByLabel(tr('Search models'), { exact: true });
+  await expect(async () => {
+    await expand(panel, 'model');
+    await expect(panel.locator('[aria-busy="true"]')).toHaveCount(0);
+    await expect(search).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30000 });
+  await search.fill(id);
   const button = panel.getByRole('button', {
     name: new RegExp(`^${escapeRegExp(tr('Choose model'))} ${escapeRegExp(id)}( |$)`)
   });
@@ -229,10 +288,12 @@ async function chooseModel(
   await button.click();
 }
 
-/** Open step 3 (it folds once the ranking is shown). */
-async function expandHardware(panel: Locator): Promise<void> {
-  const toggle = panel.locator('[data-step="hardware"] [aria-expanded]').first();
+/** Open a step (steps fold once the next one is shown). */
+async function expand(panel: Locator, step: string): Promise<void> {
+  const toggle = panel.locator(`[data-step="${step}"] .jp-OptiServe-stepToggle`);
+  await expect(toggle).toBeVisible();
   if ((await toggle.getAttribute('aria-expanded')) === 'false') {
     await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
   }
 }
