@@ -199,11 +199,12 @@ def inference_service(plan) -> dict:
         annotations["haproxy.router.openshift.io/timeout"] = ROUTE_TIMEOUT
     if plan.multinode:
         annotations["serving.kserve.io/autoscalerClass"] = "none"
+    engine_args = list(plan.engine.args) + list(plan.runtime_args)
     model = {
         "modelFormat": {"name": plan.runtime.model_format},
         "runtime": plan.name,
         **plan.storage.model_fields(),
-        "args": list(plan.engine.args) + list(plan.runtime_args),
+        "args": engine_args,
         "resources": plan.resources.to_k8s(),
         # Only a startup probe gates the slow start; no liveness probe that could kill a long load.
         "startupProbe": {
@@ -226,7 +227,7 @@ def inference_service(plan) -> dict:
             "pipelineParallelSize": p.pp,
             "tensorParallelSize": p.tp,
             **_placement(plan, worker=True),
-            "containers": [{"name": "worker-container", "resources": plan.resources.to_k8s()}],
+            "containers": [_worker_container(plan, engine_args)],
         }
     return {
         "apiVersion": f"{SERVING}/v1beta1",
@@ -234,6 +235,20 @@ def inference_service(plan) -> dict:
         "metadata": {"name": plan.name, "namespace": plan.namespace, "labels": labels, "annotations": annotations},
         "spec": {"predictor": predictor},
     }
+
+
+def _worker_container(plan, engine_args: list[str]) -> dict:
+    """The ISVC's worker container: the head's engine flags and the user's env on every rank.
+
+    KServe appends these args to the runtime's worker args (MergeRuntimeContainers concatenates
+    them) and the multi-node worker command hands them to ``vllm serve --headless``: each rank
+    builds its own engine, so dtype, quantization, KV cache dtype and context length must match
+    the head's, or the ranks disagree about the model they load.
+    """
+    container: dict = {"name": "worker-container", "args": list(engine_args), "resources": plan.resources.to_k8s()}
+    if plan.env:
+        container["env"] = copy.deepcopy(plan.env)
+    return container
 
 
 def auth_objects(plan, resource: str = "inferenceservices") -> list[dict]:

@@ -119,6 +119,13 @@ def test_multinode_worker_spec_when_pp_exceeds_a_node(make_plan):
     assert sr["metadata"]["annotations"]["opendatahub.io/template-name"] == "vllm-multinode-runtime-template"
     assert isvc["metadata"]["annotations"]["serving.kserve.io/autoscalerClass"] == "none"
     assert not any("parallel-size" in a for a in isvc["spec"]["predictor"]["model"]["args"])
+    # every rank gets the head's engine flags: KServe appends the ISVC's worker args to the runtime's
+    head = isvc["spec"]["predictor"]["model"]["args"]
+    assert "--max-model-len=" + str(plan.profile.max_model_len) in head
+    assert ws["containers"][0]["args"] == head
+    runtime_worker = sr["spec"]["workerSpec"]["containers"][0]["args"]
+    merged = runtime_worker + ws["containers"][0]["args"]  # KServe's MergeRuntimeContainers
+    assert "--headless" in merged and merged[-len(head) :] == head
     # pp on a node large enough stays one pod
     one = make_plan(model="llama-3.1-70b-instruct", tp=2, pp=2, pool=_pool(gpus_per_node=8))
     assert not one.multinode and "--pipeline-parallel-size=2" in one.engine.args
