@@ -43,7 +43,7 @@ class Timeline:
     clock: Callable[[], float] = time.monotonic
     phases: dict = field(default_factory=dict)
     entries: list = field(default_factory=list)  # (elapsed s, text)
-    outcome: str | None = None  # ready | failed | timeout | stopped
+    outcome: str | None = None  # ready | failed | timeout | stopped | cancelled
     diagnosis: Diagnosis | None = None
     url: str | None = None
     internal_url: str | None = None
@@ -91,7 +91,16 @@ class Timeline:
         done = [n for n in PHASES if self.phases[n].state == "done"]
         return PHASES[min(len(PHASES) - 1, PHASES.index(done[-1]) + 1)] if done else PHASES[0]
 
+    def cancel(self) -> None:
+        """The user stopped following. A start-up diagnosis (unschedulable, a crash seen while
+        cancelling) is dropped: the deploy ends cancelled, not failed, whichever signal came first."""
+        if self.outcome != "cancelled":
+            self.outcome, self.diagnosis = "cancelled", None
+            self.note("cancelled: what was created stays")
+
     def fail(self, diag: Diagnosis, phase: str | None = None) -> None:
+        if self.outcome == "cancelled":  # a signal that arrives after Cancel does not undo it
+            return
         if self.outcome == "failed":  # a later, more specific signal (pod logs) may name the row
             if diag.row and not (self.diagnosis and self.diagnosis.row):
                 self.diagnosis = diag

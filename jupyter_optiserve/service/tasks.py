@@ -110,7 +110,7 @@ class Task(EventLog):
         self._cancel.set()
         tl = self._tl
         if tl is not None and tl.outcome is None:
-            tl.outcome = "cancelled"  # follow() re-checks its loop condition at least every 0.5 s
+            tl.cancel()  # follow() re-checks its loop condition at least every 0.5 s
         return True
 
     def _check_cancel(self) -> None:
@@ -156,7 +156,8 @@ class Task(EventLog):
             )
             self._on_update(tl)
             if self._cancel.is_set():
-                tl.outcome = "cancelled"
+                tl.cancel()
+                self._on_update(tl)
                 raise Cancelled()
             if tl.outcome == "ready" and not self.no_smoke:
                 self._set_state("smoke")
@@ -212,7 +213,7 @@ class Task(EventLog):
     def _on_update(self, tl) -> None:
         self._tl = tl
         if self._cancel.is_set() and tl.outcome is None:
-            tl.outcome = "cancelled"
+            tl.cancel()
         for t, text in tl.entries[self._seen_entries :]:
             self.emit("entry", {"t_s": t, "text": text})
         self._seen_entries = len(tl.entries)
