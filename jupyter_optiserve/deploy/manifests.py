@@ -294,7 +294,7 @@ def llm_inference_service(plan) -> dict:
         raise InvalidInputError(
             "an LLMInferenceService reads an S3 data connection only on RHOAI 3.x (the model controller's "
             "connection webhook fills in the URI and credentials)",
-            hint="use --target kserve on 2.x, or pass --storage-uri s3://bucket/folder without --connection",
+            hint="use --deployment-kind kserve on 2.x, or pass --storage-uri s3://bucket/folder without --connection",
         )
     if not st.uri and not st.key:
         raise InvalidInputError(
@@ -303,7 +303,7 @@ def llm_inference_service(plan) -> dict:
     if plan.multinode:
         raise InvalidInputError(
             "multi-node (pipeline parallel across nodes) is rendered for KServe only",
-            hint="use --target kserve, or a profile that fits one node",
+            hint="use --deployment-kind kserve, or a profile that fits one node",
         )
     parallel_flags = ("--tensor-parallel-size", "--pipeline-parallel-size")
     extra = [a for a in plan.engine.args if a.split("=", 1)[0] not in parallel_flags] + list(plan.runtime_args)

@@ -146,7 +146,7 @@ def plan_from_profile(
     from jupyter_optiserve.catalog import load_catalog
 
     if target not in TARGETS:
-        raise InvalidInputError(f"--target '{target}' is not known", hint="use kserve or llmisvc")
+        raise InvalidInputError(f"--deployment-kind '{target}' is not known", hint="use kserve or llmisvc")
     catalog = catalog or load_catalog()
     naming.validate_namespace(namespace)
     if model is None:

@@ -23,7 +23,7 @@ def test_s3_connection_on_2x_says_why_and_what_to_do(make_plan):
     plan = make_plan(target="llmisvc", rhoai=2, storage_uri="s3://bucket/models/granite", connection="conn")
     with pytest.raises(InvalidInputError) as exc:
         render(plan)
-    assert "RHOAI 3.x" in exc.value.message and "--target kserve" in exc.value.hint
+    assert "RHOAI 3.x" in exc.value.message and "--deployment-kind kserve" in exc.value.hint
 
 
 @needs_crds
