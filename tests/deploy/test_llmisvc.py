@@ -26,6 +26,24 @@ def test_s3_connection_on_2x_says_why_and_what_to_do(make_plan):
     assert "RHOAI 3.x" in exc.value.message and "--deployment-kind kserve" in exc.value.hint
 
 
+def test_multi_node_is_refused_with_the_kind_that_renders_it(make_plan):
+    plan = make_plan(
+        target="llmisvc",
+        rhoai=3,
+        model="llama-3.1-405b-instruct",
+        accelerator="h100-sxm-80gb",
+        tp=8,
+        pp=2,
+        precision="fp8",
+        pool=_pool(accelerator="h100-sxm-80gb", gpus_per_node=8),
+        storage_uri="pvc://models-rwx/llama-405b",
+    )
+    assert plan.multinode
+    with pytest.raises(InvalidInputError) as exc:
+        render(plan)
+    assert "KServe only" in exc.value.message and "--deployment-kind kserve" in exc.value.hint
+
+
 @needs_crds
 def test_served_name_auth_router_and_scheduling_match_the_dashboard(make_plan):
     plan = make_plan(target="llmisvc", rhoai=3, tp=2, name="granite-llmd", pool=_pool(), auth=True)
