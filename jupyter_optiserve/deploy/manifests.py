@@ -302,8 +302,10 @@ def llm_inference_service(plan) -> dict:
         )
     if plan.multinode:
         raise InvalidInputError(
-            "multi-node (pipeline parallel across nodes) is rendered for KServe only",
-            hint="use --deployment-kind kserve, or a profile that fits one node",
+            "multi-node (pipeline parallel across nodes) is rendered for KServe only: RHOAI's multi-node "
+            "LLMInferenceService presets support the data-parallel topology only",
+            hint="use --deployment-kind kserve (its multi-node runtime runs pipeline parallel), "
+            "or a profile that fits one node",
         )
     parallel_flags = ("--tensor-parallel-size", "--pipeline-parallel-size")
     extra = [a for a in plan.engine.args if a.split("=", 1)[0] not in parallel_flags] + list(plan.runtime_args)
