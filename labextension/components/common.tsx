@@ -86,13 +86,14 @@ export function ErrorBox(props: {
   const e = props.error;
   const api = e instanceof APIError ? e : null;
   const detail = api ? api.detail : String((e as Error)?.message ?? e);
+  const hint = api ? hintOf(api, trans) : '';
   return (
     <div className="jp-OptiServe-error" role="alert">
       <strong>
         {props.title ?? (api ? describeStatus(api, trans) : trans.__('Something went wrong'))}
       </strong>
       <div className="jp-OptiServe-errorDetail">{detail}</div>
-      {api && hintOf(api, trans) ? <HintBlock text={hintOf(api, trans)} /> : null}
+      {hint ? <HintBlock text={hint} /> : null}
       {props.onRetry ? (
         <button type="button" className="jp-OptiServe-btn" onClick={props.onRetry}>
           {trans.__('Retry')}

@@ -4,7 +4,7 @@ import pytest
 
 from jupyter_optiserve.deploy import render
 from jupyter_optiserve.errors import InvalidInputError
-from tests.deploy.test_manifests import _pool, needs_crds
+from tests.deploy.test_manifests import _pool, multinode_plan, needs_crds
 from tests.deploy.test_rhoai_conventions import _kinds, _valid
 
 
@@ -27,17 +27,7 @@ def test_s3_connection_on_2x_says_why_and_what_to_do(make_plan):
 
 
 def test_multi_node_is_refused_with_the_kind_that_renders_it(make_plan):
-    plan = make_plan(
-        target="llmisvc",
-        rhoai=3,
-        model="llama-3.1-405b-instruct",
-        accelerator="h100-sxm-80gb",
-        tp=8,
-        pp=2,
-        precision="fp8",
-        pool=_pool(accelerator="h100-sxm-80gb", gpus_per_node=8),
-        storage_uri="pvc://models-rwx/llama-405b",
-    )
+    plan = multinode_plan(make_plan, target="llmisvc", rhoai=3)
     assert plan.multinode
     with pytest.raises(InvalidInputError) as exc:
         render(plan)

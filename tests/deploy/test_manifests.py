@@ -102,8 +102,9 @@ def test_pool_tolerations_and_selector(make_plan):
     assert pred["nodeSelector"] == {"nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB"}
 
 
-def test_multinode_worker_spec_when_pp_exceeds_a_node(make_plan):
-    plan = make_plan(
+def multinode_plan(make_plan, **kw):
+    """llama-3.1-405b-instruct in fp8, TP 8 x PP 2 on 8-GPU H100 nodes: two nodes."""
+    return make_plan(
         model="llama-3.1-405b-instruct",
         accelerator="h100-sxm-80gb",
         tp=8,
@@ -111,7 +112,12 @@ def test_multinode_worker_spec_when_pp_exceeds_a_node(make_plan):
         precision="fp8",
         pool=_pool(accelerator="h100-sxm-80gb", gpus_per_node=8),
         storage_uri="pvc://models-rwx/llama-405b",
+        **kw,
     )
+
+
+def test_multinode_worker_spec_when_pp_exceeds_a_node(make_plan):
+    plan = multinode_plan(make_plan)
     sr, isvc = render(plan)
     ws = isvc["spec"]["predictor"]["workerSpec"]
     assert ws["pipelineParallelSize"] == 2 and ws["tensorParallelSize"] == 8

@@ -7,30 +7,22 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
 import { checkState, resetA11yFile } from './a11y';
-import { fake, readState } from './fake';
-import { chooseModel, freshCluster, openPanel, rankedFor, SERVER, patientStart } from './helpers';
+import { fake, scenario } from './fake';
+import {
+  chooseModel,
+  expand,
+  freshCluster,
+  openPanel,
+  rankedFor,
+  SERVER,
+  patientStart
+} from './helpers';
 
 test.beforeAll(() => resetA11yFile());
 
-/**
- * The fake cluster's simulated KServe: `scenario` for the next InferenceService. Paused, new
- * InferenceServices wait (no status) until it runs again: a deployment stays "deploying".
- */
-async function scenario(name: string, simulate = true): Promise<void> {
-  await fake('scenario', {
-    default: name,
-    simulate,
-    step_seconds: 0.1,
-    endpoint_url: readState().stub
-  });
-}
-
 /** Open step 1 again (it folds once a model is chosen) and choose `id`. */
 async function switchModel(panel: Locator, id: string): Promise<void> {
-  const toggle = panel.getByRole('button', { name: /^Step 1: Model/ });
-  if ((await toggle.getAttribute('aria-expanded')) === 'false') {
-    await toggle.click();
-  }
+  await expand(panel, 'model');
   await chooseModel(panel, id);
 }
 
@@ -60,10 +52,7 @@ async function previewAndDeploy(
 /** Hardware detection again, from the sidebar (the server caches the inventory). */
 async function detectAgain(page: IJupyterLabPageFixture, panel: Locator): Promise<void> {
   expect((await page.request.get(`${SERVER}/optiserve/hardware?refresh=1`)).ok()).toBeTruthy();
-  const toggle = panel.getByRole('button', { name: /^Step 3: Hardware/ });
-  if ((await toggle.getAttribute('aria-expanded')) === 'false') {
-    await toggle.click();
-  }
+  await expand(panel, 'hardware');
   await panel.getByRole('button', { name: 'Detect hardware again' }).click();
 }
 
@@ -103,10 +92,7 @@ test.describe('OptiServe accessibility (axe-core)', () => {
     await panel.getByRole('tab', { name: 'New' }).click();
 
     // nothing fits: a 70B model on one L4
-    const hwToggle = panel.getByRole('button', { name: /^Step 3: Hardware/ });
-    if ((await hwToggle.getAttribute('aria-expanded')) === 'false') {
-      await hwToggle.click();
-    }
+    await expand(panel, 'hardware');
     await panel.getByLabel('Accelerator override', { exact: true }).selectOption('l4');
     await panel.getByLabel('GPU count', { exact: true }).fill('1');
     await switchModel(panel, 'llama-3.1-70b-instruct');

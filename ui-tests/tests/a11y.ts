@@ -4,7 +4,7 @@ import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { PANEL_ID, shot } from './helpers';
+import { PANEL_ID, setPanelWidth, shot } from './helpers';
 
 export const WIDTHS = [250, 400];
 const IMPACTS = ['critical', 'serious', 'moderate', 'minor'] as const;
@@ -26,21 +26,7 @@ export interface IAxeCounts {
 
 /** Drag the sidebar's splitter until the panel is `width` px wide (±3 px). */
 export async function setSidebarWidth(page: IJupyterLabPageFixture, width: number): Promise<void> {
-  const panel = page.locator(`#${PANEL_ID}`);
-  const handle = page.locator('#jp-main-split-panel > .lm-SplitPanel-handle').first();
-  for (let i = 0; i < 4; i++) {
-    const now = (await panel.boundingBox())!.width;
-    if (Math.abs(now - width) <= 3) {
-      return;
-    }
-    const box = (await handle.boundingBox())!;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width / 2, y);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2 + (width - now), y, { steps: 4 });
-    await page.mouse.up();
-  }
-  expect(Math.abs((await panel.boundingBox())!.width - width)).toBeLessThanOrEqual(3);
+  expect(Math.abs((await setPanelWidth(page, width, 3)) - width)).toBeLessThanOrEqual(3);
 }
 
 /**

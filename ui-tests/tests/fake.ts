@@ -34,12 +34,7 @@ export async function resetCluster(): Promise<void> {
   await fake('reset');
   await fake('faults', undefined, 'DELETE');
   await fake('preset', { kind: 'full' });
-  await fake('scenario', {
-    default: 'success',
-    simulate: true,
-    step_seconds: 0.1,
-    endpoint_url: readState().stub
-  });
+  await scenario('success');
 }
 
 export const ARTIFACTS = path.join(__dirname, '..', 'test-results', 'screenshots');
@@ -62,11 +57,14 @@ export async function readIsvc(name: string, namespace = 'demo'): Promise<any> {
   return res.json();
 }
 
-/** Switch the simulated KServe's scenario (success, oom, image-pull, unschedulable, ...). */
-export async function scenario(name: string): Promise<void> {
+/**
+ * Switch the simulated KServe's scenario (success, oom, image-pull, unschedulable, ...). Paused
+ * (`simulate` false), new InferenceServices wait with no status until it runs again.
+ */
+export async function scenario(name: string, simulate = true): Promise<void> {
   await fake('scenario', {
     default: name,
-    simulate: true,
+    simulate,
     step_seconds: 0.1,
     endpoint_url: readState().stub
   });

@@ -35,6 +35,45 @@ export async function chooseModel(panel: Locator, id: string): Promise<void> {
     .click();
 }
 
+/** Open a step (steps fold once the next one is shown); found by its step id, in any language. */
+export async function expand(panel: Locator, step: string): Promise<void> {
+  const toggle = panel.locator(`[data-step="${step}"] .jp-OptiServe-stepToggle`);
+  await expect(toggle).toBeVisible();
+  if ((await toggle.getAttribute('aria-expanded')) === 'false') {
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  }
+}
+
+/**
+ * Drag the left sidebar's split handle until the panel is `width` px wide, give or take
+ * `tolerance` px (Galata's setWidth assumes the side tab bar's width, so it lands a few px off).
+ * Returns the width reached.
+ */
+export async function setPanelWidth(
+  page: IJupyterLabPageFixture,
+  width: number,
+  tolerance: number
+): Promise<number> {
+  const panel = page.locator(`#${PANEL_ID}`);
+  const handle = page
+    .locator('#jp-main-split-panel > .lm-SplitPanel-handle:not(.lm-mod-hidden)')
+    .first();
+  for (let i = 0; i < 4; i++) {
+    const now = (await panel.boundingBox())!.width;
+    if (Math.abs(now - width) <= tolerance) {
+      break;
+    }
+    const box = (await handle.boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width / 2, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + (width - now), y, { steps: 4 });
+    await page.mouse.up();
+  }
+  return (await panel.boundingBox())!.width;
+}
+
 /** `text` matched literally inside a RegExp. */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -8,8 +8,16 @@
 import { expect, galata, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator, Response } from '@playwright/test';
 import * as fs from 'fs';
-import { artifact, fake, readState } from './fake';
-import { escapeRegExp, freshCluster, PANEL_ID, patientStart, rankedFor, SERVER } from './helpers';
+import { artifact, scenario } from './fake';
+import {
+  escapeRegExp,
+  expand,
+  freshCluster,
+  PANEL_ID,
+  patientStart,
+  rankedFor,
+  SERVER
+} from './helpers';
 
 /** The marker JupyterLab puts before every translated string (any text no data contains). */
 const P = '‹‹';
@@ -239,16 +247,6 @@ test.describe('OptiServe translations', () => {
   });
 });
 
-/** The fake cluster's simulated KServe plays `name` for the next InferenceService. */
-async function scenario(name: string): Promise<void> {
-  await fake('scenario', {
-    default: name,
-    simulate: true,
-    step_seconds: 0.1,
-    endpoint_url: readState().stub
-  });
-}
-
 /** Preview the chosen profile, deploy it and confirm (checking both on the way); step 6's view. */
 async function previewAndDeploy(
   panel: Locator,
@@ -286,14 +284,4 @@ async function chooseModel(
   await expect(button).toBeVisible();
   await before?.();
   await button.click();
-}
-
-/** Open a step (steps fold once the next one is shown). */
-async function expand(panel: Locator, step: string): Promise<void> {
-  const toggle = panel.locator(`[data-step="${step}"] .jp-OptiServe-stepToggle`);
-  await expect(toggle).toBeVisible();
-  if ((await toggle.getAttribute('aria-expanded')) === 'false') {
-    await toggle.click();
-    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
-  }
 }

@@ -1,29 +1,12 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import { collectConsoleErrors, freshCluster, openPanel, PANEL_ID, shot } from './helpers';
-
-/**
- * Drag the left sidebar's split handle until the panel is `width` px wide (Galata's setWidth
- * assumes the side tab bar's width, so it lands a few px off).
- */
-async function setPanelWidth(page: IJupyterLabPageFixture, width: number): Promise<number> {
-  const panel = page.locator(`#${PANEL_ID}`);
-  const handle = page
-    .locator('#jp-main-split-panel > .lm-SplitPanel-handle:not(.lm-mod-hidden)')
-    .first();
-  for (let i = 0; i < 3; i++) {
-    const now = (await panel.boundingBox())!.width;
-    if (Math.abs(now - width) < 1) {
-      break;
-    }
-    const box = (await handle.boundingBox())!;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width / 2, y);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2 + (width - now), y, { steps: 4 });
-    await page.mouse.up();
-  }
-  return (await panel.boundingBox())!.width;
-}
+import {
+  collectConsoleErrors,
+  freshCluster,
+  openPanel,
+  PANEL_ID,
+  setPanelWidth,
+  shot
+} from './helpers';
 
 /** What the user sees of each view tab: its text's own overflow and whether a parent clips it. */
 async function tabFit(page: IJupyterLabPageFixture) {
@@ -92,7 +75,7 @@ test.describe('OptiServe in JupyterLab', () => {
     for (const width of [300, 250]) {
       test(`the view tabs read in full in a ${width} px sidebar`, async ({ page }) => {
         await openPanel(page);
-        expect(Math.round(await setPanelWidth(page, width))).toBe(width);
+        expect(Math.round(await setPanelWidth(page, width, 0.5))).toBe(width);
         const fit = await tabFit(page);
         expect(fit.tabs.map(t => t.label)).toEqual(['New', 'Deployments']);
         expect(fit.listInHeader, 'the tab list is not cut by the header').toBe(true);
@@ -108,7 +91,7 @@ test.describe('OptiServe in JupyterLab', () => {
 
     test('longer (translated) labels move under the title, still unclipped', async ({ page }) => {
       const panel = await openPanel(page);
-      expect(Math.round(await setPanelWidth(page, 250))).toBe(250);
+      expect(Math.round(await setPanelWidth(page, 250, 0.5))).toBe(250);
       // what a language pack's longer labels look like (React keeps the text until it re-renders)
       await panel.getByRole('tab').evaluateAll(tabs => {
         tabs[0].textContent = 'Neue Bereitstellung';

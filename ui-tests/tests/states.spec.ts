@@ -2,7 +2,7 @@ import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fake, readState } from './fake';
+import { fake, scenario } from './fake';
 import {
   chooseModel,
   collectConsoleErrors,
@@ -138,12 +138,7 @@ test.describe('OptiServe states', () => {
     test.setTimeout(90000);
     // The simulated engine dies with vLLM's "max seq len ... larger than ... KV cache" error.
     await freshCluster(page, async () => {
-      await fake('scenario', {
-        default: 'oom',
-        simulate: true,
-        step_seconds: 0.1,
-        endpoint_url: readState().stub
-      });
+      await scenario('oom');
     });
     const panel = await openPanel(page);
     await chooseModel(panel, 'granite-3.1-8b-instruct');
