@@ -88,7 +88,9 @@ function fromDiagnosis(
 }
 
 /** One view of what went wrong: the timeline's diagnosis when there is one (it names the row, the
- * object and the fix), else the task's error; null while nothing is wrong. */
+ * object and the fix), else the task's error; null while nothing is wrong, and for a deploy the
+ * user cancelled: once its task has ended, the timeline is the cluster's snapshot, which may still
+ * judge the objects left behind (an unschedulable pod), and the cancel is the answer to that. */
 export function diagnosisOf(
   state: string,
   timeline: ITimeline | null,
@@ -96,6 +98,9 @@ export function diagnosisOf(
   where: string,
   trans: TranslationBundle
 ): IDiagnosisView | null {
+  if (state === 'cancelled') {
+    return null;
+  }
   const outcome = timeline?.outcome;
   const d = timeline?.diagnosis;
   if (d && (outcome === 'failed' || outcome === 'timeout' || state === 'failed')) {
@@ -113,7 +118,7 @@ export function diagnosisOf(
       remedy: null
     };
   }
-  if (error && state !== 'cancelled') {
+  if (error) {
     return {
       kind: 'bad',
       title: errorTitle(error.error, trans) ?? trans.__('The deployment failed'),
